@@ -4,12 +4,24 @@ namespace Refinery.Storage;
 public sealed class S3Options
 {
     public const string SectionName = "Refinery:S3";
+
+    /// <summary><c>host:port</c> (or <c>http(s)://host:port</c>; a scheme given here wins over <see cref="UseSsl"/>).</summary>
     public string Endpoint { get; set; } = "127.0.0.1:9000";
     public string AccessKey { get; set; } = "";
     public string SecretKey { get; set; } = "";
     public string Bucket { get; set; } = "refinery";
     public bool UseSsl { get; set; }
     public string Region { get; set; } = "us-east-1";
-    /// <summary>Objects larger than this are uploaded in parts.</summary>
+
+    /// <summary>
+    /// Objects larger than this are uploaded in parts. Informational with Minio .NET 7.0.0: that client has no
+    /// public part-size setting and always uploads objects of 5 MiB or more in fixed 16 MiB parts.
+    /// </summary>
     public long PartSize { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>
+    /// Folder where uploads are spooled (hashed and sized) before they are sent; null means the system temp folder.
+    /// It needs room for the largest object being uploaded concurrently.
+    /// </summary>
+    public string? SpoolDirectory { get; set; }
 }

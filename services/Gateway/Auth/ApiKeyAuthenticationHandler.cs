@@ -1,0 +1,85 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Refinery.Gateway.Options;
+
+namespace Refinery.Gateway.Auth;
+
+/// <summary>Authenticates a request by its API key (header X-Api-Key, or Authorization: Bearer). Challenges and
+/// refusals are problem details that say what to send or configure. Keys are never logged.</summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory loggerFactory,
+    UrlEncoder encoder,
+    ApiKeyRing ring,
+    IOptions<GatewayOptions> gateway)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string HeaderName = "X-Api-Key";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var presented = PresentedKey(Request);
+        if (presented is null)
+        {
+            return Task.FromResult(gateway.Value.AllowAnonymousWrites
+                ? Success("anonymous", ApiKeyRoles.Writer)
+                : AuthenticateResult.NoResult());
+        }
+        var role = ring.RoleOf(presented);
+        if (role is null)
+        {
+            Logger.LogInformation("Refused API key {KeyFingerprint}: it matches no configured key", ApiKeyRing.Fingerprint(presented));
+            return Task.FromResult(AuthenticateResult.Fail("The API key is not valid"));
+        }
+        return Task.FromResult(Success(ApiKeyRing.Fingerprint(presented), role));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.Headers.WWWAuthenticate = $"{SchemeName} header=\"{HeaderName}\", Bearer";
+        var presented = PresentedKey(Request) is not null;
+        var detail = ring.IsEmpty && !presented
+            ? "No API keys are configured, so writes are refused. Configure one under Refinery:ApiKeys, e.g. the " +
+              "environment variables Refinery__ApiKeys__0__Key=<a long random secret> and Refinery__ApiKeys__0__Role=writer " +
+              "(roles: reader, writer, admin), then send it in the X-Api-Key header. For a local single-process demo only, " +
+              "Refinery:Gateway:AllowAnonymousWrites=true lets requests without a key write."
+            : presented
+                ? "The API key is not valid."
+                : "This endpoint needs an API key: send it in the X-Api-Key header (or Authorization: Bearer <key>).";
+        await TypedResults.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "API key required")
+            .ExecuteAsync(Context);
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        var role = Context.User.FindFirst(ClaimTypes.Role)?.Value ?? "none";
+        await TypedResults.Problem(
+                $"The API key's role '{role}' may not do this; a key with a stronger role is needed (reader < writer < admin).",
+                statusCode: StatusCodes.Status403Forbidden, title: "Role not sufficient")
+            .ExecuteAsync(Context);
+    }
+
+    /// <summary>The key sent with the request, or null when none was sent.</summary>
+    public static string? PresentedKey(HttpRequest request)
+    {
+        var header = request.Headers[HeaderName].ToString();
+        if (!string.IsNullOrWhiteSpace(header)) return header.Trim();
+        var authorization = request.Headers.Authorization.ToString();
+        const string bearer = "Bearer ";
+        if (authorization.StartsWith(bearer, StringComparison.OrdinalIgnoreCase) && authorization.Length > bearer.Length)
+            return authorization[bearer.Length..].Trim();
+        return null;
+    }
+
+    private AuthenticateResult Success(string name, string role)
+    {
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role)], SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+}

@@ -1,0 +1,146 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Refinery.Contracts.Ingestion;
+using Refinery.Gateway.Domain;
+
+namespace Refinery.Gateway.Data;
+
+/// <summary>Applies submissions and ingestion events to the corpus read model. Every change is an upsert by id
+/// followed by one conditional UPDATE, so a redelivered event changes nothing, events handled at once by competing
+/// consumers cannot overwrite each other, and an older event never moves a corpus back: ingested and failed are
+/// final until the corpus is submitted again.</summary>
+public sealed class CorpusProjection(GatewayDbContext db, TimeProvider clock)
+{
+    private const int MaxErrorLength = 4000;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The gateway accepted a submission and is about to send the command: a new run starts.</summary>
+    public async Task SubmittedAsync(Guid id, string name, int sourceCount, CancellationToken ct)
+    {
+        var now = Now();
+        await EnsureCorpusAsync(new CorpusView { Id = id, Name = name, Stage = CorpusStages.Submitted, SourceCount = sourceCount }, ct);
+        await db.Corpora.Where(c => c.Id == id).ExecuteUpdateAsync(s => s
+            .SetProperty(c => c.Stage, CorpusStages.Submitted)
+            .SetProperty(c => c.Name, name)
+            .SetProperty(c => c.SourceCount, sourceCount)
+            .SetProperty(c => c.Error, (string?)null)
+            .SetProperty(c => c.UpdatedAt, now), ct);
+    }
+
+    /// <summary>The command could not be handed to the bus: the submission failed before anyone took it.</summary>
+    public async Task SubmissionFailedAsync(Guid id, string reason, CancellationToken ct) =>
+        await db.Corpora.Where(c => c.Id == id && c.Stage == CorpusStages.Submitted).ExecuteUpdateAsync(s => s
+            .SetProperty(c => c.Stage, CorpusStages.Failed)
+            .SetProperty(c => c.Error, Truncate(reason))
+            .SetProperty(c => c.UpdatedAt, Now()), ct);
+
+    public async Task StartedAsync(CorpusIngestionStarted e, CancellationToken ct)
+    {
+        var now = Now();
+        await EnsureCorpusAsync(new CorpusView { Id = e.CorpusId, Name = e.Name, Stage = CorpusStages.Ingesting, SourceCount = e.SourceCount }, ct);
+        await db.Corpora
+            .Where(c => c.Id == e.CorpusId && (c.Stage == CorpusStages.Submitted || c.Stage == CorpusStages.Ingesting))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.Stage, CorpusStages.Ingesting)
+                .SetProperty(c => c.Name, e.Name)
+                .SetProperty(c => c.SourceCount, e.SourceCount)
+                .SetProperty(c => c.UpdatedAt, now), ct);
+    }
+
+    public async Task ShardIngestedAsync(CorpusShardIngested e, CancellationToken ct)
+    {
+        var now = Now();
+        var shard = new CorpusShardView
+        {
+            CorpusId = e.CorpusId, Shard = e.Shard, Key = e.Documents.Key, Sha256 = e.Documents.Sha256,
+            Length = e.Documents.Length, DocumentCount = e.DocumentCount, UpdatedAt = now,
+        };
+        if (!await InsertIfMissingAsync(db.Shards, shard, s => s.CorpusId == e.CorpusId && s.Shard == e.Shard, ct))
+        {
+            await db.Shards.Where(s => s.CorpusId == e.CorpusId && s.Shard == e.Shard).ExecuteUpdateAsync(s => s
+                .SetProperty(x => x.Key, e.Documents.Key)
+                .SetProperty(x => x.Sha256, e.Documents.Sha256)
+                .SetProperty(x => x.Length, e.Documents.Length)
+                .SetProperty(x => x.DocumentCount, e.DocumentCount)
+                .SetProperty(x => x.UpdatedAt, now), ct);
+        }
+        // A shard proves the run has started, even if the start event is still on its way.
+        await db.Corpora
+            .Where(c => c.Id == e.CorpusId && (c.Stage == CorpusStages.Submitted || c.Stage == CorpusStages.Ingesting))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.Stage, CorpusStages.Ingesting)
+                .SetProperty(c => c.UpdatedAt, now), ct);
+    }
+
+    public async Task IngestedAsync(CorpusIngested e, CancellationToken ct)
+    {
+        var now = Now();
+        var rejected = JsonSerializer.Serialize(e.RejectedByReason, Json);
+        var languages = JsonSerializer.Serialize(e.Languages, Json);
+        await EnsureCorpusAsync(new CorpusView { Id = e.CorpusId, Name = e.Name, Stage = CorpusStages.Ingested }, ct);
+        var updated = await db.Corpora
+            .Where(c => c.Id == e.CorpusId && c.Stage != CorpusStages.Failed)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.Stage, CorpusStages.Ingested)
+                .SetProperty(c => c.Name, e.Name)
+                .SetProperty(c => c.ShardCount, e.ShardCount)
+                .SetProperty(c => c.Read, e.Read)
+                .SetProperty(c => c.Accepted, e.Accepted)
+                .SetProperty(c => c.Rejected, e.Rejected)
+                .SetProperty(c => c.InvalidUtf8Replaced, e.InvalidUtf8Replaced)
+                .SetProperty(c => c.RejectedByReasonJson, rejected)
+                .SetProperty(c => c.LanguagesJson, languages)
+                .SetProperty(c => c.Error, (string?)null)
+                .SetProperty(c => c.UpdatedAt, now), ct);
+        // Shards beyond the final count belong to an earlier, larger run of the same corpus.
+        if (updated > 0)
+            await db.Shards.Where(s => s.CorpusId == e.CorpusId && s.Shard >= e.ShardCount).ExecuteDeleteAsync(ct);
+    }
+
+    public async Task FailedAsync(CorpusIngestionFailed e, CancellationToken ct)
+    {
+        var now = Now();
+        var reason = Truncate(e.Reason);
+        await EnsureCorpusAsync(new CorpusView { Id = e.CorpusId, Name = e.Name, Stage = CorpusStages.Failed, Error = reason }, ct);
+        await db.Corpora
+            .Where(c => c.Id == e.CorpusId && (c.Stage == CorpusStages.Submitted || c.Stage == CorpusStages.Ingesting))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.Stage, CorpusStages.Failed)
+                .SetProperty(c => c.Error, reason)
+                .SetProperty(c => c.UpdatedAt, now), ct);
+    }
+
+    private async Task EnsureCorpusAsync(CorpusView initial, CancellationToken ct)
+    {
+        initial.CreatedAt = initial.UpdatedAt = Now();
+        await InsertIfMissingAsync(db.Corpora, initial, c => c.Id == initial.Id, ct);
+    }
+
+    /// <summary>Inserts <paramref name="row"/> unless a row with its key exists; true when this call inserted it.
+    /// A concurrent insert of the same key by another consumer counts as "exists".</summary>
+    private async Task<bool> InsertIfMissingAsync<T>(DbSet<T> set, T row, System.Linq.Expressions.Expression<Func<T, bool>> key,
+        CancellationToken ct) where T : class
+    {
+        if (await set.AsNoTracking().AnyAsync(key, ct)) return false;
+        set.Add(row);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            if (await set.AsNoTracking().AnyAsync(key, ct)) return false;
+            throw;
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    private DateTime Now() => clock.GetUtcNow().UtcDateTime;
+
+    private static string Truncate(string reason) => reason.Length <= MaxErrorLength ? reason : reason[..MaxErrorLength];
+}

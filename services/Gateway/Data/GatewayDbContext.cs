@@ -1,0 +1,37 @@
+using Microsoft.EntityFrameworkCore;
+using Refinery.Gateway.Domain;
+using Refinery.Hosting.Data;
+
+namespace Refinery.Gateway.Data;
+
+/// <summary>The gateway's own read model: corpora and their shards, projected from platform events.</summary>
+public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options, DbSchema<GatewayDbContext>? schema = null)
+    : DbContext(options)
+{
+    public const string Schema = "gateway";
+
+    public DbSet<CorpusView> Corpora => Set<CorpusView>();
+    public DbSet<CorpusShardView> Shards => Set<CorpusShardView>();
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        if (Database.IsNpgsql()) model.HasDefaultSchema(schema?.Name ?? Schema);
+        model.Entity<CorpusView>(e =>
+        {
+            e.ToTable("corpora");
+            e.HasKey(c => c.Id);
+            e.HasIndex(c => c.Name);
+            e.HasIndex(c => c.CreatedAt);
+            e.Property(c => c.Name).HasMaxLength(64);
+            e.Property(c => c.Stage).HasMaxLength(16);
+            e.Property(c => c.Error).HasMaxLength(4000);
+        });
+        // No foreign key: a shard event may arrive before any event that names its corpus.
+        model.Entity<CorpusShardView>(e =>
+        {
+            e.ToTable("corpus_shards");
+            e.HasKey(s => new { s.CorpusId, s.Shard });
+            e.Property(s => s.Key).HasMaxLength(1024);
+        });
+    }
+}

@@ -1,0 +1,34 @@
+namespace Refinery.Gateway.Domain;
+
+/// <summary>The gateway's read model of one corpus, projected from the ingestion events and its own submissions.</summary>
+public sealed class CorpusView
+{
+    public Guid Id { get; set; }
+    public string Name { get; set; } = "";
+    public string Stage { get; set; } = CorpusStages.Submitted;
+    public int SourceCount { get; set; }
+    public int ShardCount { get; set; }
+    public long Read { get; set; }
+    public long Accepted { get; set; }
+    public long Rejected { get; set; }
+    public long InvalidUtf8Replaced { get; set; }
+    /// <summary>JSON object: reason → count.</summary>
+    public string RejectedByReasonJson { get; set; } = "{}";
+    /// <summary>JSON object: language code → document count.</summary>
+    public string LanguagesJson { get; set; } = "{}";
+    public string? Error { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>One document shard of a corpus that the gateway has seen announced.</summary>
+public sealed class CorpusShardView
+{
+    public Guid CorpusId { get; set; }
+    public int Shard { get; set; }
+    public string Key { get; set; } = "";
+    public string Sha256 { get; set; } = "";
+    public long Length { get; set; }
+    public int DocumentCount { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}

@@ -1,0 +1,87 @@
+using MassTransit;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Refinery.Gateway.Apis;
+using Refinery.Gateway.Auth;
+using Refinery.Gateway.Consumers;
+using Refinery.Gateway.Data;
+using Refinery.Gateway.Events;
+using Refinery.Gateway.Options;
+using Refinery.Hosting.Bus;
+using Refinery.Hosting.Data;
+using Scalar.AspNetCore;
+
+namespace Refinery.Gateway;
+
+/// <summary>The gateway's one registration site: HTTP API, API keys, its corpus read model and the event stream.</summary>
+public static class GatewayServiceExtensions
+{
+    public const string ServiceName = "gateway";
+
+    public static IHostApplicationBuilder AddGatewayService(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<GatewayOptions>()
+            .Bind(builder.Configuration.GetSection(GatewayOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<ApiKeysOptions>()
+            .Configure(o => builder.Configuration.GetSection(ApiKeysOptions.SectionName).Bind(o.Keys))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ApiKeysOptions>, ApiKeysOptionsValidator>();
+        builder.Services.AddSingleton<ApiKeyRing>();
+
+        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        var authorization = builder.Services.AddAuthorizationBuilder();
+        foreach (var role in ApiKeyRoles.All)
+        {
+            authorization.AddPolicy(role, policy => policy
+                .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
+                .RequireRole(ApiKeyRoles.Satisfying(role)));
+        }
+
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+
+        builder.AddRefineryDbContext<GatewayDbContext>(GatewayDbContext.Schema);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddScoped<CorpusProjection>();
+        builder.Services.AddSingleton<EventBroadcaster>();
+
+        // Unique per process: each gateway process gets its own temporary queue bound to every event,
+        // so each one sees every event (a shared queue would split them between processes).
+        var instanceId = NewId.Next().ToString("N");
+        builder.AddRefineryConsumers(x =>
+        {
+            x.AddConsumer<CorpusIngestionStartedConsumer, CorpusIngestionStartedConsumerDefinition>();
+            x.AddConsumer<CorpusShardIngestedConsumer, CorpusShardIngestedConsumerDefinition>();
+            x.AddConsumer<CorpusIngestedConsumer, CorpusIngestedConsumerDefinition>();
+            x.AddConsumer<CorpusIngestionFailedConsumer, CorpusIngestionFailedConsumerDefinition>();
+            foreach (var eventType in GatewayEvents.All)
+            {
+                eventType.AddFanoutConsumer(x, e =>
+                {
+                    e.Name = $"{ServiceName}-events";
+                    e.InstanceId = instanceId;
+                    e.Temporary = true;
+                });
+            }
+        });
+        return builder;
+    }
+
+    public static WebApplication MapGatewayEndpoints(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        app.MapCorporaApi(options);
+        app.MapEventsApi(options);
+        return app;
+    }
+}

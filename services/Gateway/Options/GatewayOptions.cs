@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Refinery.Gateway.Options;
+
+/// <summary>Limits and access switches of the HTTP gateway (section Refinery:Gateway).</summary>
+public sealed class GatewayOptions
+{
+    public const string SectionName = "Refinery:Gateway";
+
+    /// <summary>When true, every read (GET) needs a key with at least the reader role; by default reads are anonymous.</summary>
+    public bool RequireKeyForReads { get; set; }
+
+    /// <summary>When true, requests without a key may write (they act with the writer role). Meant for the embedded
+    /// single-process demo, which nobody else can reach; never set it on a shared deployment. A key that is sent
+    /// and wrong is still refused.</summary>
+    public bool AllowAnonymousWrites { get; set; }
+
+    /// <summary>Largest request body of a corpus upload (all files together), in bytes. Default 10 GiB.</summary>
+    [Range(1, long.MaxValue)] public long MaxUploadBytes { get; set; } = 10L * 1024 * 1024 * 1024;
+
+    /// <summary>Events buffered per /api/events subscriber; a slower subscriber loses the oldest ones.</summary>
+    [Range(1, 1_000_000)] public int EventBufferPerSubscriber { get; set; } = 1024;
+
+    /// <summary>How often /api/events sends a comment so proxies and clients keep an idle stream open.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")] public TimeSpan EventKeepAlive { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Most decompressed bytes the documents preview reads from one shard (bounds memory and time).</summary>
+    [Range(1024, long.MaxValue)] public long MaxPreviewBytes { get; set; } = 64L * 1024 * 1024;
+}

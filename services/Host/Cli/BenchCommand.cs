@@ -1,0 +1,46 @@
+using System.CommandLine;
+using Refinery.Host.Bench;
+
+namespace Refinery.Host.Cli;
+
+/// <summary>`refinery bench ingest`: throughput benchmarks, written as JSON, with a baseline from the same run.</summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var sizeMb = new Option<int>("--size-mb") { DefaultValueFactory = _ => 200, Description = "Uncompressed size of the generated corpus" };
+        var workDir = new Option<string>("--work-dir")
+        {
+            DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "refinery-bench"),
+            Description = "Where the generated corpus and scratch stores go",
+        };
+        var output = new Option<string?>("--out") { Description = "Also write the results JSON to this file" };
+        var cache = new Option<string?>("--cache") { Description = "Cache of npm packages and sample files (text source)" };
+        var json = CommonOptions.Json();
+        var ingest = new Command("ingest", "Ingestion throughput on a generated JSONL.zst and WARC.gz corpus, with and without language identification")
+        {
+            sizeMb, workDir, output, cache, json,
+        };
+        ingest.SetAction(async (result, ct) =>
+        {
+            await IngestBenchmark.RunAsync(new IngestBenchmark.Settings(
+                result.GetValue(sizeMb), result.GetValue(workDir)!, result.GetValue(output),
+                result.GetValue(cache) ?? Demo.SampleCorpus.DefaultCacheDir(), result.GetValue(json)), ct);
+            return 0;
+        });
+
+        // One measured case in a fresh process, so its peak memory is its own.
+        var input = new Option<string>("--input") { Required = true };
+        var lang = new Option<bool>("--lang");
+        var mode = new Option<string>("--mode") { DefaultValueFactory = _ => "ingest" };
+        var ingestCase = new Command("ingest-case", "(internal) one measured case of bench ingest") { input, lang, mode, workDir };
+        ingestCase.Hidden = true;
+        ingestCase.SetAction(async (result, ct) =>
+        {
+            await IngestBenchmark.RunCaseAsync(result.GetValue(input)!, result.GetValue(lang), result.GetValue(mode)!,
+                result.GetValue(workDir)!, ct);
+            return 0;
+        });
+        return new Command("bench", "Benchmarks") { ingest, ingestCase };
+    }
+}

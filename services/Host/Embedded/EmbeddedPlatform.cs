@@ -1,0 +1,53 @@
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Refinery.Contracts;
+using Refinery.Contracts.Ingestion;
+using Refinery.Host.Targets;
+using Refinery.Storage;
+
+namespace Refinery.Host.Embedded;
+
+/// <summary>Every service in this process on the embedded default (in-memory bus, SQLite, local files), for the
+/// CLI verbs: they drive it through the same commands and events as a distributed deployment.</summary>
+public sealed class EmbeddedPlatform : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private EmbeddedPlatform(WebApplication app) => _app = app;
+
+    public IObjectStore Store => _app.Services.GetRequiredService<IObjectStore>();
+    public IBus Bus => _app.Services.GetRequiredService<IBus>();
+
+    public static async Task<EmbeddedPlatform> StartAsync(string dataDir, bool quiet, CancellationToken ct)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Refinery:DataDir"] = dataDir,
+            ["urls"] = "http://127.0.0.1:0",
+        };
+        if (quiet) settings["Serilog:MinimumLevel:Default"] = "Warning";
+        var app = RefineryApp.Build(TargetCatalog.All, [], settings);
+        await app.StartAsync(ct);
+        return new EmbeddedPlatform(app);
+    }
+
+    /// <summary>Uploads local files as a corpus's raw sources, asks Ingestion for the corpus and waits for its
+    /// outcome, reporting each ingestion event as it arrives.</summary>
+    public async Task<CorpusIngested> IngestAsync(string corpus, IReadOnlyList<string> paths, IngestSettings settings,
+        Action<object> onEvent, CancellationToken ct)
+    {
+        var sources = await RawUploads.UploadAsync(Store, corpus, paths, ct);
+        var corpusId = CorpusNames.IdOf(corpus);
+        await using var events = await CorpusEventWatch.StartAsync(Bus, corpusId, onEvent, ct);
+        var endpoint = await Bus.GetSendEndpoint(CommandQueues.Uri(CommandQueues.IngestCorpus));
+        await endpoint.Send(new IngestCorpus { CorpusId = corpusId, Name = corpus, Sources = sources, Settings = settings }, ct);
+        return await events.Completion.WaitAsync(ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Refinery.Hosting.Bus;
+using Refinery.Hosting.Data;
+using Refinery.Ingestion.Consumers;
+using Refinery.Ingestion.Data;
+using Refinery.Ingestion.Jobs;
+using Refinery.Ingestion.Language;
+using Refinery.Ingestion.Options;
+using Refinery.Ingestion.Pipeline;
+
+namespace Refinery.Ingestion;
+
+/// <summary>The ingestion service's one registration site.</summary>
+public static class IngestionServiceExtensions
+{
+    public static IHostApplicationBuilder AddIngestionService(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<IngestionOptions>()
+            .Bind(builder.Configuration.GetSection(IngestionOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.AddRefineryDbContext<IngestionDbContext>(IngestionDbContext.Schema);
+        // Built on first use: loading the language models takes seconds and hundreds of MB.
+        builder.Services.AddSingleton(sp => new Lazy<LanguageIdentifier>(() =>
+        {
+            var o = sp.GetRequiredService<IOptions<IngestionOptions>>().Value;
+            return new LanguageIdentifier(o.Languages, o.LanguageSampleChars);
+        }));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<JobSignal>();
+        builder.Services.AddScoped<IngestionJobs>();
+        builder.Services.AddScoped<CorpusIngestor>();
+        builder.Services.AddHostedService<IngestionWorker>();
+        builder.AddRefineryConsumers(x => x.AddConsumer<IngestCorpusConsumer, IngestCorpusConsumerDefinition>());
+        return builder;
+    }
+}

@@ -1,0 +1,20 @@
+using System.Threading.Channels;
+
+namespace Refinery.Ingestion.Jobs;
+
+/// <summary>Wakes this process's worker when its own consumer queued a job, instead of waiting for the next poll.</summary>
+public sealed class JobSignal
+{
+    private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    public void Notify() => _channel.Writer.TryWrite(true);
+
+    public async Task WaitAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(timeout);
+        try { await _channel.Reader.ReadAsync(cts.Token); }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested) { }
+    }
+}

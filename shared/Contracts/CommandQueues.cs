@@ -1,0 +1,9 @@
+namespace Refinery.Contracts;
+
+/// <summary>The queue that owns each command (commands go to exactly one owner). A test pins these to the consumers.</summary>
+public static class CommandQueues
+{
+    public const string IngestCorpus = "ingestion-ingest-corpus";
+
+    public static Uri Uri(string queue) => new($"queue:{queue}");
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The whole test suite: brings up local RabbitMQ, PostgreSQL and an S3 server (deploy/local/infra.sh),
+# builds once, runs every test project, validates docker-compose.yml, tears the servers down, and ends
+# with the line "N passed, N failed[, N skipped]". Exit code is non-zero when anything failed.
+set -uo pipefail
+cd "$(dirname "$0")"
+export REFINERY_INFRA_DIR="${REFINERY_INFRA_DIR:-/tmp/refinery-infra}"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+log_dir="${TEST_LOG_DIR:-$(mktemp -d /tmp/refinery-test.XXXXXX)}"
+mkdir -p "$log_dir"
+
+keep_infra="${KEEP_INFRA:-0}"
+cleanup() { [ "$keep_infra" = 1 ] || deploy/local/infra.sh down >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+if ! deploy/local/infra.sh up; then
+  echo "infrastructure did not start" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+# shellcheck disable=SC1091
+source "$REFINERY_INFRA_DIR/env.sh"
+
+if ! dotnet build Platform.sln -c Release -warnaserror 2>&1 | tee "$log_dir/build.log" | grep -E "error|Build succeeded|Warn" | sort -u | tail -20; then :; fi
+if ! grep -q "Build succeeded" "$log_dir/build.log"; then
+  echo "build failed; see $log_dir/build.log" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+passed=0 failed=0 skipped=0 status=0
+# Projects run one at a time: two cores, and the integration projects share the servers.
+for project in tests/*/*.csproj; do
+  name=$(basename "$project" .csproj)
+  case "$name" in Refinery.TestSupport) continue;; esac
+  echo "== $name"
+  dotnet test "$project" -c Release --no-build --logger "console;verbosity=normal" \
+    --results-directory "$log_dir/$name" > "$log_dir/$name.log" 2>&1
+  rc=$?
+  summary=$(grep -E "^(Passed|Failed)!" "$log_dir/$name.log" | tail -1)
+  p=$(sed -nE 's/.*Passed: *([0-9]+).*/\1/p' <<<"$summary"); f=$(sed -nE 's/.*Failed: *([0-9]+).*/\1/p' <<<"$summary")
+  s=$(sed -nE 's/.*Skipped: *([0-9]+).*/\1/p' <<<"$summary")
+  if [ -z "$summary" ]; then
+    echo "   no test summary (exit $rc); tail of $log_dir/$name.log:"; tail -30 "$log_dir/$name.log"
+    failed=$((failed + 1)); status=1; continue
+  fi
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${s:-0}))
+  echo "   $summary"
+  if [ "$rc" -ne 0 ] || [ "${f:-0}" -ne 0 ]; then
+    status=1
+    grep -E "^\s+Failed |Error Message:" -A3 "$log_dir/$name.log" | head -60
+  fi
+done
+
+echo "== docker-compose.yml"
+if deploy/local/validate-compose.sh > "$log_dir/compose.log" 2>&1; then
+  passed=$((passed + 1)); echo "   valid"
+else
+  failed=$((failed + 1)); status=1; tail -20 "$log_dir/compose.log"
+fi
+
+echo "logs: $log_dir"
+if [ "$skipped" -gt 0 ]; then
+  echo "$passed passed, $failed failed, $skipped skipped"
+else
+  echo "$passed passed, $failed failed"
+fi
+exit $status

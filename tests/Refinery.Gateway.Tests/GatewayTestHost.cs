@@ -1,0 +1,174 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Threading.Channels;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Refinery.Contracts;
+using Refinery.Contracts.Ingestion;
+using Refinery.Hosting;
+using Refinery.Hosting.Bus;
+using Refinery.Storage;
+
+namespace Refinery.Gateway.Tests;
+
+/// <summary>A process with only the gateway (as the Host composes it: defaults, the service, the bus, the endpoints)
+/// on a TestServer, an in-memory bus, SQLite and a filesystem store in a temp data directory of its own. A test
+/// consumer stands in for the ingestion service on its command queue.</summary>
+public class GatewayTestHost : IAsyncLifetime
+{
+    public const string ReaderKey = "reader-key-0123456789abcdef";
+    public const string WriterKey = "writer-key-0123456789abcdef";
+    public const string AdminKey = "admin-key-0123456789abcdef";
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "refinery-gateway-tests-" + Guid.NewGuid().ToString("N"));
+    private WebApplication? _app;
+
+    /// <summary>Configuration on top of the data directory; the default has a reader, a writer and an admin key.</summary>
+    protected virtual Dictionary<string, string?> Configuration() => new()
+    {
+        ["Refinery:ApiKeys:0:Key"] = ReaderKey,
+        ["Refinery:ApiKeys:0:Role"] = "reader",
+        ["Refinery:ApiKeys:1:Key"] = WriterKey,
+        ["Refinery:ApiKeys:1:Role"] = "writer",
+        ["Refinery:ApiKeys:2:Key"] = AdminKey,
+        ["Refinery:ApiKeys:2:Role"] = "admin",
+    };
+
+    public WebApplication App => _app ?? throw new InvalidOperationException("not started");
+    public IServiceProvider Services => App.Services;
+    public IObjectStore Store => Services.GetRequiredService<IObjectStore>();
+    public IBus Bus => Services.GetRequiredService<IBus>();
+    public SentCommands Sent => Services.GetRequiredService<SentCommands>();
+
+    public HttpClient Client(string? apiKey = null)
+    {
+        var client = App.GetTestClient();
+        if (apiKey is not null) client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        return client;
+    }
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Development });
+        builder.WebHost.UseTestServer();
+        var config = Configuration();
+        config["Refinery:DataDir"] = _dataDir;
+        config["Serilog:MinimumLevel:Default"] = "Warning";
+        builder.Configuration.AddInMemoryCollection(config);
+
+        builder.AddRefineryDefaults();
+        builder.AddGatewayService();
+        builder.Services.AddSingleton<SentCommands>();
+        builder.AddRefineryConsumers(x => x.AddConsumer<CaptureIngestCorpus>().Endpoint(e => e.Name = CommandQueues.IngestCorpus));
+        builder.AddRefineryBus();
+        builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
+
+        _app = builder.Build();
+        _app.MapGatewayEndpoints();
+        _app.MapRefineryDefaults();
+        await _app.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null) await _app.DisposeAsync();
+        try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>Polls GET <paramref name="url"/> until <paramref name="done"/> holds for its JSON, for at most 15 s.</summary>
+    public async Task<JsonElement> EventuallyAsync(string url, Func<JsonElement, bool> done)
+    {
+        using var client = Client();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        JsonElement last = default;
+        while (DateTime.UtcNow < deadline)
+        {
+            using var response = await client.GetAsync(url);
+            if (response.IsSuccessStatusCode)
+            {
+                last = await response.Content.ReadFromJsonAsync<JsonElement>();
+                if (done(last)) return last;
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"GET {url} did not reach the expected state; last: {last}");
+    }
+}
+
+/// <summary>Commands the stand-in ingestion consumer received, with the queue they arrived on.</summary>
+public sealed class SentCommands
+{
+    private readonly Channel<(IngestCorpus Command, Uri? InputAddress)> _received = Channel.CreateUnbounded<(IngestCorpus, Uri?)>();
+    private readonly ConcurrentQueue<(IngestCorpus, Uri?)> _all = new();
+
+    internal void Add(IngestCorpus command, Uri? input)
+    {
+        _all.Enqueue((command, input));
+        _received.Writer.TryWrite((command, input));
+    }
+
+    /// <summary>The first received command for <paramref name="corpusId"/>; fails after 10 s.</summary>
+    public async Task<(IngestCorpus Command, Uri? InputAddress)> WaitForAsync(Guid corpusId)
+    {
+        foreach (var item in _all)
+            if (item.Item1.CorpusId == corpusId) return item;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await foreach (var item in _received.Reader.ReadAllAsync(timeout.Token))
+            if (item.Command.CorpusId == corpusId) return item;
+        throw new TimeoutException("no command");
+    }
+}
+
+/// <summary>Stands in for the ingestion service on queue ingestion-ingest-corpus.</summary>
+public sealed class CaptureIngestCorpus(SentCommands sent) : IConsumer<IngestCorpus>
+{
+    public Task Consume(ConsumeContext<IngestCorpus> context)
+    {
+        sent.Add(context.Message, context.ReceiveContext.InputAddress);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Keys configured, default limits, a 1 MiB upload limit to test refusals cheaply.</summary>
+public sealed class KeyedGateway : GatewayTestHost
+{
+    public const long MaxUploadBytes = 1024 * 1024;
+
+    protected override Dictionary<string, string?> Configuration()
+    {
+        var config = base.Configuration();
+        config["Refinery:Gateway:MaxUploadBytes"] = MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return config;
+    }
+}
+
+/// <summary>No API keys at all.</summary>
+public sealed class KeylessGateway : GatewayTestHost
+{
+    protected override Dictionary<string, string?> Configuration() => [];
+}
+
+/// <summary>No API keys, anonymous writes allowed (the embedded demo mode).</summary>
+public sealed class AnonymousWritesGateway : GatewayTestHost
+{
+    protected override Dictionary<string, string?> Configuration() => new() { ["Refinery:Gateway:AllowAnonymousWrites"] = "true" };
+}
+
+/// <summary>Keys configured and required for reads.</summary>
+public sealed class ClosedReadsGateway : GatewayTestHost
+{
+    protected override Dictionary<string, string?> Configuration()
+    {
+        var config = base.Configuration();
+        config["Refinery:Gateway:RequireKeyForReads"] = "true";
+        return config;
+    }
+}

@@ -1,0 +1,155 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Refinery.Contracts;
+using Refinery.Contracts.Ingestion;
+using Refinery.Gateway.Auth;
+using Refinery.Gateway.Consumers;
+using Refinery.Gateway.Domain;
+using Refinery.Gateway.Events;
+using Refinery.Gateway.Options;
+
+namespace Refinery.Gateway.Tests;
+
+public sealed class UploadFileNamesTests
+{
+    [Theory]
+    [InlineData("part-1.jsonl", "part-1.jsonl")]
+    [InlineData("../../etc/passwd", "passwd")]
+    [InlineData("C:\\Users\\me\\data.warc.gz", "data.warc.gz")]
+    [InlineData("dir/sub/file.parquet", "file.parquet")]
+    public void Sanitize_StripsDirectories(string sent, string expected) =>
+        Assert.Equal(expected, UploadFileNames.Sanitize(sent, out _));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("..")]
+    [InlineData("a/..")]
+    [InlineData("dir/")]
+    [InlineData("bad\nname.jsonl")]
+    [InlineData("x..y")]
+    public void Sanitize_RefusesUnsafeNames(string sent)
+    {
+        Assert.Null(UploadFileNames.Sanitize(sent, out var problem));
+        Assert.NotNull(problem);
+    }
+
+    [Fact]
+    public void Sanitize_RefusesNamesLongerThan200() =>
+        Assert.Null(UploadFileNames.Sanitize(new string('a', 201), out _));
+}
+
+public sealed class ApiKeyRingTests
+{
+    private static ApiKeyRing Ring(params (string Key, string Role)[] keys)
+    {
+        var options = new ApiKeysOptions();
+        options.Keys.AddRange(keys.Select(k => new ApiKeyEntry { Key = k.Key, Role = k.Role }));
+        return new ApiKeyRing(Microsoft.Extensions.Options.Options.Create(options));
+    }
+
+    [Fact]
+    public void RoleOf_ConfiguredKey_IsItsRole() =>
+        Assert.Equal("writer", Ring(("r-key", "reader"), ("w-key", "Writer")).RoleOf("w-key"));
+
+    [Fact]
+    public void RoleOf_UnknownKey_IsNull() => Assert.Null(Ring(("r-key", "reader")).RoleOf("r-key2"));
+
+    [Fact]
+    public void Fingerprint_DoesNotContainTheKey()
+    {
+        var fingerprint = ApiKeyRing.Fingerprint("super-secret-key");
+        Assert.DoesNotContain("secret", fingerprint);
+        Assert.Matches("^key-[0-9a-f]{8}$", fingerprint);
+    }
+
+    [Fact]
+    public void Policies_AreInclusiveUpwards()
+    {
+        Assert.Equal(["reader", "writer", "admin"], ApiKeyRoles.Satisfying(ApiKeyRoles.Reader));
+        Assert.Equal(["writer", "admin"], ApiKeyRoles.Satisfying(ApiKeyRoles.Writer));
+        Assert.Equal(["admin"], ApiKeyRoles.Satisfying(ApiKeyRoles.Admin));
+    }
+
+    [Fact]
+    public void Validator_RefusesUnknownRole_WithoutEchoingTheKey()
+    {
+        var options = new ApiKeysOptions();
+        options.Keys.Add(new ApiKeyEntry { Key = "hush-hush", Role = "superuser" });
+
+        var result = new ApiKeysOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.DoesNotContain("hush-hush", result.FailureMessage);
+        Assert.Contains("Refinery:ApiKeys:0:Role", result.FailureMessage);
+    }
+}
+
+public sealed class EventBroadcasterTests
+{
+    private static EventBroadcaster Broadcaster(int buffer) =>
+        new(Microsoft.Extensions.Options.Options.Create(new GatewayOptions { EventBufferPerSubscriber = buffer }));
+
+    private static PlatformEvent Failed(Guid corpus, string reason) =>
+        PlatformEvent.From(new CorpusIngestionFailed { CorpusId = corpus, Name = "x", Reason = reason }, Guid.NewGuid());
+
+    [Fact]
+    public void SlowSubscriber_LosesTheOldest_AndNeverBlocksThePublisher()
+    {
+        var broadcaster = Broadcaster(2);
+        using var subscription = broadcaster.Subscribe(EventFilter.All);
+
+        for (var i = 0; i < 5; i++) broadcaster.Publish(Failed(Guid.Empty, $"r{i}"));
+
+        Assert.Equal(3, subscription.Dropped);
+        Assert.True(subscription.Reader.TryRead(out var first));
+        Assert.Contains("r3", first.Json);
+    }
+
+    [Fact]
+    public void Filter_ByTypeAndCorpus_MatchesOnlyThose()
+    {
+        var corpus = Guid.NewGuid();
+        var filter = new EventFilter(new HashSet<string> { nameof(CorpusIngestionFailed) },
+            new Dictionary<string, string> { ["corpus"] = corpus.ToString() });
+
+        Assert.True(filter.Matches(Failed(corpus, "a")));
+        Assert.False(filter.Matches(Failed(Guid.NewGuid(), "a")));
+        Assert.False(filter.Matches(PlatformEvent.From(
+            new CorpusIngestionStarted { CorpusId = corpus, Name = "x", SourceCount = 1 }, Guid.NewGuid())));
+    }
+
+    [Fact]
+    public void DisposedSubscription_GetsNothingMore()
+    {
+        var broadcaster = Broadcaster(8);
+        var subscription = broadcaster.Subscribe(EventFilter.All);
+        subscription.Dispose();
+
+        broadcaster.Publish(Failed(Guid.Empty, "late"));
+
+        Assert.Equal(0, broadcaster.SubscriberCount);
+        Assert.False(subscription.Reader.TryRead(out _));
+    }
+
+    [Fact]
+    public void EventList_CoversTheIngestionEvents() =>
+        Assert.Equal(
+            [nameof(CorpusIngestionStarted), nameof(CorpusShardIngested), nameof(CorpusIngested), nameof(CorpusIngestionFailed)],
+            GatewayEvents.All.Select(e => e.Name));
+}
+
+public sealed class EndpointNameTests
+{
+    [Fact]
+    public void ProjectionQueues_AreGatewayPrefixed()
+    {
+        Assert.Equal("gateway-corpus-ingestion-started", new CorpusIngestionStartedConsumerDefinition().GetEndpointName(KebabCaseEndpointNameFormatter.Instance));
+        Assert.Equal("gateway-corpus-shard-ingested", new CorpusShardIngestedConsumerDefinition().GetEndpointName(KebabCaseEndpointNameFormatter.Instance));
+        Assert.Equal("gateway-corpus-ingested", new CorpusIngestedConsumerDefinition().GetEndpointName(KebabCaseEndpointNameFormatter.Instance));
+        Assert.Equal("gateway-corpus-ingestion-failed", new CorpusIngestionFailedConsumerDefinition().GetEndpointName(KebabCaseEndpointNameFormatter.Instance));
+    }
+
+    [Fact]
+    public void IngestCorpus_GoesToTheIngestionQueue() =>
+        Assert.Equal(new Uri("queue:ingestion-ingest-corpus"), CommandQueues.Uri(CommandQueues.IngestCorpus));
+}

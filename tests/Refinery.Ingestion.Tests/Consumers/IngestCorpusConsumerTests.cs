@@ -1,0 +1,99 @@
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Refinery.Contracts.Ingestion;
+using Refinery.Hosting.Bus;
+using Refinery.Ingestion.Consumers;
+using Refinery.Ingestion.Data;
+using Refinery.Ingestion.Domain;
+using Refinery.Ingestion.Jobs;
+
+namespace Refinery.Ingestion.Tests.Consumers;
+
+public sealed class IngestCorpusConsumerTests : IAsyncLifetime
+{
+    private readonly string _db = Path.Combine(Path.GetTempPath(), $"refinery-consumer-{Guid.NewGuid():N}.db");
+    private ServiceProvider _services = null!;
+    private ITestHarness _harness = null!;
+
+    public async Task InitializeAsync()
+    {
+        _services = new ServiceCollection()
+            .AddDbContext<IngestionDbContext>(o => o.UseSqlite($"Data Source={_db};Pooling=False"))
+            .AddScoped<IngestionJobs>()
+            .AddSingleton<JobSignal>()
+            .AddSingleton(TimeProvider.System)
+            .AddMassTransitTestHarness(x => x.AddConsumer<IngestCorpusConsumer, IngestCorpusConsumerDefinition>())
+            .BuildServiceProvider(true);
+        await using (var scope = _services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<IngestionDbContext>().Database.EnsureCreatedAsync();
+        _harness = _services.GetRequiredService<ITestHarness>();
+        await _harness.Start();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _harness.Stop();
+        await _services.DisposeAsync();
+        File.Delete(_db);
+    }
+
+    private static IngestCorpus Command(string name, string key = "raw/x/a.jsonl") => new()
+    {
+        CorpusId = CorpusNames.IdOf(name), Name = name, Sources = [new SourceRef { Key = key }],
+    };
+
+    private async Task<Corpus?> CorpusAsync(string name)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<IngestionDbContext>().Corpora.AsNoTracking()
+            .SingleOrDefaultAsync(c => c.Name == name);
+    }
+
+    [Fact]
+    public async Task ValidCommand_IsRecordedAsAQueuedJob()
+    {
+        await _harness.Bus.Publish(Command("web"));
+
+        Assert.True(await _harness.GetConsumerHarness<IngestCorpusConsumer>().Consumed.Any<IngestCorpus>());
+        var corpus = await CorpusAsync("web");
+        Assert.NotNull(corpus);
+        Assert.Equal((CorpusStages.Queued, 1), (corpus.Stage, corpus.Generation));
+    }
+
+    [Fact]
+    public async Task RedeliveredCommand_DoesNotQueueASecondRun()
+    {
+        await _harness.Bus.Publish(Command("again"));
+        await _harness.Bus.Publish(Command("again"));
+
+        Assert.True(await _harness.Consumed.SelectAsync<IngestCorpus>().Take(2).Count() == 2);
+        Assert.Equal(1, (await CorpusAsync("again"))!.Generation);
+    }
+
+    [Fact]
+    public async Task ChangedSources_QueueANewGeneration()
+    {
+        await _harness.Bus.Publish(Command("changed", "raw/changed/a.jsonl"));
+        await _harness.Bus.Publish(Command("changed", "raw/changed/b.jsonl"));
+
+        Assert.True(await _harness.Consumed.SelectAsync<IngestCorpus>().Take(2).Count() == 2);
+        Assert.Equal(2, (await CorpusAsync("changed"))!.Generation);
+    }
+
+    [Fact]
+    public async Task UnsafeName_FaultsWithoutRetry_AndRecordsNothing()
+    {
+        await _harness.Bus.Publish(Command("../etc") with { CorpusId = Guid.NewGuid() });
+
+        Assert.True(await _harness.Published.Any<Fault<IngestCorpus>>());
+        var fault = _harness.Published.Select<Fault<IngestCorpus>>().First().Context.Message;
+        Assert.Contains(nameof(PermanentFailureException), fault.Exceptions[0].ExceptionType);
+        Assert.Null(await CorpusAsync("../etc"));
+    }
+
+    [Fact]
+    public void Endpoint_IsTheIngestCorpusCommandQueue() =>
+        Assert.Equal(Refinery.Contracts.CommandQueues.IngestCorpus, new IngestCorpusConsumerDefinition().GetEndpointName(KebabCaseEndpointNameFormatter.Instance));
+}
