@@ -46,7 +46,7 @@ public static class GatewayServiceExtensions
         }
 
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddOperationTransformer(CorpusUploadOpenApi.DescribeUploadForm));
 
         builder.AddRefineryDbContext<GatewayDbContext>(GatewayDbContext.Schema);
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -66,8 +66,8 @@ public static class GatewayServiceExtensions
             {
                 eventType.AddFanoutConsumer(x, e =>
                 {
-                    e.Name = $"{ServiceName}-events";
-                    e.InstanceId = instanceId;
+                    // Temporary: auto-delete and non-durable on RabbitMQ, gone when the process stops.
+                    e.Name = $"{ServiceName}-events-{instanceId}";
                     e.Temporary = true;
                 });
             }

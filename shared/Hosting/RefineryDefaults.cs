@@ -32,7 +32,8 @@ public static class RefineryDefaults
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddOptions<S3Options>().Bind(builder.Configuration.GetSection(S3Options.SectionName));
-        builder.Services.AddSingleton<IObjectStore>(sp => ObjectStoreFactory.Create(builder.Configuration));
+        builder.Services.AddSingleton<IObjectStore>(_ => ObjectStoreFactory.Create(builder.Configuration));
+        builder.Services.AddHostedService<ObjectStoreInitializer>();
         builder.Services.AddHealthChecks()
             .AddCheck<ObjectStoreHealthCheck>("object-store", tags: ["ready"]);
         return builder;

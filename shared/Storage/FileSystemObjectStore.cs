@@ -51,16 +51,14 @@ public sealed class FileSystemObjectStore : IObjectStore
     public Task<Stream> OpenReadAsync(string key, CancellationToken ct = default)
     {
         var path = Resolve(key);
-        ct.ThrowIfCancellationRequested();
         try
         {
-            Stream stream = new FileStream(path.Full, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete,
-                BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            return Task.FromResult(stream);
+            ct.ThrowIfCancellationRequested();
+            return Task.FromResult(Open(path));
         }
-        catch (Exception ex) when (IsMissing(ex, path.Full))
+        catch (Exception ex)
         {
-            throw new ObjectNotFoundException(key);
+            return Task.FromException<Stream>(ex);
         }
     }
 
@@ -82,16 +80,15 @@ public sealed class FileSystemObjectStore : IObjectStore
     public Task<bool> DeleteAsync(string key, CancellationToken ct = default)
     {
         var path = Resolve(key);
-        ct.ThrowIfCancellationRequested();
-        var existed = File.Exists(path.Full);
-        if (existed)
+        try
         {
-            try { File.Delete(path.Full); }
-            catch (DirectoryNotFoundException) { existed = false; }
+            ct.ThrowIfCancellationRequested();
+            return Task.FromResult(Delete(path));
         }
-        TryDelete(path.Sidecar);
-        PruneEmptyFolders(path.Dir);
-        return Task.FromResult(existed);
+        catch (Exception ex)
+        {
+            return Task.FromException<bool>(ex);
+        }
     }
 
     public Task<ObjectRef> CopyAsync(string sourceKey, string destinationKey, CancellationToken ct = default)
@@ -101,11 +98,41 @@ public sealed class FileSystemObjectStore : IObjectStore
         return CopyCoreAsync(source, destination, ct);
     }
 
+    private Stream Open(ObjectPath path)
+    {
+        try
+        {
+            return new FileStream(path.Full, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete,
+                BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        }
+        catch (Exception ex) when (IsMissing(ex, path.Full))
+        {
+            throw new ObjectNotFoundException(path.Key);
+        }
+    }
+
+    private bool Delete(ObjectPath path)
+    {
+        var existed = File.Exists(path.Full);
+        if (existed)
+        {
+            try { File.Delete(path.Full); }
+            catch (DirectoryNotFoundException) { existed = false; }
+        }
+        TryDelete(path.Sidecar);
+        PruneEmptyFolders(path.Dir);
+        return existed;
+    }
+
     private async Task<ObjectRef> CopyCoreAsync(ObjectPath source, ObjectPath destination, CancellationToken ct)
     {
         // Streams the bytes through the same hashing put: the copy is atomic and its sha256 is the source's by construction.
-        await using var input = await OpenReadAsync(source.Key, ct).ConfigureAwait(false);
-        return await PutCoreAsync(destination, input, ct).ConfigureAwait(false);
+        ct.ThrowIfCancellationRequested();
+        var input = Open(source);
+        await using (input.ConfigureAwait(false))
+        {
+            return await PutCoreAsync(destination, input, ct).ConfigureAwait(false);
+        }
     }
 
     private async Task<ObjectRef> PutCoreAsync(ObjectPath path, Stream content, CancellationToken ct)

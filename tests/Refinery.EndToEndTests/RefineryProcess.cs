@@ -79,7 +79,7 @@ public sealed class RefineryProcess : IAsyncDisposable
     }
 
     /// <summary>The host built beside this test (same configuration), found from the repository root.</summary>
-    private static string HostDll()
+    public static string HostDll()
     {
 #if DEBUG
         const string configuration = "Debug";

@@ -216,6 +216,24 @@ public sealed class CorpusWriteTests(KeyedGateway gateway) : IClassFixture<Keyed
     }
 
     [Fact]
+    public async Task Post_Multipart_ChunkedBodyOverTheLimit_Is413_AndStoresNothing()
+    {
+        // A non-seekable part has no length, so the request is chunked and only the streamed count can stop it.
+        var form = new MultipartFormDataContent { { new StringContent("too-big-chunked"), "name" } };
+        form.Add(new StreamContent(new NonSeekableStream(new byte[KeyedGateway.MaxUploadBytes + 4096])), "files", "big.bin");
+
+        using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsync("/api/corpora", form);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Null(await gateway.Store.StatAsync("raw/too-big-chunked/big.bin"));
+    }
+
+    private sealed class NonSeekableStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+    }
+
+    [Fact]
     public async Task Post_Json_WithExistingSources_Is202_AndSendsThem()
     {
         await gateway.Store.PutAsync("raw/shared-drop/a.jsonl", new MemoryStream(Jsonl().Item2));

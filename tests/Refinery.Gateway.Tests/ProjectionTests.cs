@@ -117,7 +117,7 @@ public sealed class ProjectionTests(KeyedGateway gateway) : IClassFixture<KeyedG
         }
 
         var page = await gateway.Client().GetFromJsonAsync<JsonElement>("/api/corpora?limit=2&offset=0");
-        var names = page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("name").GetString()).ToArray();
+        var names = page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("name").GetString()!).ToArray();
         Assert.Equal(["list-c", "list-b"], names);
         Assert.Equal(2, page.GetProperty("limit").GetInt32());
         Assert.True(page.GetProperty("total").GetInt32() >= 3);

@@ -143,10 +143,10 @@ public sealed class EndpointNameTests
     [Fact]
     public void ProjectionQueues_AreGatewayPrefixed()
     {
-        Assert.Equal("gateway-corpus-ingestion-started", new CorpusIngestionStartedConsumerDefinition().GetEndpointName(KebabCaseEndpointNameFormatter.Instance));
-        Assert.Equal("gateway-corpus-shard-ingested", new CorpusShardIngestedConsumerDefinition().GetEndpointName(KebabCaseEndpointNameFormatter.Instance));
-        Assert.Equal("gateway-corpus-ingested", new CorpusIngestedConsumerDefinition().GetEndpointName(KebabCaseEndpointNameFormatter.Instance));
-        Assert.Equal("gateway-corpus-ingestion-failed", new CorpusIngestionFailedConsumerDefinition().GetEndpointName(KebabCaseEndpointNameFormatter.Instance));
+        Assert.Equal("gateway-corpus-ingestion-started", ((IConsumerDefinition)new CorpusIngestionStartedConsumerDefinition()).GetEndpointName(KebabCaseEndpointNameFormatter.Instance));
+        Assert.Equal("gateway-corpus-shard-ingested", ((IConsumerDefinition)new CorpusShardIngestedConsumerDefinition()).GetEndpointName(KebabCaseEndpointNameFormatter.Instance));
+        Assert.Equal("gateway-corpus-ingested", ((IConsumerDefinition)new CorpusIngestedConsumerDefinition()).GetEndpointName(KebabCaseEndpointNameFormatter.Instance));
+        Assert.Equal("gateway-corpus-ingestion-failed", ((IConsumerDefinition)new CorpusIngestionFailedConsumerDefinition()).GetEndpointName(KebabCaseEndpointNameFormatter.Instance));
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Refinery.Contracts.Ingestion;
-using Microsoft.AspNetCore.Http;
 using Refinery.Gateway.Domain;
 
 namespace Refinery.Gateway.Apis;
@@ -39,20 +38,4 @@ public sealed record CorpusDetail(Guid Id, string Name, string Stage, int Source
 
     // SQLite hands DateTimes back as Unspecified; they were stored as UTC.
     private static DateTime Utc(DateTime t) => DateTime.SpecifyKind(t, DateTimeKind.Utc);
-}
-
-/// <summary>Sources for the two forms of POST /api/corpora, for the OpenAPI document.</summary>
-public sealed record CorpusUploadForm
-{
-    /// <summary>Corpus name; must come before the files.</summary>
-    public required string Name { get; init; }
-    /// <summary>One or more file parts (any field name); each is stored as raw/{name}/{file name}.</summary>
-    public IFormFileCollection? Files { get; init; }
-    public string? TextField { get; init; }
-    public string? IdField { get; init; }
-    public string? UrlField { get; init; }
-    public int? ShardDocuments { get; init; }
-    public bool? DetectLanguage { get; init; }
-    /// <summary>jsonl, parquet, warc, wet or text for every file; absent: detect from each file name.</summary>
-    public string? Format { get; init; }
 }

@@ -5,10 +5,11 @@ using Refinery.Gateway.Domain;
 
 namespace Refinery.Gateway.Data;
 
-/// <summary>Applies submissions and ingestion events to the corpus read model. Every change is an upsert by id
-/// followed by one conditional UPDATE, so a redelivered event changes nothing, events handled at once by competing
-/// consumers cannot overwrite each other, and an older event never moves a corpus back: ingested and failed are
-/// final until the corpus is submitted again.</summary>
+/// <summary>Applies submissions and ingestion events to the corpus read model. Every change is an insert of the
+/// whole row when it is new, else one conditional UPDATE, so a redelivered event changes nothing, events handled at
+/// once by competing consumers cannot overwrite each other, and an older event never moves a corpus back: ingested
+/// and failed are final until the corpus is submitted again. (The events carry no run number, so a stale event of
+/// an earlier run that arrives after a new submission still counts for the new run.)</summary>
 public sealed class CorpusProjection(GatewayDbContext db, TimeProvider clock)
 {
     private const int MaxErrorLength = 4000;
@@ -18,7 +19,8 @@ public sealed class CorpusProjection(GatewayDbContext db, TimeProvider clock)
     public async Task SubmittedAsync(Guid id, string name, int sourceCount, CancellationToken ct)
     {
         var now = Now();
-        await EnsureCorpusAsync(new CorpusView { Id = id, Name = name, Stage = CorpusStages.Submitted, SourceCount = sourceCount }, ct);
+        if (await InsertAsync(new CorpusView { Id = id, Name = name, Stage = CorpusStages.Submitted, SourceCount = sourceCount }, now, ct))
+            return;
         await db.Corpora.Where(c => c.Id == id).ExecuteUpdateAsync(s => s
             .SetProperty(c => c.Stage, CorpusStages.Submitted)
             .SetProperty(c => c.Name, name)
@@ -37,7 +39,8 @@ public sealed class CorpusProjection(GatewayDbContext db, TimeProvider clock)
     public async Task StartedAsync(CorpusIngestionStarted e, CancellationToken ct)
     {
         var now = Now();
-        await EnsureCorpusAsync(new CorpusView { Id = e.CorpusId, Name = e.Name, Stage = CorpusStages.Ingesting, SourceCount = e.SourceCount }, ct);
+        if (await InsertAsync(new CorpusView { Id = e.CorpusId, Name = e.Name, Stage = CorpusStages.Ingesting, SourceCount = e.SourceCount }, now, ct))
+            return;
         await db.Corpora
             .Where(c => c.Id == e.CorpusId && (c.Stage == CorpusStages.Submitted || c.Stage == CorpusStages.Ingesting))
             .ExecuteUpdateAsync(s => s
@@ -77,8 +80,13 @@ public sealed class CorpusProjection(GatewayDbContext db, TimeProvider clock)
         var now = Now();
         var rejected = JsonSerializer.Serialize(e.RejectedByReason, Json);
         var languages = JsonSerializer.Serialize(e.Languages, Json);
-        await EnsureCorpusAsync(new CorpusView { Id = e.CorpusId, Name = e.Name, Stage = CorpusStages.Ingested }, ct);
-        var updated = await db.Corpora
+        var inserted = await InsertAsync(new CorpusView
+        {
+            Id = e.CorpusId, Name = e.Name, Stage = CorpusStages.Ingested, ShardCount = e.ShardCount, Read = e.Read,
+            Accepted = e.Accepted, Rejected = e.Rejected, InvalidUtf8Replaced = e.InvalidUtf8Replaced,
+            RejectedByReasonJson = rejected, LanguagesJson = languages,
+        }, now, ct);
+        var updated = inserted ? 1 : await db.Corpora
             .Where(c => c.Id == e.CorpusId && c.Stage != CorpusStages.Failed)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(c => c.Stage, CorpusStages.Ingested)
@@ -101,7 +109,8 @@ public sealed class CorpusProjection(GatewayDbContext db, TimeProvider clock)
     {
         var now = Now();
         var reason = Truncate(e.Reason);
-        await EnsureCorpusAsync(new CorpusView { Id = e.CorpusId, Name = e.Name, Stage = CorpusStages.Failed, Error = reason }, ct);
+        if (await InsertAsync(new CorpusView { Id = e.CorpusId, Name = e.Name, Stage = CorpusStages.Failed, Error = reason }, now, ct))
+            return;
         await db.Corpora
             .Where(c => c.Id == e.CorpusId && (c.Stage == CorpusStages.Submitted || c.Stage == CorpusStages.Ingesting))
             .ExecuteUpdateAsync(s => s
@@ -110,10 +119,13 @@ public sealed class CorpusProjection(GatewayDbContext db, TimeProvider clock)
                 .SetProperty(c => c.UpdatedAt, now), ct);
     }
 
-    private async Task EnsureCorpusAsync(CorpusView initial, CancellationToken ct)
+    /// <summary>Creates the corpus row as <paramref name="row"/> when there is none; true when this call created it
+    /// (then the row already says everything the event says, and no conditional update may follow: the row could
+    /// have moved on in between, e.g. to a new submission).</summary>
+    private async Task<bool> InsertAsync(CorpusView row, DateTime now, CancellationToken ct)
     {
-        initial.CreatedAt = initial.UpdatedAt = Now();
-        await InsertIfMissingAsync(db.Corpora, initial, c => c.Id == initial.Id, ct);
+        row.CreatedAt = row.UpdatedAt = now;
+        return await InsertIfMissingAsync(db.Corpora, row, c => c.Id == row.Id, ct);
     }
 
     /// <summary>Inserts <paramref name="row"/> unless a row with its key exists; true when this call inserted it.

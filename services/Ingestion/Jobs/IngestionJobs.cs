@@ -22,6 +22,7 @@ public sealed class IngestionJobs(IngestionDbContext db, TimeProvider clock)
     {
         var json = JsonSerializer.Serialize(command, Json);
         var now = clock.GetUtcNow().UtcDateTime;
+        db.ChangeTracker.Clear(); // claims and renewals update rows behind the tracker's back
         var corpus = await db.Corpora.SingleOrDefaultAsync(c => c.Id == command.CorpusId, ct);
         if (corpus is not null && corpus.CommandJson == json && corpus.Stage != CorpusStages.Failed)
             return (corpus, false);
@@ -97,6 +98,7 @@ public sealed class IngestionJobs(IngestionDbContext db, TimeProvider clock)
     /// <summary>Stores the result if the job still belongs to this generation; false when it was superseded.</summary>
     public async Task<bool> CompleteAsync(ClaimedJob job, IngestionSummary summary, CancellationToken ct)
     {
+        db.ChangeTracker.Clear();
         var corpus = await db.Corpora.SingleAsync(c => c.Id == job.CorpusId, ct);
         if (corpus.Generation != job.Generation) return false;
         corpus.Stage = CorpusStages.Ingested;

@@ -32,6 +32,8 @@ public sealed class ShardWriter : IAsyncDisposable
 
     public int Count { get; private set; }
 
+    private bool _finished;
+
     public void Write(IngestedDocument doc)
     {
         _json.WriteStartObject();
@@ -56,14 +58,19 @@ public sealed class ShardWriter : IAsyncDisposable
     {
         await _json.FlushAsync(ct);
         await _zstd.DisposeAsync();
+        _finished = true;
         _file.Position = 0;
         return await store.PutAsync(key, _file, ct);
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _json.DisposeAsync();
-        await _zstd.DisposeAsync();
+        // After an upload the compressed stream is closed, and the JSON writer must not flush into it again.
+        if (!_finished)
+        {
+            await _json.DisposeAsync();
+            await _zstd.DisposeAsync();
+        }
         await _file.DisposeAsync();
     }
 }

@@ -51,6 +51,15 @@ public sealed class IngestCorpusConsumerTests : IAsyncLifetime
             .SingleOrDefaultAsync(c => c.Name == name);
     }
 
+    /// <summary>Waits (bounded by the harness's inactivity timeout) until <paramref name="expected"/> commands were consumed.</summary>
+    private async Task<int> ConsumedAsync(int expected)
+    {
+        var seen = 0;
+        await foreach (var _ in _harness.Consumed.SelectAsync<IngestCorpus>())
+            if (++seen == expected) break;
+        return seen;
+    }
+
     [Fact]
     public async Task ValidCommand_IsRecordedAsAQueuedJob()
     {
@@ -66,9 +75,10 @@ public sealed class IngestCorpusConsumerTests : IAsyncLifetime
     public async Task RedeliveredCommand_DoesNotQueueASecondRun()
     {
         await _harness.Bus.Publish(Command("again"));
+        await ConsumedAsync(1);
         await _harness.Bus.Publish(Command("again"));
 
-        Assert.True(await _harness.Consumed.SelectAsync<IngestCorpus>().Take(2).Count() == 2);
+        Assert.Equal(2, await ConsumedAsync(2));
         Assert.Equal(1, (await CorpusAsync("again"))!.Generation);
     }
 
@@ -76,9 +86,10 @@ public sealed class IngestCorpusConsumerTests : IAsyncLifetime
     public async Task ChangedSources_QueueANewGeneration()
     {
         await _harness.Bus.Publish(Command("changed", "raw/changed/a.jsonl"));
+        await ConsumedAsync(1);
         await _harness.Bus.Publish(Command("changed", "raw/changed/b.jsonl"));
 
-        Assert.True(await _harness.Consumed.SelectAsync<IngestCorpus>().Take(2).Count() == 2);
+        Assert.Equal(2, await ConsumedAsync(2));
         Assert.Equal(2, (await CorpusAsync("changed"))!.Generation);
     }
 
@@ -95,5 +106,5 @@ public sealed class IngestCorpusConsumerTests : IAsyncLifetime
 
     [Fact]
     public void Endpoint_IsTheIngestCorpusCommandQueue() =>
-        Assert.Equal(Refinery.Contracts.CommandQueues.IngestCorpus, new IngestCorpusConsumerDefinition().GetEndpointName(KebabCaseEndpointNameFormatter.Instance));
+        Assert.Equal(Refinery.Contracts.CommandQueues.IngestCorpus, ((IConsumerDefinition)new IngestCorpusConsumerDefinition()).GetEndpointName(KebabCaseEndpointNameFormatter.Instance));
 }

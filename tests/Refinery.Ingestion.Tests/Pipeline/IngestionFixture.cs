@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Refinery.Ingestion.Language;
 using Refinery.Ingestion.Options;
 using Refinery.Ingestion.Pipeline;
@@ -20,7 +19,7 @@ public sealed class TempPipeline : IDisposable
     public TempPipeline(LanguageFixture languages, IngestionOptions? options = null)
     {
         Store = new FileSystemObjectStore(Root);
-        Ingestor = new CorpusIngestor(Store, languages.Identifier, Options.Create(options ?? new IngestionOptions()),
+        Ingestor = new CorpusIngestor(Store, languages.Identifier, Microsoft.Extensions.Options.Options.Create(options ?? new IngestionOptions()),
             NullLogger<CorpusIngestor>.Instance);
     }
 
