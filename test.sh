@@ -37,10 +37,12 @@ for project in tests/*/*.csproj; do
   dotnet test "$project" -c Release --no-build --logger "console;verbosity=normal" \
     --results-directory "$log_dir/$name" > "$log_dir/$name.log" 2>&1
   rc=$?
-  summary=$(grep -E "^(Passed|Failed)!" "$log_dir/$name.log" | tail -1)
-  p=$(sed -nE 's/.*Passed: *([0-9]+).*/\1/p' <<<"$summary"); f=$(sed -nE 's/.*Failed: *([0-9]+).*/\1/p' <<<"$summary")
-  s=$(sed -nE 's/.*Skipped: *([0-9]+).*/\1/p' <<<"$summary")
-  if [ -z "$summary" ]; then
+  # The VSTest console summary: "Total tests: N", then "Passed: N", "Failed: N", "Skipped: N" lines.
+  tail_summary=$(sed -n '/^Total tests:/,$p' "$log_dir/$name.log")
+  count() { sed -nE "s/^ *$1: *([0-9]+).*/\1/p" <<<"$tail_summary" | tail -1; }
+  p=$(count Passed); f=$(count Failed); s=$(count Skipped)
+  summary="passed ${p:-0}, failed ${f:-0}, skipped ${s:-0}"
+  if [ -z "$tail_summary" ]; then
     echo "   no test summary (exit $rc); tail of $log_dir/$name.log:"; tail -30 "$log_dir/$name.log"
     failed=$((failed + 1)); status=1; continue
   fi

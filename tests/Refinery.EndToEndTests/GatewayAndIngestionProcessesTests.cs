@@ -60,7 +60,7 @@ public sealed class GatewayAndIngestionProcessesTests
         await using var pg = new NpgsqlConnection(backends.Postgres);
         await pg.OpenAsync();
         await using var query = new NpgsqlCommand(
-            "SELECT c.stage, c.accepted, (SELECT count(*) FROM ingestion.shards s WHERE s.\"CorpusId\" = c.\"Id\") " +
+            "SELECT c.\"Stage\", c.\"Accepted\", (SELECT count(*) FROM ingestion.shards s WHERE s.\"CorpusId\" = c.\"Id\") " +
             "FROM ingestion.corpora c WHERE c.\"Name\" = 'web-sample'", pg);
         await using var row = await query.ExecuteReaderAsync();
         Assert.True(await row.ReadAsync(), "no catalog row in PostgreSQL");
