@@ -67,6 +67,37 @@ public sealed class GatewayAndIngestionProcessesTests
         Assert.Equal(("ingested", 11L, 3L), (row.GetString(0), row.GetInt64(1), row.GetInt64(2)));
     }
 
+    [Fact]
+    public async Task IngestCliWithApi_UploadsThroughTheGateway_AndPrintsTheOutcome()
+    {
+        var backends = await RealBackends.CreateAsync("cli-api");
+        var configuration = backends.Configuration(Path.Combine(Path.GetTempPath(), "refinery-e2e-" + Guid.NewGuid().ToString("N")));
+        await using var gateway = await RefineryProcess.StartAsync("gateway", configuration);
+        await using var ingestion = await RefineryProcess.StartAsync("ingestion", configuration);
+
+        var result = await CliProcess.RunAsync(TimeSpan.FromMinutes(3), "ingest", "--api", gateway.Url.ToString(),
+            "--api-key", WriterKey, "--name", "via-api", "--json", SharedData.Path("web", "warc", "resiliparse_cc_sample.warc.gz"));
+
+        Assert.True(result.ExitCode == 0, result.Stderr + gateway.Output + ingestion.Output);
+        var json = JsonDocument.Parse(result.Stdout).RootElement;
+        Assert.Equal(("via-api", 16L, 0L), (json.GetProperty("corpus").GetString(), json.GetProperty("accepted").GetInt64(),
+            json.GetProperty("rejected").GetInt64()));
+    }
+
+    [Fact]
+    public async Task IngestCliWithApi_WithoutAKey_IsRefused()
+    {
+        var backends = await RealBackends.CreateAsync("cli-nokey");
+        var configuration = backends.Configuration(Path.Combine(Path.GetTempPath(), "refinery-e2e-" + Guid.NewGuid().ToString("N")));
+        await using var gateway = await RefineryProcess.StartAsync("gateway", configuration);
+
+        var result = await CliProcess.RunAsync(TimeSpan.FromMinutes(1), "ingest", "--api", gateway.Url.ToString(), "--name", "no-key",
+            SharedData.Path("web", "dev_dolma_boilerplate_pages.jsonl"));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("401", result.Stderr);
+    }
+
     private static async Task<List<(string Type, JsonElement Data)>> ReadEventsUntilIngestedAsync(Stream stream, TimeSpan timeout,
         Func<string> diagnostics)
     {

@@ -22,9 +22,9 @@ public static class BenchCorpus
         IReadOnlyList<string> sourceFiles, CancellationToken ct)
     {
         Directory.CreateDirectory(dir);
-        var jsonlPath = Path.Combine(dir, $"bench-{targetBytes >> 20}mb.jsonl.zst");
-        var warcPath = Path.Combine(dir, $"bench-{targetBytes >> 20}mb.warc.gz");
-        var metaPath = Path.Combine(dir, $"bench-{targetBytes >> 20}mb.meta.json");
+        var jsonlPath = Path.Combine(dir, $"bench-{targetBytes / 1_000_000}mb.jsonl.zst");
+        var warcPath = Path.Combine(dir, $"bench-{targetBytes / 1_000_000}mb.warc.gz");
+        var metaPath = Path.Combine(dir, $"bench-{targetBytes / 1_000_000}mb.meta.json");
         if (File.Exists(metaPath) && File.Exists(jsonlPath) && File.Exists(warcPath))
         {
             var cached = JsonSerializer.Deserialize<BenchInput[]>(await File.ReadAllTextAsync(metaPath, ct))!;

@@ -39,7 +39,7 @@ public static class IngestBenchmark
 
         var results = new List<CaseResult>();
         foreach (var input in new[] { jsonl, warc })
-        foreach (var (mode, lang) in new[] { ("baseline", false), ("ingest", false), ("ingest", true) })
+        foreach (var (mode, lang) in new[] { ("baseline", false), ("read", false), ("ingest", false), ("ingest", true) })
         {
             Console.Error.WriteLine($"case {input.Format} {mode}{(lang ? " +lang" : "")} ...");
             results.Add(await RunChildAsync(input.Path, mode, lang, settings.WorkDir, ct));
@@ -96,7 +96,12 @@ public static class IngestBenchmark
         var meta = JsonSerializer.Deserialize<BenchInput[]>(
             await File.ReadAllTextAsync(Path.Combine(Path.GetDirectoryName(input)!, Path.GetFileName(input).Split('.')[0] + ".meta.json"), ct))!
             .Single(i => i.Path == input);
-        var run = mode == "baseline" ? null : await PrepareIngestAsync(input, lang, workDir, ct);
+        var run = mode switch
+        {
+            "baseline" => null,
+            "read" => () => ReadOnlyAsync(input, ct),
+            _ => await PrepareIngestAsync(input, lang, workDir, ct),
+        };
         setup.Stop();
 
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
@@ -145,6 +150,17 @@ public static class IngestBenchmark
                 Directory.Delete(storeDir, recursive: true);
             }
         };
+    }
+
+    /// <summary>The readers alone: decompress, parse and extract text, no language, ids or shards.</summary>
+    private static async Task<long> ReadOnlyAsync(string input, CancellationToken ct)
+    {
+        await using var file = File.OpenRead(input);
+        long documents = 0;
+        await foreach (var item in Refinery.Ingestion.Readers.SourceReader.ReadAsync(file, Path.GetFileName(input), null,
+                           new Refinery.Ingestion.Readers.ReaderOptions(), ct))
+            if (item.Document is not null) documents++;
+        return documents;
     }
 
     /// <summary>The floor: decompress and find line ends, nothing else.</summary>

@@ -34,7 +34,7 @@ public static class GatewayClient
             var files = new List<FileStream>();
             try
             {
-                foreach (var path in paths)
+                foreach (var path in Embedded.RawUploads.ExpandDirectories(paths))
                 {
                     var file = File.OpenRead(path);
                     files.Add(file);

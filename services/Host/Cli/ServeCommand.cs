@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using Refinery.Host.Targets;
 
 namespace Refinery.Host.Cli;
@@ -15,17 +16,24 @@ public static class ServeCommand
             DefaultValueFactory = _ => "all",
         };
         var dataDir = CommonOptions.DataDir();
+        var json = CommonOptions.Json();
         var command = new Command("serve", "Run services; with no configuration, the embedded default")
         {
-            targets, dataDir,
+            targets, dataDir, json,
         };
         // Anything else (--urls, --Refinery:Bus=RabbitMq, ...) is host configuration.
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (result, ct) =>
         {
-            var app = RefineryApp.Build(TargetCatalog.Parse(result.GetValue(targets)!), [.. result.UnmatchedTokens],
-                CommonOptions.DataDirOverride(result, dataDir));
-            await app.RunAsync(ct);
+            var chosen = TargetCatalog.Parse(result.GetValue(targets)!);
+            await using var app = RefineryApp.Build(chosen, [.. result.UnmatchedTokens], CommonOptions.DataDirOverride(result, dataDir));
+            await app.StartAsync(ct);
+            // Processes without the gateway listen on a free port; say which, so health and metrics can be found.
+            var names = chosen.Select(t => t.Name).ToArray();
+            Console.WriteLine(result.GetValue(json)
+                ? JsonSerializer.Serialize(new { targets = names, urls = app.Urls.ToArray(), processId = Environment.ProcessId })
+                : $"refinery serving {string.Join(", ", names)} on {string.Join(", ", app.Urls)}");
+            await app.WaitForShutdownAsync(ct);
             return 0;
         });
         return command;

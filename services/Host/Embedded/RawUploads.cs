@@ -25,7 +25,8 @@ public static class RawUploads
         return sources;
     }
 
-    private static IEnumerable<string> ExpandDirectories(IEnumerable<string> paths)
+    /// <summary>Files as given, and the files of folders (recursively, in ordinal order); a missing path throws naming it.</summary>
+    public static IEnumerable<string> ExpandDirectories(IEnumerable<string> paths)
     {
         foreach (var path in paths)
         {

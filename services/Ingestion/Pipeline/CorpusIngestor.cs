@@ -106,17 +106,22 @@ public sealed class CorpusIngestor(
     private IngestedDocument[] Identify(List<RawDocument> batch, bool detect, string source)
     {
         var result = new IngestedDocument[batch.Count];
-        Parallel.For(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
-        {
-            var raw = batch[i];
-            var guess = detect ? languages.Value.Identify(raw.Text) : LanguageGuess.Unknown;
-            var meta = raw.Meta is null ? new Dictionary<string, string>() : new Dictionary<string, string>(raw.Meta);
-            if (raw.Id is not null) meta["source_id"] = raw.Id;
-            meta["position"] = raw.Position.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            result[i] = new IngestedDocument(DocumentIds.Of(source, raw.Position), raw.Text, raw.Url, guess.Code,
-                guess.Score, source, new SortedDictionary<string, string>(meta, StringComparer.Ordinal));
-        });
+        if (detect)
+            Parallel.For(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+                i => result[i] = ToDocument(batch[i], languages.Value.Identify(batch[i].Text), source));
+        else
+            for (var i = 0; i < batch.Count; i++) result[i] = ToDocument(batch[i], LanguageGuess.Unknown, source);
         return result;
+    }
+
+    private static IngestedDocument ToDocument(RawDocument raw, LanguageGuess guess, string source)
+    {
+        var meta = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (raw.Meta is not null)
+            foreach (var (key, value) in raw.Meta) meta[key] = value;
+        if (raw.Id is not null) meta["source_id"] = raw.Id;
+        meta["position"] = raw.Position.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new IngestedDocument(DocumentIds.Of(source, raw.Position), raw.Text, raw.Url, guess.Code, guess.Score, source, meta);
     }
 
     /// <summary>A rerun with larger shards produces fewer of them; the old tail must not linger as if current.</summary>

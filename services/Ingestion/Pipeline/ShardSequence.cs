@@ -13,7 +13,7 @@ internal sealed class ShardSequence(IObjectStore store, string corpus, int perSh
     public async Task WriteAsync(IngestedDocument doc, CancellationToken ct)
     {
         _current ??= new ShardWriter();
-        _current.Write(doc);
+        await _current.WriteAsync(doc, ct);
         if (_current.Count >= perShard) await SealAsync(ct);
     }
 

@@ -38,8 +38,8 @@ public static class DataExtensions
     {
         var dir = Path.GetFullPath(Path.Combine(dataDir, "db"));
         Directory.CreateDirectory(dir);
-        // Pooling off: a killed process must not leave the file locked for the next one in the same process (tests).
-        return $"Data Source={Path.Combine(dir, schema + ".db")};Cache=Shared;Pooling=False";
+        // Pooling off: a stopped host must not keep the file open for the next one in the same process (tests, CLI).
+        return $"Data Source={Path.Combine(dir, schema + ".db")};Pooling=False;Default Timeout=30";
     }
 }
 

@@ -18,11 +18,19 @@ internal sealed class SchemaInitializer<TContext>(IServiceProvider services, DbS
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
         var created = db.Database.IsNpgsql()
             ? await InitializePostgresAsync(db, schema.Name, ct)
-            : await db.Database.EnsureCreatedAsync(ct);
+            : await InitializeSqliteAsync(db, ct);
         if (created) logger.LogInformation("Created schema {Schema} for {Context}", schema.Name, typeof(TContext).Name);
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+
+    private static async Task<bool> InitializeSqliteAsync(TContext db, CancellationToken ct)
+    {
+        var created = await db.Database.EnsureCreatedAsync(ct);
+        // WAL lets the service's consumer and its background worker read while the other writes.
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        return created;
+    }
 
     private static async Task<bool> InitializePostgresAsync(TContext db, string schemaName, CancellationToken ct)
     {
