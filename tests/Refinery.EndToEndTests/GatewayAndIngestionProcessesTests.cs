@@ -45,6 +45,10 @@ public sealed class GatewayAndIngestionProcessesTests
         Assert.Equal(3, ingested.GetProperty("shardCount").GetInt32());
         Assert.Equal(3, seen.Count(e => e.Type == "CorpusShardIngested"));
 
+        using var metricsClient = new HttpClient { BaseAddress = ingestion.Url };
+        var metrics = await metricsClient.GetStringAsync("/metrics");
+        Assert.Contains("refinery_ingestion_documents_total{outcome=\"accepted\"} 11", metrics);
+
         var corpus = await PollUntilAsync(http, location, body => body.GetProperty("stage").GetString() == "ingested");
         Assert.Equal(11, corpus.GetProperty("accepted").GetInt64());
 

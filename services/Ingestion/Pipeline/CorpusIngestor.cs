@@ -75,11 +75,13 @@ public sealed class CorpusIngestor(
                 {
                     quarantine.Write(rejection);
                     summary.CountRejection(rejection.Reason);
+                    IngestionMetrics.Documents.WithLabels(rejection.Reason).Inc();
                     rejected++;
                     continue;
                 }
                 var doc = item.Document!;
                 accepted++;
+                IngestionMetrics.Accepted.Inc();
                 invalidUtf8 += doc.InvalidUtf8;
                 batch.Add(doc);
                 if (batch.Count == BatchSize) await FlushAsync();

@@ -32,6 +32,7 @@ internal sealed class ShardSequence(IObjectStore store, string corpus, int perSh
         {
             var shard = _next++;
             var documents = await writer.UploadAsync(store, IngestionKeys.Shard(corpus, shard), ct);
+            IngestionMetrics.Shards.Inc();
             await onShard(new ShardWritten(shard, documents, writer.Count));
         }
     }
