@@ -46,6 +46,8 @@ public static class GatewayServiceExtensions
         }
 
         builder.Services.AddProblemDetails();
+        builder.Services.AddWriteRateLimit(
+            builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions());
         builder.Services.AddOpenApi(o => o.AddOperationTransformer(CorpusUploadOpenApi.DescribeUploadForm));
 
         builder.AddRefineryDbContext<GatewayDbContext>(GatewayDbContext.Schema);
@@ -78,6 +80,7 @@ public static class GatewayServiceExtensions
     public static WebApplication MapGatewayEndpoints(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
+        app.UseRateLimiter();
         app.MapOpenApi();
         app.MapScalarApiReference();
         app.MapCorporaApi(options);

@@ -172,3 +172,14 @@ public sealed class ClosedReadsGateway : GatewayTestHost
         return config;
     }
 }
+
+/// <summary>Keys configured and at most two writes per minute per client.</summary>
+public sealed class RateLimitedGateway : GatewayTestHost
+{
+    protected override Dictionary<string, string?> Configuration()
+    {
+        var config = base.Configuration();
+        config["Refinery:Gateway:WritesPerMinute"] = "2";
+        return config;
+    }
+}

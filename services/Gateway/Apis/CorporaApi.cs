@@ -28,6 +28,7 @@ public static class CorporaApi
 
         api.MapPost("/", CreateCorpusAsync)
             .RequireAuthorization(ApiKeyRoles.Writer)
+            .RequireRateLimiting(WriteRateLimit.Policy)
             // One accepts list with both types: routing answers 415 to any other (the form's schema: CorpusUploadOpenApi).
             .Accepts<CreateCorpusRequest>("application/json", "multipart/form-data")
             .ProducesProblem(StatusCodes.Status401Unauthorized)

@@ -18,6 +18,9 @@ public sealed class GatewayOptions
     /// <summary>Largest request body of a corpus upload (all files together), in bytes. Default 10 GiB.</summary>
     [Range(1, long.MaxValue)] public long MaxUploadBytes { get; set; } = 10L * 1024 * 1024 * 1024;
 
+    /// <summary>Writes (corpus submissions) one client may make per minute; more get 429 with Retry-After.</summary>
+    [Range(1, 1_000_000)] public int WritesPerMinute { get; set; } = 120;
+
     /// <summary>Events buffered per /api/events subscriber; a slower subscriber loses the oldest ones.</summary>
     [Range(1, 1_000_000)] public int EventBufferPerSubscriber { get; set; } = 1024;
 
