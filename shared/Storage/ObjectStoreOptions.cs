@@ -14,12 +14,6 @@ public sealed class S3Options
     public string Region { get; set; } = "us-east-1";
 
     /// <summary>
-    /// Objects larger than this are uploaded in parts. Informational with Minio .NET 7.0.0: that client has no
-    /// public part-size setting and always uploads objects of 5 MiB or more in fixed 16 MiB parts.
-    /// </summary>
-    public long PartSize { get; set; } = 16L * 1024 * 1024;
-
-    /// <summary>
     /// Folder where uploads are spooled (hashed and sized) before they are sent; null means the system temp folder.
     /// It needs room for the largest object being uploaded concurrently.
     /// </summary>
