@@ -51,12 +51,15 @@ public sealed class IngestCorpusConsumerTests : IAsyncLifetime
             .SingleOrDefaultAsync(c => c.Name == name);
     }
 
-    /// <summary>Waits (bounded by the harness's inactivity timeout) until <paramref name="expected"/> commands were consumed.</summary>
+    /// <summary>Waits, at most 10 s, until the consumer has finished <paramref name="expected"/> commands; returns how many it had.
+    /// Polls a snapshot: the harness's async enumeration may end early when the bus looks idle between publishes.</summary>
     private async Task<int> ConsumedAsync(int expected)
     {
-        var seen = 0;
-        await foreach (var _ in _harness.Consumed.SelectAsync<IngestCorpus>())
-            if (++seen == expected) break;
+        var consumer = _harness.GetConsumerHarness<IngestCorpusConsumer>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        int seen;
+        while ((seen = consumer.Consumed.Select<IngestCorpus>().Count()) < expected && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
         return seen;
     }
 
