@@ -79,22 +79,7 @@ internal static class ContentSignals
     private static double Ut1(string? url, IReadOnlyDictionary<string, int>? domains)
     {
         if (domains is null || url is null) return double.NaN;
-        return domains.TryGetValue(UrlNetloc(url), out var id) ? id : double.NaN;
-    }
-
-    /// <summary>urlparse(url).netloc: what follows "//" (after an optional scheme) up to the first '/', '?' or '#'.</summary>
-    internal static string UrlNetloc(string url)
-    {
-        var rest = url.AsSpan();
-        var colon = rest.IndexOf(':');
-        if (colon > 0 && IsScheme(rest[..colon])) rest = rest[(colon + 1)..];
-        if (!rest.StartsWith("//")) return "";
-        rest = rest[2..];
-        var end = rest.IndexOfAny('/', '?', '#');
-        return (end < 0 ? rest : rest[..end]).ToString();
-
-        static bool IsScheme(ReadOnlySpan<char> s) =>
-            char.IsAsciiLetter(s[0]) && !s.ContainsAnyExcept("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+        return domains.TryGetValue(UrlParts.Netloc(url), out var id) ? id : double.NaN;
     }
 
     /// <summary>Span lookups into a stop-word set without allocating per token.</summary>
