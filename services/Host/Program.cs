@@ -8,6 +8,7 @@ var root = new RootCommand("Refinery: ingest web text, compute quality signals, 
     IngestCommand.Create(),
     DemoCommand.Create(),
     BenchCommand.Create(),
+    ResourcesCommand.Create(),
 };
 return await root.Parse(ServeCommand.DefaultToServe(args)).InvokeAsync();
 

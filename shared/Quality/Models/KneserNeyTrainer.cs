@@ -28,23 +28,23 @@ internal static class KneserNeyTrainer
         var counts = CountRaw(lines, ids, n);
         AdjustLowerOrders(counts, n);
 
-        var discounted = new Dictionary<UInt128, double>[n + 1];
-        var backoff = new Dictionary<UInt128, double>[n];
+        var discounted = new Dictionary<UInt128, float>[n + 1];
+        var backoff = new Dictionary<UInt128, float>[n];
         discounted[0] = backoff[0] = [];
         var unigramBackoff = 0.0;
         for (var k = 1; k <= n; k++)
         {
             var d = Discounts(counts[k]);
             var histories = HistoryStatistics(counts[k]);
-            discounted[k] = new Dictionary<UInt128, double>(counts[k].Count);
+            discounted[k] = new Dictionary<UInt128, float>(counts[k].Count);
             foreach (var (key, count) in counts[k])
             {
                 var total = histories[NGramKey.Context(key)].Total;
-                discounted[k][key] = (count - d[Math.Min(count, 3)]) / total;
+                discounted[k][key] = (float)((count - d[Math.Min(count, 3)]) / total);
             }
-            var gammas = new Dictionary<UInt128, double>(histories.Count);
+            var gammas = new Dictionary<UInt128, float>(histories.Count);
             foreach (var (history, s) in histories)
-                gammas[history] = (d[1] * s.Ones + d[2] * s.Twos + d[3] * s.ThreePlus) / s.Total;
+                gammas[history] = (float)((d[1] * s.Ones + d[2] * s.Twos + d[3] * s.ThreePlus) / s.Total);
             if (k == 1) unigramBackoff = gammas[0];
             else backoff[k - 1] = gammas;
         }

@@ -18,9 +18,12 @@ public static class SignalModelFile
     private const ushort ContainerVersion = 1;
     private static ReadOnlySpan<byte> Magic => "RFSM"u8;
 
-    internal static readonly JsonSerializerOptions Json = new()
+    /// <summary>The header's JSON conventions (snake_case), for tools that print headers the same way.</summary>
+    public static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        // Headers are read by people: keep '+', '<' and non-ASCII readable rather than \uXXXX-escaped.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         WriteIndented = false,
     };
 

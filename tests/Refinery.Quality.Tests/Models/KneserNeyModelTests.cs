@@ -27,7 +27,8 @@ public sealed class KneserNeyModelTests
     {
         var model = Small(order);
         var sum = model.Vocabulary.Where(w => w != "<s>").Sum(w => model.Probability(history, w));
-        Assert.Equal(1.0, sum, 12);
+        // The model stores float probabilities (as KenLM does), so the sum is exact to float precision.
+        Assert.Equal(1.0, sum, 6);
     }
 
     [Fact]
