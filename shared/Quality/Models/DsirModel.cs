@@ -1,3 +1,4 @@
+using Refinery.Text;
 namespace Refinery.Quality.Models;
 
 /// <summary>
@@ -64,7 +65,7 @@ public sealed class DsirModel : SignalModel
         for (var i = 0; i < f.Length; i++) score += f[i] * _logRatio[i];
         long characters = text.EnumerateRunes().Count(); // Python len() counts code points
         var correction = PoissonLogPmf.LogPmfPlusEpsilon(characters, TargetLambda) - PoissonLogPmf.LogPmfPlusEpsilon(characters, SourceLambda);
-        return (PyRounding.Round8(score), PyRounding.Round8(score + correction));
+        return (PyFloat.Round8(score), PyFloat.Round8(score + correction));
     }
 
     /// <summary>Sums the features of a corpus: the count array and λ (mean raw-token count per document).</summary>

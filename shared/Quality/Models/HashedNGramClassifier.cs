@@ -1,3 +1,4 @@
+using Refinery.Text;
 namespace Refinery.Quality.Models;
 
 /// <summary>
@@ -79,7 +80,7 @@ public sealed class HashedNGramClassifier : SignalModel
     {
         if (text.Length == 0) return double.NaN;
         var (label, p) = Predict(text);
-        return PyRounding.Round8(label == WebLabel ? 1 - p : p);
+        return PyFloat.Round8(label == WebLabel ? 1 - p : p);
     }
 
     internal static double Sigmoid(double z) => 1.0 / (1.0 + Math.Exp(-z));

@@ -1,3 +1,4 @@
+using Refinery.Text;
 namespace Refinery.Quality.Models;
 
 /// <summary>
@@ -105,7 +106,7 @@ public sealed class KneserNeyModel : SignalModel
             logSum += lineLog;
             length += lineLength;
         }
-        return PyRounding.Round(Math.Pow(10, -logSum / length), 1);
+        return PyFloat.Round(Math.Pow(10, -logSum / length), 1);
     }
 
     /// <summary>CCNet's bucket as RPv2 encodes it: head 0.0, middle 1.0, tail 2.0; NaN when no cutoffs were measured.</summary>
