@@ -27,11 +27,10 @@ internal sealed class LineSignals
             values[Line.Bullet][l] = StartsWithBullet(line) ? 1.0 : 0.0;
             values[Line.Uppercase][l] = PyFloat.Round8((double)CountUpper(line) / lineLength);
 
-            var normalized = _normalizer.Run(line);
-            var (words, javascript) = CountWords(normalized);
+            var (words, javascript, numeric, length) = System.Text.Ascii.IsValid(line) ? AsciiLineStatistics(line) : NormalizedStatistics(line);
             values[Line.NumWords][l] = words;
             values[Line.Javascript][l] = javascript;
-            values[Line.NumericalChars][l] = normalized.IsEmpty ? 0.0 : NumericalFraction(normalized);
+            values[Line.NumericalChars][l] = length == 0 ? 0.0 : PyFloat.Round8((double)numeric / length);
         }
         return values;
     }
@@ -56,26 +55,57 @@ internal sealed class LineSignals
         return count;
     }
 
-    /// <summary>Words of the normalised line (single spaces between them) and how many are exactly "javascript".</summary>
-    private static (int Words, int Javascript) CountWords(ReadOnlySpan<char> normalized)
+    /// <summary>Words, "javascript" words, numeric characters and length of the line normalised on its own.</summary>
+    internal (int Words, int Javascript, int Numeric, int Length) NormalizedStatistics(ReadOnlySpan<char> line)
     {
-        if (normalized.IsEmpty) return (0, 0);
+        var normalized = _normalizer.Run(line);
+        if (normalized.IsEmpty) return (0, 0, 0, 0);
         var words = normalized.Count(' ') + 1;
         var javascript = 0;
         if (normalized.Contains("javascript", StringComparison.Ordinal))
             foreach (var range in normalized.Split(' '))
                 if (normalized[range].SequenceEqual("javascript")) javascript++;
-        return (words, javascript);
-    }
-
-    private static double NumericalFraction(ReadOnlySpan<char> normalized)
-    {
         int numeric = 0, length = 0;
         for (var i = 0; i < normalized.Length; i++)
         {
             if (PyUnicode.IsNumeric(PyUnicode.CodePointAt(normalized, ref i))) numeric++;
             length++;
         }
-        return PyFloat.Round8((double)numeric / length);
+        return (words, javascript, numeric, length);
     }
+
+    /// <summary>The same statistics for an ASCII line without building its normalised text: normalising ASCII deletes
+    /// punctuation, lowercases and collapses whitespace, so a word is a whitespace-separated run with at least one
+    /// character that is not punctuation, and only the digits are numeric. <see cref="NormalizedStatistics"/> is the
+    /// reference a test compares this with.</summary>
+    internal static (int Words, int Javascript, int Numeric, int Length) AsciiLineStatistics(ReadOnlySpan<char> line)
+    {
+        int words = 0, javascript = 0, numeric = 0, kept = 0;
+        var i = 0;
+        while (i < line.Length)
+        {
+            while (i < line.Length && PyUnicode.IsSpace(line[i])) i++;
+            if (i == line.Length) break;
+            // One whitespace-separated token: count what survives punctuation removal and compare it to "javascript".
+            int tokenKept = 0, matched = 0;
+            var matches = true;
+            for (; i < line.Length && !PyUnicode.IsSpace(line[i]); i++)
+            {
+                var c = line[i];
+                if (Rpv2Normalizer.IsAsciiPunctuation(c)) continue;
+                tokenKept++;
+                if (char.IsAsciiDigit(c)) numeric++;
+                var lower = (char)(c | 0x20);
+                if (matches && matched < Javascript.Length && char.IsAsciiLetter(c) && lower == Javascript[matched]) matched++;
+                else matches = false;
+            }
+            if (tokenKept == 0) continue;
+            words++;
+            kept += tokenKept;
+            if (matches && matched == Javascript.Length) javascript++;
+        }
+        return (words, javascript, numeric, words == 0 ? 0 : kept + words - 1);
+    }
+
+    private const string Javascript = "javascript";
 }
