@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Refinery.Host.Demo;
 using Refinery.Quality.Formats;
+using Refinery.Quality.Models;
 using Refinery.Quality.Resources;
 using Refinery.Quality.Rpv2;
 using Refinery.Text.Hashing;
@@ -10,7 +11,8 @@ using Refinery.Text.MinHash;
 namespace Refinery.Host.Bench;
 
 /// <summary>Signal throughput on a generated web-like corpus. Each case runs in its own process, so its peak memory is
-/// its own: reading and parsing only (the floor), the 29 exact signals plus MinHash on one thread and on every core.
+/// its own: reading and parsing only (the floor); (a) the 29 exact signals plus MinHash and (b) everything, adding the
+/// model-based signals of the sample models, each on one thread and on every core.
 /// Then the two hand-vectorised hot paths against their scalar references, on the same shingles.</summary>
 public static class SignalsBenchmark
 {
@@ -35,12 +37,14 @@ public static class SignalsBenchmark
     {
         var sources = await SampleCorpus.BuildAsync(settings.CacheDir, _ => { }, ct);
         await Rpv2WordLists.LoadAsync(settings.CacheDir, line => Console.Error.WriteLine(line), ct);
+        SampleModels.Ensure(settings.CacheDir, sources, line => Console.Error.WriteLine(line));
         Console.Error.WriteLine($"generating a {settings.SizeMb} MB corpus in {settings.WorkDir} ...");
         var (jsonl, _) = await BenchCorpus.GenerateAsync(Path.Combine(settings.WorkDir, "corpus"),
             settings.SizeMb * 1_000_000L, sources.Select(s => s.Path).ToArray(), ct);
 
         var results = new List<CaseResult>();
-        foreach (var (mode, threads) in new[] { ("read", 1), ("exact", 1), ("exact", Environment.ProcessorCount) })
+        foreach (var (mode, threads) in new[]
+                 { ("read", 1), ("exact", 1), ("exact", Environment.ProcessorCount), ("all", 1), ("all", Environment.ProcessorCount) })
         {
             Console.Error.WriteLine($"case {mode} on {threads} thread(s) ...");
             results.Add(await RunChildAsync(jsonl.Path, mode, threads, settings.CacheDir, ct));
@@ -100,7 +104,9 @@ public static class SignalsBenchmark
     public static async Task RunCaseAsync(string input, string mode, int threads, string cacheDir, CancellationToken ct)
     {
         var resources = await Rpv2WordLists.LoadAsync(cacheDir, _ => { }, ct);
-        var parallel = new ParallelSignals(resources, threads);
+        // "all" adds the model-based signals, with the sample models `bench signals` built before the cases.
+        var models = mode == "all" ? new ModelSignalSet(SignalModelRepository.LoadLatestFromDirectory(SampleModels.Directory(cacheDir))) : null;
+        var parallel = new ParallelSignals(resources, threads, models);
         // Steady state, as a long-running service sees it: the first documents run until the JIT has optimised the hot
         // paths (tiered compilation starts every method unoptimised), then the clock measures the whole corpus.
         var warmUp = new List<SignalDocument>();

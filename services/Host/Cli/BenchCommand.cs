@@ -41,7 +41,7 @@ public static class BenchCommand
                 result.GetValue(workDir)!, ct);
             return 0;
         });
-        var signals = new Command("signals", "Signal throughput on a generated web-like corpus: the floor, the exact signals with MinHash on one and all cores, and the vector hot paths against scalar")
+        var signals = new Command("signals", "Signal throughput on a generated web-like corpus: the floor, the exact signals with MinHash, everything with the model signals, on one and all cores, and the vector hot paths against scalar")
         {
             sizeMb, workDir, output, cache, json,
         };
