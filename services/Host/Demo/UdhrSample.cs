@@ -1,3 +1,4 @@
+using Refinery.Quality.Resources;
 using System.Text.RegularExpressions;
 
 namespace Refinery.Host.Demo;

@@ -17,7 +17,8 @@ public sealed class SignalsOptions
     /// it takes from the queue at once. Signals are CPU-bound, so the default is one per core.</summary>
     [Range(1, 1024)] public int MaxConcurrency { get; set; } = Environment.ProcessorCount;
 
-    /// <summary>Where fetched word lists are cached; empty means {Refinery:DataDir}/resources.</summary>
+    /// <summary>Where the word lists fetched from npm are cached; empty means Refinery's user cache
+    /// (~/.cache/refinery, shared with the CLI, so a machine fetches them once).</summary>
     public string? ResourceCacheDir { get; set; }
 
     /// <summary>Documents read ahead and computed in parallel as one batch: bounds memory per shard.</summary>

@@ -1,7 +1,9 @@
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using Parquet;
 using Parquet.Schema;
 using Refinery.Quality.Rpv2;
+using Refinery.Text.MinHash;
 
 namespace Refinery.Quality.Formats;
 
@@ -91,7 +93,7 @@ public sealed class SignalParquetReader : IAsyncDisposable
             for (var i = 0; i < n; i++) extra[i][e] = values[i];
         }
 
-        var full = await ReadListAsync<ReadOnlyMemory<byte>>(group, MinHashBands.Layouts[0].Column, n, ct).ConfigureAwait(false);
+        var full = await ReadListAsync<ReadOnlyMemory<byte>>(group, MinHashBands.RpV2[0].ColumnName, n, ct).ConfigureAwait(false);
 
         var rows = new SignalRow[n];
         for (var i = 0; i < n; i++)
@@ -106,7 +108,7 @@ public sealed class SignalParquetReader : IAsyncDisposable
                 LineBounds = lineBounds,
                 Document = document[i],
                 Lines = lines[i],
-                MinHash = full[i] is { Length: 1 } band && band[0] is { } bytes ? MinHashBands.FromFullBand(bytes.Span) : null,
+                MinHash = full[i] is { Length: 1 } band && band[0] is { } bytes ? SignatureOf(bytes.Span) : null,
             }, extra[i]);
         }
         return rows;
@@ -137,6 +139,16 @@ public sealed class SignalParquetReader : IAsyncDisposable
         var repetitions = new int[slots];
         await group.ReadRawAsync<T>(leaf, values, definitions, repetitions, ct).ConfigureAwait(false);
         return ListLevels<T>.Split(values, definitions, repetitions, leaf.MaxDefinitionLevel, n);
+    }
+
+    /// <summary>The 1.0 setting is one band of all 128 values, big-endian: read back, it is the signature.</summary>
+    private static uint[] SignatureOf(ReadOnlySpan<byte> fullBand)
+    {
+        if (fullBand.Length != SignalParquetWriter.SignatureLength * sizeof(uint))
+            throw new InvalidDataException($"The signature_sim1.0 band has {fullBand.Length} bytes, expected {SignalParquetWriter.SignatureLength * sizeof(uint)}");
+        var signature = new uint[SignalParquetWriter.SignatureLength];
+        for (var i = 0; i < signature.Length; i++) signature[i] = BinaryPrimitives.ReadUInt32BigEndian(fullBand[(i * sizeof(uint))..]);
+        return signature;
     }
 
     private static double[][] ToDoubles<T>(T?[]?[] rows, Func<T, double> convert) where T : struct =>

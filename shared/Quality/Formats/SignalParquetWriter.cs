@@ -1,6 +1,7 @@
 using Parquet;
 using Parquet.Schema;
 using Refinery.Quality.Rpv2;
+using Refinery.Text.MinHash;
 
 namespace Refinery.Quality.Formats;
 
@@ -12,6 +13,9 @@ public sealed class SignalParquetWriter : IAsyncDisposable
 {
     public const int DefaultRowGroupDocuments = 5_000;
     public const int DefaultRowGroupLines = 500_000;
+
+    /// <summary>Values in an RPv2 MinHash signature (128 permutations).</summary>
+    public const int SignatureLength = 128;
 
     private readonly ParquetWriter _writer;
     private readonly SignalSchema _schema;
@@ -87,8 +91,8 @@ public sealed class SignalParquetWriter : IAsyncDisposable
         foreach (var line in s.Lines)
             if (line.Length != s.LineCount)
                 throw new ArgumentException($"Document {s.Id} has {s.LineCount} lines but a line signal with {line.Length} values");
-        if (s.MinHash is { Length: not MinHashBands.SignatureLength })
-            throw new ArgumentException($"Document {s.Id} has a MinHash of {s.MinHash.Length} values, expected {MinHashBands.SignatureLength}");
+        if (s.MinHash is { Length: not SignatureLength })
+            throw new ArgumentException($"Document {s.Id} has a MinHash of {s.MinHash.Length} values, expected {SignatureLength}");
     }
 
     private async Task FlushAsync(CancellationToken ct)
@@ -115,8 +119,8 @@ public sealed class SignalParquetWriter : IAsyncDisposable
                 await WriteLineSignalAsync(group, _schema.LineSignals[signal.Index], signal, rows, ct).ConfigureAwait(false);
             for (var i = 0; i < _extraCount; i++)
                 await WriteScalarAsync(group, _schema.ExtraSignals[i], SignalValueType.Float, rows.Select(r => r.Extra[i]), ct).ConfigureAwait(false);
-            for (var l = 0; l < MinHashBands.Layouts.Count; l++)
-                await WriteBandsAsync(group, _schema.Bands[l], MinHashBands.Layouts[l], rows, ct).ConfigureAwait(false);
+            for (var l = 0; l < MinHashBands.RpV2.Count; l++)
+                await WriteBandsAsync(group, _schema.Bands[l], MinHashBands.RpV2[l], rows, ct).ConfigureAwait(false);
             group.CompleteValidate();
         }
         rows.Clear();
@@ -163,7 +167,7 @@ public sealed class SignalParquetWriter : IAsyncDisposable
         foreach (var (s, _) in rows)
         {
             if (s.MinHash is null) { levels.AddNullList(); continue; }
-            var bands = MinHashBands.Split(s.MinHash, layout);
+            var bands = MinHashBands.Bands(s.MinHash, layout);
             levels.BeginList(bands.Length);
             foreach (var band in bands) levels.AddValue(band);
         }

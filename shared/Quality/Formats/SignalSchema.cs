@@ -1,5 +1,6 @@
 using Parquet.Schema;
 using Refinery.Quality.Rpv2;
+using Refinery.Text.MinHash;
 
 namespace Refinery.Quality.Formats;
 
@@ -12,7 +13,7 @@ internal sealed class SignalSchema
     {
         var reserved = new HashSet<string>(StringComparer.Ordinal) { "id", "id_int", "length", "line_bounds" };
         reserved.UnionWith(Rpv2Catalog.All.Select(s => s.Name));
-        reserved.UnionWith(MinHashBands.Layouts.Select(l => l.Column));
+        reserved.UnionWith(MinHashBands.RpV2.Select(l => l.ColumnName));
         foreach (var name in extraSignals)
         {
             if (string.IsNullOrWhiteSpace(name) || !reserved.Add(name))
@@ -27,7 +28,7 @@ internal sealed class SignalSchema
             .Select(s => new ListField(s.Name, new DataField("element", s.Type == SignalValueType.Int ? typeof(long?) : typeof(double?))))
             .ToArray();
         ExtraSignals = extraSignals.Select(n => new DataField(n, typeof(double?))).ToArray();
-        Bands = MinHashBands.Layouts.Select(l => new ListField(l.Column, new DataField("element", typeof(byte[]), false))).ToArray();
+        Bands = MinHashBands.RpV2.Select(l => new ListField(l.ColumnName, new DataField("element", typeof(byte[]), false))).ToArray();
 
         Parquet = new ParquetSchema(
             [Id, IdInt, Length, LineBounds, .. DocumentSignals, .. LineSignals, .. ExtraSignals, .. Bands]);

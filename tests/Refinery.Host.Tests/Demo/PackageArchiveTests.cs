@@ -1,3 +1,4 @@
+using Refinery.Quality.Resources;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;

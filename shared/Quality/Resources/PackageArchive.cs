@@ -1,7 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 
-namespace Refinery.Host.Demo;
+namespace Refinery.Quality.Resources;
 
 /// <summary>Extracts npm package tarballs (.tgz) safely: every entry must land inside the destination folder,
 /// links and device entries are skipped, and the total size is bounded. Streams, so memory stays constant.</summary>

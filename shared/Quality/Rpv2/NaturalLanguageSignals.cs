@@ -1,0 +1,95 @@
+using System.Buffers;
+using Refinery.Text;
+using Refinery.Text.Unicode;
+using static Refinery.Quality.Rpv2.Rpv2Catalog;
+
+namespace Refinery.Quality.Rpv2;
+
+/// <summary>RPv2's natural_language.py family: word statistics over raw tokens (RW) and normalised words (NW),
+/// sentences, ellipsis lines and the symbol ratio.</summary>
+internal sealed class NaturalLanguageSignals
+{
+    private static readonly SearchValues<char> AsciiLetters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+    private int[] _counts = new int[256];
+
+    public void Compute(DocumentAnalysis doc, double[] values)
+    {
+        var text = doc.Text.AsSpan();
+        var rawTokens = doc.RawTokenCount;
+        values[Doc.AllCaps] = rawTokens == 0 ? double.NaN : PyFloat.Round8((double)CountUpperTokens(doc) / rawTokens);
+        values[Doc.NoAlph] = rawTokens == 0 ? double.NaN : PyFloat.Round8(1.0 - (double)CountAsciiAlphaTokens(doc) / rawTokens);
+        values[Doc.SymbolToWord] = rawTokens == 0
+            ? double.NaN
+            : PyFloat.Round8((double)(text.Count('#') + CountNonOverlapping(text, "...") + text.Count('…')) / rawTokens);
+        values[Doc.Ellipsis] = doc.LineStarts.Count == 1 ? double.NaN : PyFloat.Round8((double)CountEllipsisLines(doc) / (doc.LineStarts.Count - 1));
+        values[Doc.NumSentences] = Sentences.Count(text);
+
+        var words = doc.WordCount;
+        values[Doc.WordCount] = words;
+        if (words == 0)
+        {
+            values[Doc.UniqueWords] = values[Doc.MeanWordLength] = values[Doc.UnigramEntropy] = double.NaN;
+            return;
+        }
+        values[Doc.UniqueWords] = PyFloat.Round8((double)doc.DistinctWords / words);
+        values[Doc.MeanWordLength] = PyFloat.Round8((double)doc.TotalWordLength / words);
+        values[Doc.UnigramEntropy] = PyFloat.Round8(Entropy(doc));
+    }
+
+    private static int CountUpperTokens(DocumentAnalysis doc)
+    {
+        var text = doc.Text.AsSpan();
+        var count = 0;
+        for (var t = 0; t < doc.RawTokens.Count; t += 2)
+            if (PyUnicode.IsUpperToken(text[doc.RawTokens[t]..doc.RawTokens[t + 1]])) count++;
+        return count;
+    }
+
+    /// <summary>Tokens matching re.search("[a-zA-Z]"): ASCII letters only, as RPv2 wrote it.</summary>
+    private static int CountAsciiAlphaTokens(DocumentAnalysis doc)
+    {
+        var text = doc.Text.AsSpan();
+        var count = 0;
+        for (var t = 0; t < doc.RawTokens.Count; t += 2)
+            if (text[doc.RawTokens[t]..doc.RawTokens[t + 1]].IndexOfAny(AsciiLetters) >= 0) count++;
+        return count;
+    }
+
+    private static int CountEllipsisLines(DocumentAnalysis doc)
+    {
+        var text = doc.Text.AsSpan();
+        var count = 0;
+        for (var l = 0; l + 1 < doc.LineStarts.Count; l++)
+        {
+            var line = PyStrings.RStrip(text[doc.LineStarts[l]..doc.LineStarts[l + 1]]);
+            if (line.EndsWith("...") || line.EndsWith("…")) count++;
+        }
+        return count;
+    }
+
+    internal static int CountNonOverlapping(ReadOnlySpan<char> text, string value)
+    {
+        var count = 0;
+        for (var i = text.IndexOf(value); i >= 0;)
+        {
+            count++;
+            var next = text[(i + value.Length)..].IndexOf(value);
+            i = next < 0 ? -1 : i + value.Length + next;
+        }
+        return count;
+    }
+
+    /// <summary>Σ −(c/T)·ln(c/T) over words in order of first occurrence, summed left to right as Python's sum().</summary>
+    private double Entropy(DocumentAnalysis doc)
+    {
+        var distinct = doc.DistinctWords;
+        if (_counts.Length < distinct) _counts = new int[Math.Max(distinct, _counts.Length * 2)];
+        var counts = _counts.AsSpan(0, distinct);
+        counts.Clear();
+        foreach (var id in doc.WordIds) counts[id]++;
+        double total = doc.WordCount, sum = 0;
+        foreach (var c in counts) sum += -c / total * Math.Log(c / total);
+        return sum;
+    }
+}

@@ -1,0 +1,106 @@
+using System.Runtime.InteropServices;
+using Refinery.Text;
+using static Refinery.Quality.Rpv2.Rpv2Catalog;
+
+namespace Refinery.Quality.Rpv2;
+
+/// <summary>RPv2's repetitions.py: the share of characters in the most frequent 2-, 3- and 4-gram, and in duplicated
+/// 5- to 10-grams, over the normalised words. N-grams are given exact ids level by level ((n−1)-gram id, next word id),
+/// so counting needs no string keys and no hash that could collide.</summary>
+internal sealed class RepetitionSignals
+{
+    private const int MaxN = 10;
+    private readonly Dictionary<long, int> _ids = new();
+    private int[] _current = new int[256], _next = new int[256];
+    private readonly List<int> _counts = [];
+    private readonly List<int> _firstAt = [];
+    private bool[] _marked = new bool[256];
+
+    public void Compute(DocumentAnalysis doc, double[] values)
+    {
+        var words = CollectionsMarshal.AsSpan(doc.WordIds);
+        var lengths = CollectionsMarshal.AsSpan(doc.WordLengths);
+        var total = doc.TotalWordLength;
+        for (var n = 5; n <= MaxN; n++) values[DupeIndex(n)] = 0.0;
+        for (var n = 2; n <= 4; n++) values[Doc.TopFirst + n - 2] = 0.0;
+        if (words.Length < 2) return;
+
+        EnsureCapacity(words.Length);
+        words.CopyTo(_current);
+        var anyRepeated = true;
+        for (var n = 2; n <= MaxN && words.Length >= n; n++)
+        {
+            // Once no (n−1)-gram repeats, no longer n-gram can, and every remaining value is 0.
+            if (!anyRepeated && n > 4) break;
+            var grams = words.Length - n + 1;
+            anyRepeated = NextLevel(words, n, grams);
+            if (n <= 4) values[Doc.TopFirst + n - 2] = TopGramFraction(lengths, n, total);
+            if (n >= 5) values[DupeIndex(n)] = anyRepeated ? DuplicateFraction(lengths, n, grams, total) : 0.0;
+            (_current, _next) = (_next, _current);
+        }
+    }
+
+    private static int DupeIndex(int n) => n == 10 ? Doc.DupeFirst : Doc.DupeFirst + n - 4;
+
+    /// <summary>Gives every n-gram an id in order of first occurrence (into _next), counts them, and says whether any repeats.</summary>
+    private bool NextLevel(ReadOnlySpan<int> words, int n, int grams)
+    {
+        _ids.Clear();
+        _counts.Clear();
+        _firstAt.Clear();
+        var repeated = false;
+        for (var i = 0; i < grams; i++)
+        {
+            var key = ((long)_current[i] << 32) | (uint)words[i + n - 1];
+            ref var id = ref CollectionsMarshal.GetValueRefOrAddDefault(_ids, key, out var exists);
+            if (!exists)
+            {
+                id = _counts.Count;
+                _counts.Add(1);
+                _firstAt.Add(i);
+            }
+            else
+            {
+                _counts[id]++;
+                repeated = true;
+            }
+            _next[i] = id;
+        }
+        return repeated;
+    }
+
+    /// <summary>Counter.most_common(1): the highest count, ties to the n-gram seen first (the lowest id).</summary>
+    private double TopGramFraction(ReadOnlySpan<int> lengths, int n, long total)
+    {
+        var best = 0;
+        for (var id = 1; id < _counts.Count; id++)
+            if (_counts[id] > _counts[best]) best = id;
+        var count = _counts[best];
+        if (count <= 1) return 0.0;
+        long chars = 0;
+        for (var k = 0; k < n; k++) chars += lengths[_firstAt[best] + k];
+        return PyFloat.Round8((double)(chars * count) / total);
+    }
+
+    /// <summary>Characters of every word covered by any occurrence of a repeated n-gram, the first one included.</summary>
+    private double DuplicateFraction(ReadOnlySpan<int> lengths, int n, int grams, long total)
+    {
+        var marked = _marked.AsSpan(0, lengths.Length);
+        marked.Clear();
+        for (var i = 0; i < grams; i++)
+            if (_counts[_next[i]] > 1) marked.Slice(i, n).Fill(true);
+        long chars = 0;
+        for (var i = 0; i < marked.Length; i++)
+            if (marked[i]) chars += lengths[i];
+        return PyFloat.Round8((double)chars / total);
+    }
+
+    private void EnsureCapacity(int words)
+    {
+        if (_current.Length >= words) return;
+        var size = Math.Max(words, _current.Length * 2);
+        _current = new int[size];
+        _next = new int[size];
+        _marked = new bool[size];
+    }
+}

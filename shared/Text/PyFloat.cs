@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Numerics;
+
+namespace Refinery.Text;
+
+/// <summary>Python float behaviour that RPv2 values depend on: <c>round(x, 8)</c> and <c>repr(x)</c>.</summary>
+public static class PyFloat
+{
+    private const double Scale = 1e8;
+    private static readonly BigInteger ScaleInt = 100_000_000;
+
+    /// <summary>Python's round(x, 8): the exact binary value rounded to 8 decimals, exact ties to even, then the
+    /// nearest double (specs/RPV2_SIGNALS.md §2.6). Math.Round(x, 8) scales first and differs on ties.</summary>
+    public static double Round8(double x)
+    {
+        if (!double.IsFinite(x) || x == 0) return x;
+        var scaled = x * Scale;
+        // Fast path: when x·1e8 is well inside (-2^52, 2^52) and its fraction is far from .5, the rounding error of the
+        // multiplication (at most half an ulp, < 1e-7 here) cannot change which integer is nearest.
+        if (Math.Abs(scaled) < 1e9)
+        {
+            var floor = Math.Floor(scaled);
+            var fraction = scaled - floor;
+            if (Math.Abs(fraction - 0.5) > 1e-6) return (fraction < 0.5 ? floor : floor + 1) / Scale;
+        }
+        return RoundExact(x);
+    }
+
+    /// <summary>The reference path: exact rational arithmetic, used near ties and for large values.</summary>
+    public static double RoundExact(double x)
+    {
+        if (!double.IsFinite(x) || x == 0) return x;
+        var bits = BitConverter.DoubleToInt64Bits(x);
+        var negative = bits < 0;
+        var exponent = (int)((bits >> 52) & 0x7FF);
+        var mantissa = bits & 0xF_FFFF_FFFF_FFFFL;
+        if (exponent == 0) exponent = 1; else mantissa |= 1L << 52;
+        exponent -= 1075; // x = mantissa · 2^exponent
+
+        BigInteger numerator = mantissa * ScaleInt, denominator = BigInteger.One;
+        if (exponent >= 0) numerator <<= exponent; else denominator <<= -exponent;
+        var quotient = BigInteger.DivRem(numerator, denominator, out var remainder);
+        var twice = remainder * 2;
+        if (twice > denominator || (twice == denominator && !quotient.IsEven)) quotient += 1;
+        if (quotient.IsZero) return negative ? -0.0 : 0.0;
+        // Python then parses the decimal string, which is the correctly rounded quotient / 10^8.
+        var text = quotient.ToString(CultureInfo.InvariantCulture) + "e-8";
+        var value = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+        return negative ? -value : value;
+    }
+
+    /// <summary>Python's repr(float): the shortest round-trip digits, positional for 1e-4 ≤ |x| &lt; 1e16, else
+    /// scientific as "1e-05" or "1.5e+16"; integral values keep ".0".</summary>
+    public static string Repr(double x)
+    {
+        if (double.IsNaN(x)) return "nan";
+        if (double.IsInfinity(x)) return x > 0 ? "inf" : "-inf";
+        if (x == 0) return double.IsNegative(x) ? "-0.0" : "0.0";
+        // "R" gives the shortest round-trip digits, positional or as d.dddE±xx; normalise to digits and the
+        // position of the decimal point (Python's decpt), then lay them out as Python does.
+        var shortest = x.ToString("R", CultureInfo.InvariantCulture);
+        var negative = shortest[0] == '-';
+        if (negative) shortest = shortest[1..];
+        string digits;
+        int decimalExponent; // value = 0.digits × 10^decimalExponent
+        var e = shortest.IndexOfAny(['E', 'e']);
+        var mantissaPart = e >= 0 ? shortest[..e] : shortest;
+        var exp10 = e >= 0 ? int.Parse(shortest[(e + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture) : 0;
+        var dot = mantissaPart.IndexOf('.');
+        var intPart = dot >= 0 ? mantissaPart[..dot] : mantissaPart;
+        var fracPart = dot >= 0 ? mantissaPart[(dot + 1)..] : "";
+        digits = (intPart + fracPart).TrimStart('0');
+        var leadingZeros = (intPart + fracPart).Length - digits.Length;
+        decimalExponent = intPart.Length - leadingZeros + exp10;
+        digits = digits.TrimEnd('0');
+        if (digits.Length == 0) digits = "0";
+
+        string body;
+        var decpt = decimalExponent; // position of the decimal point relative to the digits
+        if (decpt is > -4 and <= 16)
+        {
+            if (decpt <= 0) body = "0." + new string('0', -decpt) + digits;
+            else if (decpt >= digits.Length) body = digits + new string('0', decpt - digits.Length) + ".0";
+            else body = digits[..decpt] + "." + digits[decpt..];
+        }
+        else
+        {
+            var exponent = decpt - 1;
+            var mantissa = digits.Length == 1 ? digits : digits[0] + "." + digits[1..];
+            body = mantissa + (exponent < 0 ? "e-" : "e+") + Math.Abs(exponent).ToString("00", CultureInfo.InvariantCulture);
+        }
+        return negative ? "-" + body : body;
+    }
+}
