@@ -8,6 +8,8 @@ var root = new RootCommand("Refinery: ingest web text, compute quality signals, 
     IngestCommand.Create(),
     DemoCommand.Create(),
     BenchCommand.Create(),
+    SignalsCommand.Create(),
+    ResourcesCommand.Create(),
 };
 return await root.Parse(ServeCommand.DefaultToServe(args)).InvokeAsync();
 

@@ -7,7 +7,6 @@ namespace Refinery.Text;
 public static class PyFloat
 {
     private const double Scale = 1e8;
-    private static readonly BigInteger ScaleInt = 100_000_000;
 
     /// <summary>Python's round(x, 8): the exact binary value rounded to 8 decimals, exact ties to even, then the
     /// nearest double (specs/RPV2_SIGNALS.md §2.6). Math.Round(x, 8) scales first and differs on ties.</summary>
@@ -21,32 +20,43 @@ public static class PyFloat
         {
             var floor = Math.Floor(scaled);
             var fraction = scaled - floor;
-            if (Math.Abs(fraction - 0.5) > 1e-6) return (fraction < 0.5 ? floor : floor + 1) / Scale;
+            // CopySign keeps Python's -0.0 for small negative values.
+            if (Math.Abs(fraction - 0.5) > 1e-6) return Math.CopySign((fraction < 0.5 ? floor : floor + 1) / Scale, x);
         }
         return RoundExact(x);
     }
 
     /// <summary>The reference path: exact rational arithmetic, used near ties and for large values.</summary>
-    public static double RoundExact(double x)
+    public static double RoundExact(double x) => Round(x, 8);
+
+    /// <summary>Python's round(x, digits) for 0 ≤ digits ≤ 17: the exact binary value scaled by 10^digits, rounded to an
+    /// integer with exact ties to even, then parsed back, which is a correctly rounded conversion as CPython's.</summary>
+    public static double Round(double x, int digits)
     {
-        if (!double.IsFinite(x) || x == 0) return x;
+        ArgumentOutOfRangeException.ThrowIfNegative(digits);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(digits, 17);
+        // Above 2^52 every double is an integer, so nothing is left to round (CPython returns x too).
+        if (!double.IsFinite(x) || x == 0 || Math.Abs(x) >= 4503599627370496.0) return x;
         var bits = BitConverter.DoubleToInt64Bits(x);
-        var negative = bits < 0;
         var exponent = (int)((bits >> 52) & 0x7FF);
         var mantissa = bits & 0xF_FFFF_FFFF_FFFFL;
         if (exponent == 0) exponent = 1; else mantissa |= 1L << 52;
-        exponent -= 1075; // x = mantissa · 2^exponent
+        exponent -= 1075; // |x| = mantissa · 2^exponent, exactly
 
-        BigInteger numerator = mantissa * ScaleInt, denominator = BigInteger.One;
-        if (exponent >= 0) numerator <<= exponent; else denominator <<= -exponent;
-        var quotient = BigInteger.DivRem(numerator, denominator, out var remainder);
-        var twice = remainder * 2;
-        if (twice > denominator || (twice == denominator && !quotient.IsEven)) quotient += 1;
-        if (quotient.IsZero) return negative ? -0.0 : 0.0;
-        // Python then parses the decimal string, which is the correctly rounded quotient / 10^8.
-        var text = quotient.ToString(CultureInfo.InvariantCulture) + "e-8";
-        var value = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
-        return negative ? -value : value;
+        var scale = BigInteger.Pow(10, digits);
+        BigInteger quotient;
+        if (exponent >= 0) quotient = (new BigInteger(mantissa) << exponent) * scale;
+        else
+        {
+            var denominator = BigInteger.One << -exponent;
+            quotient = BigInteger.DivRem(new BigInteger(mantissa) * scale, denominator, out var remainder);
+            var twice = remainder << 1;
+            if (twice > denominator || (twice == denominator && !quotient.IsEven)) quotient += 1;
+        }
+        var text = quotient.ToString(CultureInfo.InvariantCulture).PadLeft(digits + 1, '0');
+        if (digits > 0) text = text[..^digits] + "." + text[^digits..];
+        if (x < 0) text = "-" + text;
+        return double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
     }
 
     /// <summary>Python's repr(float): the shortest round-trip digits, positional for 1e-4 ≤ |x| &lt; 1e16, else

@@ -41,6 +41,11 @@ public sealed class Rpv2Normalizer
             if (PyUnicode.IsSpace(c)) { pendingSpace = _output.Length > 0; continue; }
             if (pendingSpace) { _output.Append(' '); pendingSpace = false; }
             nonAscii = true;
+            if (!PyCaseAndNfd.MayChange(c))
+            {
+                _output.AppendCodePoint(c);
+                continue;
+            }
             if (c == PyCaseAndNfd.CapitalSigma)
             {
                 _output.Append((char)(PyCaseAndNfd.IsFinalSigma(source, at) ? PyCaseAndNfd.FinalSigma : PyCaseAndNfd.SmallSigma));

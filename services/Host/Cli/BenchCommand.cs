@@ -3,7 +3,7 @@ using Refinery.Host.Bench;
 
 namespace Refinery.Host.Cli;
 
-/// <summary>`refinery bench ingest`: throughput benchmarks, written as JSON, with a baseline from the same run.</summary>
+/// <summary>`refinery bench ingest|signals`: throughput benchmarks, written as JSON, with a baseline from the same run.</summary>
 public static class BenchCommand
 {
     public static Command Create()
@@ -41,6 +41,26 @@ public static class BenchCommand
                 result.GetValue(workDir)!, ct);
             return 0;
         });
-        return new Command("bench", "Benchmarks") { ingest, ingestCase };
+        var signals = new Command("signals", "Signal throughput on a generated web-like corpus: the floor, the exact signals with MinHash on one and all cores, and the vector hot paths against scalar")
+        {
+            sizeMb, workDir, output, cache, json,
+        };
+        signals.SetAction(async (result, ct) =>
+        {
+            await SignalsBenchmark.RunAsync(new SignalsBenchmark.Settings(
+                result.GetValue(sizeMb), result.GetValue(workDir)!, result.GetValue(output),
+                result.GetValue(cache) ?? Demo.SampleCorpus.DefaultCacheDir(), result.GetValue(json)), ct);
+            return 0;
+        });
+        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 1 };
+        var signalsCase = new Command("signals-case", "(internal) one measured case of bench signals") { input, mode, threads, cache };
+        signalsCase.Hidden = true;
+        signalsCase.SetAction(async (result, ct) =>
+        {
+            await SignalsBenchmark.RunCaseAsync(result.GetValue(input)!, result.GetValue(mode)!, result.GetValue(threads),
+                result.GetValue(cache) ?? Demo.SampleCorpus.DefaultCacheDir(), ct);
+            return 0;
+        });
+        return new Command("bench", "Benchmarks") { ingest, ingestCase, signals, signalsCase };
     }
 }

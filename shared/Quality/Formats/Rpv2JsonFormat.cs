@@ -13,11 +13,15 @@ public static class Rpv2JsonFormat
 {
     /// <summary>Writes the record without a trailing newline. <paramref name="extra"/> are further document-level
     /// float signals (the model substitutes) appended after the 29, in the given order; NaN is null.</summary>
-    public static void Write(StringBuilder sb, DocumentSignals signals, IReadOnlyList<(string Name, double Value)>? extra = null)
+    /// <remarks>With <paramref name="release"/>, writes RPv2's published `.signals.json.gz` record instead: the
+    /// metadata object after id_int and no MinHash (RPv2 ships signatures in separate Parquet files).</remarks>
+    public static void Write(StringBuilder sb, DocumentSignals signals, IReadOnlyList<(string Name, double Value)>? extra = null,
+        ReleaseMetadata? release = null)
     {
         sb.Append("{\"id\": ");
         PyJson.String(sb, signals.Id);
         sb.Append(", \"id_int\": ").Append(signals.IdInt.ToString(CultureInfo.InvariantCulture));
+        if (release is not null) WriteMetadata(sb, release);
         sb.Append(", \"quality_signals\": {");
         var first = true;
         foreach (var definition in Rpv2Catalog.DocumentSignals)
@@ -35,6 +39,11 @@ public static class Rpv2JsonFormat
             sb.Append("]]");
         }
         foreach (var definition in Rpv2Catalog.LineSignals) LineSignal(sb, signals, definition, ref first);
+        if (release is not null)
+        {
+            sb.Append("}}");
+            return;
+        }
         sb.Append("}, \"minhash\": {");
         first = true;
         foreach (var layout in MinHashBands.RpV2)
@@ -52,11 +61,23 @@ public static class Rpv2JsonFormat
         sb.Append("}}");
     }
 
-    public static string ToLine(DocumentSignals signals, IReadOnlyList<(string Name, double Value)>? extra = null)
+    public static string ToLine(DocumentSignals signals, IReadOnlyList<(string Name, double Value)>? extra = null,
+        ReleaseMetadata? release = null)
     {
         var sb = new StringBuilder(4096);
-        Write(sb, signals, extra);
+        Write(sb, signals, extra, release);
         return sb.ToString();
+    }
+
+    private static void WriteMetadata(StringBuilder sb, ReleaseMetadata release)
+    {
+        sb.Append(", \"metadata\": {\"url\": ");
+        if (release.Url is null) sb.Append("null"); else PyJson.String(sb, release.Url);
+        sb.Append(", \"source_domain\": ");
+        if (release.Url is null) sb.Append("null"); else PyJson.String(sb, Rpv2.UrlParts.Netloc(release.Url));
+        sb.Append(", \"language\": ");
+        PyJson.String(sb, release.Language);
+        sb.Append('}');
     }
 
     private static void LineSignal(StringBuilder sb, DocumentSignals signals, SignalDefinition definition, ref bool first)
@@ -95,3 +116,6 @@ public static class Rpv2JsonFormat
         else sb.Append(PyFloat.Repr(value));
     }
 }
+
+/// <summary>The metadata RPv2's published signal records carry.</summary>
+public sealed record ReleaseMetadata(string? Url, string Language);

@@ -24,16 +24,30 @@ internal static class ContentSignals
         return count == 0 ? 0.0 : PyFloat.Round8((double)count / doc.Length);
     }
 
-    /// <summary>A count, not a ratio: windows of NW whose space-joined text is a list entry, for every entry length.</summary>
+    /// <summary>A count, not a ratio: windows of NW whose space-joined text is a list entry, for every entry length.
+    /// Single words are looked up once per distinct word; longer windows only where a multi-word entry could start.</summary>
     private static double BadWords(DocumentAnalysis doc, IReadOnlySet<string>? entries)
     {
         if (doc.NormalizedLength == 0 || entries is null || entries.Count == 0) return 0.0;
         var list = BadWordList.For(entries);
         var text = doc.Normalized;
+        var distinct = doc.DistinctWords;
+        Span<byte> kinds = distinct <= 4096 ? stackalloc byte[distinct] : new byte[distinct];
+        for (var id = 0; id < distinct; id++)
+        {
+            var at = doc.FirstOccurrence[id];
+            var word = text[doc.WordStarts[at]..doc.WordEnds[at]];
+            kinds[id] = (byte)((list.Contains(word) ? 1 : 0) | (list.StartsMultiWordEntry(word) ? 2 : 0));
+        }
         long count = 0;
-        foreach (var n in list.WindowSizes)
-            for (var i = 0; i + n <= doc.WordCount; i++)
-                if (list.Contains(text[doc.WordStarts[i]..doc.WordEnds[i + n - 1]])) count++;
+        for (var i = 0; i < doc.WordCount; i++)
+        {
+            var kind = kinds[doc.WordIds[i]];
+            if ((kind & 1) != 0) count++;
+            if ((kind & 2) == 0) continue;
+            foreach (var n in list.MultiWordSizes)
+                if (i + n <= doc.WordCount && list.Contains(text[doc.WordStarts[i]..doc.WordEnds[i + n - 1]])) count++;
+        }
         return count;
     }
 
@@ -79,22 +93,7 @@ internal static class ContentSignals
     private static double Ut1(string? url, IReadOnlyDictionary<string, int>? domains)
     {
         if (domains is null || url is null) return double.NaN;
-        return domains.TryGetValue(UrlNetloc(url), out var id) ? id : double.NaN;
-    }
-
-    /// <summary>urlparse(url).netloc: what follows "//" (after an optional scheme) up to the first '/', '?' or '#'.</summary>
-    internal static string UrlNetloc(string url)
-    {
-        var rest = url.AsSpan();
-        var colon = rest.IndexOf(':');
-        if (colon > 0 && IsScheme(rest[..colon])) rest = rest[(colon + 1)..];
-        if (!rest.StartsWith("//")) return "";
-        rest = rest[2..];
-        var end = rest.IndexOfAny('/', '?', '#');
-        return (end < 0 ? rest : rest[..end]).ToString();
-
-        static bool IsScheme(ReadOnlySpan<char> s) =>
-            char.IsAsciiLetter(s[0]) && !s.ContainsAnyExcept("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+        return domains.TryGetValue(UrlParts.Netloc(url), out var id) ? id : double.NaN;
     }
 
     /// <summary>Span lookups into a stop-word set without allocating per token.</summary>
@@ -103,10 +102,22 @@ internal static class ContentSignals
         private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlySet<string>, StopWordList> Cache = new();
         private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup =
             new HashSet<string>(words, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+        private readonly int _maxLength = words.Count == 0 ? 0 : words.Max(w => w.Length);
+        // A cheap pre-check: most tokens (capitalised words, numbers, punctuation) start with a character no entry starts with.
+        private readonly bool[] _asciiFirst = AsciiFirstCharacters(words);
 
         public static StopWordList For(IReadOnlySet<string> words) => Cache.GetValue(words, w => new StopWordList(w));
 
-        public bool Contains(ReadOnlySpan<char> token) => _lookup.Contains(token);
+        public bool Contains(ReadOnlySpan<char> token) =>
+            token.Length <= _maxLength && (token[0] >= 128 || _asciiFirst[token[0]]) && _lookup.Contains(token);
+
+        private static bool[] AsciiFirstCharacters(IReadOnlySet<string> words)
+        {
+            var first = new bool[128];
+            foreach (var w in words)
+                if (w.Length > 0 && w[0] < 128) first[w[0]] = true;
+            return first;
+        }
     }
 
     /// <summary>The LDNOOBW entries with the window sizes RPv2 tries (1 + number of spaces in an entry).</summary>
@@ -118,10 +129,18 @@ internal static class ContentSignals
         private BadWordList(IReadOnlySet<string> entries)
         {
             _lookup = new HashSet<string>(entries, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
-            WindowSizes = entries.Select(e => 1 + e.AsSpan().Count(' ')).Distinct().Order().ToArray();
+            MultiWordSizes = entries.Select(e => 1 + e.AsSpan().Count(' ')).Where(n => n > 1).Distinct().Order().ToArray();
+            _firstWords = new HashSet<string>(entries.Where(e => e.Contains(' ')).Select(e => e[..e.IndexOf(' ')]),
+                StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
         }
 
-        public int[] WindowSizes { get; }
+        private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _firstWords;
+
+        /// <summary>Window sizes above one (1 + the spaces in an entry).</summary>
+        public int[] MultiWordSizes { get; }
+
+        /// <summary>Whether some multi-word entry begins with this word (an entry "a  b" begins with "a").</summary>
+        public bool StartsMultiWordEntry(ReadOnlySpan<char> word) => _firstWords.Contains(word);
 
         public static BadWordList For(IReadOnlySet<string> entries) => Cache.GetValue(entries, e => new BadWordList(e));
 

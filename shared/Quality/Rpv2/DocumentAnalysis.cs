@@ -1,6 +1,6 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using Refinery.Text;
+using Refinery.Text.Hashing;
 using Refinery.Text.Unicode;
 
 namespace Refinery.Quality.Rpv2;
@@ -10,7 +10,8 @@ namespace Refinery.Quality.Rpv2;
 internal sealed class DocumentAnalysis
 {
     private readonly Rpv2Normalizer _normalizer = new();
-    private readonly Dictionary<string, int> _wordIds = new(StringComparer.Ordinal);
+    private readonly SpanIdTable _wordIds = new();
+    private readonly List<int> _firstOccurrence = [];
     private CharBuffer _normalized = new(4096);
     private byte[] _utf8 = new byte[4096];
 
@@ -39,6 +40,9 @@ internal sealed class DocumentAnalysis
     public List<int> WordIds { get; } = [];
     public int WordCount => WordIds.Count;
     public int DistinctWords => _wordIds.Count;
+
+    /// <summary>For each word id, the index in NW of its first occurrence.</summary>
+    public List<int> FirstOccurrence => _firstOccurrence;
     public long TotalWordLength { get; private set; }
 
     public void Analyze(string text)
@@ -101,10 +105,10 @@ internal sealed class DocumentAnalysis
         WordEnds.Clear();
         WordLengths.Clear();
         WordIds.Clear();
-        _wordIds.Clear();
+        _firstOccurrence.Clear();
         TotalWordLength = 0;
-        var lookup = _wordIds.GetAlternateLookup<ReadOnlySpan<char>>();
         var text = _normalized.Span;
+        _wordIds.Reset(text.Length / 6);
         var surrogates = text.IndexOfAnyInRange('\uD800', '\uDFFF') >= 0;
         var start = 0;
         for (var i = 0; i <= text.Length; i++)
@@ -112,10 +116,9 @@ internal sealed class DocumentAnalysis
             if (i < text.Length && text[i] != ' ') continue;
             if (i > start)
             {
-                var word = text[start..i];
-                ref var id = ref CollectionsMarshal.GetValueRefOrAddDefault(lookup, word, out var exists);
-                if (!exists) id = _wordIds.Count - 1;
-                var length = surrogates ? PyUnicode.CodePointCount(word) : word.Length;
+                var id = _wordIds.GetOrAdd(text, start, i - start, out var added);
+                if (added) _firstOccurrence.Add(WordIds.Count);
+                var length = surrogates ? PyUnicode.CodePointCount(text[start..i]) : i - start;
                 WordStarts.Add(start);
                 WordEnds.Add(i);
                 WordLengths.Add(length);

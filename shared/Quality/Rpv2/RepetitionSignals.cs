@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Refinery.Text;
+using Refinery.Text.Hashing;
 using static Refinery.Quality.Rpv2.Rpv2Catalog;
 
 namespace Refinery.Quality.Rpv2;
@@ -10,7 +11,7 @@ namespace Refinery.Quality.Rpv2;
 internal sealed class RepetitionSignals
 {
     private const int MaxN = 10;
-    private readonly Dictionary<long, int> _ids = new();
+    private readonly LongIdTable _ids = new();
     private int[] _current = new int[256], _next = new int[256];
     private readonly List<int> _counts = [];
     private readonly List<int> _firstAt = [];
@@ -45,17 +46,16 @@ internal sealed class RepetitionSignals
     /// <summary>Gives every n-gram an id in order of first occurrence (into _next), counts them, and says whether any repeats.</summary>
     private bool NextLevel(ReadOnlySpan<int> words, int n, int grams)
     {
-        _ids.Clear();
+        _ids.Clear(grams);
         _counts.Clear();
         _firstAt.Clear();
         var repeated = false;
         for (var i = 0; i < grams; i++)
         {
             var key = ((long)_current[i] << 32) | (uint)words[i + n - 1];
-            ref var id = ref CollectionsMarshal.GetValueRefOrAddDefault(_ids, key, out var exists);
-            if (!exists)
+            var id = _ids.GetOrAdd(key, out var added);
+            if (added)
             {
-                id = _counts.Count;
                 _counts.Add(1);
                 _firstAt.Add(i);
             }

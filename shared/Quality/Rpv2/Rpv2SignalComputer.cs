@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
+using System.Runtime.InteropServices;
 using System.Text;
+using Refinery.Text.Hashing;
 using Refinery.Text.MinHash;
 
 namespace Refinery.Quality.Rpv2;
@@ -44,7 +45,7 @@ public sealed class Rpv2SignalComputer(Rpv2Resources resources)
     public static ulong IdInt(string id)
     {
         Span<byte> digest = stackalloc byte[20];
-        SHA1.HashData(Encoding.UTF8.GetBytes(id), digest);
+        Sha1.Hash(Encoding.UTF8.GetBytes(id), digest);
         return BinaryPrimitives.ReadUInt64LittleEndian(digest);
     }
 
@@ -53,6 +54,8 @@ public sealed class Rpv2SignalComputer(Rpv2Resources resources)
         if (_analysis.WordCount < MinHashNGram) return null;
         var utf8 = _analysis.NormalizedUtf8(_byteStarts, _byteEnds);
         var signature = new uint[_minHasher.Count];
-        return _minHasher.TryCompute(utf8, _byteStarts.ToArray(), _byteEnds.ToArray(), signature) ? signature : null;
+        return _minHasher.TryCompute(utf8, CollectionsMarshal.AsSpan(_byteStarts), CollectionsMarshal.AsSpan(_byteEnds), signature)
+            ? signature
+            : null;
     }
 }

@@ -1,8 +1,7 @@
-using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using System.Security.Cryptography;
+using Refinery.Text.Hashing;
 
 namespace Refinery.Text.MinHash;
 
@@ -35,12 +34,7 @@ public sealed class MinHasher
         var shingles = starts.Length - NGram + 1;
         if (shingles <= 0) return false;
         if (_hashes.Length < shingles) _hashes = new uint[Math.Max(shingles, _hashes.Length * 2)];
-        Span<byte> digest = stackalloc byte[20];
-        for (var i = 0; i < shingles; i++)
-        {
-            SHA1.HashData(utf8[starts[i]..ends[i + NGram - 1]], digest);
-            _hashes[i] = BinaryPrimitives.ReadUInt32LittleEndian(digest);
-        }
+        Sha1Multi.Hash32(utf8, starts[..shingles], ends[(NGram - 1)..], _hashes.AsSpan(0, shingles));
         Signature(_hashes.AsSpan(0, shingles), signature);
         return true;
     }

@@ -17,6 +17,13 @@ public static class PyCaseAndNfd
     private static readonly int[] DecompositionFrom = PythonUnicodeTables.DecompositionFrom;
     private static readonly string[] DecompositionTo = PythonUnicodeTables.DecompositionTo;
 
+    // Basic Multilingual Plane characters that lowercase or decompose to something else: most non-ASCII text
+    // (punctuation, CJK, already-lowercase letters) skips both table searches.
+    private static readonly bool[] BmpChanges = BuildBmpChanges();
+
+    /// <summary>False when str.lower() and NFD both leave <paramref name="c"/> as it is (Σ excepted: always true).</summary>
+    public static bool MayChange(int c) => c >= 0x10000 || BmpChanges[c];
+
     /// <summary>The full lowercase mapping of <paramref name="c"/> as UTF-16, or null when it maps to itself.
     /// Capital sigma maps to σ here; callers apply Final_Sigma with <see cref="IsFinalSigma"/>.</summary>
     public static string? LowerOf(int c)
@@ -65,6 +72,15 @@ public static class PyCaseAndNfd
         var i = Array.BinarySearch(DecompositionFrom, c);
         if (i >= 0) output.Append(DecompositionTo[i]);
         else output.AppendCodePoint(c);
+    }
+
+    private static bool[] BuildBmpChanges()
+    {
+        var table = new bool[0x10000];
+        foreach (var c in LowerFrom) if (c < 0x10000) table[c] = true;
+        foreach (var c in DecompositionFrom) if (c < 0x10000) table[c] = true;
+        table.AsSpan(HangulBase, HangulCount).Fill(true);
+        return table;
     }
 
     /// <summary>Puts every run of non-starters (combining class &gt; 0) in stable order of combining class.</summary>

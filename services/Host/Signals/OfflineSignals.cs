@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using Refinery.Quality.Formats;
+using Refinery.Quality.Rpv2;
+
+namespace Refinery.Host.Signals;
+
+/// <summary>`refinery signals`: computes RPv2 signals for local JSONL files with no service, one output line per
+/// input document in input order. Rejected lines go to `OUT.rejected.jsonl` with file, line and reason.</summary>
+public static class OfflineSignals
+{
+    public const int BatchSize = 1024;
+
+    public sealed record Settings(IReadOnlyList<string> Inputs, string Output, string Language, string Format, int Threads);
+
+    public sealed record Summary(long Documents, long Rejected, long InputChars, double Seconds, string Output, string? RejectedFile,
+        IReadOnlyDictionary<string, string> Resources)
+    {
+        public double DocumentsPerSecond => Seconds > 0 ? Documents / Seconds : 0;
+    }
+
+    public static async Task<Summary> RunAsync(Settings settings, Rpv2Resources resources, Action<string> progress, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        var output = Path.GetFullPath(settings.Output);
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        var partial = output + ".partial";
+        var rejectedPath = output + ".rejected.jsonl";
+        var parallel = new ParallelSignals(resources, settings.Threads);
+        long documents = 0, rejected = 0, chars = 0;
+
+        await using (var sink = OpenSink(partial, settings.Format))
+        await using (var rejects = new StreamWriter(rejectedPath, append: false, new UTF8Encoding(false)))
+        {
+            var batch = new List<SignalDocument>(BatchSize);
+            var sb = new StringBuilder(1 << 16);
+            foreach (var input in settings.Inputs)
+            {
+                await foreach (var item in SignalInputReader.ReadAsync(input, settings.Language, ct))
+                {
+                    if (item.Rejection is { } rejection)
+                    {
+                        rejected++;
+                        await rejects.WriteLineAsync(JsonSerializer.Serialize(rejection));
+                        continue;
+                    }
+                    batch.Add(item.Document!);
+                    if (batch.Count == BatchSize) await FlushAsync();
+                }
+                await FlushAsync();
+            }
+
+            async Task FlushAsync()
+            {
+                if (batch.Count == 0) return;
+                var results = parallel.Compute(batch);
+                sb.Clear();
+                for (var i = 0; i < results.Length; i++)
+                {
+                    if (results[i].Signals is not { } signals)
+                    {
+                        rejected++;
+                        await rejects.WriteLineAsync(JsonSerializer.Serialize(new InputRejection(
+                            "", 0, "signal_error", $"document {batch[i].Id}: {results[i].Error!.Message}")));
+                        continue;
+                    }
+                    var release = settings.Format == "rpv2" ? new ReleaseMetadata(batch[i].Url, batch[i].Language) : null;
+                    Rpv2JsonFormat.Write(sb, signals, null, release);
+                    sb.Append('\n');
+                    documents++;
+                    chars += batch[i].Text.Length;
+                }
+                await sink.WriteAsync(sb, ct);
+                progress($"{documents:N0} documents");
+                batch.Clear();
+            }
+        }
+        File.Move(partial, output, overwrite: true);
+        if (rejected == 0) File.Delete(rejectedPath);
+        return new Summary(documents, rejected, chars, watch.Elapsed.TotalSeconds, output, rejected > 0 ? rejectedPath : null,
+            resources.Versions);
+    }
+
+    private static StreamWriter OpenSink(string path, string format)
+    {
+        Stream file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+        // RPv2 publishes its signal files gzip-compressed; the golden-format JSONL stays plain.
+        if (format == "rpv2") file = new GZipStream(file, CompressionLevel.Optimal);
+        return new StreamWriter(file, new UTF8Encoding(false), 1 << 16);
+    }
+}

@@ -1,0 +1,93 @@
+using System.IO.Compression;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using Refinery.Quality.Rpv2;
+using ZstdSharp;
+
+namespace Refinery.Quality.Formats;
+
+/// <summary>Reads the offline input of `refinery signals`: JSON Lines (plain, .gz or .zst, detected by magic bytes)
+/// with `id`, `text` (or `raw_content`), optional `url` and `language`. Empty text is a valid document. A line that
+/// cannot be used becomes a rejection naming the file, the line and the reason; reading goes on.</summary>
+public static class SignalInputReader
+{
+    public const int MaxLineBytes = 64 * 1024 * 1024;
+
+    public static async IAsyncEnumerable<SignalInput> ReadAsync(string path, string defaultLanguage,
+        [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        await using var decompressed = await DecompressAsync(file, ct);
+        using var reader = new StreamReader(decompressed, new UTF8Encoding(false, throwOnInvalidBytes: false), false, 1 << 16);
+        var name = Path.GetFileName(path);
+        long line = 0;
+        while (await reader.ReadLineAsync(ct) is { } text)
+        {
+            line++;
+            if (string.IsNullOrWhiteSpace(text)) continue;
+            yield return Parse(text, name, line, defaultLanguage);
+        }
+    }
+
+    private static SignalInput Parse(string text, string file, long line, string defaultLanguage)
+    {
+        if (text.Length > MaxLineBytes) return SignalInput.Reject(file, line, "oversized_line", $"line longer than {MaxLineBytes} characters");
+        try
+        {
+            using var json = JsonDocument.Parse(text);
+            var root = json.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) return SignalInput.Reject(file, line, "not_an_object", "the line is not a JSON object");
+            var body = String(root, "text") ?? String(root, "raw_content");
+            if (body is null) return SignalInput.Reject(file, line, "missing_text", "no string field `text` or `raw_content`");
+            var id = root.TryGetProperty("id", out var idElement) && idElement.ValueKind is JsonValueKind.String or JsonValueKind.Number
+                ? (idElement.ValueKind == JsonValueKind.String ? idElement.GetString()! : idElement.GetRawText())
+                : $"{file}/{line - 1}";
+            var language = String(root, "language") is { Length: > 0 } lang ? lang : defaultLanguage;
+            return new SignalInput(new SignalDocument(id, body, String(root, "url"), language), null);
+        }
+        catch (JsonException ex)
+        {
+            return SignalInput.Reject(file, line, "malformed_json", ex.Message);
+        }
+    }
+
+    private static string? String(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static async Task<Stream> DecompressAsync(Stream file, CancellationToken ct)
+    {
+        var head = new byte[4];
+        var read = 0;
+        while (read < head.Length && await file.ReadAsync(head.AsMemory(read), ct) is var n and > 0) read += n;
+        file.Seek(0, SeekOrigin.Begin);
+        if (read >= 2 && head[0] == 0x1F && head[1] == 0x8B) return new GZipStream(file, CompressionMode.Decompress, leaveOpen: true);
+        if (read == 4 && head[0] == 0x28 && head[1] == 0xB5 && head[2] == 0x2F && head[3] == 0xFD) return new DecompressionStream(file, leaveOpen: true);
+        return new NonClosingStream(file);
+    }
+
+    /// <summary>Lets the caller's using dispose the file, not the wrapper.</summary>
+    private sealed class NonClosingStream(Stream inner) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
+
+/// <summary>Exactly one of a document or why its line was rejected (file, 1-based line, reason, detail).</summary>
+public sealed record SignalInput(SignalDocument? Document, InputRejection? Rejection)
+{
+    public static SignalInput Reject(string file, long line, string reason, string detail) =>
+        new(null, new InputRejection(file, line, reason, detail));
+}
+
+public sealed record InputRejection(string File, long Line, string Reason, string Detail);

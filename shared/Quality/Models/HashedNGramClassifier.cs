@@ -1,0 +1,123 @@
+using Refinery.Text;
+namespace Refinery.Quality.Models;
+
+/// <summary>
+/// A fastText-style linear classifier: the normalised tokens' unigrams and bigrams are hashed into buckets, their
+/// embedding rows are averaged, and a logistic output gives P(ref). It substitutes for RPv2's fastText models
+/// (wikiref, palm, wikipedia), which cannot be shipped. Only rows that training touched are kept; any other
+/// bucket is the zero vector it was initialised to, so the file stays small however many buckets there are.
+/// </summary>
+public sealed class HashedNGramClassifier : SignalModel
+{
+    internal const int PayloadVersion = 1;
+    public const string ReferenceLabel = "ref", WebLabel = "cc";
+
+    private readonly Dictionary<int, int> _rowOfBucket;
+    private readonly float[] _rows; // row-major, Dimension floats per trained bucket
+    private readonly float[] _output;
+    private readonly float _bias;
+
+    internal HashedNGramClassifier(ModelHeader header, int buckets, int dimension, Dictionary<int, int> rowOfBucket,
+        float[] rows, float[] output, float bias) : base(header)
+    {
+        Buckets = buckets;
+        Dimension = dimension;
+        _rowOfBucket = rowOfBucket;
+        _rows = rows;
+        _output = output;
+        _bias = bias;
+    }
+
+    internal Dictionary<int, int> RowOfBucket => _rowOfBucket;
+    internal float[] Rows => _rows;
+    internal float[] Output => _output;
+    internal float Bias => _bias;
+
+    public int Buckets { get; }
+    public int Dimension { get; }
+    public int TrainedRows => _rowOfBucket.Count;
+
+    /// <summary>RPv2's text for fastText: <c>" ".join(text.splitlines()).strip()</c>, then normalised tokens.</summary>
+    internal static List<string> Tokens(string text) =>
+        ModelTokenizer.NormalisedWords(string.Join(' ', text.ReplaceLineEndings("\n").Split('\n')).Trim());
+
+    internal int[] Features(string text) => FeatureHashing.UnigramsAndBigrams(Tokens(text), Buckets);
+
+    /// <summary>The logit w·mean(rows) + b of P(ref).</summary>
+    internal double Logit(ReadOnlySpan<int> features)
+    {
+        Span<float> hidden = stackalloc float[Dimension];
+        Average(features, hidden);
+        var z = (double)_bias;
+        for (var j = 0; j < Dimension; j++) z += _output[j] * hidden[j];
+        return z;
+    }
+
+    private void Average(ReadOnlySpan<int> features, Span<float> hidden)
+    {
+        hidden.Clear();
+        if (features.Length == 0) return;
+        foreach (var bucket in features)
+        {
+            if (!_rowOfBucket.TryGetValue(bucket, out var row)) continue;
+            var values = _rows.AsSpan(row * Dimension, Dimension);
+            for (var j = 0; j < Dimension; j++) hidden[j] += values[j];
+        }
+        var scale = 1f / features.Length;
+        for (var j = 0; j < Dimension; j++) hidden[j] *= scale;
+    }
+
+    /// <summary>Top label and its probability, as fastText's <c>predict(k=1)</c> returns them.</summary>
+    public (string Label, double Probability) Predict(string text)
+    {
+        var z = Logit(Features(text));
+        var pRef = Sigmoid(z);
+        return pRef >= 0.5 ? (ReferenceLabel, pRef) : (WebLabel, Sigmoid(-z));
+    }
+
+    /// <summary>RPv2's value: <c>r8(1 − p)</c> if the top label is cc, else <c>r8(p)</c>, i.e. P(ref); NaN for empty text.</summary>
+    public double Score(string text)
+    {
+        if (text.Length == 0) return double.NaN;
+        var (label, p) = Predict(text);
+        return PyFloat.Round8(label == WebLabel ? 1 - p : p);
+    }
+
+    internal static double Sigmoid(double z) => 1.0 / (1.0 + Math.Exp(-z));
+
+    internal override void WritePayload(BinaryWriter writer)
+    {
+        writer.Write(Buckets);
+        writer.Write(Dimension);
+        writer.Write(_bias);
+        foreach (var v in _output) writer.Write(v);
+        var buckets = _rowOfBucket.Keys.ToArray();
+        Array.Sort(buckets);
+        writer.Write(buckets.Length);
+        foreach (var bucket in buckets)
+        {
+            writer.Write(bucket);
+            foreach (var v in _rows.AsSpan(_rowOfBucket[bucket] * Dimension, Dimension)) writer.Write(v);
+        }
+    }
+
+    internal static HashedNGramClassifier ReadPayload(ModelHeader header, BinaryReader reader)
+    {
+        if (header.PayloadVersion != PayloadVersion) throw new InvalidDataException($"Unsupported classifier payload version {header.PayloadVersion}");
+        var buckets = reader.ReadInt32();
+        var dimension = reader.ReadInt32();
+        if (buckets <= 0 || dimension is <= 0 or > 1024) throw new InvalidDataException("Invalid classifier shape");
+        var bias = reader.ReadSingle();
+        var output = new float[dimension];
+        for (var j = 0; j < dimension; j++) output[j] = reader.ReadSingle();
+        var count = reader.ReadInt32();
+        var rowOfBucket = new Dictionary<int, int>(count);
+        var rows = new float[(long)count * dimension];
+        for (var r = 0; r < count; r++)
+        {
+            rowOfBucket[reader.ReadInt32()] = r;
+            for (var j = 0; j < dimension; j++) rows[r * dimension + j] = reader.ReadSingle();
+        }
+        return new HashedNGramClassifier(header, buckets, dimension, rowOfBucket, rows, output, bias);
+    }
+}

@@ -1,0 +1,88 @@
+using System.Runtime.CompilerServices;
+
+namespace Refinery.Text.Hashing;
+
+/// <summary>Gives each distinct piece of one text a dense id in order of first occurrence. Keys are (start, length)
+/// ranges into the text passed to every call, so nothing is copied; equal hashes are confirmed by comparing the
+/// characters, so ids are exact. Valid for one text at a time: <see cref="Reset"/> between texts.</summary>
+public sealed class SpanIdTable
+{
+    private int[] _starts = new int[1024];
+    private int[] _lengths = new int[1024];
+    private int[] _ids = new int[1024]; // id + 1; 0 marks an empty slot
+    private ulong[] _hashes = new ulong[1024];
+    private int _mask = 1023;
+
+    public int Count { get; private set; }
+
+    public void Reset(int expected)
+    {
+        var size = (int)Math.Max(1024, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, expected) * 2));
+        if (size != _ids.Length) Resize(size);
+        else Array.Clear(_ids);
+        Count = 0;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int GetOrAdd(ReadOnlySpan<char> text, int start, int length, out bool added)
+    {
+        var piece = text.Slice(start, length);
+        var hash = Hash(piece);
+        var slot = (int)(hash >> 40) & _mask;
+        while (true)
+        {
+            var id = _ids[slot];
+            if (id == 0)
+            {
+                if (Count * 2 >= _ids.Length)
+                {
+                    Grow();
+                    return GetOrAdd(text, start, length, out added);
+                }
+                _starts[slot] = start;
+                _lengths[slot] = length;
+                _hashes[slot] = hash;
+                _ids[slot] = ++Count;
+                added = true;
+                return Count - 1;
+            }
+            if (_hashes[slot] == hash && _lengths[slot] == length && text.Slice(_starts[slot], length).SequenceEqual(piece))
+            {
+                added = false;
+                return id - 1;
+            }
+            slot = (slot + 1) & _mask;
+        }
+    }
+
+    /// <summary>FNV-1a over UTF-16 units, then a multiplicative finish so the high bits (the slot) mix well.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Hash(ReadOnlySpan<char> piece)
+    {
+        var h = 14695981039346656037UL;
+        foreach (var c in piece) h = (h ^ c) * 1099511628211UL;
+        return h * 0x9E3779B97F4A7C15UL;
+    }
+
+    private void Grow()
+    {
+        var (starts, lengths, ids, hashes) = (_starts, _lengths, _ids, _hashes);
+        Resize(ids.Length * 2);
+        for (var i = 0; i < ids.Length; i++)
+        {
+            if (ids[i] == 0) continue;
+            var slot = (int)(hashes[i] >> 40) & _mask;
+            while (_ids[slot] != 0) slot = (slot + 1) & _mask;
+            (_starts[slot], _lengths[slot], _ids[slot], _hashes[slot]) = (starts[i], lengths[i], ids[i], hashes[i]);
+        }
+    }
+
+    private void Resize(int size)
+    {
+        _starts = new int[size];
+        _lengths = new int[size];
+        _ids = new int[size];
+        _hashes = new ulong[size];
+        _mask = size - 1;
+    }
+}
