@@ -35,7 +35,7 @@ public static class SignalsServiceExtensions
             return new SignalResources(ct => Rpv2WordLists.LoadAsync(cacheDir,
                 step => logger.LogInformation("Fetching signal resources: {Step}", step), ct), logger);
         });
-        builder.Services.AddSingleton<ComputerPool>();
+        builder.Services.AddSingleton<SignalCompute>();
         builder.Services.AddScoped<SignalShardCatalog>();
         builder.Services.AddScoped<ShardSignalRunner>();
         builder.AddRefineryConsumers(x => x.AddConsumer<CorpusShardIngestedConsumer, CorpusShardIngestedConsumerDefinition>());

@@ -21,7 +21,7 @@ public sealed class ShardSignalRunner(
     IObjectStore store,
     SignalShardCatalog catalog,
     SignalResources resources,
-    ComputerPool pool,
+    SignalCompute compute,
     IOptions<SignalsOptions> options,
     TimeProvider clock,
     ILogger<ShardSignalRunner> logger)
@@ -62,7 +62,7 @@ public sealed class ShardSignalRunner(
                 await foreach (var batch in ShardDocumentReader.ReadBatchesAsync(documents, o.BatchDocuments, ct))
                 {
                     var valid = batch.Where(l => l.Document is not null).Select(l => l.Document!).ToList();
-                    var results = await pool.ComputeAsync(valid, lists, ct);
+                    var results = await compute.ComputeAsync(valid, lists, ct);
                     var r = 0;
                     foreach (var line in batch)
                     {
@@ -79,7 +79,8 @@ public sealed class ShardSignalRunner(
                         }
                         else
                         {
-                            quarantine.Add(new QuarantinedDocument(line.LineNumber, line.Document.Id, result.Error!));
+                            quarantine.Add(new QuarantinedDocument(line.LineNumber, line.Document.Id,
+                                $"{result.Error!.GetType().Name}: {result.Error.Message}"));
                         }
                     }
                 }
