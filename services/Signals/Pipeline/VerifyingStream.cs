@@ -4,7 +4,7 @@ namespace Refinery.Signals.Pipeline;
 
 /// <summary>A read-only pass-through that hashes (SHA-256) and counts every byte read, so a shard is checked against
 /// its announced checksum while it streams, without a second read.</summary>
-internal sealed class VerifyingStream(Stream inner) : Stream
+public sealed class VerifyingStream(Stream inner) : Stream
 {
     private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 

@@ -48,12 +48,16 @@ internal sealed class ListLevels<T>(bool nullableElements) where T : struct
     }
 
     /// <summary>Splits levels read back from a file into rows: null for a null list, else the elements with
-    /// null for a null element. <paramref name="maxDefinition"/> is the leaf's level for a present value.</summary>
+    /// null for a null element. <paramref name="maxDefinition"/> is the leaf's level for a present value, which
+    /// must be the one this layout gives (a top-level optional list).</summary>
     public static T?[]?[] Split(ReadOnlySpan<T> values, ReadOnlySpan<int> definitions, ReadOnlySpan<int> repetitions,
-        int maxDefinition, int rowCount)
+        bool nullableElements, int maxDefinition, int rowCount)
     {
+        var valueLevel = nullableElements ? 3 : 2;
+        if (maxDefinition != valueLevel)
+            throw new InvalidDataException($"List column has definition level {maxDefinition}, expected {valueLevel}: not a top-level optional list");
+        const int emptyLevel = 1;
         var rows = new T?[]?[rowCount];
-        var emptyLevel = maxDefinition - (maxDefinition == 3 ? 2 : 1);
         var current = new List<T?>();
         int row = -1, valueIndex = 0;
         var open = false;
@@ -68,7 +72,7 @@ internal sealed class ListLevels<T>(bool nullableElements) where T : struct
                 if (definitions[i] == emptyLevel) { rows[row] = []; continue; }
                 open = true;
             }
-            current.Add(definitions[i] == maxDefinition ? values[valueIndex++] : null);
+            current.Add(definitions[i] == valueLevel ? values[valueIndex++] : null);
         }
         Close();
         if (row != rowCount - 1) throw new InvalidDataException($"List column has {row + 1} rows, expected {rowCount}");

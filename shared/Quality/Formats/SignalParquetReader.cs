@@ -138,7 +138,7 @@ public sealed class SignalParquetReader : IAsyncDisposable
         var definitions = new int[slots];
         var repetitions = new int[slots];
         await group.ReadRawAsync<T>(leaf, values, definitions, repetitions, ct).ConfigureAwait(false);
-        return ListLevels<T>.Split(values, definitions, repetitions, leaf.MaxDefinitionLevel, n);
+        return ListLevels<T>.Split(values, definitions, repetitions, leaf.IsNullable, leaf.MaxDefinitionLevel, n);
     }
 
     /// <summary>The 1.0 setting is one band of all 128 values, big-endian: read back, it is the signature.</summary>
