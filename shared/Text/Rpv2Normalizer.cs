@@ -18,22 +18,36 @@ public sealed class Rpv2Normalizer
 
     public ReadOnlySpan<char> Run(ReadOnlySpan<char> text)
     {
-        _withoutPunctuation.Clear();
-        foreach (var c in text)
-            if (!IsAsciiPunctuation(c)) _withoutPunctuation.Append(c);
-        var source = _withoutPunctuation.Span;
+        // Final_Sigma looks at neighbours in the text after punctuation removal, so only a text with a capital sigma
+        // needs that text materialised; every other text is normalised in one pass.
+        ReadOnlySpan<char> source;
+        var skipPunctuation = text.IndexOf((char)PyCaseAndNfd.CapitalSigma) < 0;
+        if (skipPunctuation)
+        {
+            source = text;
+        }
+        else
+        {
+            _withoutPunctuation.Clear();
+            foreach (var c in text)
+                if (!IsAsciiPunctuation(c)) _withoutPunctuation.Append(c);
+            source = _withoutPunctuation.Span;
+        }
 
         _output.Clear();
         var pendingSpace = false;
         var nonAscii = false;
+        var asciiMap = AsciiMap;
         for (var i = 0; i < source.Length; i++)
         {
             int c = source[i];
             if (c < 0x80)
             {
-                if (PyUnicode.IsSpace(c)) { pendingSpace = _output.Length > 0; continue; }
+                var mapped = asciiMap[c];
+                if (mapped == Drop) continue;
+                if (mapped == Space) { pendingSpace = _output.Length > 0; continue; }
                 if (pendingSpace) { _output.Append(' '); pendingSpace = false; }
-                _output.Append((char)(c is >= 'A' and <= 'Z' ? c + 32 : c));
+                _output.Append(mapped);
                 continue;
             }
             var at = i;
@@ -63,5 +77,19 @@ public sealed class Rpv2Normalizer
         }
         if (nonAscii) PyCaseAndNfd.CanonicalOrder(_output.Span);
         return _output.Span;
+    }
+
+    // Markers outside ASCII, so no ASCII character (NUL and U+0001 included) is mistaken for one.
+    private const char Drop = '\uFFFF', Space = '\uFFFE';
+
+    /// <summary>What each ASCII character becomes: dropped (punctuation), whitespace, or its lowercase form.</summary>
+    private static readonly char[] AsciiMap = BuildAsciiMap();
+
+    private static char[] BuildAsciiMap()
+    {
+        var map = new char[128];
+        for (var c = 0; c < 128; c++)
+            map[c] = IsAsciiPunctuation(c) ? Drop : PyUnicode.IsSpace(c) ? Space : (char)(c is >= 'A' and <= 'Z' ? c + 32 : c);
+        return map;
     }
 }

@@ -8,5 +8,6 @@ public static class ResourcesCommand
     public static Command Create() => new("resources", "Build or fetch the resources quality signals use")
     {
         ResourcesBuildCommand.Create(),
+        ResourcesFetchCommand.Create(),
     };
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Refinery.Host.Signals;
+using Refinery.Quality.Models;
 using Refinery.Quality.Resources;
 
 namespace Refinery.Host.Cli;
@@ -23,10 +24,14 @@ public static class SignalsCommand
         format.AcceptOnlyFromAmong([.. Formats]);
         var threads = new Option<int>("--threads") { DefaultValueFactory = _ => Environment.ProcessorCount, Description = "Worker threads" };
         var cache = new Option<string?>("--cache") { Description = "Cache folder for word lists (default ~/.cache/refinery)" };
+        var models = new Option<string?>("--models")
+        {
+            Description = "Folder of substitute models built by `refinery resources build` (e.g. .refinery/resources): adds ccnet_*, rps_doc_ml_* and *_importance* signals",
+        };
         var json = CommonOptions.Json();
         var command = new Command("signals", "Compute RedPajama-V2 quality signals and MinHash signatures for local JSONL files")
         {
-            inputs, output, lang, format, threads, cache, json,
+            inputs, output, lang, format, threads, cache, models, json,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -45,8 +50,22 @@ public static class SignalsCommand
             void Progress(string line) { if (!quiet) Console.Error.Write($"\r{line}   "); }
             var resources = await Rpv2WordLists.LoadAsync(result.GetValue(cache) ?? RefineryCache.DefaultDirectory(),
                 line => Console.Error.WriteLine(line), ct);
+            ModelSignalSet? modelSet = null;
+            if (result.GetValue(models) is { } modelDir)
+            {
+                if (!Directory.Exists(modelDir))
+                {
+                    await Console.Error.WriteLineAsync($"error: --models folder not found: {modelDir}");
+                    return 2;
+                }
+                var loaded = SignalModelRepository.LoadLatestFromDirectory(modelDir);
+                if (loaded.Count == 0) await Console.Error.WriteLineAsync($"warning: no model files (*.rfsm) under {modelDir}");
+                modelSet = new ModelSignalSet(loaded);
+                foreach (var m in loaded)
+                    Console.Error.WriteLine($"model {m.Header.Kind} {m.Header.Name} ({m.Header.Language}) {m.Header.Version}");
+            }
             var summary = await OfflineSignals.RunAsync(new OfflineSignals.Settings(files, result.GetValue(output)!,
-                result.GetValue(lang)!, result.GetValue(format)!, result.GetValue(threads)), resources, Progress, ct);
+                result.GetValue(lang)!, result.GetValue(format)!, result.GetValue(threads), modelSet), resources, Progress, ct);
             if (quiet)
             {
                 Console.WriteLine(JsonSerializer.Serialize(new

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using Refinery.Quality.Formats;
+using Refinery.Quality.Models;
 using Refinery.Quality.Rpv2;
 
 namespace Refinery.Host.Signals;
@@ -13,7 +14,8 @@ public static class OfflineSignals
 {
     public const int BatchSize = 1024;
 
-    public sealed record Settings(IReadOnlyList<string> Inputs, string Output, string Language, string Format, int Threads);
+    public sealed record Settings(IReadOnlyList<string> Inputs, string Output, string Language, string Format, int Threads,
+        ModelSignalSet? Models = null);
 
     public sealed record Summary(long Documents, long Rejected, long InputChars, double Seconds, string Output, string? RejectedFile,
         IReadOnlyDictionary<string, string> Resources)
@@ -28,7 +30,7 @@ public static class OfflineSignals
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         var partial = output + ".partial";
         var rejectedPath = output + ".rejected.jsonl";
-        var parallel = new ParallelSignals(resources, settings.Threads);
+        var parallel = new ParallelSignals(resources, settings.Threads, settings.Models);
         long documents = 0, rejected = 0, chars = 0;
 
         await using (var sink = OpenSink(partial, settings.Format))
@@ -67,7 +69,7 @@ public static class OfflineSignals
                         continue;
                     }
                     var release = settings.Format == "rpv2" ? new ReleaseMetadata(batch[i].Url, batch[i].Language) : null;
-                    Rpv2JsonFormat.Write(sb, signals, null, release);
+                    Rpv2JsonFormat.Write(sb, signals, release);
                     sb.Append('\n');
                     documents++;
                     chars += batch[i].Text.Length;

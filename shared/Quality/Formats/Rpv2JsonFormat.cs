@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Refinery.Quality.Models;
 using Refinery.Quality.Rpv2;
 using Refinery.Text;
 using Refinery.Text.MinHash;
@@ -11,12 +12,11 @@ namespace Refinery.Quality.Formats;
 /// json.dumps of the same record, so files diff cleanly against RPv2 tooling output.</summary>
 public static class Rpv2JsonFormat
 {
-    /// <summary>Writes the record without a trailing newline. <paramref name="extra"/> are further document-level
-    /// float signals (the model substitutes) appended after the 29, in the given order; NaN is null.</summary>
+    /// <summary>Writes the record without a trailing newline. The model-based signals, when computed, follow the 29
+    /// document signals in <see cref="ModelSignalSet.SignalNames"/> order, before the line signals.</summary>
     /// <remarks>With <paramref name="release"/>, writes RPv2's published `.signals.json.gz` record instead: the
     /// metadata object after id_int and no MinHash (RPv2 ships signatures in separate Parquet files).</remarks>
-    public static void Write(StringBuilder sb, DocumentSignals signals, IReadOnlyList<(string Name, double Value)>? extra = null,
-        ReleaseMetadata? release = null)
+    public static void Write(StringBuilder sb, DocumentSignals signals, ReleaseMetadata? release = null)
     {
         sb.Append("{\"id\": ");
         PyJson.String(sb, signals.Id);
@@ -31,11 +31,11 @@ public static class Rpv2JsonFormat
             Value(sb, signals.Document[definition.Index], definition.Type);
             sb.Append("]]");
         }
-        foreach (var (name, value) in extra ?? [])
+        for (var m = 0; m < (signals.ModelSignals?.Length ?? 0); m++)
         {
-            Key(sb, name, ref first);
+            Key(sb, ModelSignalSet.SignalNames[m], ref first);
             sb.Append("[[0, ").Append(signals.Length.ToString(CultureInfo.InvariantCulture)).Append(", ");
-            Value(sb, value, SignalValueType.Float);
+            Value(sb, signals.ModelSignals![m], SignalValueType.Float);
             sb.Append("]]");
         }
         foreach (var definition in Rpv2Catalog.LineSignals) LineSignal(sb, signals, definition, ref first);
@@ -61,11 +61,10 @@ public static class Rpv2JsonFormat
         sb.Append("}}");
     }
 
-    public static string ToLine(DocumentSignals signals, IReadOnlyList<(string Name, double Value)>? extra = null,
-        ReleaseMetadata? release = null)
+    public static string ToLine(DocumentSignals signals, ReleaseMetadata? release = null)
     {
         var sb = new StringBuilder(4096);
-        Write(sb, signals, extra, release);
+        Write(sb, signals, release);
         return sb.ToString();
     }
 

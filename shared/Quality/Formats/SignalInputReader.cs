@@ -44,7 +44,8 @@ public static class SignalInputReader
                 ? (idElement.ValueKind == JsonValueKind.String ? idElement.GetString()! : idElement.GetRawText())
                 : $"{file}/{line - 1}";
             var language = String(root, "language") is { Length: > 0 } lang ? lang : defaultLanguage;
-            return new SignalInput(new SignalDocument(id, body, String(root, "url"), language), null);
+            double? score = root.TryGetProperty("language_score", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetDouble() : null;
+            return new SignalInput(new SignalDocument(id, body, String(root, "url"), language, score), null);
         }
         catch (JsonException ex)
         {

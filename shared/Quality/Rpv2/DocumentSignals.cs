@@ -25,6 +25,10 @@ public sealed class DocumentSignals
     /// each with one value per line.</summary>
     public required double[][] Lines { get; init; }
 
+    /// <summary>The model-based signals in <see cref="Models.ModelSignalSet.SignalNames"/> order (NaN = null), or null
+    /// when the computer has no models.</summary>
+    public double[]? ModelSignals { get; init; }
+
     /// <summary>The 128 MinHash values over word 13-grams, or null when the document has fewer than 13 words.</summary>
     public required uint[]? MinHash { get; init; }
 }

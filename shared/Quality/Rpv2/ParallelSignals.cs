@@ -4,7 +4,7 @@ namespace Refinery.Quality.Rpv2;
 
 /// <summary>Computes a batch of documents on several cores, in input order. Each worker takes a computer from a pool,
 /// so scratch buffers are reused and never shared between threads.</summary>
-public sealed class ParallelSignals(Rpv2Resources resources, int degreeOfParallelism)
+public sealed class ParallelSignals(Rpv2Resources resources, int degreeOfParallelism, Models.ModelSignalSet? models = null)
 {
     private readonly ConcurrentBag<Rpv2SignalComputer> _computers = [];
 
@@ -17,7 +17,7 @@ public sealed class ParallelSignals(Rpv2Resources resources, int degreeOfParalle
         var chunks = Math.Min(DegreeOfParallelism, Math.Max(1, batch.Count / 8));
         Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = DegreeOfParallelism }, chunk =>
         {
-            var computer = _computers.TryTake(out var pooled) ? pooled : new Rpv2SignalComputer(resources);
+            var computer = _computers.TryTake(out var pooled) ? pooled : new Rpv2SignalComputer(resources, models);
             try
             {
                 // Interleaved, so a chunk of long documents does not leave the other workers idle at the end.

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
+using Refinery.Quality.Models;
 using Refinery.Text.Hashing;
 using Refinery.Text.MinHash;
 
@@ -8,7 +9,7 @@ namespace Refinery.Quality.Rpv2;
 
 /// <summary>Computes the 29 exact RPv2 signals and the MinHash signature of one document at a time.
 /// Not thread-safe: it reuses scratch buffers, so create one per thread.</summary>
-public sealed class Rpv2SignalComputer(Rpv2Resources resources)
+public sealed class Rpv2SignalComputer(Rpv2Resources resources, ModelSignalSet? models = null)
 {
     /// <summary>RPv2's MinHash: word 13-grams, 128 permutations from seed 42.</summary>
     public const int MinHashNGram = 13;
@@ -21,6 +22,9 @@ public sealed class Rpv2SignalComputer(Rpv2Resources resources)
     private readonly List<int> _byteStarts = [], _byteEnds = [];
 
     public Rpv2Resources Resources { get; } = resources;
+
+    /// <summary>The substitute models for RPv2's model-based signals; null computes the 29 exact signals only.</summary>
+    public ModelSignalSet? Models { get; } = models;
 
     public DocumentSignals Compute(SignalDocument document)
     {
@@ -38,6 +42,7 @@ public sealed class Rpv2SignalComputer(Rpv2Resources resources)
             Document = values,
             Lines = _lines.Compute(_analysis),
             MinHash = MinHash(),
+            ModelSignals = ModelValues(document),
         };
     }
 
@@ -47,6 +52,14 @@ public sealed class Rpv2SignalComputer(Rpv2Resources resources)
         Span<byte> digest = stackalloc byte[20];
         Sha1.Hash(Encoding.UTF8.GetBytes(id), digest);
         return BinaryPrimitives.ReadUInt64LittleEndian(digest);
+    }
+
+    private double[]? ModelValues(SignalDocument document)
+    {
+        if (Models is null) return null;
+        var values = new double[ModelSignalSet.SignalNames.Count];
+        Models.Compute(document.Text, document.Language, document.LanguageScore, values);
+        return values;
     }
 
     private uint[]? MinHash()

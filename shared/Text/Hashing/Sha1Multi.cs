@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Refinery.Text.Hashing;
 
@@ -24,9 +25,9 @@ public static class Sha1Multi
     }
 
     [SkipLocalsInit]
-    private static void HashGroup(ReadOnlySpan<byte> data, ReadOnlySpan<int> starts, ReadOnlySpan<int> ends, Span<uint> output)
+    private static unsafe void HashGroup(ReadOnlySpan<byte> data, ReadOnlySpan<int> starts, ReadOnlySpan<int> ends, Span<uint> output)
     {
-        Span<int> blocks = stackalloc int[Lanes];
+        var blocks = stackalloc int[Lanes];
         var maxBlocks = 0;
         for (var lane = 0; lane < Lanes; lane++)
         {
@@ -34,15 +35,16 @@ public static class Sha1Multi
             maxBlocks = Math.Max(maxBlocks, blocks[lane]);
         }
 
-        var h0 = Vector256.Create(0x67452301u);
-        var h1 = Vector256.Create(0xEFCDAB89u);
-        var h2 = Vector256.Create(0x98BADCFEu);
-        var h3 = Vector256.Create(0x10325476u);
-        var h4 = Vector256.Create(0xC3D2E1F0u);
-        Span<uint> words = stackalloc uint[16 * Lanes]; // words[t * 8 + lane]: word t of the lane's current block
-        Span<byte> block = stackalloc byte[64];
-        Span<uint> activeMask = stackalloc uint[Lanes];
-        Span<Vector256<uint>> w = stackalloc Vector256<uint>[16];
+        var state = stackalloc Vector256<uint>[5];
+        state[0] = Vector256.Create(0x67452301u);
+        state[1] = Vector256.Create(0xEFCDAB89u);
+        state[2] = Vector256.Create(0x98BADCFEu);
+        state[3] = Vector256.Create(0x10325476u);
+        state[4] = Vector256.Create(0xC3D2E1F0u);
+        var words = stackalloc uint[16 * Lanes]; // words[t * 8 + lane]: word t of the lane's current block
+        var activeMask = stackalloc uint[Lanes];
+        var w = stackalloc Vector256<uint>[16];
+        Span<byte> tail = stackalloc byte[64];
         for (var k = 0; k < maxBlocks; k++)
         {
             for (var lane = 0; lane < Lanes; lane++)
@@ -50,18 +52,25 @@ public static class Sha1Multi
                 var active = k < blocks[lane];
                 activeMask[lane] = active ? uint.MaxValue : 0;
                 if (!active) continue;
-                FillBlock(data[starts[lane]..ends[lane]], k, blocks[lane], block);
+                var message = data[starts[lane]..ends[lane]];
+                var offset = 64 * k;
+                scoped ReadOnlySpan<byte> block;
+                if (offset + 64 <= message.Length) block = message.Slice(offset, 64); // a full block: read in place
+                else
+                {
+                    FillTail(message, k, blocks[lane], tail);
+                    block = tail;
+                }
                 for (var t = 0; t < 16; t++) words[t * Lanes + lane] = BinaryPrimitives.ReadUInt32BigEndian(block[(4 * t)..]);
             }
-            for (var t = 0; t < 16; t++) w[t] = Vector256.Create<uint>(words.Slice(t * Lanes, Lanes));
-            var mask = Vector256.Create<uint>(activeMask);
-            Compress(w, ref h0, ref h1, ref h2, ref h3, ref h4, mask);
+            for (var t = 0; t < 16; t++) w[t] = Vector256.Load(words + t * Lanes);
+            Compress(w, state, Vector256.Load(activeMask));
         }
-        for (var lane = 0; lane < Lanes; lane++) output[lane] = BinaryPrimitives.ReverseEndianness(h0.GetElement(lane));
+        for (var lane = 0; lane < Lanes; lane++) output[lane] = BinaryPrimitives.ReverseEndianness(state[0].GetElement(lane));
     }
 
-    /// <summary>Block <paramref name="k"/> of the padded message: its bytes, then 0x80, zeros, and the bit length.</summary>
-    private static void FillBlock(ReadOnlySpan<byte> message, int k, int blockCount, Span<byte> block)
+    /// <summary>A block past the message's full blocks: its remaining bytes, 0x80, zeros, and the bit length.</summary>
+    private static void FillTail(ReadOnlySpan<byte> message, int k, int blockCount, Span<byte> block)
     {
         var offset = 64 * k;
         var available = Math.Clamp(message.Length - offset, 0, 64);
@@ -72,41 +81,73 @@ public static class Sha1Multi
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Compress(Span<Vector256<uint>> w, ref Vector256<uint> h0, ref Vector256<uint> h1, ref Vector256<uint> h2,
-        ref Vector256<uint> h3, ref Vector256<uint> h4, Vector256<uint> mask)
+    private static unsafe void Compress(Vector256<uint>* w, Vector256<uint>* state, Vector256<uint> mask)
     {
-        Vector256<uint> a = h0, b = h1, c = h2, d = h3, e = h4;
-        var k1 = Vector256.Create(0x5A827999u);
-        var k2 = Vector256.Create(0x6ED9EBA1u);
-        var k3 = Vector256.Create(0x8F1BBCDCu);
-        var k4 = Vector256.Create(0xCA62C1D6u);
-        for (var t = 0; t < 80; t++)
-        {
-            // The schedule in a rolling window of 16 words.
-            Vector256<uint> word;
-            if (t < 16) word = w[t];
-            else
-            {
-                word = Rotl(w[(t - 3) & 15] ^ w[(t - 8) & 15] ^ w[(t - 14) & 15] ^ w[t & 15], 1);
-                w[t & 15] = word;
-            }
-            Vector256<uint> f, k;
-            if (t < 20) { f = (b & c) | Vector256.AndNot(d, b); k = k1; }
-            else if (t < 40) { f = b ^ c ^ d; k = k2; }
-            else if (t < 60) { f = (b & c) | (b & d) | (c & d); k = k3; }
-            else { f = b ^ c ^ d; k = k4; }
-            var temp = Rotl(a, 5) + f + e + k + word;
-            e = d;
-            d = c;
-            c = Rotl(b, 30);
-            b = a;
-            a = temp;
-        }
+        Vector256<uint> a = state[0], b = state[1], c = state[2], d = state[3], e = state[4];
+        var k = Vector256.Create(0x5A827999u);
+        for (var t = 0; t < 20; t++)
+            Round(ref a, ref b, ref c, ref d, ref e, Choose(b, c, d), k, Schedule(w, t));
+        k = Vector256.Create(0x6ED9EBA1u);
+        for (var t = 20; t < 40; t++)
+            Round(ref a, ref b, ref c, ref d, ref e, Parity(b, c, d), k, Schedule(w, t));
+        k = Vector256.Create(0x8F1BBCDCu);
+        for (var t = 40; t < 60; t++)
+            Round(ref a, ref b, ref c, ref d, ref e, Majority(b, c, d), k, Schedule(w, t));
+        k = Vector256.Create(0xCA62C1D6u);
+        for (var t = 60; t < 80; t++)
+            Round(ref a, ref b, ref c, ref d, ref e, Parity(b, c, d), k, Schedule(w, t));
         // Lanes whose message has no block k keep their state.
-        h0 += a & mask; h1 += b & mask; h2 += c & mask; h3 += d & mask; h4 += e & mask;
+        state[0] += a & mask;
+        state[1] += b & mask;
+        state[2] += c & mask;
+        state[3] += d & mask;
+        state[4] += e & mask;
+    }
+
+    /// <summary>The message schedule in a rolling window of 16 words.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector256<uint> Schedule(Vector256<uint>* w, int t)
+    {
+        if (t < 16) return w[t];
+        var word = Rotl1(w[(t - 3) & 15] ^ w[(t - 8) & 15] ^ w[(t - 14) & 15] ^ w[t & 15]);
+        w[t & 15] = word;
+        return word;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<uint> Rotl(Vector256<uint> x, int n) =>
-        Vector256.ShiftLeft(x, n) | Vector256.ShiftRightLogical(x, 32 - n);
+    private static void Round(ref Vector256<uint> a, ref Vector256<uint> b, ref Vector256<uint> c, ref Vector256<uint> d,
+        ref Vector256<uint> e, Vector256<uint> f, Vector256<uint> k, Vector256<uint> word)
+    {
+        var temp = Rotl5(a) + f + e + k + word;
+        e = d;
+        d = c;
+        c = Rotl30(b);
+        b = a;
+        a = temp;
+    }
+
+    // With AVX-512VL each of these is one instruction (vprold, vpternlogd); otherwise two or three.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> Rotl1(Vector256<uint> x) =>
+        Avx512F.VL.IsSupported ? Avx512F.VL.RotateLeft(x, 1) : Vector256.ShiftLeft(x, 1) | Vector256.ShiftRightLogical(x, 31);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> Rotl5(Vector256<uint> x) =>
+        Avx512F.VL.IsSupported ? Avx512F.VL.RotateLeft(x, 5) : Vector256.ShiftLeft(x, 5) | Vector256.ShiftRightLogical(x, 27);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> Rotl30(Vector256<uint> x) =>
+        Avx512F.VL.IsSupported ? Avx512F.VL.RotateLeft(x, 30) : Vector256.ShiftLeft(x, 30) | Vector256.ShiftRightLogical(x, 2);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> Choose(Vector256<uint> b, Vector256<uint> c, Vector256<uint> d) =>
+        Avx512F.VL.IsSupported ? Avx512F.VL.TernaryLogic(b, c, d, 0xCA) : (b & c) | Vector256.AndNot(d, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> Parity(Vector256<uint> b, Vector256<uint> c, Vector256<uint> d) =>
+        Avx512F.VL.IsSupported ? Avx512F.VL.TernaryLogic(b, c, d, 0x96) : b ^ c ^ d;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> Majority(Vector256<uint> b, Vector256<uint> c, Vector256<uint> d) =>
+        Avx512F.VL.IsSupported ? Avx512F.VL.TernaryLogic(b, c, d, 0xE8) : (b & c) | ((b | c) & d);
 }

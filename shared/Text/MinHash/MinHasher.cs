@@ -67,17 +67,26 @@ public sealed class MinHasher
         for (var j = 0; j < lanes; j++) minima[j] = Vector256.Create((ulong)uint.MaxValue);
         var prime = Vector256.Create(MinHashPermutations.MersennePrime);
         var primeMinusOne = Vector256.Create((long)MinHashPermutations.MersennePrime - 1);
-        fixed (ulong* aLow = _aLow, aHigh = _aHigh, b = _permutations.B)
+        fixed (ulong* aLow = _aLow, aHigh = _aHigh, a = _permutations.A, b = _permutations.B)
         {
             foreach (var h in hashes)
             {
-                var hv = Vector256.Create((ulong)h).AsUInt32();
+                var h64 = Vector256.Create((ulong)h);
+                var hv = h64.AsUInt32();
                 for (var j = 0; j < lanes; j++)
                 {
-                    // h·a mod 2^64 from two 32×32→64 products, since AVX2 has no 64-bit multiply.
-                    var low = Avx2.Multiply(hv, Avx2.LoadVector256(aLow + 4 * j).AsUInt32());
-                    var high = Avx2.Multiply(hv, Avx2.LoadVector256(aHigh + 4 * j).AsUInt32());
-                    var x = low + Avx2.ShiftLeftLogical(high, 32) + Avx2.LoadVector256(b + 4 * j);
+                    Vector256<ulong> x;
+                    if (Avx512DQ.VL.IsSupported)
+                    {
+                        x = Avx512DQ.VL.MultiplyLow(h64, Avx2.LoadVector256(a + 4 * j)) + Avx2.LoadVector256(b + 4 * j);
+                    }
+                    else
+                    {
+                        // h·a mod 2^64 from two 32×32→64 products, since AVX2 has no 64-bit multiply.
+                        var low = Avx2.Multiply(hv, Avx2.LoadVector256(aLow + 4 * j).AsUInt32());
+                        var high = Avx2.Multiply(hv, Avx2.LoadVector256(aHigh + 4 * j).AsUInt32());
+                        x = low + Avx2.ShiftLeftLogical(high, 32) + Avx2.LoadVector256(b + 4 * j);
+                    }
                     // x mod (2^61−1): fold the top 3 bits down once, then subtract the prime if still above it.
                     var folded = (x & prime) + Avx2.ShiftRightLogical(x, 61);
                     var reduced = folded - (Avx2.CompareGreaterThan(folded.AsInt64(), primeMinusOne).AsUInt64() & prime);
