@@ -132,9 +132,10 @@ public sealed class EventBroadcasterTests
     }
 
     [Fact]
-    public void EventList_CoversTheIngestionEvents() =>
+    public void EventList_CoversTheIngestionAndSignalsEvents() =>
         Assert.Equal(
-            [nameof(CorpusIngestionStarted), nameof(CorpusShardIngested), nameof(CorpusIngested), nameof(CorpusIngestionFailed)],
+            [nameof(CorpusIngestionStarted), nameof(CorpusShardIngested), nameof(CorpusIngested), nameof(CorpusIngestionFailed),
+             nameof(Refinery.Contracts.Signals.ShardSignalsComputed)],
             GatewayEvents.All.Select(e => e.Name));
 }
 

@@ -1,5 +1,6 @@
 using MassTransit;
 using Refinery.Contracts.Ingestion;
+using Refinery.Contracts.Signals;
 
 namespace Refinery.Gateway.Events;
 
@@ -13,6 +14,7 @@ public static class GatewayEvents
         EventType.Of<CorpusShardIngested>(),
         EventType.Of<CorpusIngested>(),
         EventType.Of<CorpusIngestionFailed>(),
+        EventType.Of<ShardSignalsComputed>(),
     ];
 
     /// <summary>The event type with this name (case-insensitive), or null.</summary>

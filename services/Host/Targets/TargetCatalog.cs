@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Refinery.Gateway;
 using Refinery.Ingestion;
+using Refinery.Signals;
 
 namespace Refinery.Host.Targets;
 
@@ -14,6 +15,7 @@ public static class TargetCatalog
     [
         new("gateway", b => b.AddGatewayService(), app => app.MapGatewayEndpoints()),
         new("ingestion", b => b.AddIngestionService(), _ => { }),
+        new("signals", b => b.AddSignalsService(), _ => { }),
     ];
 
     /// <summary>Parses "all" or a comma list; throws naming the unknown target.</summary>

@@ -1,0 +1,28 @@
+using Microsoft.EntityFrameworkCore;
+using Refinery.Hosting.Data;
+using Refinery.Signals.Domain;
+
+namespace Refinery.Signals.Data;
+
+/// <summary>The signals catalog: one row per computed signal shard.</summary>
+public sealed class SignalsDbContext(DbContextOptions<SignalsDbContext> options, DbSchema<SignalsDbContext>? schema = null)
+    : DbContext(options)
+{
+    public const string Schema = "signals";
+
+    public DbSet<SignalShard> Shards => Set<SignalShard>();
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        if (Database.IsNpgsql()) model.HasDefaultSchema(schema?.Name ?? Schema);
+        model.Entity<SignalShard>(e =>
+        {
+            e.ToTable("shards");
+            e.HasKey(s => new { s.CorpusId, s.Shard, s.Config });
+            e.Property(s => s.Config).HasMaxLength(32);
+            e.Property(s => s.Corpus).HasMaxLength(64);
+            e.Property(s => s.Sha256).HasMaxLength(64);
+            e.Property(s => s.DocumentsSha256).HasMaxLength(64);
+        });
+    }
+}

@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Refinery.Signals.Options;
+
+/// <summary>Configuration of the signals service (section Refinery:Signals), validated at start.</summary>
+public sealed class SignalsOptions
+{
+    public const string SectionName = "Refinery:Signals";
+
+    /// <summary>The configuration tag signal shards are named by (<c>signals/{corpus}/{shard}.{Config}.parquet</c>):
+    /// change it whenever a change of resources or code changes the values, so old and new outputs never mix.</summary>
+    [Required, RegularExpression("^[a-z0-9][a-z0-9_-]{0,31}$",
+        ErrorMessage = "Config must be 1-32 lower-case letters, digits, '_' or '-' (it is part of object keys)")]
+    public string Config { get; set; } = "rpv2";
+
+    /// <summary>Documents computed at once in this process, over all shards it handles; also the number of shards
+    /// it takes from the queue at once. Signals are CPU-bound, so the default is one per core.</summary>
+    [Range(1, 1024)] public int MaxConcurrency { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Where the word lists fetched from npm are cached; empty means Refinery's user cache
+    /// (~/.cache/refinery, shared with the CLI, so a machine fetches them once).</summary>
+    public string? ResourceCacheDir { get; set; }
+
+    /// <summary>Documents read ahead and computed in parallel as one batch: bounds memory per shard.</summary>
+    [Range(1, 100_000)] public int BatchDocuments { get; set; } = 256;
+
+    /// <summary>Documents per Parquet row group.</summary>
+    [Range(1, 1_000_000)] public int RowGroupDocuments { get; set; } = 5_000;
+
+    /// <summary>Above this fraction of documents failing in one shard the fault is not in the documents but in the
+    /// code or its resources: the shard fails instead of quarantining most of its documents.</summary>
+    [Range(0.0, 1.0)] public double MaxQuarantinedFraction { get; set; } = 0.05;
+}

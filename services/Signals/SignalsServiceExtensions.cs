@@ -1,0 +1,44 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Refinery.Hosting.Bus;
+using Refinery.Hosting.Data;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Refinery.Quality.Resources;
+using Refinery.Signals.Consumers;
+using Refinery.Signals.Data;
+using Refinery.Signals.Options;
+using Refinery.Signals.Pipeline;
+using Refinery.Signals.Resources;
+
+namespace Refinery.Signals;
+
+/// <summary>The signals service's one registration site.</summary>
+public static class SignalsServiceExtensions
+{
+    public static IHostApplicationBuilder AddSignalsService(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<SignalsOptions>()
+            .Bind(builder.Configuration.GetSection(SignalsOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.AddRefineryDbContext<SignalsDbContext>(SignalsDbContext.Schema);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SignalsOptions>>().Value;
+            var logger = sp.GetRequiredService<ILogger<SignalResources>>();
+            var cacheDir = string.IsNullOrWhiteSpace(options.ResourceCacheDir) ? RefineryCache.DefaultDirectory() : options.ResourceCacheDir;
+            return new SignalResources(ct => Rpv2WordLists.LoadAsync(cacheDir,
+                step => logger.LogInformation("Fetching signal resources: {Step}", step), ct), logger);
+        });
+        builder.Services.AddSingleton<SignalCompute>();
+        builder.Services.AddScoped<SignalShardCatalog>();
+        builder.Services.AddScoped<ShardSignalRunner>();
+        builder.AddRefineryConsumers(x => x.AddConsumer<CorpusShardIngestedConsumer, CorpusShardIngestedConsumerDefinition>());
+        return builder;
+    }
+}

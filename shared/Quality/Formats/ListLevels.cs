@@ -1,0 +1,89 @@
+namespace Refinery.Quality.Formats;
+
+/// <summary>Builds the Dremel levels of one optional list column of <typeparamref name="T"/>, row by row: the
+/// packed values plus one definition and one repetition level per slot. Levels for an optional list: 0 = null
+/// list, 1 = empty list, then (nullable elements) 2 = null element, 3 = value; (required elements) 2 = value.</summary>
+internal sealed class ListLevels<T>(bool nullableElements) where T : struct
+{
+    private readonly List<T> _values = [];
+    private readonly List<int> _definitions = [];
+    private readonly List<int> _repetitions = [];
+    private readonly int _valueLevel = nullableElements ? 3 : 2;
+    private bool _first;
+
+    public void AddNullList() => Add(0, 0);
+
+    /// <summary>Starts a row's list; an empty list is complete at once.</summary>
+    public void BeginList(int count)
+    {
+        if (count == 0) Add(1, 0);
+        _first = true;
+    }
+
+    public void AddValue(T value)
+    {
+        _values.Add(value);
+        AddSlot(_valueLevel);
+    }
+
+    public void AddNullElement()
+    {
+        if (!nullableElements) throw new InvalidOperationException("This list's elements are required");
+        AddSlot(2);
+    }
+
+    public (T[] Values, int[] Definitions, int[] Repetitions) ToArrays() =>
+        (_values.ToArray(), _definitions.ToArray(), _repetitions.ToArray());
+
+    private void AddSlot(int definition)
+    {
+        Add(definition, _first ? 0 : 1);
+        _first = false;
+    }
+
+    private void Add(int definition, int repetition)
+    {
+        _definitions.Add(definition);
+        _repetitions.Add(repetition);
+    }
+
+    /// <summary>Splits levels read back from a file into rows: null for a null list, else the elements with
+    /// null for a null element. <paramref name="maxDefinition"/> is the leaf's level for a present value, which
+    /// must be the one this layout gives (a top-level optional list).</summary>
+    public static T?[]?[] Split(ReadOnlySpan<T> values, ReadOnlySpan<int> definitions, ReadOnlySpan<int> repetitions,
+        bool nullableElements, int maxDefinition, int rowCount)
+    {
+        var valueLevel = nullableElements ? 3 : 2;
+        if (maxDefinition != valueLevel)
+            throw new InvalidDataException($"List column has definition level {maxDefinition}, expected {valueLevel}: not a top-level optional list");
+        const int emptyLevel = 1;
+        var rows = new T?[]?[rowCount];
+        var current = new List<T?>();
+        int row = -1, valueIndex = 0;
+        var open = false;
+        for (var i = 0; i < definitions.Length; i++)
+        {
+            if (repetitions[i] == 0)
+            {
+                Close();
+                row++;
+                if (row >= rowCount) throw new InvalidDataException($"List column has more than {rowCount} rows");
+                if (definitions[i] < emptyLevel) { rows[row] = null; continue; }
+                if (definitions[i] == emptyLevel) { rows[row] = []; continue; }
+                open = true;
+            }
+            current.Add(definitions[i] == valueLevel ? values[valueIndex++] : null);
+        }
+        Close();
+        if (row != rowCount - 1) throw new InvalidDataException($"List column has {row + 1} rows, expected {rowCount}");
+        return rows;
+
+        void Close()
+        {
+            if (!open) return;
+            rows[row] = current.ToArray();
+            current.Clear();
+            open = false;
+        }
+    }
+}

@@ -1,0 +1,162 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+using Refinery.Quality.Formats;
+using Refinery.Storage;
+using Refinery.TestSupport;
+
+namespace Refinery.EndToEndTests;
+
+/// <summary>The distributed shape for the signals tests: one gateway+ingestion process and signals processes on
+/// the real RabbitMQ, PostgreSQL and S3; submits a real corpus cut into small shards and follows the event stream.</summary>
+public sealed class SignalsPlatform : IAsyncDisposable
+{
+    public const string Corpus = "cc-pages";
+
+    /// <summary>372 Common Crawl pages; 30 documents a shard gives 13 shards.</summary>
+    public const int ShardDocuments = 30;
+
+    private readonly List<RefineryProcess> _processes = [];
+    private HttpClient? _http;
+    private HttpResponseMessage? _events;
+    private StreamReader? _reader;
+
+    private SignalsPlatform(RealBackends backends, Dictionary<string, string?> configuration)
+    {
+        Backends = backends;
+        Configuration = configuration;
+    }
+
+    public RealBackends Backends { get; }
+    public Dictionary<string, string?> Configuration { get; }
+    public RefineryProcess Gateway { get; private set; } = null!;
+    public List<RefineryProcess> Signals { get; } = [];
+
+    public string Diagnostics => string.Join("\n----\n", _processes.Select(p => p.Output));
+
+    public static async Task<SignalsPlatform> StartAsync(string prefix, int signalsProcesses)
+    {
+        var backends = await RealBackends.CreateAsync(prefix);
+        var configuration = backends.Configuration(Path.Combine(Path.GetTempPath(), $"refinery-{prefix}-{Guid.NewGuid():N}"));
+        // The signals processes log when they start a shard: the kill test waits for that line.
+        configuration["Serilog:MinimumLevel:Override:Refinery.Signals"] = "Information";
+        configuration["Refinery:Signals:MaxConcurrency"] = "2";
+        var platform = new SignalsPlatform(backends, configuration);
+        platform.Gateway = await platform.StartProcessAsync("gateway,ingestion");
+        for (var i = 0; i < signalsProcesses; i++) platform.Signals.Add(await platform.StartProcessAsync("signals"));
+
+        platform._http = new HttpClient { BaseAddress = platform.Gateway.Url, Timeout = Timeout.InfiniteTimeSpan };
+        platform._http.DefaultRequestHeaders.Add("X-Api-Key", "integration-writer-key");
+        platform._events = await platform._http.GetAsync("/api/events?type=ShardSignalsComputed,CorpusIngested,CorpusIngestionFailed",
+            HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, platform._events.StatusCode);
+        platform._reader = new StreamReader(await platform._events.Content.ReadAsStreamAsync(), Encoding.UTF8);
+        return platform;
+    }
+
+    public async Task<RefineryProcess> StartProcessAsync(string targets)
+    {
+        var process = await RefineryProcess.StartAsync(targets, Configuration);
+        _processes.Add(process);
+        return process;
+    }
+
+    public async Task SubmitCorpusAsync()
+    {
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(Corpus), "name" },
+            { new StringContent(ShardDocuments.ToString(System.Globalization.CultureInfo.InvariantCulture)), "shardDocuments" },
+            { new ByteArrayContent(await File.ReadAllBytesAsync(SharedData.Path("web", "dev_dolma_cc_licensed_pages.jsonl.gz"))),
+              "files", "pages.jsonl.gz" },
+        };
+        using var created = await _http!.PostAsync("/api/corpora", form);
+        Assert.True(created.StatusCode == HttpStatusCode.Accepted, $"{created.StatusCode}: {await created.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>Reads events until the corpus is ingested and every one of its shards has signals; returns the shard
+    /// count and each shard's ShardSignalsComputed events (a redelivered shard may be announced twice).</summary>
+    public async Task<(int ShardCount, long Accepted, Dictionary<int, List<JsonElement>> Signals)> WaitForAllSignalsAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        var signals = new Dictionary<int, List<JsonElement>>();
+        int? shardCount = null;
+        long accepted = 0;
+        string? type = null;
+        try
+        {
+            while (await _reader!.ReadLineAsync(cts.Token) is { } line)
+            {
+                if (line.StartsWith("event:", StringComparison.Ordinal)) { type = line[6..].Trim(); continue; }
+                if (!line.StartsWith("data:", StringComparison.Ordinal) || type is null) continue;
+                var data = JsonDocument.Parse(line[5..]).RootElement.Clone();
+                switch (type)
+                {
+                    case "CorpusIngestionFailed":
+                        throw new InvalidOperationException($"Ingestion failed: {data}\n{Diagnostics}");
+                    case "CorpusIngested":
+                        shardCount = data.GetProperty("shardCount").GetInt32();
+                        accepted = data.GetProperty("accepted").GetInt64();
+                        break;
+                    case "ShardSignalsComputed":
+                        var shard = data.GetProperty("shard").GetInt32();
+                        if (!signals.TryGetValue(shard, out var list)) signals[shard] = list = [];
+                        list.Add(data);
+                        break;
+                }
+                if (shardCount is { } n && Enumerable.Range(0, n).All(signals.ContainsKey)) return (n, accepted, signals);
+            }
+        }
+        catch (OperationCanceledException) { }
+        throw new TimeoutException($"Signals incomplete after {timeout}: ingested shards {shardCount?.ToString() ?? "?"}, " +
+                                   $"signal shards [{string.Join(",", signals.Keys.Order())}]\n{Diagnostics}");
+    }
+
+    /// <summary>Asserts the outputs: exactly one signals Parquet per document shard in S3 and nothing else under the
+    /// corpus' signals prefix, one PostgreSQL row per shard, and each file's rows equal to its shard's documents.</summary>
+    public async Task AssertOneCompleteSignalShardPerDocumentShardAsync(int shardCount, long accepted)
+    {
+        var store = S3ObjectStore.Create(new S3Options
+        {
+            Endpoint = TestInfrastructure.S3Endpoint, AccessKey = TestInfrastructure.S3AccessKey,
+            SecretKey = TestInfrastructure.S3SecretKey, Bucket = Backends.Bucket,
+        });
+        var keys = new List<string>();
+        await foreach (var o in store.ListAsync($"signals/{Corpus}/")) keys.Add(o.Key);
+        Assert.Equal(Enumerable.Range(0, shardCount).Select(s => $"signals/{Corpus}/{s:D5}.rpv2.parquet"), keys);
+
+        await using var pg = new NpgsqlConnection(Backends.Postgres);
+        await pg.OpenAsync();
+        await using (var query = new NpgsqlCommand(
+            "SELECT count(*), count(DISTINCT \"Shard\"), coalesce(sum(\"Documents\"), 0), coalesce(sum(\"Quarantined\"), 0) FROM signals.shards", pg))
+        await using (var row = await query.ExecuteReaderAsync())
+        {
+            await row.ReadAsync();
+            Assert.Equal(((long)shardCount, (long)shardCount, accepted, 0L), (row.GetInt64(0), row.GetInt64(1), row.GetInt64(2), row.GetInt64(3)));
+        }
+
+        var documents = new Dictionary<int, int>();
+        await using (var query = new NpgsqlCommand("SELECT \"Shard\", \"DocumentCount\" FROM ingestion.shards", pg))
+        await using (var row = await query.ExecuteReaderAsync())
+            while (await row.ReadAsync()) documents[row.GetInt32(0)] = row.GetInt32(1);
+        foreach (var (shard, key) in keys.Select((k, i) => (i, k)))
+        {
+            await using var stream = await store.OpenReadAsync(key);
+            using var local = new MemoryStream();
+            await stream.CopyToAsync(local);
+            local.Position = 0;
+            await using var reader = await SignalParquetReader.OpenAsync(local);
+            Assert.Equal(documents[shard], reader.RowCount);
+            Assert.Equal("rpv2", reader.Info.Config);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _reader?.Dispose();
+        _events?.Dispose();
+        _http?.Dispose();
+        foreach (var process in _processes) await process.DisposeAsync();
+    }
+}

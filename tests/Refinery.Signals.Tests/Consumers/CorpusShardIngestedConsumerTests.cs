@@ -1,0 +1,159 @@
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Refinery.Contracts.Ingestion;
+using Refinery.Contracts.Signals;
+using Refinery.Hosting.Bus;
+using Refinery.Quality.Formats;
+using Refinery.Signals.Data;
+using Refinery.Signals.Domain;
+
+namespace Refinery.Signals.Tests.Consumers;
+
+public sealed class CorpusShardIngestedConsumerTests : IAsyncLifetime
+{
+    private SignalsTestHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await SignalsTestHost.StartAsync();
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    /// <summary>Waits, at most 30 s, until <paramref name="expected"/> messages of type T were published.
+    /// Polls a snapshot: the harness's async enumeration may end early when the bus looks idle.</summary>
+    private async Task<IReadOnlyList<T>> PublishedAsync<T>(int expected) where T : class
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            var seen = _host.Harness.Published.Select<T>().Select(m => m.Context.Message).ToList();
+            if (seen.Count >= expected) return seen;
+            // Waiting for results, a fault means they will never come: say why at once.
+            if (typeof(T) != typeof(Fault<CorpusShardIngested>)
+                && _host.Harness.Published.Select<Fault<CorpusShardIngested>>().FirstOrDefault() is { } fault)
+                Assert.Fail("The shard faulted: " + fault.Context.Message.Exceptions[0].Message);
+            await Task.Delay(25);
+        }
+        return _host.Harness.Published.Select<T>().Select(m => m.Context.Message).ToList();
+    }
+
+    private async Task<List<SignalShard>> RowsAsync()
+    {
+        await using var scope = _host.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<SignalsDbContext>().Shards.AsNoTracking().ToListAsync();
+    }
+
+    private async Task<List<SignalRow>> ReadParquetAsync(string key)
+    {
+        await using var stream = await _host.Store.OpenReadAsync(key);
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy);
+        copy.Position = 0;
+        await using var reader = await SignalParquetReader.OpenAsync(copy);
+        return await reader.ReadAsync().ToListAsync();
+    }
+
+    [Fact]
+    public async Task ShardIngested_WritesParquetRecordsTheShard_AndPublishesShardSignalsComputed()
+    {
+        var shard = await DocumentShards.PutAsync(_host.Store, "books", 3, DocumentShards.EnglishDocuments(40));
+
+        await _host.Harness.Bus.Publish(shard);
+
+        var computed = Assert.Single(await PublishedAsync<ShardSignalsComputed>(1));
+        Assert.Equal((shard.CorpusId, 3, "rpv2", 40), (computed.CorpusId, computed.Shard, computed.Config, computed.DocumentCount));
+        Assert.Equal("signals/books/00003.rpv2.parquet", computed.Signals.Key);
+        var rows = await ReadParquetAsync(computed.Signals.Key);
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => $"doc-{i}"), rows.Select(r => r.Signals.Id));
+        Assert.All(rows, r => Assert.NotNull(r.Signals.MinHash));
+        var row = Assert.Single(await RowsAsync());
+        Assert.Equal((computed.Signals.Sha256, 40, 0, shard.Documents.Sha256), (row.Sha256, row.Documents, row.Quarantined, row.DocumentsSha256));
+    }
+
+    [Fact]
+    public async Task Redelivery_ReusesTheRecordedParquet_AndPublishesAgain()
+    {
+        var shard = await DocumentShards.PutAsync(_host.Store, "again", 0, DocumentShards.EnglishDocuments(5));
+        await _host.Harness.Bus.Publish(shard);
+        var first = Assert.Single(await PublishedAsync<ShardSignalsComputed>(1));
+        var computedAt = Assert.Single(await RowsAsync()).ComputedAt;
+
+        await _host.Harness.Bus.Publish(shard);
+
+        var events = await PublishedAsync<ShardSignalsComputed>(2);
+        Assert.Equal(2, events.Count);
+        Assert.Equal(first, events[1] with { Resources = first.Resources });
+        var row = Assert.Single(await RowsAsync());
+        Assert.Equal(computedAt, row.ComputedAt);   // not computed a second time
+    }
+
+    [Fact]
+    public async Task MalformedLine_IsQuarantinedWithItsReason_AndTheOtherDocumentsAreComputed()
+    {
+        var lines = DocumentShards.EnglishDocuments(30).ToList();
+        lines.Insert(7, "{\"id\": \"broken\", \"text\": ");
+        var shard = await DocumentShards.PutAsync(_host.Store, "damaged", 1, lines);
+
+        await _host.Harness.Bus.Publish(shard);
+
+        var computed = Assert.Single(await PublishedAsync<ShardSignalsComputed>(1));
+        Assert.Equal(30, computed.DocumentCount);
+        await using var quarantine = await _host.Store.OpenReadAsync("quarantine/damaged/signals/00001.rpv2.jsonl");
+        var record = Assert.Single((await new StreamReader(quarantine).ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("\"line\":8", record);
+        Assert.Contains("malformed JSON", record);
+        Assert.Equal(1, Assert.Single(await RowsAsync()).Quarantined);
+    }
+
+    [Fact]
+    public async Task DocumentsThatAreNotTheAnnouncedOnes_FaultWithoutRetry_AndRecordNothing()
+    {
+        var shard = await DocumentShards.PutAsync(_host.Store, "changed", 0, DocumentShards.EnglishDocuments(3));
+        var stale = shard with { Documents = shard.Documents with { Sha256 = new string('0', 64) } };
+
+        await _host.Harness.Bus.Publish(stale);
+
+        var fault = Assert.Single(await PublishedAsync<Fault<CorpusShardIngested>>(1));
+        Assert.Contains(nameof(PermanentFailureException), fault.Exceptions[0].ExceptionType);
+        Assert.Contains("not the one announced", fault.Exceptions[0].Message);
+        Assert.Empty(await RowsAsync());
+        Assert.Null(await _host.Store.StatAsync("signals/changed/00000.rpv2.parquet"));
+    }
+
+    [Fact]
+    public async Task AShardWhereEveryDocumentFails_FaultsInsteadOfQuarantiningEverything()
+    {
+        var shard = await DocumentShards.PutAsync(_host.Store, "garbage", 0, ["not json", "{]", "[1,2]", "{}"]);
+
+        await _host.Harness.Bus.Publish(shard);
+
+        var fault = Assert.Single(await PublishedAsync<Fault<CorpusShardIngested>>(1));
+        Assert.Contains("4 of 4 documents", fault.Exceptions[0].Message);
+        Assert.Empty(await RowsAsync());
+    }
+
+    [Fact]
+    public async Task AKeyOutsideTheCorpusDocuments_FaultsWithoutReadingAnything()
+    {
+        var shard = await DocumentShards.PutAsync(_host.Store, "mine", 0, DocumentShards.EnglishDocuments(1));
+        var foreign = shard with { CorpusId = CorpusNames.IdOf("theirs") };
+
+        await _host.Harness.Bus.Publish(foreign);
+
+        var fault = Assert.Single(await PublishedAsync<Fault<CorpusShardIngested>>(1));
+        Assert.Contains("does not belong", fault.Exceptions[0].Message);
+    }
+
+    [Fact]
+    public async Task AMissingDocumentsShard_FaultsWithoutRetry()
+    {
+        var shard = DocumentShards.Announce("ghost", 2,
+            new Refinery.Contracts.ObjectRef { Bucket = _host.Store.Bucket, Key = "docs/ghost/00002.jsonl.zst", Sha256 = new string('a', 64), Length = 10 }, 1);
+
+        await _host.Harness.Bus.Publish(shard);
+
+        var fault = Assert.Single(await PublishedAsync<Fault<CorpusShardIngested>>(1));
+        Assert.Contains("does not exist", fault.Exceptions[0].Message);
+        Assert.Single(_host.Harness.GetConsumerHarness<Refinery.Signals.Consumers.CorpusShardIngestedConsumer>().Consumed.Select<CorpusShardIngested>());
+    }
+}

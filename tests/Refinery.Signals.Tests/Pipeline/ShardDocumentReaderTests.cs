@@ -1,0 +1,62 @@
+using System.Text;
+using Refinery.Signals.Pipeline;
+using ZstdSharp;
+
+namespace Refinery.Signals.Tests.Pipeline;
+
+public sealed class ShardDocumentReaderTests
+{
+    private static MemoryStream Compressed(string text)
+    {
+        var stream = new MemoryStream();
+        using (var zstd = new CompressionStream(stream, 3, leaveOpen: true)) zstd.Write(Encoding.UTF8.GetBytes(text));
+        stream.Position = 0;
+        return stream;
+    }
+
+    private static async Task<List<IReadOnlyList<ShardLine>>> ReadAsync(string text, int batchSize)
+    {
+        await using var stream = Compressed(text);
+        return await ShardDocumentReader.ReadBatchesAsync(stream, batchSize, default).ToListAsync();
+    }
+
+    [Fact]
+    public async Task Documents_ComeInBatchesOfTheGivenSize_InShardOrder()
+    {
+        var text = string.Concat(Enumerable.Range(0, 7).Select(i => DocumentShards.Line($"d{i}", $"text {i}") + "\n"));
+
+        var batches = await ReadAsync(text, 3);
+
+        Assert.Equal([3, 3, 1], batches.Select(b => b.Count));
+        Assert.Equal(Enumerable.Range(0, 7).Select(i => $"d{i}"), batches.SelectMany(b => b).Select(l => l.Document!.Id));
+    }
+
+    [Fact]
+    public async Task Fields_BecomeTheSignalDocument()
+    {
+        var line = Assert.Single(Assert.Single(await ReadAsync(DocumentShards.Line("a", "Hällo\nwelt", "de", "https://x.de/") + "\n", 10)));
+
+        Assert.Equal(new Quality.Rpv2.SignalDocument("a", "Hällo\nwelt", "https://x.de/", "de"), line.Document);
+    }
+
+    [Fact]
+    public async Task ABadLine_IsReportedWithItsLineNumber_AndReadingGoesOn()
+    {
+        var text = DocumentShards.Line("a", "one") + "\n{\"id\":\"b\"}\nnot json\n" + DocumentShards.Line("d", "four") + "\n";
+
+        var lines = (await ReadAsync(text, 10)).SelectMany(b => b).ToList();
+
+        Assert.Equal([1, 2, 3, 4], lines.Select(l => l.LineNumber));
+        Assert.Equal("document b has no 'text'", lines[1].Error);
+        Assert.StartsWith("malformed JSON", lines[2].Error);
+        Assert.Equal("d", lines[3].Document!.Id);
+    }
+
+    [Fact]
+    public async Task AMissingLanguage_IsUndetermined()
+    {
+        var line = Assert.Single(Assert.Single(await ReadAsync("{\"id\":\"x\",\"text\":\"t\"}\n", 1)));
+
+        Assert.Equal(("und", null), (line.Document!.Language, line.Document.Url));
+    }
+}
