@@ -9,7 +9,7 @@ namespace Refinery.Host.Cli;
 /// <summary>`refinery signals INPUT... -o OUT`: RPv2 quality signals for local files, offline.</summary>
 public static class SignalsCommand
 {
-    public static readonly IReadOnlyList<string> Formats = ["jsonl", "rpv2"];
+    public static readonly IReadOnlyList<string> Formats = ["jsonl", "rpv2", "parquet"];
 
     public static Command Create()
     {
@@ -19,7 +19,7 @@ public static class SignalsCommand
         var format = new Option<string>("--format")
         {
             DefaultValueFactory = _ => "jsonl",
-            Description = "jsonl: one record per document with quality_signals and minhash (the golden layout); rpv2: RPv2's published .signals.json.gz records",
+            Description = "jsonl: one record per document with quality_signals and minhash (the golden layout); rpv2: RPv2's published .signals.json.gz records; parquet: the signal shard layout the service writes",
         };
         format.AcceptOnlyFromAmong([.. Formats]);
         var threads = new Option<int>("--threads") { DefaultValueFactory = _ => Environment.ProcessorCount, Description = "Worker threads" };

@@ -41,5 +41,5 @@ public interface IDemoStage
 
 public static class DemoStages
 {
-    public static readonly IReadOnlyList<IDemoStage> All = [new FetchSampleStage(), new IngestSampleStage()];
+    public static readonly IReadOnlyList<IDemoStage> All = [new FetchSampleStage(), new IngestSampleStage(), new SignalsSampleStage()];
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using Refinery.Quality.Formats;
@@ -33,11 +32,10 @@ public static class OfflineSignals
         var parallel = new ParallelSignals(resources, settings.Threads, settings.Models);
         long documents = 0, rejected = 0, chars = 0;
 
-        await using (var sink = OpenSink(partial, settings.Format))
+        await using (var sink = await SignalSinks.OpenAsync(partial, settings.Format, resources, settings.Models is not null, ct))
         await using (var rejects = new StreamWriter(rejectedPath, append: false, new UTF8Encoding(false)))
         {
             var batch = new List<SignalDocument>(BatchSize);
-            var sb = new StringBuilder(1 << 16);
             foreach (var input in settings.Inputs)
             {
                 await foreach (var item in SignalInputReader.ReadAsync(input, settings.Language, ct))
@@ -53,12 +51,12 @@ public static class OfflineSignals
                 }
                 await FlushAsync();
             }
+            await sink.CompleteAsync(ct);
 
             async Task FlushAsync()
             {
                 if (batch.Count == 0) return;
                 var results = parallel.Compute(batch);
-                sb.Clear();
                 for (var i = 0; i < results.Length; i++)
                 {
                     if (results[i].Signals is not { } signals)
@@ -68,13 +66,10 @@ public static class OfflineSignals
                             "", 0, "signal_error", $"document {batch[i].Id}: {results[i].Error!.Message}")));
                         continue;
                     }
-                    var release = settings.Format == "rpv2" ? new ReleaseMetadata(batch[i].Url, batch[i].Language) : null;
-                    Rpv2JsonFormat.Write(sb, signals, release);
-                    sb.Append('\n');
+                    await sink.WriteAsync(signals, batch[i], ct);
                     documents++;
                     chars += batch[i].Text.Length;
                 }
-                await sink.WriteAsync(sb, ct);
                 progress($"{documents:N0} documents");
                 batch.Clear();
             }
@@ -83,13 +78,5 @@ public static class OfflineSignals
         if (rejected == 0) File.Delete(rejectedPath);
         return new Summary(documents, rejected, chars, watch.Elapsed.TotalSeconds, output, rejected > 0 ? rejectedPath : null,
             resources.Versions);
-    }
-
-    private static StreamWriter OpenSink(string path, string format)
-    {
-        Stream file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-        // RPv2 publishes its signal files gzip-compressed; the golden-format JSONL stays plain.
-        if (format == "rpv2") file = new GZipStream(file, CompressionLevel.Optimal);
-        return new StreamWriter(file, new UTF8Encoding(false), 1 << 16);
     }
 }

@@ -19,7 +19,8 @@ public static class ShardDocumentReader
         [property: JsonPropertyName("id")] string? Id,
         [property: JsonPropertyName("text")] string? Text,
         [property: JsonPropertyName("url")] string? Url,
-        [property: JsonPropertyName("lang")] string? Lang);
+        [property: JsonPropertyName("lang")] string? Lang,
+        [property: JsonPropertyName("lang_score")] double? LangScore);
 
     public static async IAsyncEnumerable<IReadOnlyList<ShardLine>> ReadBatchesAsync(Stream compressed, int batchSize,
         [EnumeratorCancellation] CancellationToken ct)
@@ -48,7 +49,7 @@ public static class ShardDocumentReader
             if (line?.Id is not { Length: > 0 } id) return new ShardLine(lineNumber, null, "line has no 'id'");
             if (line.Text is null) return new ShardLine(lineNumber, null, $"document {id} has no 'text'");
             // Ingestion writes "und" when it could not tell the language; the signals then use no language lists.
-            return new ShardLine(lineNumber, new SignalDocument(id, line.Text, line.Url, line.Lang ?? "und"), null);
+            return new ShardLine(lineNumber, new SignalDocument(id, line.Text, line.Url, line.Lang ?? "und", line.LangScore), null);
         }
         catch (JsonException ex)
         {
