@@ -35,6 +35,7 @@ public static class SignalsServiceExtensions
             return new SignalResources(ct => Rpv2WordLists.LoadAsync(cacheDir,
                 step => logger.LogInformation("Fetching signal resources: {Step}", step), ct), logger);
         });
+        builder.Services.AddSingleton<SignalModels>();
         builder.Services.AddSingleton<SignalCompute>();
         builder.Services.AddScoped<SignalShardCatalog>();
         builder.Services.AddScoped<ShardSignalRunner>();

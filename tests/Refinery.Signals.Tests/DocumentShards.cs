@@ -30,7 +30,10 @@ public static class DocumentShards
     };
 
     /// <summary>Sentences of plain English, long enough (over 13 words) to have a MinHash signature.</summary>
-    public static IEnumerable<string> EnglishDocuments(int count) => Enumerable.Range(0, count).Select(i => Line($"doc-{i}",
+    public static IEnumerable<string> EnglishDocuments(int count) =>
+        EnglishTexts(count).Select((text, i) => Line($"doc-{i}", text));
+
+    public static IEnumerable<string> EnglishTexts(int count) => Enumerable.Range(0, count).Select(i =>
         $"Document number {i} talks about the river and the town.\nThe town was built on the river a long time ago, " +
-        $"and people still fish there every summer morning.\nIs it still there? Yes, it is, and {i} boats are moored at the quay."));
+        $"and people still fish there every summer morning.\nIs it still there? Yes, it is, and {i} boats are moored at the quay.");
 }

@@ -34,23 +34,37 @@ public static class ResourcesBuildCommand
         {
             Description = "Build time recorded in the header (ISO 8601); default $SOURCE_DATE_EPOCH, else now. Fix it for byte-identical rebuilds",
         };
+        var publish = new Option<bool>("--publish")
+        {
+            Description = "Also put the model into the platform's object store (models/signals/…), where `serve` with Refinery:Signals:Models=true loads it; the store comes from configuration (Refinery:ObjectStore, S3:*) or --data-dir",
+        };
+        var dataDir = CommonOptions.DataDir();
         var json = CommonOptions.Json();
         var command = new Command("build", "Train a substitute model for RPv2's model-based signals")
         {
-            kind, name, reference, web, lang, output, seed, order, createdAt, json,
+            kind, name, reference, web, lang, output, seed, order, createdAt, publish, dataDir, json,
         };
-        command.SetAction(result => Run(new Settings(
-            result.GetValue(kind)!, result.GetValue(name)!, result.GetValue(reference)!, result.GetValue(web) ?? [],
-            result.GetValue(lang)!, result.GetValue(output)!, result.GetValue(seed), result.GetValue(order),
-            result.GetValue(createdAt), result.GetValue(json))));
+        command.SetAction(async (result, ct) =>
+        {
+            var code = Run(new Settings(
+                result.GetValue(kind)!, result.GetValue(name)!, result.GetValue(reference)!, result.GetValue(web) ?? [],
+                result.GetValue(lang)!, result.GetValue(output)!, result.GetValue(seed), result.GetValue(order),
+                result.GetValue(createdAt), result.GetValue(json)), out var model);
+            if (code != 0 || !result.GetValue(publish) || model is null) return code;
+            var store = await PlatformStore.CreateAsync(CommonOptions.DataDirOverride(result, dataDir), ct);
+            var stored = await SignalModelRepository.SaveAsync(store, model, ct);
+            Console.Error.WriteLine($"published {stored.Key} ({stored.Length:N0} bytes, sha256 {stored.Sha256[..12]}…)");
+            return 0;
+        });
         return command;
     }
 
     private sealed record Settings(string Kind, string Name, string[] Reference, string[] Web, string Language,
         string Output, ulong Seed, int Order, string? CreatedAt, bool Json);
 
-    private static int Run(Settings s)
+    private static int Run(Settings s, out SignalModel? built)
     {
+        built = null;
         try
         {
             var clock = Stopwatch.StartNew();
@@ -73,6 +87,7 @@ public static class ResourcesBuildCommand
             _ = new ModelSignalSet([model]);
             var path = SignalModelRepository.SaveToDirectory(s.Output, model);
             Report(model, path, readSeconds, buildSeconds, s.Json);
+            built = model;
             return 0;
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidDataException or IOException or JsonException or FormatException)

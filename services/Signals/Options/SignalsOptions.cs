@@ -21,6 +21,11 @@ public sealed class SignalsOptions
     /// (~/.cache/refinery, shared with the CLI, so a machine fetches them once).</summary>
     public string? ResourceCacheDir { get; set; }
 
+    /// <summary>Also compute the model-based signals (ccnet_*, rps_doc_ml_*, *_importance*) with the newest substitute
+    /// models in the object store under models/signals/ (built by `refinery resources build --publish`). Use a
+    /// different <see cref="Config"/> for such outputs, since they carry more columns.</summary>
+    public bool Models { get; set; }
+
     /// <summary>Documents read ahead and computed in parallel as one batch: bounds memory per shard.</summary>
     [Range(1, 100_000)] public int BatchDocuments { get; set; } = 256;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Refinery.Contracts.Ingestion;
 using Refinery.Hosting.Bus;
 using Refinery.Quality.Formats;
+using Refinery.Quality.Models;
 using Refinery.Signals.Data;
 using Refinery.Signals.Domain;
 using Refinery.Signals.Options;
@@ -21,6 +22,7 @@ public sealed class ShardSignalRunner(
     IObjectStore store,
     SignalShardCatalog catalog,
     SignalResources resources,
+    SignalModels models,
     SignalCompute compute,
     IOptions<SignalsOptions> options,
     TimeProvider clock,
@@ -48,7 +50,13 @@ public sealed class ShardSignalRunner(
         var o = options.Value;
         var started = Stopwatch.GetTimestamp();
         var lists = await resources.GetAsync(ct);
-        var info = new SignalFileInfo { Config = o.Config, Resources = lists.Versions };
+        var modelSet = await models.GetAsync(ct);
+        var info = new SignalFileInfo
+        {
+            Config = o.Config,
+            Resources = modelSet is null ? lists.Versions : lists.Versions.Concat(SignalModels.Versions(modelSet)).ToDictionary(),
+            ExtraSignals = modelSet is null ? [] : ModelSignalSet.SignalNames,
+        };
         var quarantine = new List<QuarantinedDocument>();
         var computed = 0;
 
@@ -62,7 +70,7 @@ public sealed class ShardSignalRunner(
                 await foreach (var batch in ShardDocumentReader.ReadBatchesAsync(documents, o.BatchDocuments, ct))
                 {
                     var valid = batch.Where(l => l.Document is not null).Select(l => l.Document!).ToList();
-                    var results = await compute.ComputeAsync(valid, lists, ct);
+                    var results = await compute.ComputeAsync(valid, lists, modelSet, ct);
                     var r = 0;
                     foreach (var line in batch)
                     {
@@ -74,7 +82,7 @@ public sealed class ShardSignalRunner(
                         var result = results[r++];
                         if (result.Signals is { } signals)
                         {
-                            await writer.WriteAsync(signals, ct: ct);
+                            await writer.WriteAsync(signals, signals.ModelSignals ?? default(ReadOnlyMemory<double>), ct);
                             computed++;
                         }
                         else
@@ -108,7 +116,7 @@ public sealed class ShardSignalRunner(
             CorpusId = shard.CorpusId, Shard = shard.Shard, Config = o.Config, Corpus = corpus,
             Key = output.Key, Sha256 = output.Sha256, Length = output.Length,
             DocumentsSha256 = shard.Documents.Sha256.ToLowerInvariant(), Documents = computed, Quarantined = quarantine.Count,
-            ResourcesJson = JsonSerializer.Serialize(lists.Versions), ComputedAt = clock.GetUtcNow().UtcDateTime,
+            ResourcesJson = JsonSerializer.Serialize(info.Resources), ComputedAt = clock.GetUtcNow().UtcDateTime,
             ElapsedMs = (long)elapsed.TotalMilliseconds,
         };
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Refinery.Quality.Models;
 using Refinery.Quality.Rpv2;
 using Refinery.Signals.Options;
 
@@ -12,18 +13,21 @@ public sealed class SignalCompute(IOptions<SignalsOptions> options) : IDisposabl
     private readonly SemaphoreSlim _turn = new(1, 1);
     private ParallelSignals? _parallel;
     private Rpv2Resources? _resources;
+    private ModelSignalSet? _models;
 
     /// <summary>Results index for index with <paramref name="batch"/>.</summary>
-    public async Task<SignalResult[]> ComputeAsync(IReadOnlyList<SignalDocument> batch, Rpv2Resources resources, CancellationToken ct)
+    public async Task<SignalResult[]> ComputeAsync(IReadOnlyList<SignalDocument> batch, Rpv2Resources resources,
+        ModelSignalSet? models, CancellationToken ct)
     {
         if (batch.Count == 0) return [];
         await _turn.WaitAsync(ct);
         try
         {
-            if (_parallel is null || !ReferenceEquals(_resources, resources))
+            if (_parallel is null || !ReferenceEquals(_resources, resources) || !ReferenceEquals(_models, models))
             {
-                _parallel = new ParallelSignals(resources, options.Value.MaxConcurrency);
+                _parallel = new ParallelSignals(resources, options.Value.MaxConcurrency, models);
                 _resources = resources;
+                _models = models;
             }
             var parallel = _parallel;
             // Parallel.For blocks its caller until the batch is done: keep that off the consumer's thread.

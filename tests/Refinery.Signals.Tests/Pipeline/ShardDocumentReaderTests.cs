@@ -32,11 +32,12 @@ public sealed class ShardDocumentReaderTests
     }
 
     [Fact]
-    public async Task Fields_BecomeTheSignalDocument()
+    public async Task Fields_BecomeTheSignalDocument_WithTheLanguageScore()
     {
         var line = Assert.Single(Assert.Single(await ReadAsync(DocumentShards.Line("a", "Hällo\nwelt", "de", "https://x.de/") + "\n", 10)));
 
-        Assert.Equal(new Quality.Rpv2.SignalDocument("a", "Hällo\nwelt", "https://x.de/", "de"), line.Document);
+        // lang_score is passed through as ccnet_language_score.
+        Assert.Equal(new Quality.Rpv2.SignalDocument("a", "Hällo\nwelt", "https://x.de/", "de", 0.99), line.Document);
     }
 
     [Fact]
