@@ -13,6 +13,9 @@ public static class OfflineSignals
 {
     public const int BatchSize = 1024;
 
+    /// <summary>Rejections as {"file", "line", "reason", "detail"}.</summary>
+    private static readonly JsonSerializerOptions RejectionJson = new(JsonSerializerDefaults.Web);
+
     public sealed record Settings(IReadOnlyList<string> Inputs, string Output, string Language, string Format, int Threads,
         ModelSignalSet? Models = null);
 
@@ -43,7 +46,7 @@ public static class OfflineSignals
                     if (item.Rejection is { } rejection)
                     {
                         rejected++;
-                        await rejects.WriteLineAsync(JsonSerializer.Serialize(rejection));
+                        await rejects.WriteLineAsync(JsonSerializer.Serialize(rejection, RejectionJson));
                         continue;
                     }
                     batch.Add(item.Document!);
@@ -63,7 +66,7 @@ public static class OfflineSignals
                     {
                         rejected++;
                         await rejects.WriteLineAsync(JsonSerializer.Serialize(new InputRejection(
-                            "", 0, "signal_error", $"document {batch[i].Id}: {results[i].Error!.Message}")));
+                            "", 0, "signal_error", $"document {batch[i].Id}: {results[i].Error!.Message}"), RejectionJson));
                         continue;
                     }
                     await sink.WriteAsync(signals, batch[i], ct);
