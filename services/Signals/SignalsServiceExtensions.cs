@@ -32,8 +32,13 @@ public static class SignalsServiceExtensions
             var options = sp.GetRequiredService<IOptions<SignalsOptions>>().Value;
             var logger = sp.GetRequiredService<ILogger<SignalResources>>();
             var cacheDir = string.IsNullOrWhiteSpace(options.ResourceCacheDir) ? RefineryCache.DefaultDirectory() : options.ResourceCacheDir;
-            return new SignalResources(ct => Rpv2WordLists.LoadAsync(cacheDir,
-                step => logger.LogInformation("Fetching signal resources: {Step}", step), ct), logger);
+            return new SignalResources(async ct =>
+            {
+                var lists = await Rpv2WordLists.LoadAsync(cacheDir, step => logger.LogInformation("Fetching signal resources: {Step}", step), ct);
+                if (string.IsNullOrWhiteSpace(options.Ut1DomainList)) return lists;
+                var domains = Ut1DomainList.Load(options.Ut1DomainList);
+                return lists.WithUt1Domains(domains, Ut1DomainList.Describe(options.Ut1DomainList, domains));
+            }, logger);
         });
         builder.Services.AddSingleton<SignalModels>();
         builder.Services.AddSingleton<SignalCompute>();

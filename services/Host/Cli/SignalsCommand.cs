@@ -28,10 +28,14 @@ public static class SignalsCommand
         {
             Description = "Folder of substitute models built by `refinery resources build` (e.g. .refinery/resources): adds ccnet_*, rps_doc_ml_* and *_importance* signals",
         };
+        var ut1 = new Option<string?>("--ut1")
+        {
+            Description = "UT1 blacklist for rps_doc_ut1_blacklist: an extracted UT1 folder ({category}/domains) or a 'domain<TAB>categories' file; without it the signal is null",
+        };
         var json = CommonOptions.Json();
         var command = new Command("signals", "Compute RedPajama-V2 quality signals and MinHash signatures for local JSONL files")
         {
-            inputs, output, lang, format, threads, cache, models, json,
+            inputs, output, lang, format, threads, cache, models, ut1, json,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -50,6 +54,16 @@ public static class SignalsCommand
             void Progress(string line) { if (!quiet) Console.Error.Write($"\r{line}   "); }
             var resources = await Rpv2WordLists.LoadAsync(result.GetValue(cache) ?? RefineryCache.DefaultDirectory(),
                 line => Console.Error.WriteLine(line), ct);
+            if (result.GetValue(ut1) is { } ut1Path)
+            {
+                if (!File.Exists(ut1Path) && !Directory.Exists(ut1Path))
+                {
+                    await Console.Error.WriteLineAsync($"error: --ut1 not found: {ut1Path}");
+                    return 2;
+                }
+                var domains = Ut1DomainList.Load(ut1Path);
+                resources = resources.WithUt1Domains(domains, Ut1DomainList.Describe(ut1Path, domains));
+            }
             ModelSignalSet? modelSet = null;
             if (result.GetValue(models) is { } modelDir)
             {

@@ -26,6 +26,10 @@ public sealed class SignalsOptions
     /// different <see cref="Config"/> for such outputs, since they carry more columns.</summary>
     public bool Models { get; set; }
 
+    /// <summary>A UT1 blacklist (extracted folder or 'domain&lt;TAB&gt;categories' file) for rps_doc_ut1_blacklist;
+    /// empty leaves the signal null, as RPv2 does without one.</summary>
+    public string? Ut1DomainList { get; set; }
+
     /// <summary>Documents read ahead and computed in parallel as one batch: bounds memory per shard.</summary>
     [Range(1, 100_000)] public int BatchDocuments { get; set; } = 256;
 

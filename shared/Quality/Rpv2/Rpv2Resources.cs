@@ -14,6 +14,15 @@ public sealed class Rpv2Resources
 
     public required IReadOnlyDictionary<string, string> Versions { get; init; }
 
+    /// <summary>The same lists plus a UT1 domain map, recorded under "ut1" with <paramref name="version"/>.</summary>
+    public Rpv2Resources WithUt1Domains(IReadOnlyDictionary<string, int> domains, string version) => new()
+    {
+        StopWords = StopWords,
+        BadWords = BadWords,
+        Ut1Domains = domains,
+        Versions = new Dictionary<string, string>(Versions) { ["ut1"] = version },
+    };
+
     public static readonly Rpv2Resources Empty = new()
     {
         StopWords = new Dictionary<string, IReadOnlySet<string>>(),
