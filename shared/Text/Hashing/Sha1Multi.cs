@@ -17,11 +17,27 @@ public static class Sha1Multi
     public static void Hash32(ReadOnlySpan<byte> data, ReadOnlySpan<int> starts, ReadOnlySpan<int> ends, Span<uint> output)
     {
         var count = starts.Length;
-        var i = 0;
-        if (Vector256.IsHardwareAccelerated)
-            for (; i + Lanes <= count; i += Lanes)
-                HashGroup(data, starts.Slice(i, Lanes), ends.Slice(i, Lanes), output.Slice(i, Lanes));
-        for (; i < count; i++) output[i] = Sha1.Hash32(data[starts[i]..ends[i]]);
+        if (!Avx2.IsSupported)
+        {
+            for (var i = 0; i < count; i++) output[i] = Sha1.Hash32(data[starts[i]..ends[i]]);
+            return;
+        }
+        Span<int> groupStarts = stackalloc int[Lanes];
+        Span<int> groupEnds = stackalloc int[Lanes];
+        Span<uint> groupOutput = stackalloc uint[Lanes];
+        for (var i = 0; i < count; i += Lanes)
+        {
+            // A last, partial group repeats its final message in the spare lanes rather than falling back to scalar.
+            var real = Math.Min(Lanes, count - i);
+            for (var lane = 0; lane < Lanes; lane++)
+            {
+                var m = i + Math.Min(lane, real - 1);
+                groupStarts[lane] = starts[m];
+                groupEnds[lane] = ends[m];
+            }
+            HashGroup(data, groupStarts, groupEnds, groupOutput);
+            groupOutput[..real].CopyTo(output[i..]);
+        }
     }
 
     [SkipLocalsInit]
@@ -41,10 +57,13 @@ public static class Sha1Multi
         state[2] = Vector256.Create(0x98BADCFEu);
         state[3] = Vector256.Create(0x10325476u);
         state[4] = Vector256.Create(0xC3D2E1F0u);
-        var words = stackalloc uint[16 * Lanes]; // words[t * 8 + lane]: word t of the lane's current block
+        var scratch = stackalloc byte[Lanes * 64]; // each lane's current block, lane after lane
         var activeMask = stackalloc uint[Lanes];
         var w = stackalloc Vector256<uint>[16];
-        Span<byte> tail = stackalloc byte[64];
+        // Word t of every lane's block is gathered in one instruction, then byte-swapped to big-endian in another.
+        var laneWords = Vector256.Create(0, 16, 32, 48, 64, 80, 96, 112);
+        var bigEndian = Vector256.Create((byte)3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12,
+            3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
         for (var k = 0; k < maxBlocks; k++)
         {
             for (var lane = 0; lane < Lanes; lane++)
@@ -53,17 +72,12 @@ public static class Sha1Multi
                 activeMask[lane] = active ? uint.MaxValue : 0;
                 if (!active) continue;
                 var message = data[starts[lane]..ends[lane]];
-                var offset = 64 * k;
-                scoped ReadOnlySpan<byte> block;
-                if (offset + 64 <= message.Length) block = message.Slice(offset, 64); // a full block: read in place
-                else
-                {
-                    FillTail(message, k, blocks[lane], tail);
-                    block = tail;
-                }
-                for (var t = 0; t < 16; t++) words[t * Lanes + lane] = BinaryPrimitives.ReadUInt32BigEndian(block[(4 * t)..]);
+                var block = new Span<byte>(scratch + 64 * lane, 64);
+                if (64 * k + 64 <= message.Length) message.Slice(64 * k, 64).CopyTo(block);
+                else FillTail(message, k, blocks[lane], block);
             }
-            for (var t = 0; t < 16; t++) w[t] = Vector256.Load(words + t * Lanes);
+            for (var t = 0; t < 16; t++)
+                w[t] = Avx2.Shuffle(Avx2.GatherVector256((uint*)scratch, laneWords + Vector256.Create(t), 4).AsByte(), bigEndian).AsUInt32();
             Compress(w, state, Vector256.Load(activeMask));
         }
         for (var lane = 0; lane < Lanes; lane++) output[lane] = BinaryPrimitives.ReverseEndianness(state[0].GetElement(lane));
