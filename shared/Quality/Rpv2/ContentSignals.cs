@@ -1,4 +1,5 @@
 using Refinery.Text;
+using Refinery.Text.Hashing;
 using Refinery.Text.Unicode;
 using static Refinery.Quality.Rpv2.Rpv2Catalog;
 
@@ -96,20 +97,18 @@ internal static class ContentSignals
         return domains.TryGetValue(UrlParts.Netloc(url), out var id) ? id : double.NaN;
     }
 
-    /// <summary>Span lookups into a stop-word set without allocating per token.</summary>
+    /// <summary>Stop-word lookups without allocating or hashing strings per token (see <see cref="ShortAsciiSet"/>).</summary>
     private sealed class StopWordList(IReadOnlySet<string> words)
     {
         private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlySet<string>, StopWordList> Cache = new();
-        private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup =
-            new HashSet<string>(words, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
-        private readonly int _maxLength = words.Count == 0 ? 0 : words.Max(w => w.Length);
+        private readonly ShortAsciiSet _set = new(words);
         // A cheap pre-check: most tokens (capitalised words, numbers, punctuation) start with a character no entry starts with.
         private readonly bool[] _asciiFirst = AsciiFirstCharacters(words);
 
         public static StopWordList For(IReadOnlySet<string> words) => Cache.GetValue(words, w => new StopWordList(w));
 
         public bool Contains(ReadOnlySpan<char> token) =>
-            token.Length <= _maxLength && (token[0] >= 128 || _asciiFirst[token[0]]) && _lookup.Contains(token);
+            token.Length <= _set.MaxLength && (token[0] >= 128 || _asciiFirst[token[0]]) && _set.Contains(token);
 
         private static bool[] AsciiFirstCharacters(IReadOnlySet<string> words)
         {
@@ -124,17 +123,16 @@ internal static class ContentSignals
     private sealed class BadWordList
     {
         private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlySet<string>, BadWordList> Cache = new();
-        private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+        private readonly ShortAsciiSet _entries;
 
         private BadWordList(IReadOnlySet<string> entries)
         {
-            _lookup = new HashSet<string>(entries, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+            _entries = new ShortAsciiSet(entries);
             MultiWordSizes = entries.Select(e => 1 + e.AsSpan().Count(' ')).Where(n => n > 1).Distinct().Order().ToArray();
-            _firstWords = new HashSet<string>(entries.Where(e => e.Contains(' ')).Select(e => e[..e.IndexOf(' ')]),
-                StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+            _firstWords = new ShortAsciiSet(entries.Where(e => e.Contains(' ')).Select(e => e[..e.IndexOf(' ')]).Distinct());
         }
 
-        private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _firstWords;
+        private readonly ShortAsciiSet _firstWords;
 
         /// <summary>Window sizes above one (1 + the spaces in an entry).</summary>
         public int[] MultiWordSizes { get; }
@@ -144,6 +142,6 @@ internal static class ContentSignals
 
         public static BadWordList For(IReadOnlySet<string> entries) => Cache.GetValue(entries, e => new BadWordList(e));
 
-        public bool Contains(ReadOnlySpan<char> window) => _lookup.Contains(window);
+        public bool Contains(ReadOnlySpan<char> window) => _entries.Contains(window);
     }
 }

@@ -44,3 +44,20 @@ public sealed class IdTableTests
         }
     }
 }
+
+public sealed class ShortAsciiSetTests
+{
+    [Fact]
+    public void Contains_AgreesWithAnOrdinalHashSet_ForShortLongAndNonAsciiStrings()
+    {
+        var members = new[] { "a", "the", "don't", "abcdefgh", "abcdefghi", "über", "café", "x\u0001", "" };
+        var set = new ShortAsciiSet(members);
+        var reference = new HashSet<string>(members, StringComparer.Ordinal);
+        var random = new Random(5);
+        var probes = members.Concat(["A", "th", "thee", "abcdefg", "abcdefgH", "uber", "x", "x\u0001\u0001", "a\0", "\0"])
+            .Concat(Enumerable.Range(0, 20_000).Select(_ => new string(Enumerable.Range(0, random.Next(0, 11))
+                .Select(_ => (char)(random.Next(4) == 0 ? random.Next(0, 300) : random.Next('a', 'e'))).ToArray())));
+        foreach (var probe in probes) Assert.Equal(reference.Contains(probe), set.Contains(probe));
+        Assert.Equal(9, set.MaxLength);
+    }
+}
