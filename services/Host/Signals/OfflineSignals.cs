@@ -38,35 +38,29 @@ public static class OfflineSignals
         await using (var sink = await SignalSinks.OpenAsync(partial, settings.Format, resources, settings.Models is not null, ct))
         await using (var rejects = new StreamWriter(rejectedPath, append: false, new UTF8Encoding(false)))
         {
-            var batch = new List<SignalDocument>(BatchSize);
-            foreach (var input in settings.Inputs)
+            // Rejections come from the reading side and from the computing side; one writer at a time.
+            var rejectLock = new SemaphoreSlim(1, 1);
+            async Task RejectAsync(InputRejection rejection)
             {
-                await foreach (var item in SignalInputReader.ReadAsync(input, settings.Language, ct))
+                await rejectLock.WaitAsync(ct);
+                try
                 {
-                    if (item.Rejection is { } rejection)
-                    {
-                        rejected++;
-                        await rejects.WriteLineAsync(JsonSerializer.Serialize(rejection, RejectionJson));
-                        continue;
-                    }
-                    batch.Add(item.Document!);
-                    if (batch.Count == BatchSize) await FlushAsync();
+                    rejected++;
+                    await rejects.WriteLineAsync(JsonSerializer.Serialize(rejection, RejectionJson));
                 }
-                await FlushAsync();
+                finally
+                {
+                    rejectLock.Release();
+                }
             }
-            await sink.CompleteAsync(ct);
 
-            async Task FlushAsync()
+            var pipeline = new SignalBatchPipeline(parallel, async (batch, results) =>
             {
-                if (batch.Count == 0) return;
-                var results = parallel.Compute(batch);
                 for (var i = 0; i < results.Length; i++)
                 {
                     if (results[i].Signals is not { } signals)
                     {
-                        rejected++;
-                        await rejects.WriteLineAsync(JsonSerializer.Serialize(new InputRejection(
-                            "", 0, "signal_error", $"document {batch[i].Id}: {results[i].Error!.Message}"), RejectionJson));
+                        await RejectAsync(new InputRejection("", 0, "signal_error", $"document {batch[i].Id}: {results[i].Error!.Message}"));
                         continue;
                     }
                     await sink.WriteAsync(signals, batch[i], ct);
@@ -74,8 +68,26 @@ public static class OfflineSignals
                     chars += batch[i].Text.Length;
                 }
                 progress($"{documents:N0} documents");
-                batch.Clear();
+            });
+            var next = new List<SignalDocument>(BatchSize);
+            foreach (var input in settings.Inputs)
+            {
+                await foreach (var item in SignalInputReader.ReadAsync(input, settings.Language, ct))
+                {
+                    if (item.Rejection is { } rejection)
+                    {
+                        await RejectAsync(rejection);
+                        continue;
+                    }
+                    next.Add(item.Document!);
+                    if (next.Count < BatchSize) continue;
+                    await pipeline.SubmitAsync(next);
+                    next = new List<SignalDocument>(BatchSize);
+                }
             }
+            await pipeline.SubmitAsync(next);
+            await pipeline.CompleteAsync();
+            await sink.CompleteAsync(ct);
         }
         File.Move(partial, output, overwrite: true);
         if (rejected == 0) File.Delete(rejectedPath);
