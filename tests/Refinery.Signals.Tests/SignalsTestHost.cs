@@ -3,6 +3,7 @@ using MassTransit.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Refinery.Contracts.Ingestion;
 using Refinery.Hosting;
 using Refinery.Signals.Consumers;
 using Refinery.Storage;
@@ -51,6 +52,24 @@ public sealed class SignalsTestHost : IAsyncDisposable
         await host.StartAsync();
         await host.Services.GetRequiredService<ITestHarness>().Start();
         return new SignalsTestHost(host, dataDir);
+    }
+
+    /// <summary>Waits, at most 30 s, until <paramref name="expected"/> messages of type T were published.
+    /// Polls a snapshot: the harness's async enumeration may end early when the bus looks idle.</summary>
+    public async Task<IReadOnlyList<T>> PublishedAsync<T>(int expected) where T : class
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            var seen = Harness.Published.Select<T>().Select(m => m.Context.Message).ToList();
+            if (seen.Count >= expected) return seen;
+            // Waiting for results, a fault means they will never come: say why at once.
+            if (typeof(T) != typeof(Fault<CorpusShardIngested>)
+                && Harness.Published.Select<Fault<CorpusShardIngested>>().FirstOrDefault() is { } fault)
+                Assert.Fail("The shard faulted: " + fault.Context.Message.Exceptions[0].Message);
+            await Task.Delay(25);
+        }
+        return Harness.Published.Select<T>().Select(m => m.Context.Message).ToList();
     }
 
     public async ValueTask DisposeAsync()

@@ -15,22 +15,15 @@ public static class ShardSummary
     {
         var lengths = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         var languages = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
-        await foreach (var info in store.ListAsync($"docs/{corpus}/", ct))
+        await ForEachDocumentAsync(store, corpus, doc =>
         {
-            await using var raw = await store.OpenReadAsync(info.Key, ct);
-            await using var zstd = new DecompressionStream(raw);
-            using var reader = new StreamReader(zstd);
-            while (await reader.ReadLineAsync(ct) is { } line)
-            {
-                using var doc = JsonDocument.Parse(line);
-                var source = doc.RootElement.GetProperty("source").GetString()!;
-                var lang = doc.RootElement.GetProperty("lang").GetString()!;
-                var chars = doc.RootElement.GetProperty("text").GetString()!.Length;
-                (lengths.TryGetValue(source, out var l) ? l : lengths[source] = []).Add(chars);
-                var counts = languages.TryGetValue(source, out var c) ? c : languages[source] = [];
-                counts[lang] = counts.GetValueOrDefault(lang) + 1;
-            }
-        }
+            var source = doc.GetProperty("source").GetString()!;
+            var lang = doc.GetProperty("lang").GetString()!;
+            var chars = doc.GetProperty("text").GetString()!.Length;
+            (lengths.TryGetValue(source, out var l) ? l : lengths[source] = []).Add(chars);
+            var counts = languages.TryGetValue(source, out var c) ? c : languages[source] = [];
+            counts[lang] = counts.GetValueOrDefault(lang) + 1;
+        }, ct);
         return lengths.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p =>
         {
             p.Value.Sort();
@@ -39,5 +32,29 @@ public static class ShardSummary
             if (langs.Count > 4) top += $" (+{langs.Count - 4} more)";
             return new SourceRow(Path.GetFileNameWithoutExtension(p.Key), p.Value.Count, p.Value[p.Value.Count / 2], top);
         }).ToArray();
+    }
+
+    /// <summary>Document id → sample source name, read from the document shards.</summary>
+    public static async Task<Dictionary<string, string>> SourcesByIdAsync(IObjectStore store, string corpus, CancellationToken ct)
+    {
+        var sources = new Dictionary<string, string>(StringComparer.Ordinal);
+        await ForEachDocumentAsync(store, corpus, doc =>
+            sources[doc.GetProperty("id").GetString()!] = Path.GetFileNameWithoutExtension(doc.GetProperty("source").GetString()!), ct);
+        return sources;
+    }
+
+    private static async Task ForEachDocumentAsync(IObjectStore store, string corpus, Action<JsonElement> visit, CancellationToken ct)
+    {
+        await foreach (var info in store.ListAsync($"docs/{corpus}/", ct))
+        {
+            await using var raw = await store.OpenReadAsync(info.Key, ct);
+            await using var zstd = new DecompressionStream(raw);
+            using var reader = new StreamReader(zstd);
+            while (await reader.ReadLineAsync(ct) is { } line)
+            {
+                using var doc = JsonDocument.Parse(line);
+                visit(doc.RootElement);
+            }
+        }
     }
 }

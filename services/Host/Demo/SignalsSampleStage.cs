@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Refinery.Quality.Formats;
 using Refinery.Quality.Rpv2;
 using Refinery.Storage;
-using ZstdSharp;
 
 namespace Refinery.Host.Demo;
 
@@ -35,7 +33,7 @@ public sealed class SignalsSampleStage : IDemoStage
         var platform = context.Platform ?? throw new InvalidOperationException("the ingest stage starts the platform");
         var store = platform.Store;
         var shards = await WaitForSignalsAsync(store, context, ct);
-        var sources = await SourcesByIdAsync(store, ct);
+        var sources = await ShardSummary.SourcesByIdAsync(store, DemoContext.CorpusName, ct);
         var values = new Dictionary<string, Dictionary<string, List<double>>>(StringComparer.Ordinal);
         long documents = 0;
         foreach (var key in shards)
@@ -109,25 +107,6 @@ public sealed class SignalsSampleStage : IDemoStage
         await foreach (var info in store.ListAsync(prefix, ct))
             if (info.Key.EndsWith(suffix, StringComparison.Ordinal)) count++;
         return count;
-    }
-
-    /// <summary>Document id → sample source, read from the document shards.</summary>
-    private static async Task<Dictionary<string, string>> SourcesByIdAsync(IObjectStore store, CancellationToken ct)
-    {
-        var sources = new Dictionary<string, string>(StringComparer.Ordinal);
-        await foreach (var info in store.ListAsync($"docs/{DemoContext.CorpusName}/", ct))
-        {
-            await using var raw = await store.OpenReadAsync(info.Key, ct);
-            await using var zstd = new DecompressionStream(raw);
-            using var reader = new StreamReader(zstd);
-            while (await reader.ReadLineAsync(ct) is { } line)
-            {
-                using var doc = JsonDocument.Parse(line);
-                var source = doc.RootElement.GetProperty("source").GetString()!;
-                sources[doc.RootElement.GetProperty("id").GetString()!] = Path.GetFileNameWithoutExtension(source);
-            }
-        }
-        return sources;
     }
 
     private static double Median(List<double> values)

@@ -19,7 +19,7 @@ public static class OfflineSignals
     public sealed record Settings(IReadOnlyList<string> Inputs, string Output, string Language, string Format, int Threads,
         ModelSignalSet? Models = null);
 
-    public sealed record Summary(long Documents, long Rejected, long InputChars, double Seconds, string Output, string? RejectedFile,
+    public sealed record Summary(long Documents, long Rejected, double Seconds, string Output, string? RejectedFile,
         IReadOnlyDictionary<string, string> Resources)
     {
         public double DocumentsPerSecond => Seconds > 0 ? Documents / Seconds : 0;
@@ -33,7 +33,7 @@ public static class OfflineSignals
         var partial = output + ".partial";
         var rejectedPath = output + ".rejected.jsonl";
         var parallel = new ParallelSignals(resources, settings.Threads, settings.Models);
-        long documents = 0, rejected = 0, chars = 0;
+        long documents = 0, rejected = 0;
 
         await using (var sink = await SignalSinks.OpenAsync(partial, settings.Format, resources, settings.Models is not null, ct))
         await using (var rejects = new StreamWriter(rejectedPath, append: false, new UTF8Encoding(false)))
@@ -65,7 +65,6 @@ public static class OfflineSignals
                     }
                     await sink.WriteAsync(signals, batch[i], ct);
                     documents++;
-                    chars += batch[i].Text.Length;
                 }
                 progress($"{documents:N0} documents");
             });
@@ -91,7 +90,7 @@ public static class OfflineSignals
         }
         File.Move(partial, output, overwrite: true);
         if (rejected == 0) File.Delete(rejectedPath);
-        return new Summary(documents, rejected, chars, watch.Elapsed.TotalSeconds, output, rejected > 0 ? rejectedPath : null,
+        return new Summary(documents, rejected, watch.Elapsed.TotalSeconds, output, rejected > 0 ? rejectedPath : null,
             resources.Versions);
     }
 }

@@ -30,9 +30,10 @@ public static class Rpv2WordLists
         foreach (var lang in StopWordLanguages)
             stopWords[lang] = (await ReadListAsync(Path.Combine(stopRoot, "dist", lang + ".json"), ct)).ToHashSet(StringComparer.Ordinal);
         var badWords = new Dictionary<string, IReadOnlySet<string>>();
+        // RPv2 keeps line.strip() of each LDNOOBW line.
         foreach (var lang in BadWordLanguages)
             badWords[lang] = (await ReadListAsync(Path.Combine(badRoot, lang + ".json"), ct))
-                .Select(PythonStrip).ToHashSet(StringComparer.Ordinal);
+                .Select(entry => PyStrings.RStrip(PyStrings.LStrip(entry)).ToString()).ToHashSet(StringComparer.Ordinal);
 
         return new Rpv2Resources
         {
@@ -58,16 +59,5 @@ public static class Rpv2WordLists
         await using var stream = File.OpenRead(path);
         return await JsonSerializer.DeserializeAsync<string[]>(stream, cancellationToken: ct)
                ?? throw new InvalidDataException($"{path}: expected a JSON array of strings");
-    }
-
-    /// <summary>RPv2 keeps `line.strip()` of each LDNOOBW line (Python whitespace).</summary>
-    private static string PythonStrip(string entry)
-    {
-        var span = entry.AsSpan();
-        var start = 0;
-        while (start < span.Length && Text.Unicode.PyUnicode.IsSpace(span[start])) start++;
-        var end = span.Length;
-        while (end > start && Text.Unicode.PyUnicode.IsSpace(span[end - 1])) end--;
-        return span[start..end].ToString();
     }
 }
