@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using Refinery.Quality.Formats;
 using Refinery.Quality.Rpv2;
 using ZstdSharp;
 
@@ -15,25 +14,20 @@ public sealed record ShardLine(long LineNumber, SignalDocument? Document, string
 /// document comes back with its error instead of stopping the shard.</summary>
 public static class ShardDocumentReader
 {
-    private sealed record Line(
-        [property: JsonPropertyName("id")] string? Id,
-        [property: JsonPropertyName("text")] string? Text,
-        [property: JsonPropertyName("url")] string? Url,
-        [property: JsonPropertyName("lang")] string? Lang,
-        [property: JsonPropertyName("lang_score")] double? LangScore);
+    /// <summary>No line of a shard is longer than this; ingestion caps documents far below it.</summary>
+    public const int MaxLineBytes = 256 * 1024 * 1024;
 
     public static async IAsyncEnumerable<IReadOnlyList<ShardLine>> ReadBatchesAsync(Stream compressed, int batchSize,
         [EnumeratorCancellation] CancellationToken ct)
     {
         await using var zstd = new DecompressionStream(compressed, leaveOpen: true);
-        using var reader = new StreamReader(zstd, new UTF8Encoding(false, throwOnInvalidBytes: false), false, 1 << 16);
+        using var lines = new Utf8Lines(zstd, MaxLineBytes);
         var batch = new List<ShardLine>(batchSize);
-        long lineNumber = 0;
-        while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } text)
+        while (await lines.MoveNextAsync(ct).ConfigureAwait(false))
         {
-            lineNumber++;
-            if (text.Length == 0) continue;
-            batch.Add(Parse(lineNumber, text));
+            if (lines.Oversized) batch.Add(new ShardLine(lines.Number, null, $"line longer than {MaxLineBytes} bytes"));
+            else if (lines.Current.IsEmpty) continue;
+            else batch.Add(Parse(lines.Number, lines.Current));
             if (batch.Count < batchSize) continue;
             yield return batch;
             batch = new List<ShardLine>(batchSize);
@@ -41,19 +35,23 @@ public static class ShardDocumentReader
         if (batch.Count > 0) yield return batch;
     }
 
-    private static ShardLine Parse(long lineNumber, string text)
+    private static ShardLine Parse(long lineNumber, ReadOnlySpan<byte> utf8)
     {
         try
         {
-            var line = JsonSerializer.Deserialize<Line>(text);
-            if (line?.Id is not { Length: > 0 } id) return new ShardLine(lineNumber, null, "line has no 'id'");
+            var line = DocumentLine.Parse(utf8);
+            if (line.Id is not { Length: > 0 } id) return new ShardLine(lineNumber, null, "line has no 'id'");
             if (line.Text is null) return new ShardLine(lineNumber, null, $"document {id} has no 'text'");
             // Ingestion writes "und" when it could not tell the language; the signals then use no language lists.
-            return new ShardLine(lineNumber, new SignalDocument(id, line.Text, line.Url, line.Lang ?? "und", line.LangScore), null);
+            return new ShardLine(lineNumber, new SignalDocument(id, line.Text, line.Url, line.Language ?? "und", line.LanguageScore), null);
         }
         catch (JsonException ex)
         {
             return new ShardLine(lineNumber, null, $"malformed JSON: {ex.Message}");
+        }
+        catch (InvalidDataException ex)
+        {
+            return new ShardLine(lineNumber, null, ex.Message);
         }
     }
 }

@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json;
 using Refinery.Quality.Rpv2;
 using ZstdSharp;
@@ -19,42 +18,40 @@ public static class SignalInputReader
     {
         await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
         await using var decompressed = await DecompressAsync(file, ct);
-        using var reader = new StreamReader(decompressed, new UTF8Encoding(false, throwOnInvalidBytes: false), false, 1 << 16);
+        using var lines = new Utf8Lines(decompressed, MaxLineBytes);
         var name = Path.GetFileName(path);
-        long line = 0;
-        while (await reader.ReadLineAsync(ct) is { } text)
+        while (await lines.MoveNextAsync(ct))
         {
-            line++;
-            if (string.IsNullOrWhiteSpace(text)) continue;
-            yield return Parse(text, name, line, defaultLanguage);
+            if (lines.Oversized)
+            {
+                yield return SignalInput.Reject(name, lines.Number, "oversized_line", $"line longer than {MaxLineBytes} bytes");
+                continue;
+            }
+            if (lines.Current.IndexOfAnyExcept(" \t\r\f\v"u8) < 0) continue;
+            yield return Parse(lines.Current, name, lines.Number, defaultLanguage);
         }
     }
 
-    private static SignalInput Parse(string text, string file, long line, string defaultLanguage)
+    private static SignalInput Parse(ReadOnlySpan<byte> utf8, string file, long line, string defaultLanguage)
     {
-        if (text.Length > MaxLineBytes) return SignalInput.Reject(file, line, "oversized_line", $"line longer than {MaxLineBytes} characters");
+        DocumentLine fields;
         try
         {
-            using var json = JsonDocument.Parse(text);
-            var root = json.RootElement;
-            if (root.ValueKind != JsonValueKind.Object) return SignalInput.Reject(file, line, "not_an_object", "the line is not a JSON object");
-            var body = String(root, "text") ?? String(root, "raw_content");
-            if (body is null) return SignalInput.Reject(file, line, "missing_text", "no string field `text` or `raw_content`");
-            var id = root.TryGetProperty("id", out var idElement) && idElement.ValueKind is JsonValueKind.String or JsonValueKind.Number
-                ? (idElement.ValueKind == JsonValueKind.String ? idElement.GetString()! : idElement.GetRawText())
-                : $"{file}/{line - 1}";
-            var language = String(root, "language") is { Length: > 0 } lang ? lang : defaultLanguage;
-            double? score = root.TryGetProperty("language_score", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetDouble() : null;
-            return new SignalInput(new SignalDocument(id, body, String(root, "url"), language, score), null);
+            fields = DocumentLine.Parse(utf8);
         }
         catch (JsonException ex)
         {
             return SignalInput.Reject(file, line, "malformed_json", ex.Message);
         }
+        catch (InvalidDataException)
+        {
+            return SignalInput.Reject(file, line, "not_an_object", "the line is not a JSON object");
+        }
+        if (fields.Text is null) return SignalInput.Reject(file, line, "missing_text", "no string field `text` or `raw_content`");
+        var language = fields.Language is { Length: > 0 } lang ? lang : defaultLanguage;
+        var document = new SignalDocument(fields.Id ?? $"{file}/{line - 1}", fields.Text, fields.Url, language, fields.LanguageScore);
+        return new SignalInput(document, null);
     }
-
-    private static string? String(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static async Task<Stream> DecompressAsync(Stream file, CancellationToken ct)
     {

@@ -60,8 +60,6 @@ public static class Sha1Multi
         var scratch = stackalloc byte[Lanes * 64]; // each lane's current block, lane after lane
         var activeMask = stackalloc uint[Lanes];
         var w = stackalloc Vector256<uint>[16];
-        // Word t of every lane's block is gathered in one instruction, then byte-swapped to big-endian in another.
-        var laneWords = Vector256.Create(0, 16, 32, 48, 64, 80, 96, 112);
         var bigEndian = Vector256.Create((byte)3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12,
             3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
         for (var k = 0; k < maxBlocks; k++)
@@ -76,11 +74,41 @@ public static class Sha1Multi
                 if (64 * k + 64 <= message.Length) message.Slice(64 * k, 64).CopyTo(block);
                 else FillTail(message, k, blocks[lane], block);
             }
-            for (var t = 0; t < 16; t++)
-                w[t] = Avx2.Shuffle(Avx2.GatherVector256((uint*)scratch, laneWords + Vector256.Create(t), 4).AsByte(), bigEndian).AsUInt32();
+            // Word t of every lane: the eight blocks, one per row, transposed eight words at a time (gathers are slow on some cores).
+            Transpose((uint*)scratch, w, bigEndian);
+            Transpose((uint*)scratch + 8, w + 8, bigEndian);
             Compress(w, state, Vector256.Load(activeMask));
         }
         for (var lane = 0; lane < Lanes; lane++) output[lane] = BinaryPrimitives.ReverseEndianness(state[0].GetElement(lane));
+    }
+
+    /// <summary>Columns <c>offset..offset+7</c> of the 8×16 word matrix at <paramref name="rows"/> (one lane's block per
+    /// row) into eight vectors, byte-swapped to big-endian: three rounds of unpack and lane permutes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Transpose(uint* rows, Vector256<uint>* columns, Vector256<byte> bigEndian)
+    {
+        Vector256<uint> r0 = Avx.LoadVector256(rows), r1 = Avx.LoadVector256(rows + 16), r2 = Avx.LoadVector256(rows + 32),
+            r3 = Avx.LoadVector256(rows + 48), r4 = Avx.LoadVector256(rows + 64), r5 = Avx.LoadVector256(rows + 80),
+            r6 = Avx.LoadVector256(rows + 96), r7 = Avx.LoadVector256(rows + 112);
+        // Pairs of rows interleaved by word, then by pairs of words: within each 128-bit half, column j of rows 0–3 (or 4–7).
+        var t0 = Avx2.UnpackLow(r0, r1).AsUInt64(); var t1 = Avx2.UnpackHigh(r0, r1).AsUInt64();
+        var t2 = Avx2.UnpackLow(r2, r3).AsUInt64(); var t3 = Avx2.UnpackHigh(r2, r3).AsUInt64();
+        var t4 = Avx2.UnpackLow(r4, r5).AsUInt64(); var t5 = Avx2.UnpackHigh(r4, r5).AsUInt64();
+        var t6 = Avx2.UnpackLow(r6, r7).AsUInt64(); var t7 = Avx2.UnpackHigh(r6, r7).AsUInt64();
+        var u0 = Avx2.UnpackLow(t0, t2).AsUInt32(); var u1 = Avx2.UnpackHigh(t0, t2).AsUInt32();
+        var u2 = Avx2.UnpackLow(t1, t3).AsUInt32(); var u3 = Avx2.UnpackHigh(t1, t3).AsUInt32();
+        var u4 = Avx2.UnpackLow(t4, t6).AsUInt32(); var u5 = Avx2.UnpackHigh(t4, t6).AsUInt32();
+        var u6 = Avx2.UnpackLow(t5, t7).AsUInt32(); var u7 = Avx2.UnpackHigh(t5, t7).AsUInt32();
+        columns[0] = Swap(Avx2.Permute2x128(u0, u4, 0x20), bigEndian);
+        columns[1] = Swap(Avx2.Permute2x128(u1, u5, 0x20), bigEndian);
+        columns[2] = Swap(Avx2.Permute2x128(u2, u6, 0x20), bigEndian);
+        columns[3] = Swap(Avx2.Permute2x128(u3, u7, 0x20), bigEndian);
+        columns[4] = Swap(Avx2.Permute2x128(u0, u4, 0x31), bigEndian);
+        columns[5] = Swap(Avx2.Permute2x128(u1, u5, 0x31), bigEndian);
+        columns[6] = Swap(Avx2.Permute2x128(u2, u6, 0x31), bigEndian);
+        columns[7] = Swap(Avx2.Permute2x128(u3, u7, 0x31), bigEndian);
+
+        static Vector256<uint> Swap(Vector256<uint> x, Vector256<byte> order) => Avx2.Shuffle(x.AsByte(), order).AsUInt32();
     }
 
     /// <summary>A block past the message's full blocks: its remaining bytes, 0x80, zeros, and the bit length.</summary>
