@@ -17,8 +17,9 @@ internal sealed class NaturalLanguageSignals
     {
         var text = doc.Text.AsSpan();
         var rawTokens = doc.RawTokenCount;
-        values[Doc.AllCaps] = rawTokens == 0 ? double.NaN : PyFloat.Round8((double)CountUpperTokens(doc) / rawTokens);
-        values[Doc.NoAlph] = rawTokens == 0 ? double.NaN : PyFloat.Round8(1.0 - (double)CountAsciiAlphaTokens(doc) / rawTokens);
+        var (upper, alpha) = CountUpperAndAlphaTokens(doc);
+        values[Doc.AllCaps] = rawTokens == 0 ? double.NaN : PyFloat.Round8((double)upper / rawTokens);
+        values[Doc.NoAlph] = rawTokens == 0 ? double.NaN : PyFloat.Round8(1.0 - (double)alpha / rawTokens);
         values[Doc.SymbolToWord] = rawTokens == 0
             ? double.NaN
             : PyFloat.Round8((double)(text.Count('#') + CountNonOverlapping(text, "...") + text.Count('…')) / rawTokens);
@@ -37,23 +38,33 @@ internal sealed class NaturalLanguageSignals
         values[Doc.UnigramEntropy] = PyFloat.Round8(Entropy(doc));
     }
 
-    private static int CountUpperTokens(DocumentAnalysis doc)
+    /// <summary>In one pass over the raw tokens: those that are str.isupper(), and those matching re.search("[a-zA-Z]")
+    /// (ASCII letters only, as RPv2 wrote it). ASCII tokens, nearly all of them, need no table lookups.</summary>
+    private static (int Upper, int Alpha) CountUpperAndAlphaTokens(DocumentAnalysis doc)
     {
         var text = doc.Text.AsSpan();
-        var count = 0;
-        for (var t = 0; t < doc.RawTokens.Count; t += 2)
-            if (PyUnicode.IsUpperToken(text[doc.RawTokens[t]..doc.RawTokens[t + 1]])) count++;
-        return count;
-    }
-
-    /// <summary>Tokens matching re.search("[a-zA-Z]"): ASCII letters only, as RPv2 wrote it.</summary>
-    private static int CountAsciiAlphaTokens(DocumentAnalysis doc)
-    {
-        var text = doc.Text.AsSpan();
-        var count = 0;
-        for (var t = 0; t < doc.RawTokens.Count; t += 2)
-            if (text[doc.RawTokens[t]..doc.RawTokens[t + 1]].IndexOfAny(AsciiLetters) >= 0) count++;
-        return count;
+        var bounds = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(doc.RawTokens);
+        int upper = 0, alpha = 0;
+        for (var t = 0; t < bounds.Length; t += 2)
+        {
+            var token = text[bounds[t]..bounds[t + 1]];
+            bool hasUpper = false, hasLower = false, ascii = true;
+            foreach (var c in token)
+            {
+                if (c >= 128) { ascii = false; break; }
+                hasUpper |= (uint)(c - 'A') < 26;
+                hasLower |= (uint)(c - 'a') < 26;
+            }
+            if (ascii)
+            {
+                if (hasUpper && !hasLower) upper++;
+                if (hasUpper || hasLower) alpha++;
+                continue;
+            }
+            if (PyUnicode.IsUpperToken(token)) upper++;
+            if (token.IndexOfAny(AsciiLetters) >= 0) alpha++;
+        }
+        return (upper, alpha);
     }
 
     private static int CountEllipsisLines(DocumentAnalysis doc)

@@ -12,20 +12,21 @@ public sealed class LongIdTable
 
     public int Count { get; private set; }
 
-    /// <summary>Empties the table, shrinking it to fit about <paramref name="expected"/> keys at most half full.</summary>
+    /// <summary>Empties the table and sizes it for about <paramref name="expected"/> keys at most half full. A smaller
+    /// table uses a prefix of the arrays, so only that prefix is cleared and nothing is reallocated.</summary>
     public void Clear(int expected)
     {
         var size = (int)Math.Max(1024, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, expected) * 2));
-        if (size != _keys.Length)
+        if (size > _keys.Length)
         {
             _keys = new long[size];
             _ids = new int[size];
-            _mask = size - 1;
         }
         else
         {
-            Array.Clear(_ids);
+            Array.Clear(_ids, 0, size);
         }
+        _mask = size - 1;
         Count = 0;
     }
 
@@ -39,7 +40,7 @@ public sealed class LongIdTable
             var id = _ids[slot];
             if (id == 0)
             {
-                if (Count * 2 >= _keys.Length)
+                if (Count * 2 > _mask)
                 {
                     Grow();
                     return GetOrAdd(key, out added);
@@ -60,12 +61,13 @@ public sealed class LongIdTable
 
     private void Grow()
     {
+        var used = _mask + 1;
         var keys = _keys;
         var ids = _ids;
-        _keys = new long[keys.Length * 2];
-        _ids = new int[keys.Length * 2];
-        _mask = _keys.Length - 1;
-        for (var i = 0; i < keys.Length; i++)
+        _keys = new long[Math.Max(keys.Length, used * 2)];
+        _ids = new int[_keys.Length];
+        _mask = used * 2 - 1;
+        for (var i = 0; i < used; i++)
         {
             if (ids[i] == 0) continue;
             var slot = (int)((ulong)(keys[i] * -7046029254386353131L) >> 40) & _mask;

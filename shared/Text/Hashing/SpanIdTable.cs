@@ -15,11 +15,14 @@ public sealed class SpanIdTable
 
     public int Count { get; private set; }
 
+    /// <summary>Empties the table for a new text of about <paramref name="expected"/> pieces. A smaller table uses a
+    /// prefix of the arrays, so only that prefix is cleared and nothing is reallocated.</summary>
     public void Reset(int expected)
     {
         var size = (int)Math.Max(1024, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, expected) * 2));
-        if (size != _ids.Length) Resize(size);
-        else Array.Clear(_ids);
+        if (size > _ids.Length) Resize(size);
+        else Array.Clear(_ids, 0, size);
+        _mask = size - 1;
         Count = 0;
     }
 
@@ -34,7 +37,7 @@ public sealed class SpanIdTable
             var id = _ids[slot];
             if (id == 0)
             {
-                if (Count * 2 >= _ids.Length)
+                if (Count * 2 > _mask)
                 {
                     Grow();
                     return GetOrAdd(text, start, length, out added);
@@ -66,9 +69,11 @@ public sealed class SpanIdTable
 
     private void Grow()
     {
+        var used = _mask + 1;
         var (starts, lengths, ids, hashes) = (_starts, _lengths, _ids, _hashes);
-        Resize(ids.Length * 2);
-        for (var i = 0; i < ids.Length; i++)
+        Resize(Math.Max(ids.Length, used * 2));
+        _mask = used * 2 - 1;
+        for (var i = 0; i < used; i++)
         {
             if (ids[i] == 0) continue;
             var slot = (int)(hashes[i] >> 40) & _mask;

@@ -60,44 +60,83 @@ public sealed class MinHasher
             }
     }
 
+    /// <summary>Four vectors of permutations (16) at a time, each pass over all the hashes: the coefficients and the
+    /// running minima stay in registers, and the loop body is four independent chains the core can overlap.</summary>
     private unsafe void SignatureAvx2(ReadOnlySpan<uint> hashes, Span<uint> signature)
     {
-        var lanes = Count / 4;
-        var minima = stackalloc Vector256<ulong>[lanes];
-        for (var j = 0; j < lanes; j++) minima[j] = Vector256.Create((ulong)uint.MaxValue);
-        var prime = Vector256.Create(MinHashPermutations.MersennePrime);
-        var primeMinusOne = Vector256.Create((long)MinHashPermutations.MersennePrime - 1);
+        var vectors = Count / 4;
         fixed (ulong* aLow = _aLow, aHigh = _aHigh, a = _permutations.A, b = _permutations.B)
+        fixed (uint* h = hashes)
         {
-            foreach (var h in hashes)
+            var j = 0;
+            for (; j + 4 <= vectors; j += 4)
             {
-                var h64 = Vector256.Create((ulong)h);
-                var hv = h64.AsUInt32();
-                for (var j = 0; j < lanes; j++)
+                Vector256<ulong> a0 = Avx.LoadVector256(a + 4 * j), a1 = Avx.LoadVector256(a + 4 * j + 4),
+                    a2 = Avx.LoadVector256(a + 4 * j + 8), a3 = Avx.LoadVector256(a + 4 * j + 12);
+                Vector256<ulong> l0 = Avx.LoadVector256(aLow + 4 * j), l1 = Avx.LoadVector256(aLow + 4 * j + 4),
+                    l2 = Avx.LoadVector256(aLow + 4 * j + 8), l3 = Avx.LoadVector256(aLow + 4 * j + 12);
+                Vector256<ulong> u0 = Avx.LoadVector256(aHigh + 4 * j), u1 = Avx.LoadVector256(aHigh + 4 * j + 4),
+                    u2 = Avx.LoadVector256(aHigh + 4 * j + 8), u3 = Avx.LoadVector256(aHigh + 4 * j + 12);
+                Vector256<ulong> b0 = Avx.LoadVector256(b + 4 * j), b1 = Avx.LoadVector256(b + 4 * j + 4),
+                    b2 = Avx.LoadVector256(b + 4 * j + 8), b3 = Avx.LoadVector256(b + 4 * j + 12);
+                var m0 = Vector256.Create((ulong)uint.MaxValue);
+                var m1 = m0;
+                var m2 = m0;
+                var m3 = m0;
+                for (var i = 0; i < hashes.Length; i++)
                 {
-                    Vector256<ulong> x;
-                    if (Avx512DQ.VL.IsSupported)
-                    {
-                        x = Avx512DQ.VL.MultiplyLow(h64, Avx2.LoadVector256(a + 4 * j)) + Avx2.LoadVector256(b + 4 * j);
-                    }
-                    else
-                    {
-                        // h·a mod 2^64 from two 32×32→64 products, since AVX2 has no 64-bit multiply.
-                        var low = Avx2.Multiply(hv, Avx2.LoadVector256(aLow + 4 * j).AsUInt32());
-                        var high = Avx2.Multiply(hv, Avx2.LoadVector256(aHigh + 4 * j).AsUInt32());
-                        x = low + Avx2.ShiftLeftLogical(high, 32) + Avx2.LoadVector256(b + 4 * j);
-                    }
-                    // x mod (2^61−1): fold the top 3 bits down once, then subtract the prime if still above it.
-                    var folded = (x & prime) + Avx2.ShiftRightLogical(x, 61);
-                    var reduced = folded - (Avx2.CompareGreaterThan(folded.AsInt64(), primeMinusOne).AsUInt64() & prime);
-                    var permuted = reduced & Vector256.Create((ulong)uint.MaxValue);
-                    var smaller = Avx2.CompareGreaterThan(minima[j].AsInt64(), permuted.AsInt64()).AsUInt64();
-                    minima[j] = Avx2.BlendVariable(minima[j], permuted, smaller);
+                    var h64 = Vector256.Create((ulong)h[i]);
+                    m0 = Min(m0, Permute(h64, a0, l0, u0, b0));
+                    m1 = Min(m1, Permute(h64, a1, l1, u1, b1));
+                    m2 = Min(m2, Permute(h64, a2, l2, u2, b2));
+                    m3 = Min(m3, Permute(h64, a3, l3, u3, b3));
                 }
+                Store(m0, signature, 4 * j);
+                Store(m1, signature, 4 * j + 4);
+                Store(m2, signature, 4 * j + 8);
+                Store(m3, signature, 4 * j + 12);
+            }
+            for (; j < vectors; j++)
+            {
+                Vector256<ulong> aj = Avx.LoadVector256(a + 4 * j), lj = Avx.LoadVector256(aLow + 4 * j),
+                    uj = Avx.LoadVector256(aHigh + 4 * j), bj = Avx.LoadVector256(b + 4 * j);
+                var m = Vector256.Create((ulong)uint.MaxValue);
+                for (var i = 0; i < hashes.Length; i++) m = Min(m, Permute(Vector256.Create((ulong)h[i]), aj, lj, uj, bj));
+                Store(m, signature, 4 * j);
             }
         }
-        for (var j = 0; j < lanes; j++)
-            for (var k = 0; k < 4; k++)
-                signature[4 * j + k] = (uint)minima[j].GetElement(k);
+    }
+
+    /// <summary>(h·a + b) mod (2^61−1), keeping the low 32 bits, for four permutations.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<ulong> Permute(Vector256<ulong> h64, Vector256<ulong> a, Vector256<ulong> aLow, Vector256<ulong> aHigh,
+        Vector256<ulong> b)
+    {
+        Vector256<ulong> x;
+        if (Avx512DQ.VL.IsSupported)
+        {
+            x = Avx512DQ.VL.MultiplyLow(h64, a) + b;
+        }
+        else
+        {
+            // h·a mod 2^64 from two 32×32→64 products, since AVX2 has no 64-bit multiply.
+            var hv = h64.AsUInt32();
+            x = Avx2.Multiply(hv, aLow.AsUInt32()) + Avx2.ShiftLeftLogical(Avx2.Multiply(hv, aHigh.AsUInt32()), 32) + b;
+        }
+        // x mod (2^61−1): fold the top 3 bits down once, then subtract the prime if still above it.
+        var prime = Vector256.Create(MinHashPermutations.MersennePrime);
+        var folded = (x & prime) + Avx2.ShiftRightLogical(x, 61);
+        var reduced = folded - (Avx2.CompareGreaterThan(folded.AsInt64(), Vector256.Create((long)MinHashPermutations.MersennePrime - 1)).AsUInt64() & prime);
+        return reduced & Vector256.Create((ulong)uint.MaxValue);
+    }
+
+    /// <summary>Both operands are below 2^32, so a signed 64-bit compare orders them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<ulong> Min(Vector256<ulong> minimum, Vector256<ulong> value) =>
+        Avx2.BlendVariable(minimum, value, Avx2.CompareGreaterThan(minimum.AsInt64(), value.AsInt64()).AsUInt64());
+
+    private static void Store(Vector256<ulong> minima, Span<uint> signature, int at)
+    {
+        for (var k = 0; k < 4; k++) signature[at + k] = (uint)minima.GetElement(k);
     }
 }
