@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using Refinery.Text;
 using Refinery.Text.Hashing;
@@ -14,6 +15,7 @@ internal sealed class DocumentAnalysis
     private readonly List<int> _firstOccurrence = [];
     private CharBuffer _normalized = new(4096);
     private byte[] _utf8 = new byte[4096];
+    private readonly List<int> _byteStarts = [], _byteEnds = [];
 
     public string Text { get; private set; } = "";
     public int Length { get; private set; }
@@ -29,6 +31,10 @@ internal sealed class DocumentAnalysis
     public List<int> RawTokens { get; } = [];
 
     public int RawTokenCount => RawTokens.Count / 2;
+
+    /// <summary>Raw tokens that are str.isupper(), and those with an ASCII letter.</summary>
+    public int UpperTokens { get; private set; }
+    public int AsciiLetterTokens { get; private set; }
 
     public ReadOnlySpan<char> Normalized => _normalized.Span;
     public int NormalizedLength { get; private set; }
@@ -52,7 +58,7 @@ internal sealed class DocumentAnalysis
         Length = HasSurrogates ? PyUnicode.CodePointCount(text) : text.Length;
         SplitLines();
         RawTokens.Clear();
-        WordPunct.Tokenize(text, RawTokens);
+        (UpperTokens, AsciiLetterTokens) = Rpv2.RawTokens.Tokenize(text, RawTokens);
         _normalized.Clear();
         _normalized.Append(_normalizer.Run(text));
         NormalizedLength = PyUnicode.CodePointCount(_normalized.Span);
@@ -60,22 +66,31 @@ internal sealed class DocumentAnalysis
     }
 
     /// <summary>UTF-8 bytes of <see cref="Normalized"/> and each word's byte range in them (for MinHash shingles).</summary>
-    public ReadOnlySpan<byte> NormalizedUtf8(List<int> starts, List<int> ends)
+    public ReadOnlySpan<byte> NormalizedUtf8(out ReadOnlySpan<int> starts, out ReadOnlySpan<int> ends)
     {
         var text = Normalized;
         var needed = Encoding.UTF8.GetMaxByteCount(text.Length);
         if (_utf8.Length < needed) _utf8 = new byte[Math.Max(needed, _utf8.Length * 2)];
         var length = Encoding.UTF8.GetBytes(text, _utf8);
-        starts.Clear();
-        ends.Clear();
         var bytes = _utf8.AsSpan(0, length);
+        if (length == text.Length)
+        {
+            // Only ASCII encodes to one byte per UTF-16 unit, and then the byte offsets are the character offsets.
+            starts = CollectionsMarshal.AsSpan(WordStarts);
+            ends = CollectionsMarshal.AsSpan(WordEnds);
+            return bytes;
+        }
+        _byteStarts.Clear();
+        _byteEnds.Clear();
         var start = 0;
         for (var i = 0; i <= bytes.Length; i++)
         {
             if (i < bytes.Length && bytes[i] != (byte)' ') continue;
-            if (i > start) { starts.Add(start); ends.Add(i); }
+            if (i > start) { _byteStarts.Add(start); _byteEnds.Add(i); }
             start = i + 1;
         }
+        starts = CollectionsMarshal.AsSpan(_byteStarts);
+        ends = CollectionsMarshal.AsSpan(_byteEnds);
         return bytes;
     }
 

@@ -25,9 +25,17 @@ internal sealed class LineSignals
             var lineLength = doc.LineBounds[l + 1] - doc.LineBounds[l];
             values[Line.TerminalPunctuation][l] = EndsWithTerminalPunctuation(line) ? 1.0 : 0.0;
             values[Line.Bullet][l] = StartsWithBullet(line) ? 1.0 : 0.0;
-            values[Line.Uppercase][l] = PyFloat.Round8((double)CountUpper(line) / lineLength);
-
-            var (words, javascript, numeric, length) = System.Text.Ascii.IsValid(line) ? AsciiLineStatistics(line) : NormalizedStatistics(line);
+            int words, javascript, numeric, length, upper;
+            if (System.Text.Ascii.IsValid(line))
+            {
+                (words, javascript, numeric, length) = AsciiLineStatistics(line, out upper);
+            }
+            else
+            {
+                (words, javascript, numeric, length) = NormalizedStatistics(line);
+                upper = CountUpper(line);
+            }
+            values[Line.Uppercase][l] = PyFloat.Round8((double)upper / lineLength);
             values[Line.NumWords][l] = words;
             values[Line.Javascript][l] = javascript;
             values[Line.NumericalChars][l] = length == 0 ? 0.0 : PyFloat.Round8((double)numeric / length);
@@ -47,7 +55,7 @@ internal sealed class LineSignals
         return !stripped.IsEmpty && Bullets.Contains(stripped[0]);
     }
 
-    private static int CountUpper(ReadOnlySpan<char> line)
+    internal static int CountUpper(ReadOnlySpan<char> line)
     {
         var count = 0;
         for (var i = 0; i < line.Length; i++)
@@ -76,11 +84,13 @@ internal sealed class LineSignals
 
     /// <summary>The same statistics for an ASCII line without building its normalised text: normalising ASCII deletes
     /// punctuation, lowercases and collapses whitespace, so a word is a whitespace-separated run with at least one
-    /// character that is not punctuation, and only the digits are numeric. <see cref="NormalizedStatistics"/> is the
-    /// reference a test compares this with.</summary>
-    internal static (int Words, int Javascript, int Numeric, int Length) AsciiLineStatistics(ReadOnlySpan<char> line)
+    /// character that is not punctuation, and only the digits are numeric. Also counts the upper-case characters, which
+    /// in ASCII are the capital letters. <see cref="NormalizedStatistics"/> and <see cref="CountUpper"/> are the
+    /// references a test compares this with.</summary>
+    internal static (int Words, int Javascript, int Numeric, int Length) AsciiLineStatistics(ReadOnlySpan<char> line, out int upper)
     {
         int words = 0, javascript = 0, numeric = 0, kept = 0;
+        upper = 0;
         var i = 0;
         while (i < line.Length)
         {
@@ -92,6 +102,7 @@ internal sealed class LineSignals
             for (; i < line.Length && !PyUnicode.IsSpace(line[i]); i++)
             {
                 var c = line[i];
+                if ((uint)(c - 'A') < 26) upper++;
                 if (Rpv2Normalizer.IsAsciiPunctuation(c)) continue;
                 tokenKept++;
                 if (char.IsAsciiDigit(c)) numeric++;

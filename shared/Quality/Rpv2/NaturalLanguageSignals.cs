@@ -1,4 +1,3 @@
-using System.Buffers;
 using Refinery.Text;
 using Refinery.Text.Unicode;
 using static Refinery.Quality.Rpv2.Rpv2Catalog;
@@ -9,17 +8,14 @@ namespace Refinery.Quality.Rpv2;
 /// sentences, ellipsis lines and the symbol ratio.</summary>
 internal sealed class NaturalLanguageSignals
 {
-    private static readonly SearchValues<char> AsciiLetters =
-        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
     private int[] _counts = new int[256];
 
     public void Compute(DocumentAnalysis doc, double[] values)
     {
         var text = doc.Text.AsSpan();
         var rawTokens = doc.RawTokenCount;
-        var (upper, alpha) = CountUpperAndAlphaTokens(doc);
-        values[Doc.AllCaps] = rawTokens == 0 ? double.NaN : PyFloat.Round8((double)upper / rawTokens);
-        values[Doc.NoAlph] = rawTokens == 0 ? double.NaN : PyFloat.Round8(1.0 - (double)alpha / rawTokens);
+        values[Doc.AllCaps] = rawTokens == 0 ? double.NaN : PyFloat.Round8((double)doc.UpperTokens / rawTokens);
+        values[Doc.NoAlph] = rawTokens == 0 ? double.NaN : PyFloat.Round8(1.0 - (double)doc.AsciiLetterTokens / rawTokens);
         values[Doc.SymbolToWord] = rawTokens == 0
             ? double.NaN
             : PyFloat.Round8((double)(text.Count('#') + CountNonOverlapping(text, "...") + text.Count('…')) / rawTokens);
@@ -36,35 +32,6 @@ internal sealed class NaturalLanguageSignals
         values[Doc.UniqueWords] = PyFloat.Round8((double)doc.DistinctWords / words);
         values[Doc.MeanWordLength] = PyFloat.Round8((double)doc.TotalWordLength / words);
         values[Doc.UnigramEntropy] = PyFloat.Round8(Entropy(doc));
-    }
-
-    /// <summary>In one pass over the raw tokens: those that are str.isupper(), and those matching re.search("[a-zA-Z]")
-    /// (ASCII letters only, as RPv2 wrote it). ASCII tokens, nearly all of them, need no table lookups.</summary>
-    private static (int Upper, int Alpha) CountUpperAndAlphaTokens(DocumentAnalysis doc)
-    {
-        var text = doc.Text.AsSpan();
-        var bounds = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(doc.RawTokens);
-        int upper = 0, alpha = 0;
-        for (var t = 0; t < bounds.Length; t += 2)
-        {
-            var token = text[bounds[t]..bounds[t + 1]];
-            bool hasUpper = false, hasLower = false, ascii = true;
-            foreach (var c in token)
-            {
-                if (c >= 128) { ascii = false; break; }
-                hasUpper |= (uint)(c - 'A') < 26;
-                hasLower |= (uint)(c - 'a') < 26;
-            }
-            if (ascii)
-            {
-                if (hasUpper && !hasLower) upper++;
-                if (hasUpper || hasLower) alpha++;
-                continue;
-            }
-            if (PyUnicode.IsUpperToken(token)) upper++;
-            if (token.IndexOfAny(AsciiLetters) >= 0) alpha++;
-        }
-        return (upper, alpha);
     }
 
     private static int CountEllipsisLines(DocumentAnalysis doc)

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using System.Text;
 using Refinery.Quality.Models;
 using Refinery.Text.Hashing;
@@ -19,7 +18,6 @@ public sealed class Rpv2SignalComputer(Rpv2Resources resources, ModelSignalSet? 
     private readonly NaturalLanguageSignals _naturalLanguage = new();
     private readonly LineSignals _lines = new();
     private readonly MinHasher _minHasher = new(MinHashPermutations.RpV2, MinHashNGram);
-    private readonly List<int> _byteStarts = [], _byteEnds = [];
 
     public Rpv2Resources Resources { get; } = resources;
 
@@ -65,10 +63,8 @@ public sealed class Rpv2SignalComputer(Rpv2Resources resources, ModelSignalSet? 
     private uint[]? MinHash()
     {
         if (_analysis.WordCount < MinHashNGram) return null;
-        var utf8 = _analysis.NormalizedUtf8(_byteStarts, _byteEnds);
+        var utf8 = _analysis.NormalizedUtf8(out var starts, out var ends);
         var signature = new uint[_minHasher.Count];
-        return _minHasher.TryCompute(utf8, CollectionsMarshal.AsSpan(_byteStarts), CollectionsMarshal.AsSpan(_byteEnds), signature)
-            ? signature
-            : null;
+        return _minHasher.TryCompute(utf8, starts, ends, signature) ? signature : null;
     }
 }

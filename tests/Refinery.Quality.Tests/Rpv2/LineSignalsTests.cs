@@ -14,7 +14,8 @@ public sealed class LineSignalsTests
         {
             var line = string.Concat(Enumerable.Range(0, random.Next(0, 12)).Select(_ =>
                 random.Next(4) == 0 ? ((char)random.Next(0, 128)).ToString() : pieces[random.Next(pieces.Length)]));
-            Assert.Equal(lines.NormalizedStatistics(line), LineSignals.AsciiLineStatistics(line));
+            Assert.Equal(lines.NormalizedStatistics(line), LineSignals.AsciiLineStatistics(line, out var upper));
+            Assert.Equal(LineSignals.CountUpper(line), upper);
         }
     }
 
@@ -24,7 +25,7 @@ public sealed class LineSignalsTests
     [InlineData(" ... !!! \n", 0, 0)]
     public void AsciiFastPath_CountsWordsAndJavascript(string line, int words, int javascript)
     {
-        var (w, j, _, _) = LineSignals.AsciiLineStatistics(line);
+        var (w, j, _, _) = LineSignals.AsciiLineStatistics(line, out _);
         Assert.Equal((words, javascript), (w, j));
     }
 }
