@@ -60,27 +60,69 @@ public static class NpmPackages
     }
 
     /// <summary>Unpacks the tarball into `{npmDir}/{stem}/` unless that folder already holds this very tarball
-    /// (a marker records its SHA-256), and returns the package root inside it (npm's `package/`).</summary>
+    /// (a marker records its SHA-256), and returns the package root inside it (npm's `package/`). Safe when several
+    /// processes share the cache: each unpacks into its own staging folder and renames it into place; a complete
+    /// folder (its marker is written before the rename) is never deleted, only a stale one, which is first moved aside.</summary>
     public static async Task<string> ExtractAsync(string npmDir, NpmPackage package, string tarballSha256, CancellationToken ct)
     {
         var target = Path.Combine(npmDir, package.Stem);
-        var marker = Path.Combine(target, ExtractedMarker);
-        if (!File.Exists(marker) || (await File.ReadAllTextAsync(marker, ct)).Trim() != tarballSha256)
+        if (await IsExtractedAsync(target, tarballSha256, ct)) return PackageRoot(target);
+        var staging = $"{target}.partial-{Guid.NewGuid():N}";
+        try
         {
-            var staging = $"{target}.partial-{Guid.NewGuid():N}";
-            try
+            await PackageArchive.ExtractTarGzAsync(TarballPath(npmDir, package), staging, ct);
+            await File.WriteAllTextAsync(Path.Combine(staging, ExtractedMarker), tarballSha256 + "\n", ct);
+            for (var attempt = 0; ; attempt++)
             {
-                await PackageArchive.ExtractTarGzAsync(TarballPath(npmDir, package), staging, ct);
-                await File.WriteAllTextAsync(Path.Combine(staging, ExtractedMarker), tarballSha256 + "\n", ct);
-                if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
-                Directory.Move(staging, target);
-            }
-            finally
-            {
-                if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+                try
+                {
+                    Directory.Move(staging, target);
+                    break;
+                }
+                catch (IOException) when (Directory.Exists(target) && attempt < 5)
+                {
+                    if (await IsExtractedAsync(target, tarballSha256, ct)) break; // another process got there first
+                    MoveAsideAndDelete(target);
+                }
             }
         }
+        finally
+        {
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        }
         return PackageRoot(target);
+    }
+
+    private static async Task<bool> IsExtractedAsync(string target, string tarballSha256, CancellationToken ct)
+    {
+        var marker = Path.Combine(target, ExtractedMarker);
+        try
+        {
+            return File.Exists(marker) && (await File.ReadAllTextAsync(marker, ct)).Trim() == tarballSha256;
+        }
+        catch (IOException)
+        {
+            return false; // moved aside by another process while we looked
+        }
+    }
+
+    /// <summary>Renames a stale folder to a unique name first, so no other process can see it half deleted.</summary>
+    private static void MoveAsideAndDelete(string folder)
+    {
+        var aside = $"{folder}.stale-{Guid.NewGuid():N}";
+        try
+        {
+            Directory.Move(folder, aside);
+        }
+        catch (IOException)
+        {
+            return; // someone else moved or replaced it
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return;
+        }
+        Directory.Delete(aside, recursive: true);
     }
 
     /// <summary>npm tarballs hold one top folder, normally `package/`.</summary>
