@@ -9,6 +9,7 @@ var root = new RootCommand("Refinery: ingest web text, compute quality signals, 
     DemoCommand.Create(),
     BenchCommand.Create(),
     SignalsCommand.Create(),
+    DedupCommand.Create(),
     ResourcesCommand.Create(),
 };
 return await root.Parse(ServeCommand.DefaultToServe(args)).InvokeAsync();

@@ -14,16 +14,18 @@ public sealed class MinHasher
     private readonly ulong[] _aLow, _aHigh;
     private uint[] _hashes = new uint[256];
 
-    public MinHasher(MinHashPermutations permutations, int ngram)
+    public MinHasher(MinHashPermutations permutations, int ngram, ShingleHash hash = ShingleHash.Sha1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(ngram, 1);
         _permutations = permutations;
         NGram = ngram;
+        Hash = hash;
         _aLow = permutations.A.Select(a => a & 0xFFFF_FFFF).ToArray();
         _aHigh = permutations.A.Select(a => a >> 32).ToArray();
     }
 
     public int NGram { get; }
+    public ShingleHash Hash { get; }
     public int Count => _permutations.Count;
 
     /// <summary>Computes the signature of the words whose UTF-8 byte ranges in <paramref name="utf8"/> are
@@ -34,8 +36,16 @@ public sealed class MinHasher
         var shingles = starts.Length - NGram + 1;
         if (shingles <= 0) return false;
         if (_hashes.Length < shingles) _hashes = new uint[Math.Max(shingles, _hashes.Length * 2)];
-        Sha1Multi.Hash32(utf8, starts[..shingles], ends[(NGram - 1)..], _hashes.AsSpan(0, shingles));
-        Signature(_hashes.AsSpan(0, shingles), signature);
+        var hashes = _hashes.AsSpan(0, shingles);
+        if (Hash == ShingleHash.Sha1)
+        {
+            Sha1Multi.Hash32(utf8, starts[..shingles], ends[(NGram - 1)..], hashes);
+        }
+        else
+        {
+            for (var i = 0; i < shingles; i++) hashes[i] = (uint)System.IO.Hashing.XxHash3.HashToUInt64(utf8[starts[i]..ends[i + NGram - 1]]);
+        }
+        Signature(hashes, signature);
         return true;
     }
 
@@ -139,4 +149,14 @@ public sealed class MinHasher
     {
         for (var k = 0; k < 4; k++) signature[at + k] = (uint)minima.GetElement(k);
     }
+}
+
+/// <summary>How a shingle becomes the 32-bit value the permutations act on.</summary>
+public enum ShingleHash
+{
+    /// <summary>datasketch's sha1_hash32, as RPv2: signatures compatible with RedPajama-V2's.</summary>
+    Sha1,
+
+    /// <summary>The low 32 bits of XxHash3: several times cheaper, but signatures differ from RPv2's.</summary>
+    XxHash3,
 }

@@ -56,4 +56,28 @@ public sealed class MinHashTests
         Assert.Equal([128, 125, 117, 126], MinHashBands.RpV2.Select(l => l.Bands * l.Rows));
         Assert.Equal("signature_sim0.8", MinHashBands.RpV2[2].ColumnName);
     }
+
+    [Fact]
+    public void XxHash3Mode_IsTheMinimumOverXxHash3OfEachShingle()
+    {
+        var text = System.Text.Encoding.UTF8.GetBytes(string.Join(' ', Enumerable.Range(0, 40).Select(i => $"w{i % 17}")));
+        var starts = new List<int>();
+        var ends = new List<int>();
+        for (var i = 0; i <= text.Length; i++)
+        {
+            if (i < text.Length && text[i] != (byte)' ') continue;
+            starts.Add(ends.Count == 0 ? 0 : ends[^1] + 1);
+            ends.Add(i);
+        }
+        var hasher = new MinHasher(MinHashPermutations.RpV2, 13, ShingleHash.XxHash3);
+        var signature = new uint[128];
+
+        Assert.True(hasher.TryCompute(text, starts.ToArray(), ends.ToArray(), signature));
+
+        var hashes = Enumerable.Range(0, starts.Count - 12)
+            .Select(i => (uint)System.IO.Hashing.XxHash3.HashToUInt64(text.AsSpan(starts[i], ends[i + 12] - starts[i]))).ToArray();
+        var expected = new uint[128];
+        hasher.SignatureScalar(hashes, expected);
+        Assert.Equal(expected, signature);
+    }
 }

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.Text.Json;
+using Refinery.Host.Dedup;
+using Refinery.Text.MinHash;
+
+namespace Refinery.Host.Cli;
+
+/// <summary>`refinery dedup INPUT... --threshold T -o OUT`: near-duplicate (and exact) clusters of local files, offline.</summary>
+public static class DedupCommand
+{
+    public static Command Create()
+    {
+        var inputs = new Argument<string[]>("inputs") { Description = "JSONL files (plain, .gz or .zst) with id and text (or raw_content)", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string>("--output", "-o") { Required = true, Description = "Output JSONL: one line per document in a cluster of two or more" };
+        var threshold = new Option<double>("--threshold") { Required = true, Description = "Jaccard similarity threshold in (0, 1]; RPv2 uses 0.7, 0.8, 0.9 and 1.0" };
+        var ngram = new Option<int>("--ngram") { DefaultValueFactory = _ => 13, Description = "Words per shingle (RPv2: 13)" };
+        var perms = new Option<int>("--perms") { DefaultValueFactory = _ => MinHashPermutations.RpV2Count, Description = "MinHash permutations (RPv2: 128); bands × rows follow from the threshold" };
+        var verify = new Option<bool>("--verify") { Description = "Link a candidate pair only if its true shingle Jaccard reaches the threshold" };
+        var exact = new Option<bool>("--exact") { Description = "Also cluster documents whose normalised text is identical (short ones included) and mark each line exact or near" };
+        var keep = new Option<string>("--keep") { DefaultValueFactory = _ => "first", Description = "Which member of a cluster to keep: first (input order) or longest" };
+        keep.AcceptOnlyFromAmong("first", "longest");
+        var hash = new Option<string>("--hash") { DefaultValueFactory = _ => "sha1", Description = "Shingle hash: sha1 (RPv2-compatible signatures) or xxhash3 (faster, not RPv2-compatible)" };
+        hash.AcceptOnlyFromAmong("sha1", "xxhash3");
+        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => Environment.ProcessorCount, Description = "Worker threads" };
+        var json = CommonOptions.Json();
+        var command = new Command("dedup", "Find exact and MinHash-LSH near-duplicate clusters in local JSONL files")
+        {
+            inputs, output, threshold, ngram, perms, verify, exact, keep, hash, threads, json,
+        };
+        command.SetAction(async (result, ct) =>
+        {
+            var files = result.GetValue(inputs)!;
+            if (files.FirstOrDefault(f => !File.Exists(f)) is { } missing) return await FailAsync($"input file not found: {missing}");
+            var t = result.GetValue(threshold);
+            if (t is <= 0 or > 1) return await FailAsync("--threshold must be in (0, 1]");
+            if (result.GetValue(ngram) < 1) return await FailAsync("--ngram must be at least 1");
+            if (result.GetValue(perms) is < 1 or > 4096) return await FailAsync("--perms must be between 1 and 4096");
+            if (result.GetValue(threads) < 1) return await FailAsync("--threads must be at least 1");
+            var quiet = result.GetValue(json);
+            void Progress(string line) { if (!quiet) Console.Error.Write($"\r{line}   "); }
+
+            var settings = new OfflineDedup.Settings(files, result.GetValue(output)!, t, result.GetValue(ngram), result.GetValue(perms),
+                MinHashPermutations.RpV2Seed, result.GetValue(verify), result.GetValue(exact),
+                result.GetValue(keep) == "longest" ? OfflineDedup.KeepPolicy.Longest : OfflineDedup.KeepPolicy.First,
+                result.GetValue(hash) == "xxhash3" ? ShingleHash.XxHash3 : ShingleHash.Sha1, result.GetValue(threads));
+            var s = await OfflineDedup.RunAsync(settings, Progress, ct);
+            if (quiet)
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new
+                {
+                    documents = s.Documents,
+                    rejected = s.Rejected,
+                    with_signature = s.WithSignature,
+                    bands = s.Bands,
+                    rows = s.Rows,
+                    clusters = s.Clusters,
+                    clustered_documents = s.ClusteredDocuments,
+                    removed = s.Removed,
+                    exact_duplicates = s.ExactDuplicates,
+                    compared_pairs = s.ComparedPairs,
+                    seconds = Math.Round(s.Seconds, 3),
+                    output = s.Output,
+                    rejected_file = s.RejectedFile,
+                }));
+            }
+            else
+            {
+                Console.Error.WriteLine();
+                Console.WriteLine($"{s.Documents:N0} documents ({s.WithSignature:N0} with a signature), {s.Bands} bands × {s.Rows} rows: " +
+                                  $"{s.Clusters:N0} clusters of {s.ClusteredDocuments:N0} documents, {s.Removed:N0} to remove → {s.Output} in {s.Seconds:F1} s");
+                if (s.RejectedFile is not null) Console.WriteLine($"{s.Rejected:N0} lines rejected → {s.RejectedFile}");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static async Task<int> FailAsync(string message)
+    {
+        await Console.Error.WriteLineAsync($"error: {message}");
+        return 2;
+    }
+}

@@ -1,0 +1,48 @@
+using System.IO.Hashing;
+using System.Text;
+using Refinery.Text.MinHash;
+
+namespace Refinery.Text.Dedup;
+
+/// <summary>What deduplication keeps of one document: its MinHash signature over word n-grams of the RPv2-normalised
+/// text (null when there are fewer words than the n-gram size, as in RPv2), optionally its shingle set for verifying
+/// candidates, and the 128-bit key of the normalised text for exact duplicates.</summary>
+public sealed record Fingerprint(uint[]? Signature, ShingleSet? Shingles, UInt128 NormalizedKey);
+
+/// <summary>Computes <see cref="Fingerprint"/>s. Not thread-safe (scratch buffers); one per thread.</summary>
+public sealed class DedupFingerprinter(MinHashPermutations permutations, int ngram, ShingleHash hash = ShingleHash.Sha1)
+{
+    private readonly Rpv2Normalizer _normalizer = new();
+    private readonly MinHasher _minHasher = new(permutations, ngram, hash);
+    private readonly List<int> _starts = [], _ends = [];
+    private byte[] _utf8 = new byte[4096];
+
+    public int NGram => _minHasher.NGram;
+    public int Permutations => _minHasher.Count;
+
+    public Fingerprint Compute(string text, bool withShingles)
+    {
+        var normalized = _normalizer.Run(text);
+        var needed = Encoding.UTF8.GetMaxByteCount(normalized.Length);
+        if (_utf8.Length < needed) _utf8 = new byte[Math.Max(needed, 2 * _utf8.Length)];
+        var utf8 = _utf8.AsSpan(0, Encoding.UTF8.GetBytes(normalized, _utf8));
+        // The normaliser leaves single spaces between words, so words are the runs between spaces.
+        _starts.Clear();
+        _ends.Clear();
+        var start = 0;
+        for (var i = 0; i <= utf8.Length; i++)
+        {
+            if (i < utf8.Length && utf8[i] != (byte)' ') continue;
+            if (i > start) { _starts.Add(start); _ends.Add(i); }
+            start = i + 1;
+        }
+        var starts = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_starts);
+        var ends = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_ends);
+        var signature = new uint[_minHasher.Count];
+        var hasSignature = _minHasher.TryCompute(utf8, starts, ends, signature);
+        return new Fingerprint(
+            hasSignature ? signature : null,
+            withShingles && hasSignature ? ShingleSet.Create(utf8, starts, ends, NGram) : null,
+            XxHash128.HashToUInt128(utf8));
+    }
+}
