@@ -67,6 +67,24 @@ public sealed class DedupCliTests : IDisposable
         });
     }
 
+    [Fact]
+    public async Task QualityBench_ReportsEveryThreshold_AndLshFindsMostPairsAboveTheThreshold()
+    {
+        var result = await CliProcess.RunAsync(Patience, "bench", "dedup-quality", "--docs", SharedData.Path("dedup", "dev_neardup_docs.jsonl.gz"),
+            "--pairs", SharedData.Path("dedup", "dev_neardup_pairs.jsonl.gz"), "--json");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var rows = JsonDocument.Parse(result.Stdout).RootElement.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(8, rows.Count);
+        foreach (var row in rows)
+        {
+            // LSH at RPv2's settings: few false links between labelled clusters, and most pairs whose true Jaccard
+            // reaches the threshold found (the S-curve misses some just above it).
+            Assert.True(row.GetProperty("precision").GetDouble() >= 0.95, row.ToString());
+            Assert.True(row.GetProperty("recallAboveThreshold").GetDouble() >= 0.85, row.ToString());
+        }
+    }
+
     private sealed record Label(string Id, string? SourceId, string Transform);
 
     private static List<Label> ReadLabels(string path)

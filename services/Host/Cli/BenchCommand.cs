@@ -3,7 +3,7 @@ using Refinery.Host.Bench;
 
 namespace Refinery.Host.Cli;
 
-/// <summary>`refinery bench ingest|signals`: throughput benchmarks, written as JSON, with a baseline from the same run.</summary>
+/// <summary>`refinery bench ingest|signals|dedup-quality`: throughput benchmarks, written as JSON, with a baseline from the same run.</summary>
 public static class BenchCommand
 {
     public static Command Create()
@@ -61,6 +61,24 @@ public static class BenchCommand
                 result.GetValue(cache) ?? Demo.SampleCorpus.DefaultCacheDir(), ct);
             return 0;
         });
-        return new Command("bench", "Benchmarks") { ingest, ingestCase, signals, signalsCase };
+        var docs = new Option<string>("--docs") { Required = true, Description = "Labelled documents: JSONL with id and text (e.g. dedup/dev_neardup_docs.jsonl.gz)" };
+        var pairs = new Option<string>("--pairs") { Required = true, Description = "Labelled pairs: JSONL with id1, id2, same_cluster" };
+        var dedupQuality = new Command("dedup-quality", "Pairwise precision, recall and F1 of the LSH clusters against labelled pairs, per threshold, with and without verification")
+        {
+            docs, pairs, output, json,
+        };
+        dedupQuality.SetAction(async (result, ct) =>
+        {
+            foreach (var path in new[] { result.GetValue(docs)!, result.GetValue(pairs)! })
+            {
+                if (File.Exists(path)) continue;
+                await Console.Error.WriteLineAsync($"error: file not found: {path}");
+                return 2;
+            }
+            await DedupQualityBenchmark.RunAsync(new DedupQualityBenchmark.Settings(result.GetValue(docs)!, result.GetValue(pairs)!,
+                result.GetValue(output), result.GetValue(json)), ct);
+            return 0;
+        });
+        return new Command("bench", "Benchmarks") { ingest, ingestCase, signals, signalsCase, dedupQuality };
     }
 }

@@ -26,7 +26,7 @@ public static class OfflineDedup
         string? RejectedFile);
 
     /// <summary>What is kept of each document while the clusters are built.</summary>
-    private sealed record Entry(string Id, ulong IdInt, int Length, Fingerprint Fingerprint);
+    public sealed record Entry(string Id, ulong IdInt, int Length, Fingerprint Fingerprint);
 
     private static readonly JsonSerializerOptions RejectionJson = new(JsonSerializerDefaults.Web);
 
@@ -38,31 +38,37 @@ public static class OfflineDedup
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         var rejectedPath = output + ".rejected.jsonl";
         var (entries, rejected) = await ReadAsync(settings, rejectedPath, progress, ct);
-
-        var (bands, rows) = LshParameters.Optimal(settings.Threshold, settings.Permutations);
-        var components = new UnionFind(entries.Select(e => e.IdInt).ToArray());
-        var index = new LshIndex(bands, rows);
-        long withSignature = 0;
-        for (var i = 0; i < entries.Count; i++)
-        {
-            if (entries[i].Fingerprint.Signature is not { } signature) continue;
-            index.Add(i, signature);
-            withSignature++;
-        }
-        long compared = 0;
-        if (settings.Verify)
-            compared = LshClustering.LinkVerified(index, components,
-                (a, b) => ShingleSet.Jaccard(entries[a].Fingerprint.Shingles!, entries[b].Fingerprint.Shingles!), settings.Threshold);
-        else
-            LshClustering.Link(index, components);
-        if (settings.Exact) LinkExact(entries, components);
-
-        var (clusters, clustered, removed, exactDuplicates) = await WriteAsync(entries, components, settings, output, ct);
-        return new Summary(entries.Count, rejected, withSignature, bands, rows, clusters, clustered, removed, exactDuplicates,
-            compared, watch.Elapsed.TotalSeconds, output, rejected > 0 ? rejectedPath : null);
+        var clustering = Cluster(entries, settings.Threshold, settings.Permutations, settings.Verify, settings.Exact);
+        var (clusters, clustered, removed, exactDuplicates) = await WriteAsync(entries, clustering.Components, settings, output, ct);
+        return new Summary(entries.Count, rejected, entries.Count(e => e.Fingerprint.Signature is not null), clustering.Bands,
+            clustering.Rows, clusters, clustered, removed, exactDuplicates, clustering.ComparedPairs, watch.Elapsed.TotalSeconds,
+            output, rejected > 0 ? rejectedPath : null);
     }
 
-    private static async Task<(List<Entry> Entries, long Rejected)> ReadAsync(Settings settings, string rejectedPath,
+    public sealed record Clustering(UnionFind Components, int Bands, int Rows, long ComparedPairs);
+
+    /// <summary>LSH over the documents' signatures with the bands × rows that suit the threshold, linked directly or
+    /// after verifying each candidate's true Jaccard; with <paramref name="exact"/> also identical normalised texts.</summary>
+    public static Clustering Cluster(IReadOnlyList<Entry> entries, double threshold, int permutations, bool verify, bool exact)
+    {
+        var (bands, rows) = LshParameters.Optimal(threshold, permutations);
+        var components = new UnionFind(entries.Select(e => e.IdInt).ToArray());
+        var index = new LshIndex(bands, rows);
+        for (var i = 0; i < entries.Count; i++)
+            if (entries[i].Fingerprint.Signature is { } signature) index.Add(i, signature);
+        long compared = 0;
+        if (verify)
+            compared = LshClustering.LinkVerified(index, components,
+                (a, b) => ShingleSet.Jaccard(entries[a].Fingerprint.Shingles!, entries[b].Fingerprint.Shingles!), threshold);
+        else
+            LshClustering.Link(index, components);
+        if (exact) LinkExact(entries, components);
+        return new Clustering(components, bands, rows, compared);
+    }
+
+    /// <summary>Reads every input document and fingerprints it on <see cref="Settings.Threads"/> threads; rejected lines
+    /// go to <paramref name="rejectedPath"/> (deleted when there are none).</summary>
+    public static async Task<(List<Entry> Entries, long Rejected)> ReadAsync(Settings settings, string rejectedPath,
         Action<string> progress, CancellationToken ct)
     {
         var entries = new List<Entry>();
@@ -110,7 +116,7 @@ public static class OfflineDedup
     }
 
     /// <summary>Keep-first exact duplicates: every document whose normalised text equals an earlier one's joins it.</summary>
-    private static void LinkExact(List<Entry> entries, UnionFind components)
+    private static void LinkExact(IReadOnlyList<Entry> entries, UnionFind components)
     {
         var first = new Dictionary<UInt128, int>();
         for (var i = 0; i < entries.Count; i++)
