@@ -159,7 +159,7 @@ public static class SignalsBenchmark
     }
 
     /// <summary>Waits (at most 10 s) until no method has been compiled for half a second.</summary>
-    private static async Task WaitForJitToSettleAsync(CancellationToken ct)
+    internal static async Task WaitForJitToSettleAsync(CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var count = System.Runtime.JitInfo.GetCompiledMethodCount();

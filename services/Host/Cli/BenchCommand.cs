@@ -3,7 +3,7 @@ using Refinery.Host.Bench;
 
 namespace Refinery.Host.Cli;
 
-/// <summary>`refinery bench ingest|signals|dedup-quality`: throughput benchmarks, written as JSON, with a baseline from the same run.</summary>
+/// <summary>`refinery bench ingest|signals|dedup-quality|minhash`: throughput benchmarks, written as JSON, with a baseline from the same run.</summary>
 public static class BenchCommand
 {
     public static Command Create()
@@ -79,6 +79,16 @@ public static class BenchCommand
                 result.GetValue(output), result.GetValue(json)), ct);
             return 0;
         });
-        return new Command("bench", "Benchmarks") { ingest, ingestCase, signals, signalsCase, dedupQuality };
+        var minhash = new Command("minhash", "MinHash signatures per second (RPv2's SHA-1 and the XxHash3 fast mode, one and all cores), then LSH and clustering time at RPv2's thresholds")
+        {
+            sizeMb, workDir, output, cache, json,
+        };
+        minhash.SetAction(async (result, ct) =>
+        {
+            await MinHashBenchmark.RunAsync(new MinHashBenchmark.Settings(result.GetValue(sizeMb), result.GetValue(workDir)!,
+                result.GetValue(output), result.GetValue(cache) ?? Demo.SampleCorpus.DefaultCacheDir(), result.GetValue(json)), ct);
+            return 0;
+        });
+        return new Command("bench", "Benchmarks") { ingest, ingestCase, signals, signalsCase, dedupQuality, minhash };
     }
 }
