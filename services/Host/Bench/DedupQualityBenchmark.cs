@@ -30,7 +30,7 @@ public static class DedupQualityBenchmark
         for (var i = 0; i < entries.Count; i++) index.TryAdd(entries[i].Id, i);
         var pairs = ReadPairs(settings.Pairs).Where(p => index.ContainsKey(p.A) && index.ContainsKey(p.B)).ToList();
         // The true Jaccard of each pair's shingle sets; a document under 13 words has no shingles and no signature.
-        var trueJaccard = pairs.Select(p => entries[index[p.A]].Fingerprint.Shingles is { } a && entries[index[p.B]].Fingerprint.Shingles is { } b
+        var trueJaccard = pairs.Select(p => entries[index[p.A]].Shingles is { } a && entries[index[p.B]].Shingles is { } b
             ? ShingleSet.Jaccard(a, b) : double.NaN).ToArray();
 
         var rows = new List<Row>();

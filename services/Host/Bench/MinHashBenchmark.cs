@@ -62,7 +62,8 @@ public static class MinHashBenchmark
             if (hash == ShingleHash.Sha1) rpv2 = fingerprints;
         }
 
-        var entries = rpv2!.Select((f, i) => new OfflineDedup.Entry(ids[i], Quality.Rpv2.Rpv2SignalComputer.IdInt(ids[i]), texts[i].Length, f)).ToList();
+        var entries = rpv2!.Select((f, i) => new OfflineDedup.Entry(ids[i], Quality.Rpv2.Rpv2SignalComputer.IdInt(ids[i]), texts[i].Length,
+            f.NormalizedKey, f.Signature is not null, null, f.Signature)).ToList();
         var lsh = new List<LshCase>();
         foreach (var layout in MinHashBands.RpV2)
         {
@@ -72,7 +73,7 @@ public static class MinHashBenchmark
             clock.Stop();
             var c = clustering.Components;
             var clustered = Enumerable.Range(0, entries.Count).Where(i => c.SizeOf(i) > 1).ToList();
-            lsh.Add(new LshCase(layout.Threshold, clustering.Bands, clustering.Rows, entries.Count(e => e.Fingerprint.Signature is not null),
+            lsh.Add(new LshCase(layout.Threshold, clustering.Bands, clustering.Rows, entries.Count(e => e.HasSignature),
                 clock.Elapsed.TotalSeconds, clustered.Select(c.Find).Distinct().Count(), clustered.Count));
         }
         using var self = Process.GetCurrentProcess();

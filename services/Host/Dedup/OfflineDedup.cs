@@ -10,23 +10,30 @@ namespace Refinery.Host.Dedup;
 
 /// <summary>`refinery dedup`: MinHash LSH near-duplicate clusters (and optionally exact duplicates) of local JSONL
 /// files, with no service. One output line per document in a cluster of two or more, in input order:
-/// {"id", "cluster_id", "keep"} (plus "kind" with --exact). cluster_id is the smallest id_int of the cluster, as RPv2.</summary>
+/// {"id", "cluster_id", "keep"} (plus "kind" with --exact). cluster_id is the smallest id_int of the cluster, as RPv2.
+/// Memory stays small for any input: signatures are turned into band records as they are computed and spilled to
+/// partition files, which are then linked one at a time; per document only its id and a few numbers stay in memory.</summary>
 public static class OfflineDedup
 {
     public const int BatchSize = 1024;
+
+    /// <summary>Band-record partitions on disk; a bucket lies whole in one, so each is linked on its own.</summary>
+    public const int SpillPartitions = 128;
 
     public enum KeepPolicy { First, Longest }
 
     public sealed record Settings(IReadOnlyList<string> Inputs, string Output, double Threshold, int NGram = 13,
         int Permutations = MinHashPermutations.RpV2Count, int Seed = MinHashPermutations.RpV2Seed, bool Verify = false,
-        bool Exact = false, KeepPolicy Keep = KeepPolicy.First, ShingleHash Hash = ShingleHash.Sha1, int Threads = 1);
+        bool Exact = false, KeepPolicy Keep = KeepPolicy.First, ShingleHash Hash = ShingleHash.Sha1, int Threads = 1,
+        string? WorkDir = null);
 
     public sealed record Summary(long Documents, long Rejected, long WithSignature, int Bands, int Rows, long Clusters,
         long ClusteredDocuments, long Removed, long ExactDuplicates, long ComparedPairs, double Seconds, string Output,
         string? RejectedFile);
 
-    /// <summary>What is kept of each document while the clusters are built.</summary>
-    public sealed record Entry(string Id, ulong IdInt, int Length, Fingerprint Fingerprint);
+    /// <summary>What is kept of each document while the clusters are built; the signature only when asked for.</summary>
+    public sealed record Entry(string Id, ulong IdInt, int Length, UInt128 NormalizedKey, bool HasSignature, ShingleSet? Shingles,
+        uint[]? Signature = null);
 
     private static readonly JsonSerializerOptions RejectionJson = new(JsonSerializerDefaults.Web);
 
@@ -37,39 +44,54 @@ public static class OfflineDedup
         var output = Path.GetFullPath(settings.Output);
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         var rejectedPath = output + ".rejected.jsonl";
-        var (entries, rejected) = await ReadAsync(settings, rejectedPath, progress, ct);
-        var clustering = Cluster(entries, settings.Threshold, settings.Permutations, settings.Verify, settings.Exact);
-        var (clusters, clustered, removed, exactDuplicates) = await WriteAsync(entries, clustering.Components, settings, output, ct);
-        return new Summary(entries.Count, rejected, entries.Count(e => e.Fingerprint.Signature is not null), clustering.Bands,
-            clustering.Rows, clusters, clustered, removed, exactDuplicates, clustering.ComparedPairs, watch.Elapsed.TotalSeconds,
-            output, rejected > 0 ? rejectedPath : null);
+        var (bands, rows) = LshParameters.Optimal(settings.Threshold, settings.Permutations);
+
+        using var spill = new SpilledBandPartitions(settings.WorkDir ?? Path.GetTempPath(), SpillPartitions);
+        var records = new BandRecord[bands];
+        var (entries, rejected) = await ReadAsync(settings, rejectedPath, progress, ct, (document, signature) =>
+        {
+            BandRecord.Create(document, signature, bands, rows, records);
+            spill.Add(records);
+        });
+        progress($"{entries.Count:N0} documents, linking {spill.Records:N0} band records");
+        var components = new UnionFind(entries.Select(e => e.IdInt).ToArray());
+        Func<int, int, double>? similarity = settings.Verify ? (a, b) => ShingleSet.Jaccard(entries[a].Shingles!, entries[b].Shingles!) : null;
+        long compared = 0;
+        spill.ForEachPartition(partition => compared += LshClustering.Link(partition.Span, components, similarity, settings.Threshold));
+        if (settings.Exact) LinkExact(entries, components);
+
+        var (clusters, clustered, removed, exactDuplicates) = await WriteAsync(entries, components, settings, output, ct);
+        return new Summary(entries.Count, rejected, entries.Count(e => e.HasSignature), bands, rows, clusters, clustered, removed,
+            exactDuplicates, compared, watch.Elapsed.TotalSeconds, output, rejected > 0 ? rejectedPath : null);
     }
 
     public sealed record Clustering(UnionFind Components, int Bands, int Rows, long ComparedPairs);
 
-    /// <summary>LSH over the documents' signatures with the bands × rows that suit the threshold, linked directly or
-    /// after verifying each candidate's true Jaccard; with <paramref name="exact"/> also identical normalised texts.</summary>
+    /// <summary>In memory, for entries read with their signatures (the benchmarks cluster one corpus at every
+    /// threshold): LSH with the bands × rows that suit the threshold, linked directly or after verifying each candidate.</summary>
     public static Clustering Cluster(IReadOnlyList<Entry> entries, double threshold, int permutations, bool verify, bool exact)
     {
         var (bands, rows) = LshParameters.Optimal(threshold, permutations);
-        var components = new UnionFind(entries.Select(e => e.IdInt).ToArray());
-        var index = new LshIndex(bands, rows);
+        var records = new List<BandRecord>();
+        var scratch = new BandRecord[bands];
         for (var i = 0; i < entries.Count; i++)
-            if (entries[i].Fingerprint.Signature is { } signature) index.Add(i, signature);
-        long compared = 0;
-        if (verify)
-            compared = LshClustering.LinkVerified(index, components,
-                (a, b) => ShingleSet.Jaccard(entries[a].Fingerprint.Shingles!, entries[b].Fingerprint.Shingles!), threshold);
-        else
-            LshClustering.Link(index, components);
+        {
+            if (entries[i].Signature is not { } signature) continue;
+            BandRecord.Create(i, signature, bands, rows, scratch);
+            records.AddRange(scratch);
+        }
+        var components = new UnionFind(entries.Select(e => e.IdInt).ToArray());
+        Func<int, int, double>? similarity = verify ? (a, b) => ShingleSet.Jaccard(entries[a].Shingles!, entries[b].Shingles!) : null;
+        var compared = LshClustering.Link(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(records), components, similarity, threshold);
         if (exact) LinkExact(entries, components);
         return new Clustering(components, bands, rows, compared);
     }
 
-    /// <summary>Reads every input document and fingerprints it on <see cref="Settings.Threads"/> threads; rejected lines
-    /// go to <paramref name="rejectedPath"/> (deleted when there are none).</summary>
+    /// <summary>Reads every input document and fingerprints it on <see cref="Settings.Threads"/> threads, handing each
+    /// signature to <paramref name="onSignature"/> in input order (or keeping it in the entry when that is null).
+    /// Rejected lines go to <paramref name="rejectedPath"/> (deleted when there are none).</summary>
     public static async Task<(List<Entry> Entries, long Rejected)> ReadAsync(Settings settings, string rejectedPath,
-        Action<string> progress, CancellationToken ct)
+        Action<string> progress, CancellationToken ct, Action<int, uint[]>? onSignature = null)
     {
         var entries = new List<Entry>();
         long rejected = 0;
@@ -78,20 +100,24 @@ public static class OfflineDedup
         await using (var rejects = new StreamWriter(rejectedPath, append: false, new UTF8Encoding(false)))
         {
             var batch = new List<SignalDocument>(BatchSize);
+            var computed = new Fingerprint[BatchSize];
             void Flush()
             {
-                var computed = new Entry[batch.Count];
                 Parallel.For(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = settings.Threads }, () =>
                         fingerprinters.TryTake(out var f) ? f : new DedupFingerprinter(permutations, settings.NGram, settings.Hash),
                     (i, _, fingerprinter) =>
                     {
-                        var document = batch[i];
-                        computed[i] = new Entry(document.Id, Rpv2SignalComputer.IdInt(document.Id), document.Text.Length,
-                            fingerprinter.Compute(document.Text, settings.Verify));
+                        computed[i] = fingerprinter.Compute(batch[i].Text, settings.Verify);
                         return fingerprinter;
                     },
                     fingerprinters.Add);
-                entries.AddRange(computed);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    var (document, fingerprint) = (batch[i], computed[i]);
+                    if (fingerprint.Signature is { } signature) onSignature?.Invoke(entries.Count, signature);
+                    entries.Add(new Entry(document.Id, Rpv2SignalComputer.IdInt(document.Id), document.Text.Length, fingerprint.NormalizedKey,
+                        fingerprint.Signature is not null, fingerprint.Shingles, onSignature is null ? fingerprint.Signature : null));
+                }
                 batch.Clear();
                 progress($"{entries.Count:N0} documents");
             }
@@ -120,7 +146,7 @@ public static class OfflineDedup
     {
         var first = new Dictionary<UInt128, int>();
         for (var i = 0; i < entries.Count; i++)
-            if (!first.TryAdd(entries[i].Fingerprint.NormalizedKey, i)) components.Union(first[entries[i].Fingerprint.NormalizedKey], i);
+            if (!first.TryAdd(entries[i].NormalizedKey, i)) components.Union(first[entries[i].NormalizedKey], i);
     }
 
     private static async Task<(long Clusters, long Clustered, long Removed, long ExactDuplicates)> WriteAsync(List<Entry> entries,
@@ -136,7 +162,7 @@ public static class OfflineDedup
             if (!kept.TryGetValue(root, out var current) ||
                 (settings.Keep == KeepPolicy.Longest && entries[i].Length > entries[current].Length))
                 kept[root] = i;
-            var key = (root, entries[i].Fingerprint.NormalizedKey);
+            var key = (root, entries[i].NormalizedKey);
             sameText[key] = sameText.GetValueOrDefault(key) + 1;
         }
         long clustered = 0, exactDuplicates = 0;
@@ -146,6 +172,7 @@ public static class OfflineDedup
             for (var i = 0; i < entries.Count; i++)
             {
                 if (components.SizeOf(i) < 2) continue;
+                ct.ThrowIfCancellationRequested();
                 var root = components.Find(i);
                 clustered++;
                 var line = new Dictionary<string, object>
@@ -156,7 +183,7 @@ public static class OfflineDedup
                 };
                 if (settings.Exact)
                 {
-                    var exact = sameText[(root, entries[i].Fingerprint.NormalizedKey)] > 1;
+                    var exact = sameText[(root, entries[i].NormalizedKey)] > 1;
                     if (exact && kept[root] != i) exactDuplicates++;
                     line["kind"] = exact ? "exact" : "near";
                 }

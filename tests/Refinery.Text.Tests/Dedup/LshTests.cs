@@ -52,26 +52,30 @@ public sealed class LshTests
             var signatures = Enumerable.Range(0, documents).Select(_ => Enumerable.Range(0, bands * rows).Select(_ => (uint)random.Next(3)).ToArray()).ToArray();
             var keys = Enumerable.Range(0, documents).Select(_ => (ulong)random.NextInt64()).ToArray();
 
-            var index = new LshIndex(bands, rows);
-            for (var d = 0; d < documents; d++) index.Add(d, signatures[d]);
+            var records = Records(signatures, bands, rows);
             var components = new UnionFind(keys);
-            LshClustering.Link(index, components);
+            LshClustering.Link(records, components);
+
+            // The same records spilled to partition files and linked one partition at a time.
+            using var spill = new SpilledBandPartitions(Path.GetTempPath(), 7);
+            spill.Add(Records(signatures, bands, rows));
+            var partitioned = new UnionFind(keys);
+            spill.ForEachPartition(partition => LshClustering.Link(partition.Span, partitioned));
 
             var expected = ReferenceClusters(signatures, keys, bands, rows);
-            for (var d = 0; d < documents; d++) Assert.Equal(expected[d], components.MinKeyOf(d));
+            for (var d = 0; d < documents; d++) Assert.Equal((expected[d], expected[d]), (components.MinKeyOf(d), partitioned.MinKeyOf(d)));
         }
     }
 
     [Fact]
     public void VerifiedLinking_JoinsOnlyPairsAtTheThreshold()
     {
-        var index = new LshIndex(1, 2);
         uint[] same = [1, 2];
-        for (var d = 0; d < 3; d++) index.Add(d, same); // one bucket: 0, 1, 2
+        var records = Records([same, same, same], 1, 2); // one bucket: 0, 1, 2
         var components = new UnionFind([10UL, 20UL, 30UL]);
         double[,] jaccard = { { 1, 0.9, 0.2 }, { 0.9, 1, 0.3 }, { 0.2, 0.3, 1 } };
 
-        LshClustering.LinkVerified(index, components, (a, b) => jaccard[a, b], 0.8);
+        LshClustering.Link(records, components, (a, b) => jaccard[a, b], 0.8);
 
         Assert.True(components.Connected(0, 1));
         Assert.False(components.Connected(0, 2));
@@ -108,6 +112,17 @@ public sealed class LshTests
             }
             return ShingleSet.Create(text, starts.ToArray(), ends.ToArray(), 3);
         }
+    }
+
+    [Fact]
+    public void BandRecords_Are24BytesOnDisk() =>
+        Assert.Equal(BandRecord.Size, System.Runtime.CompilerServices.Unsafe.SizeOf<BandRecord>());
+
+    private static BandRecord[] Records(uint[][] signatures, int bands, int rows)
+    {
+        var records = new BandRecord[signatures.Length * bands];
+        for (var d = 0; d < signatures.Length; d++) BandRecord.Create(d, signatures[d], bands, rows, records.AsSpan(d * bands, bands));
+        return records;
     }
 
     private static ulong[] ReferenceClusters(uint[][] signatures, ulong[] keys, int bands, int rows)
