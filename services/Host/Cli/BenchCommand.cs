@@ -3,7 +3,7 @@ using Refinery.Host.Bench;
 
 namespace Refinery.Host.Cli;
 
-/// <summary>`refinery bench ingest|signals|dedup-quality|minhash`: throughput benchmarks, written as JSON, with a baseline from the same run.</summary>
+/// <summary>`refinery bench ingest|signals|dedup-quality|minhash|dedup-scale`: throughput benchmarks, written as JSON, with a baseline from the same run.</summary>
 public static class BenchCommand
 {
     public static Command Create()
@@ -89,6 +89,18 @@ public static class BenchCommand
                 result.GetValue(output), result.GetValue(cache) ?? Demo.SampleCorpus.DefaultCacheDir(), result.GetValue(json)), ct);
             return 0;
         });
-        return new Command("bench", "Benchmarks") { ingest, ingestCase, signals, signalsCase, dedupQuality, minhash };
+        var documents = new Option<int>("--documents") { DefaultValueFactory = _ => 1_000_000, Description = "Synthetic documents to generate" };
+        var dedupScale = new Command("dedup-scale", "refinery dedup on a generated corpus with planted duplicates: time, peak memory, planted duplicates found")
+        {
+            documents, workDir, output, json,
+        };
+        dedupScale.SetAction(async (result, ct) =>
+        {
+            if (result.GetValue(documents) < 1) return 2;
+            await DedupScaleBenchmark.RunAsync(new DedupScaleBenchmark.Settings(result.GetValue(documents), result.GetValue(workDir)!,
+                result.GetValue(output), result.GetValue(json)), ct);
+            return 0;
+        });
+        return new Command("bench", "Benchmarks") { ingest, ingestCase, signals, signalsCase, dedupQuality, minhash, dedupScale };
     }
 }

@@ -22,10 +22,11 @@ public static class DedupCommand
         var hash = new Option<string>("--hash") { DefaultValueFactory = _ => "sha1", Description = "Shingle hash: sha1 (RPv2-compatible signatures) or xxhash3 (faster, not RPv2-compatible)" };
         hash.AcceptOnlyFromAmong("sha1", "xxhash3");
         var threads = new Option<int>("--threads") { DefaultValueFactory = _ => Environment.ProcessorCount, Description = "Worker threads" };
+        var workDir = new Option<string?>("--work-dir") { Description = "Where band records are spilled while clustering (default: the temp folder)" };
         var json = CommonOptions.Json();
         var command = new Command("dedup", "Find exact and MinHash-LSH near-duplicate clusters in local JSONL files")
         {
-            inputs, output, threshold, ngram, perms, verify, exact, keep, hash, threads, json,
+            inputs, output, threshold, ngram, perms, verify, exact, keep, hash, threads, workDir, json,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -42,7 +43,7 @@ public static class DedupCommand
             var settings = new OfflineDedup.Settings(files, result.GetValue(output)!, t, result.GetValue(ngram), result.GetValue(perms),
                 MinHashPermutations.RpV2Seed, result.GetValue(verify), result.GetValue(exact),
                 result.GetValue(keep) == "longest" ? OfflineDedup.KeepPolicy.Longest : OfflineDedup.KeepPolicy.First,
-                result.GetValue(hash) == "xxhash3" ? ShingleHash.XxHash3 : ShingleHash.Sha1, result.GetValue(threads));
+                result.GetValue(hash) == "xxhash3" ? ShingleHash.XxHash3 : ShingleHash.Sha1, result.GetValue(threads), result.GetValue(workDir));
             var s = await OfflineDedup.RunAsync(settings, Progress, ct);
             if (quiet)
             {
@@ -59,6 +60,7 @@ public static class DedupCommand
                     exact_duplicates = s.ExactDuplicates,
                     compared_pairs = s.ComparedPairs,
                     seconds = Math.Round(s.Seconds, 3),
+                    peak_memory_mb = Math.Round(System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / 1e6),
                     output = s.Output,
                     rejected_file = s.RejectedFile,
                 }));
