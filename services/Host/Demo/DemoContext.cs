@@ -41,5 +41,6 @@ public interface IDemoStage
 
 public static class DemoStages
 {
-    public static readonly IReadOnlyList<IDemoStage> All = [new FetchSampleStage(), new IngestSampleStage(), new SignalsSampleStage()];
+    public static readonly IReadOnlyList<IDemoStage> All =
+        [new FetchSampleStage(), new IngestSampleStage(), new SignalsSampleStage(), new DedupSampleStage()];
 }

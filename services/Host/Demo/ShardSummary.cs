@@ -43,7 +43,8 @@ public static class ShardSummary
         return sources;
     }
 
-    private static async Task ForEachDocumentAsync(IObjectStore store, string corpus, Action<JsonElement> visit, CancellationToken ct)
+    /// <summary>Visits every document of every shard of the corpus, shard by shard, in line order.</summary>
+    public static async Task ForEachDocumentAsync(IObjectStore store, string corpus, Action<JsonElement> visit, CancellationToken ct)
     {
         await foreach (var info in store.ListAsync($"docs/{corpus}/", ct))
         {
