@@ -85,6 +85,69 @@ public sealed class DedupCliTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task AnExactIndex_MarksTextsOfAnEarlierRun_AndARerunGivesTheSameOutput()
+    {
+        var lines = ReadLines(SharedData.Path("dedup", "dev_neardup_docs.jsonl.gz"));
+        var first = Path.Combine(_dir, "first.jsonl");
+        var second = Path.Combine(_dir, "second.jsonl");
+        await File.WriteAllLinesAsync(first, lines.Take(400));
+        // The second corpus repeats 100 documents of the first under new ids.
+        await File.WriteAllLinesAsync(second, lines.Skip(300).Take(100).Select(l => l.Replace("\"id\": \"dev-", "\"id\": \"again-"))
+            .Concat(lines.Skip(400)));
+        var index = Path.Combine(_dir, "index");
+
+        async Task<JsonElement> DedupAsync(string input, string output)
+        {
+            var result = await CliProcess.RunAsync(Patience, "dedup", input, "--threshold", "0.8", "--exact", "--index", index, "-o", output, "--json");
+            Assert.True(result.ExitCode == 0, result.Stderr);
+            return JsonDocument.Parse(result.Stdout).RootElement;
+        }
+
+        var run1 = await DedupAsync(first, Path.Combine(_dir, "out1.jsonl"));
+        var rerun = await DedupAsync(first, Path.Combine(_dir, "out1-again.jsonl"));
+        var run2 = await DedupAsync(second, Path.Combine(_dir, "out2.jsonl"));
+
+        Assert.Equal(0, run1.GetProperty("seen_in_earlier_corpora").GetInt64());
+        Assert.Equal((0L, 0L), (rerun.GetProperty("seen_in_earlier_corpora").GetInt64(), rerun.GetProperty("added_to_index").GetInt64()));
+        Assert.Equal(await File.ReadAllTextAsync(Path.Combine(_dir, "out1.jsonl")), await File.ReadAllTextAsync(Path.Combine(_dir, "out1-again.jsonl")));
+        var repeated = File.ReadLines(Path.Combine(_dir, "out2.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(e => e.GetProperty("id").GetString()!.StartsWith("again-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(100, repeated.Count);
+        Assert.All(repeated, e =>
+        {
+            Assert.False(e.GetProperty("keep").GetBoolean());
+            Assert.True(e.TryGetProperty("earlier_id_int", out _));
+        });
+    }
+
+    [Fact]
+    public async Task BloomMode_FindsTheExactCopies_ThatTheExactSetFinds()
+    {
+        var docs = SharedData.Path("dedup", "dev_neardup_docs.jsonl.gz");
+        var set = Path.Combine(_dir, "set.jsonl");
+        var bloom = Path.Combine(_dir, "bloom.jsonl");
+
+        var a = await CliProcess.RunAsync(Patience, "dedup", docs, "--threshold", "0.8", "--exact", "-o", set, "--json");
+        var b = await CliProcess.RunAsync(Patience, "dedup", docs, "--threshold", "0.8", "--exact", "--exact-mode", "bloom", "--fp-rate", "0.0001", "-o", bloom, "--json");
+
+        Assert.True(a.ExitCode == 0 && b.ExitCode == 0, a.Stderr + b.Stderr);
+        static HashSet<string> Copies(string path) => File.ReadLines(path).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(e => e.GetProperty("kind").GetString() == "exact" && !e.GetProperty("keep").GetBoolean())
+            .Select(e => e.GetProperty("id").GetString()!).ToHashSet();
+        var exactCopies = Copies(set);
+        Assert.NotEmpty(exactCopies);
+        Assert.Superset(exactCopies, Copies(bloom));
+    }
+
+    private static List<string> ReadLines(string gz)
+    {
+        using var reader = new StreamReader(new GZipStream(File.OpenRead(gz), CompressionMode.Decompress));
+        var lines = new List<string>();
+        while (reader.ReadLine() is { } line) lines.Add(line);
+        return lines;
+    }
+
     private sealed record Label(string Id, string? SourceId, string Transform);
 
     private static List<Label> ReadLabels(string path)

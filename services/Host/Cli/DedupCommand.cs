@@ -17,6 +17,10 @@ public static class DedupCommand
         var perms = new Option<int>("--perms") { DefaultValueFactory = _ => MinHashPermutations.RpV2Count, Description = "MinHash permutations (RPv2: 128); bands × rows follow from the threshold" };
         var verify = new Option<bool>("--verify") { Description = "Link a candidate pair only if its true shingle Jaccard reaches the threshold" };
         var exact = new Option<bool>("--exact") { Description = "Also cluster documents whose normalised text is identical (short ones included) and mark each line exact or near" };
+        var exactMode = new Option<string>("--exact-mode") { DefaultValueFactory = _ => "set", Description = "With --exact: set (exact 128-bit keys) or bloom (a Bloom filter of fixed memory; --fp-rate of unique documents are wrongly marked as copies)" };
+        exactMode.AcceptOnlyFromAmong("set", "bloom");
+        var fpRate = new Option<double>("--fp-rate") { DefaultValueFactory = _ => 0.01, Description = "False-positive rate of --exact-mode bloom (RPv2 used 0.01)" };
+        var index = new Option<string?>("--index") { Description = "Folder of a persistent exact index: documents whose normalised text an earlier run's input had are marked (never kept), and this input's texts are added" };
         var keep = new Option<string>("--keep") { DefaultValueFactory = _ => "first", Description = "Which member of a cluster to keep: first (input order) or longest" };
         keep.AcceptOnlyFromAmong("first", "longest");
         var hash = new Option<string>("--hash") { DefaultValueFactory = _ => "sha1", Description = "Shingle hash: sha1 (RPv2-compatible signatures) or xxhash3 (faster, not RPv2-compatible)" };
@@ -26,7 +30,7 @@ public static class DedupCommand
         var json = CommonOptions.Json();
         var command = new Command("dedup", "Find exact and MinHash-LSH near-duplicate clusters in local JSONL files")
         {
-            inputs, output, threshold, ngram, perms, verify, exact, keep, hash, threads, workDir, json,
+            inputs, output, threshold, ngram, perms, verify, exact, exactMode, fpRate, index, keep, hash, threads, workDir, json,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -37,13 +41,16 @@ public static class DedupCommand
             if (result.GetValue(ngram) < 1) return await FailAsync("--ngram must be at least 1");
             if (result.GetValue(perms) is < 1 or > 4096) return await FailAsync("--perms must be between 1 and 4096");
             if (result.GetValue(threads) < 1) return await FailAsync("--threads must be at least 1");
+            if (result.GetValue(fpRate) is <= 0 or >= 1) return await FailAsync("--fp-rate must be in (0, 1)");
             var quiet = result.GetValue(json);
             void Progress(string line) { if (!quiet) Console.Error.Write($"\r{line}   "); }
 
             var settings = new OfflineDedup.Settings(files, result.GetValue(output)!, t, result.GetValue(ngram), result.GetValue(perms),
                 MinHashPermutations.RpV2Seed, result.GetValue(verify), result.GetValue(exact),
                 result.GetValue(keep) == "longest" ? OfflineDedup.KeepPolicy.Longest : OfflineDedup.KeepPolicy.First,
-                result.GetValue(hash) == "xxhash3" ? ShingleHash.XxHash3 : ShingleHash.Sha1, result.GetValue(threads), result.GetValue(workDir));
+                result.GetValue(hash) == "xxhash3" ? ShingleHash.XxHash3 : ShingleHash.Sha1, result.GetValue(threads), result.GetValue(workDir),
+                result.GetValue(exactMode) == "bloom" ? OfflineDedup.ExactMode.Bloom : OfflineDedup.ExactMode.Set, result.GetValue(fpRate),
+                result.GetValue(index));
             var s = await OfflineDedup.RunAsync(settings, Progress, ct);
             if (quiet)
             {
@@ -59,6 +66,8 @@ public static class DedupCommand
                     removed = s.Removed,
                     exact_duplicates = s.ExactDuplicates,
                     compared_pairs = s.ComparedPairs,
+                    seen_in_earlier_corpora = s.SeenInEarlierCorpora,
+                    added_to_index = s.AddedToIndex,
                     seconds = Math.Round(s.Seconds, 3),
                     peak_memory_mb = Math.Round(System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / 1e6),
                     output = s.Output,

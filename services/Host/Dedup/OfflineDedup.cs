@@ -22,14 +22,18 @@ public static class OfflineDedup
 
     public enum KeepPolicy { First, Longest }
 
+    /// <summary>How exact duplicates are found: an exact set of 128-bit keys, or a Bloom filter of fixed size whose
+    /// false positives (at the configured rate) mark a unique document as a copy.</summary>
+    public enum ExactMode { Set, Bloom }
+
     public sealed record Settings(IReadOnlyList<string> Inputs, string Output, double Threshold, int NGram = 13,
         int Permutations = MinHashPermutations.RpV2Count, int Seed = MinHashPermutations.RpV2Seed, bool Verify = false,
         bool Exact = false, KeepPolicy Keep = KeepPolicy.First, ShingleHash Hash = ShingleHash.Sha1, int Threads = 1,
-        string? WorkDir = null);
+        string? WorkDir = null, ExactMode ExactBy = ExactMode.Set, double FalsePositiveRate = 0.01, string? Index = null);
 
     public sealed record Summary(long Documents, long Rejected, long WithSignature, int Bands, int Rows, long Clusters,
         long ClusteredDocuments, long Removed, long ExactDuplicates, long ComparedPairs, double Seconds, string Output,
-        string? RejectedFile);
+        string? RejectedFile, long SeenInEarlierCorpora = 0, long AddedToIndex = 0);
 
     /// <summary>What is kept of each document while the clusters are built; the signature only when asked for.</summary>
     public sealed record Entry(string Id, ulong IdInt, int Length, UInt128 NormalizedKey, bool HasSignature, ShingleSet? Shingles,
@@ -58,11 +62,41 @@ public static class OfflineDedup
         Func<int, int, double>? similarity = settings.Verify ? (a, b) => ShingleSet.Jaccard(entries[a].Shingles!, entries[b].Shingles!) : null;
         long compared = 0;
         spill.ForEachPartition(partition => compared += LshClustering.Link(partition.Span, components, similarity, settings.Threshold));
-        if (settings.Exact) LinkExact(entries, components);
+        var copies = new bool[entries.Count];
+        if (settings.Exact && settings.ExactBy == ExactMode.Set) LinkExact(entries, components);
+        if (settings.Exact && settings.ExactBy == ExactMode.Bloom) MarkBloomCopies(entries, settings.FalsePositiveRate, copies);
+        var index = settings.Index is null ? null : new ExactIndex(settings.Index);
+        var source = SourceTag(entries);
+        var earlier = index?.Lookup(entries.Select(e => e.NormalizedKey).ToList(), source) ?? new ulong?[entries.Count];
 
-        var (clusters, clustered, removed, exactDuplicates) = await WriteAsync(entries, components, settings, output, ct);
+        var (clusters, clustered, removed, exactDuplicates) = await WriteAsync(entries, components, copies, earlier, settings, output, ct);
+        // Only after the output is written: a run killed before this point leaves the index as it was.
+        var added = index?.Add(entries.Select(e => (e.NormalizedKey, e.IdInt)).ToList(), source) ?? 0;
         return new Summary(entries.Count, rejected, entries.Count(e => e.HasSignature), bands, rows, clusters, clustered, removed,
-            exactDuplicates, compared, watch.Elapsed.TotalSeconds, output, rejected > 0 ? rejectedPath : null);
+            exactDuplicates, compared, watch.Elapsed.TotalSeconds, output, rejected > 0 ? rejectedPath : null,
+            earlier.Count(e => e is not null), added);
+    }
+
+    /// <summary>What identifies this input in the exact index: a hash of every document's id_int and text key, in
+    /// order. A rerun of the same input has the same tag, so it does not find its own keys as earlier copies.</summary>
+    private static ulong SourceTag(List<Entry> entries)
+    {
+        var hash = new System.IO.Hashing.XxHash64();
+        Span<byte> bytes = stackalloc byte[24];
+        foreach (var e in entries)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes, e.IdInt);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt128LittleEndian(bytes[8..], e.NormalizedKey);
+            hash.Append(bytes);
+        }
+        return hash.GetCurrentHashAsUInt64();
+    }
+
+    /// <summary>Bloom mode: a filter sized for this input marks every document whose key it (probably) saw before.</summary>
+    private static void MarkBloomCopies(List<Entry> entries, double falsePositiveRate, bool[] copies)
+    {
+        var bloom = new BloomFilter(Math.Max(1, entries.Count), falsePositiveRate);
+        for (var i = 0; i < entries.Count; i++) copies[i] = bloom.Add(entries[i].NormalizedKey);
     }
 
     public sealed record Clustering(UnionFind Components, int Bands, int Rows, long ComparedPairs);
@@ -150,47 +184,56 @@ public static class OfflineDedup
     }
 
     private static async Task<(long Clusters, long Clustered, long Removed, long ExactDuplicates)> WriteAsync(List<Entry> entries,
-        UnionFind components, Settings settings, string output, CancellationToken ct)
+        UnionFind components, bool[] copies, ulong?[] earlier, Settings settings, string output, CancellationToken ct)
     {
-        // The member each cluster keeps: the first in input order, or the longest text (ties to the first).
+        // A document is reported when it is in a cluster of two or more, is a (Bloom-found) copy, or an earlier corpus
+        // had its text. Each cluster keeps one member that no earlier corpus had: the first in input order or the
+        // longest (ties to the first).
+        bool Reported(int i) => components.SizeOf(i) > 1 || copies[i] || earlier[i] is not null;
         var kept = new Dictionary<int, int>();
         var sameText = new Dictionary<(int Root, UInt128 Key), int>();
         for (var i = 0; i < entries.Count; i++)
         {
-            if (components.SizeOf(i) < 2) continue;
+            if (!Reported(i)) continue;
             var root = components.Find(i);
+            var key = (root, entries[i].NormalizedKey);
+            sameText[key] = sameText.GetValueOrDefault(key) + 1;
+            if (copies[i] || earlier[i] is not null) continue;
             if (!kept.TryGetValue(root, out var current) ||
                 (settings.Keep == KeepPolicy.Longest && entries[i].Length > entries[current].Length))
                 kept[root] = i;
-            var key = (root, entries[i].NormalizedKey);
-            sameText[key] = sameText.GetValueOrDefault(key) + 1;
         }
-        long clustered = 0, exactDuplicates = 0;
+        long clustered = 0, exactDuplicates = 0, removed = 0;
+        var clusterRoots = new HashSet<int>();
         var partial = output + ".partial";
         await using (var writer = new StreamWriter(partial, append: false, new UTF8Encoding(false)))
         {
             for (var i = 0; i < entries.Count; i++)
             {
-                if (components.SizeOf(i) < 2) continue;
+                if (!Reported(i)) continue;
                 ct.ThrowIfCancellationRequested();
                 var root = components.Find(i);
+                if (components.SizeOf(i) > 1) clusterRoots.Add(root);
                 clustered++;
+                var keep = kept.TryGetValue(root, out var chosen) && chosen == i;
+                if (!keep) removed++;
                 var line = new Dictionary<string, object>
                 {
                     ["id"] = entries[i].Id,
                     ["cluster_id"] = components.MinKeyOf(i),
-                    ["keep"] = kept[root] == i,
+                    ["keep"] = keep,
                 };
-                if (settings.Exact)
+                if (settings.Exact || earlier[i] is not null)
                 {
-                    var exact = sameText[(root, entries[i].NormalizedKey)] > 1;
-                    if (exact && kept[root] != i) exactDuplicates++;
+                    var exact = copies[i] || earlier[i] is not null || sameText[(root, entries[i].NormalizedKey)] > 1;
+                    if (exact && !keep) exactDuplicates++;
                     line["kind"] = exact ? "exact" : "near";
                 }
+                if (earlier[i] is { } first) line["earlier_id_int"] = first;
                 await writer.WriteLineAsync(JsonSerializer.Serialize(line));
             }
         }
         File.Move(partial, output, overwrite: true);
-        return (kept.Count, clustered, clustered - kept.Count, exactDuplicates);
+        return (clusterRoots.Count, clustered, removed, exactDuplicates);
     }
 }
