@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
-using Refinery.Signals.Pipeline;
+using Refinery.Quality.Formats;
 
-namespace Refinery.Signals.Tests.Pipeline;
+namespace Refinery.Quality.Tests.Formats;
 
 public sealed class VerifyingStreamTests
 {

@@ -1,10 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Refinery.Quality.Formats;
 using Refinery.Quality.Rpv2;
 using ZstdSharp;
 
-namespace Refinery.Signals.Pipeline;
+namespace Refinery.Quality.Formats;
 
 /// <summary>One line of a document shard: the document, or why the line is not one.</summary>
 public sealed record ShardLine(long LineNumber, SignalDocument? Document, string? Error);

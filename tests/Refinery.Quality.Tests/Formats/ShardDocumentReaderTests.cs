@@ -1,11 +1,16 @@
 using System.Text;
-using Refinery.Signals.Pipeline;
+using System.Text.Json;
+using Refinery.Quality.Formats;
 using ZstdSharp;
 
-namespace Refinery.Signals.Tests.Pipeline;
+namespace Refinery.Quality.Tests.Formats;
 
 public sealed class ShardDocumentReaderTests
 {
+    /// <summary>A line as ingestion writes it into docs/{corpus}/{shard}.jsonl.zst.</summary>
+    private static string Line(string id, string text, string lang = "en", string? url = "https://example.org/") =>
+        JsonSerializer.Serialize(new { id, text, url, lang, lang_score = 0.99, source = "test.jsonl", meta = new { } });
+
     private static MemoryStream Compressed(string text)
     {
         var stream = new MemoryStream();
@@ -23,7 +28,7 @@ public sealed class ShardDocumentReaderTests
     [Fact]
     public async Task Documents_ComeInBatchesOfTheGivenSize_InShardOrder()
     {
-        var text = string.Concat(Enumerable.Range(0, 7).Select(i => DocumentShards.Line($"d{i}", $"text {i}") + "\n"));
+        var text = string.Concat(Enumerable.Range(0, 7).Select(i => Line($"d{i}", $"text {i}") + "\n"));
 
         var batches = await ReadAsync(text, 3);
 
@@ -34,16 +39,16 @@ public sealed class ShardDocumentReaderTests
     [Fact]
     public async Task Fields_BecomeTheSignalDocument_WithTheLanguageScore()
     {
-        var line = Assert.Single(Assert.Single(await ReadAsync(DocumentShards.Line("a", "Hällo\nwelt", "de", "https://x.de/") + "\n", 10)));
+        var line = Assert.Single(Assert.Single(await ReadAsync(Line("a", "Hällo\nwelt", "de", "https://x.de/") + "\n", 10)));
 
         // lang_score is passed through as ccnet_language_score.
-        Assert.Equal(new Quality.Rpv2.SignalDocument("a", "Hällo\nwelt", "https://x.de/", "de", 0.99), line.Document);
+        Assert.Equal(new Refinery.Quality.Rpv2.SignalDocument("a", "Hällo\nwelt", "https://x.de/", "de", 0.99), line.Document);
     }
 
     [Fact]
     public async Task ABadLine_IsReportedWithItsLineNumber_AndReadingGoesOn()
     {
-        var text = DocumentShards.Line("a", "one") + "\n{\"id\":\"b\"}\nnot json\n" + DocumentShards.Line("d", "four") + "\n";
+        var text = Line("a", "one") + "\n{\"id\":\"b\"}\nnot json\n" + Line("d", "four") + "\n";
 
         var lines = (await ReadAsync(text, 10)).SelectMany(b => b).ToList();
 
