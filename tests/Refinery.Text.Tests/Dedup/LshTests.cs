@@ -115,6 +115,19 @@ public sealed class LshTests
     }
 
     [Fact]
+    public void BandRecords_FromSignatures_EqualThoseFromRpv2sBandBytes()
+    {
+        var signature = Enumerable.Range(0, 128).Select(i => (uint)(i * 2654435761u)).ToArray();
+        var layout = MinHashBands.RpV2[2]; // 9 × 13
+        var fromSignature = new BandRecord[layout.Bands];
+        BandRecord.Create(7, signature, layout.Bands, layout.Rows, fromSignature);
+
+        var fromBytes = MinHashBands.Bands(signature, layout).Select((bytes, b) => BandRecord.FromBandBytes(7, b, bytes));
+
+        Assert.Equal(fromSignature, fromBytes);
+    }
+
+    [Fact]
     public void BandRecords_Are24BytesOnDisk() =>
         Assert.Equal(BandRecord.Size, System.Runtime.CompilerServices.Unsafe.SizeOf<BandRecord>());
 
