@@ -140,6 +140,29 @@ public sealed class DedupCliTests : IDisposable
         Assert.Superset(exactCopies, Copies(bloom));
     }
 
+    [Fact]
+    public async Task KeepBySignal_KeepsTheClusterMemberWithTheMostWords()
+    {
+        var docs = SharedData.Path("dedup", "dev_neardup_docs.jsonl.gz");
+        var signals = Path.Combine(_dir, "signals.jsonl");
+        var output = Path.Combine(_dir, "keep.jsonl");
+        var s = await CliProcess.RunAsync(Patience, "signals", docs, "-o", signals, "--json");
+        Assert.True(s.ExitCode == 0, s.Stderr);
+
+        var d = await CliProcess.RunAsync(Patience, "dedup", docs, "--threshold", "0.7", "--keep", "max:rps_doc_word_count", "--signals", signals, "-o", output, "--json");
+
+        Assert.True(d.ExitCode == 0, d.Stderr);
+        var words = File.ReadLines(signals).Select(l => JsonDocument.Parse(l).RootElement).ToDictionary(
+            e => e.GetProperty("id").GetString()!, e => e.GetProperty("quality_signals").GetProperty("rps_doc_word_count")[0][2].GetDouble());
+        var clusters = File.ReadLines(output).Select(l => JsonDocument.Parse(l).RootElement).GroupBy(e => e.GetProperty("cluster_id").GetUInt64()).ToList();
+        Assert.NotEmpty(clusters);
+        Assert.All(clusters, cluster =>
+        {
+            var kept = Assert.Single(cluster, e => e.GetProperty("keep").GetBoolean());
+            Assert.Equal(cluster.Max(e => words[e.GetProperty("id").GetString()!]), words[kept.GetProperty("id").GetString()!]);
+        });
+    }
+
     private static List<string> ReadLines(string gz)
     {
         using var reader = new StreamReader(new GZipStream(File.OpenRead(gz), CompressionMode.Decompress));

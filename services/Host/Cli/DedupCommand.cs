@@ -21,8 +21,12 @@ public static class DedupCommand
         exactMode.AcceptOnlyFromAmong("set", "bloom");
         var fpRate = new Option<double>("--fp-rate") { DefaultValueFactory = _ => 0.01, Description = "False-positive rate of --exact-mode bloom (RPv2 used 0.01)" };
         var index = new Option<string?>("--index") { Description = "Folder of a persistent exact index: documents whose normalised text an earlier run's input had are marked (never kept), and this input's texts are added" };
-        var keep = new Option<string>("--keep") { DefaultValueFactory = _ => "first", Description = "Which member of a cluster to keep: first (input order) or longest" };
-        keep.AcceptOnlyFromAmong("first", "longest");
+        var keep = new Option<string>("--keep")
+        {
+            DefaultValueFactory = _ => "first",
+            Description = "Which member of a cluster to keep: first (input order), longest, max:SIGNAL or min:SIGNAL (a document signal read from --signals)",
+        };
+        var signals = new Option<string[]>("--signals") { Description = "Signal files for --keep max:/min: (as `refinery signals` writes them, or RPv2's .signals.json.gz)", AllowMultipleArgumentsPerToken = true };
         var hash = new Option<string>("--hash") { DefaultValueFactory = _ => "sha1", Description = "Shingle hash: sha1 (RPv2-compatible signatures) or xxhash3 (faster, not RPv2-compatible)" };
         hash.AcceptOnlyFromAmong("sha1", "xxhash3");
         var threads = new Option<int>("--threads") { DefaultValueFactory = _ => Environment.ProcessorCount, Description = "Worker threads" };
@@ -30,7 +34,7 @@ public static class DedupCommand
         var json = CommonOptions.Json();
         var command = new Command("dedup", "Find exact and MinHash-LSH near-duplicate clusters in local JSONL files")
         {
-            inputs, output, threshold, ngram, perms, verify, exact, exactMode, fpRate, index, keep, hash, threads, workDir, json,
+            inputs, output, threshold, ngram, perms, verify, exact, exactMode, fpRate, index, keep, signals, hash, threads, workDir, json,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -42,15 +46,28 @@ public static class DedupCommand
             if (result.GetValue(perms) is < 1 or > 4096) return await FailAsync("--perms must be between 1 and 4096");
             if (result.GetValue(threads) < 1) return await FailAsync("--threads must be at least 1");
             if (result.GetValue(fpRate) is <= 0 or >= 1) return await FailAsync("--fp-rate must be in (0, 1)");
+            var keepValue = result.GetValue(keep)!;
+            var (policy, keepSignal) = keepValue switch
+            {
+                "first" => (OfflineDedup.KeepPolicy.First, null),
+                "longest" => (OfflineDedup.KeepPolicy.Longest, null),
+                _ when keepValue.StartsWith("max:", StringComparison.Ordinal) => (OfflineDedup.KeepPolicy.HighestSignal, keepValue[4..]),
+                _ when keepValue.StartsWith("min:", StringComparison.Ordinal) => (OfflineDedup.KeepPolicy.LowestSignal, keepValue[4..]),
+                _ => (OfflineDedup.KeepPolicy.First, (string?)""),
+            };
+            if (keepSignal == "" || (keepSignal is not null && Quality.Rpv2.Rpv2Catalog.Find(keepSignal) is null && !Quality.Models.ModelSignalSet.SignalNames.Contains(keepSignal)))
+                return await FailAsync($"--keep {keepValue}: expected first, longest, max:SIGNAL or min:SIGNAL with a known signal name");
+            var signalFiles = result.GetValue(signals) ?? [];
+            if (keepSignal is not null && signalFiles.Length == 0) return await FailAsync($"--keep {keepValue} needs --signals FILE...");
+            if (signalFiles.FirstOrDefault(f => !File.Exists(f)) is { } missingSignals) return await FailAsync($"signals file not found: {missingSignals}");
             var quiet = result.GetValue(json);
             void Progress(string line) { if (!quiet) Console.Error.Write($"\r{line}   "); }
 
             var settings = new OfflineDedup.Settings(files, result.GetValue(output)!, t, result.GetValue(ngram), result.GetValue(perms),
-                MinHashPermutations.RpV2Seed, result.GetValue(verify), result.GetValue(exact),
-                result.GetValue(keep) == "longest" ? OfflineDedup.KeepPolicy.Longest : OfflineDedup.KeepPolicy.First,
+                MinHashPermutations.RpV2Seed, result.GetValue(verify), result.GetValue(exact), policy,
                 result.GetValue(hash) == "xxhash3" ? ShingleHash.XxHash3 : ShingleHash.Sha1, result.GetValue(threads), result.GetValue(workDir),
                 result.GetValue(exactMode) == "bloom" ? OfflineDedup.ExactMode.Bloom : OfflineDedup.ExactMode.Set, result.GetValue(fpRate),
-                result.GetValue(index));
+                result.GetValue(index), keepSignal, signalFiles);
             var s = await OfflineDedup.RunAsync(settings, Progress, ct);
             if (quiet)
             {
