@@ -43,6 +43,27 @@ public sealed class DedupCliTests : IDisposable
     }
 
     [Fact]
+    public async Task StoredSignatures_InRpv2sMinhashLayout_GiveTheSameClustersAsTheTexts()
+    {
+        var docs = SharedData.Path("golden", "signals_dev_docs.jsonl.gz");
+        var shard = Path.Combine(_dir, "signals.parquet");
+        var signals = await CliProcess.RunAsync(Patience, "signals", docs, "--format", "parquet", "-o", shard, "--json");
+        Assert.True(signals.ExitCode == 0, signals.Stderr);
+
+        foreach (var threshold in new[] { "1.0", "0.9", "0.8", "0.7" })
+        {
+            var fromTexts = Path.Combine(_dir, $"texts-{threshold}.jsonl");
+            var fromBands = Path.Combine(_dir, $"bands-{threshold}.jsonl");
+            var a = await CliProcess.RunAsync(Patience, "dedup", docs, "--threshold", threshold, "-o", fromTexts, "--json");
+            var b = await CliProcess.RunAsync(Patience, "dedup", shard, "--minhash", "--threshold", threshold, "-o", fromBands, "--json");
+
+            Assert.True(a.ExitCode == 0 && b.ExitCode == 0, a.Stderr + b.Stderr);
+            Assert.NotEmpty(File.ReadAllLines(fromBands));
+            Assert.Equal(await File.ReadAllTextAsync(fromTexts), await File.ReadAllTextAsync(fromBands));
+        }
+    }
+
+    [Fact]
     public async Task LabelledNearDuplicates_Cluster_AndEachClusterKeepsExactlyOne()
     {
         var output = Path.Combine(_dir, "neardup.jsonl");

@@ -30,11 +30,15 @@ public static class DedupCommand
         var hash = new Option<string>("--hash") { DefaultValueFactory = _ => "sha1", Description = "Shingle hash: sha1 (RPv2-compatible signatures) or xxhash3 (faster, not RPv2-compatible)" };
         hash.AcceptOnlyFromAmong("sha1", "xxhash3");
         var threads = new Option<int>("--threads") { DefaultValueFactory = _ => Environment.ProcessorCount, Description = "Worker threads" };
+        var minhash = new Option<bool>("--minhash")
+        {
+            Description = "INPUT are Parquet files of stored signatures in RPv2's minhash layout (RedPajama-V2's *.minhash.parquet, or `refinery signals --format parquet`): cluster their signature_sim{T} bands, no texts needed",
+        };
         var workDir = new Option<string?>("--work-dir") { Description = "Where band records are spilled while clustering (default: the temp folder)" };
         var json = CommonOptions.Json();
         var command = new Command("dedup", "Find exact and MinHash-LSH near-duplicate clusters in local JSONL files")
         {
-            inputs, output, threshold, ngram, perms, verify, exact, exactMode, fpRate, index, keep, signals, hash, threads, workDir, json,
+            inputs, output, threshold, ngram, perms, verify, exact, exactMode, fpRate, index, keep, signals, hash, threads, minhash, workDir, json,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -57,6 +61,14 @@ public static class DedupCommand
             };
             if (keepSignal == "" || (keepSignal is not null && Quality.Rpv2.Rpv2Catalog.Find(keepSignal) is null && !Quality.Models.ModelSignalSet.SignalNames.Contains(keepSignal)))
                 return await FailAsync($"--keep {keepValue}: expected first, longest, max:SIGNAL or min:SIGNAL with a known signal name");
+            if (result.GetValue(minhash))
+            {
+                if (result.GetValue(exact) || result.GetValue(verify) || result.GetValue(index) is not null || keepValue == "longest")
+                    return await FailAsync("--minhash has no texts: --exact, --verify, --index and --keep longest need them");
+                if (result.GetResult(ngram) is { Implicit: false } || result.GetResult(perms) is { Implicit: false })
+                    return await FailAsync("--minhash uses the stored signatures' 13-grams and 128 permutations; --ngram and --perms do not apply");
+                if (t is not (0.7 or 0.8 or 0.9 or 1.0)) return await FailAsync("--minhash: stored bands exist for --threshold 0.7, 0.8, 0.9 and 1.0");
+            }
             var signalFiles = result.GetValue(signals) ?? [];
             if (keepSignal is not null && signalFiles.Length == 0) return await FailAsync($"--keep {keepValue} needs --signals FILE...");
             if (signalFiles.FirstOrDefault(f => !File.Exists(f)) is { } missingSignals) return await FailAsync($"signals file not found: {missingSignals}");
@@ -67,7 +79,7 @@ public static class DedupCommand
                 MinHashPermutations.RpV2Seed, result.GetValue(verify), result.GetValue(exact), policy,
                 result.GetValue(hash) == "xxhash3" ? ShingleHash.XxHash3 : ShingleHash.Sha1, result.GetValue(threads), result.GetValue(workDir),
                 result.GetValue(exactMode) == "bloom" ? OfflineDedup.ExactMode.Bloom : OfflineDedup.ExactMode.Set, result.GetValue(fpRate),
-                result.GetValue(index), keepSignal, signalFiles);
+                result.GetValue(index), keepSignal, signalFiles, result.GetValue(minhash));
             var s = await OfflineDedup.RunAsync(settings, Progress, ct);
             if (quiet)
             {

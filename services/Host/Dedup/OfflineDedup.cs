@@ -32,7 +32,7 @@ public static class OfflineDedup
         int Permutations = MinHashPermutations.RpV2Count, int Seed = MinHashPermutations.RpV2Seed, bool Verify = false,
         bool Exact = false, KeepPolicy Keep = KeepPolicy.First, ShingleHash Hash = ShingleHash.Sha1, int Threads = 1,
         string? WorkDir = null, ExactMode ExactBy = ExactMode.Set, double FalsePositiveRate = 0.01, string? Index = null,
-        string? KeepSignal = null, IReadOnlyList<string>? SignalFiles = null);
+        string? KeepSignal = null, IReadOnlyList<string>? SignalFiles = null, bool FromMinHash = false);
 
     public sealed record Summary(long Documents, long Rejected, long WithSignature, int Bands, int Rows, long Clusters,
         long ClusteredDocuments, long Removed, long ExactDuplicates, long ComparedPairs, double Seconds, string Output,
@@ -55,11 +55,13 @@ public static class OfflineDedup
 
         using var spill = new SpilledBandPartitions(settings.WorkDir ?? Path.GetTempPath(), SpillPartitions);
         var records = new BandRecord[bands];
-        var (entries, rejected) = await ReadAsync(settings, rejectedPath, progress, ct, (document, signature) =>
-        {
-            BandRecord.Create(document, signature, bands, rows, records);
-            spill.Add(records);
-        });
+        var (entries, rejected) = settings.FromMinHash
+            ? (await ReadMinHashAsync(settings, spill, progress, ct), 0L)
+            : await ReadAsync(settings, rejectedPath, progress, ct, (document, signature) =>
+            {
+                BandRecord.Create(document, signature, bands, rows, records);
+                spill.Add(records);
+            });
         progress($"{entries.Count:N0} documents, linking {spill.Records:N0} band records");
         var components = new UnionFind(entries.Select(e => e.IdInt).ToArray());
         Func<int, int, double>? similarity = settings.Verify ? (a, b) => ShingleSet.Jaccard(entries[a].Shingles!, entries[b].Shingles!) : null;
@@ -81,6 +83,41 @@ public static class OfflineDedup
         return new Summary(entries.Count, rejected, entries.Count(e => e.HasSignature), bands, rows, clusters, clustered, removed,
             exactDuplicates, compared, watch.Elapsed.TotalSeconds, output, rejected > 0 ? rejectedPath : null,
             earlier.Count(e => e is not null), added);
+    }
+
+    /// <summary>Stored signatures instead of texts: the <c>signature_sim{t}</c> band column of Parquet files in RPv2's
+    /// minhash layout (RedPajama-V2's published files, or Refinery's signal shards) goes straight into band records.</summary>
+    private static async Task<List<Entry>> ReadMinHashAsync(Settings settings, SpilledBandPartitions spill, Action<string> progress,
+        CancellationToken ct)
+    {
+        var layout = MinHashBands.RpV2.SingleOrDefault(l => l.Threshold == settings.Threshold)
+                     ?? throw new ArgumentException($"stored signatures have bands for thresholds {string.Join(", ", MinHashBands.RpV2.Select(l => l.Threshold))} only");
+        var entries = new List<Entry>();
+        var records = new BandRecord[layout.Bands];
+        foreach (var input in settings.Inputs)
+        {
+            await using var file = File.OpenRead(input);
+            try
+            {
+                await foreach (var row in MinHashParquetReader.ReadAsync(file, layout.ColumnName, ct))
+                {
+                    if (row.Bands is { } bands)
+                    {
+                        if (bands.Length != layout.Bands || bands.Any(b => b.Length != 4 * layout.Rows))
+                            throw new InvalidDataException($"document {row.Id}: {layout.ColumnName} holds {bands.Length} bands, expected {layout.Bands} of {4 * layout.Rows} bytes");
+                        for (var b = 0; b < bands.Length; b++) records[b] = BandRecord.FromBandBytes(entries.Count, b, bands[b].Span);
+                        spill.Add(records);
+                    }
+                    entries.Add(new Entry(row.Id, row.IdInt, 0, UInt128.Zero, row.Bands is not null, null));
+                }
+            }
+            catch (InvalidDataException ex)
+            {
+                throw new InvalidDataException($"{input}: {ex.Message}", ex);
+            }
+            progress($"{entries.Count:N0} documents");
+        }
+        return entries;
     }
 
     /// <summary>What identifies this input in the exact index: a hash of every document's id_int and text key, in
