@@ -4,6 +4,9 @@ namespace Refinery.Contracts;
 public static class CommandQueues
 {
     public const string IngestCorpus = "ingestion-ingest-corpus";
+    public const string DeduplicateCorpus = "dedup-deduplicate-corpus";
+    public const string LinkDedupPartition = "dedup-link-dedup-partition";
+    public const string FinishDedup = "dedup-finish-dedup";
 
     public static Uri Uri(string queue) => new($"queue:{queue}");
 }

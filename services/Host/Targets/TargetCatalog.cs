@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Refinery.Dedup;
 using Refinery.Gateway;
 using Refinery.Ingestion;
 using Refinery.Signals;
@@ -16,6 +17,7 @@ public static class TargetCatalog
         new("gateway", b => b.AddGatewayService(), app => app.MapGatewayEndpoints()),
         new("ingestion", b => b.AddIngestionService(), _ => { }),
         new("signals", b => b.AddSignalsService(), _ => { }),
+        new("dedup", b => b.AddDedupService(), _ => { }),
     ];
 
     /// <summary>Parses "all" or a comma list; throws naming the unknown target.</summary>

@@ -32,6 +32,10 @@ public readonly record struct BandRecord(UInt128 Key, int Band, int Document) : 
     public static BandRecord FromBandBytes(int document, int band, ReadOnlySpan<byte> bandBytes) =>
         new(XxHash128.HashToUInt128(bandBytes), band, document);
 
+    /// <summary>The partition of a bucket key among <paramref name="partitions"/>: from its top bits, which XxHash128
+    /// spreads evenly. A bucket lies whole in one partition, so partitions can be linked independently.</summary>
+    public static int PartitionOf(UInt128 key, int partitions) => (int)((ulong)(key >> 64) % (ulong)partitions);
+
     /// <summary>By band, then key, then document: a bucket's members end up together, in document order.</summary>
     public int CompareTo(BandRecord other)
     {

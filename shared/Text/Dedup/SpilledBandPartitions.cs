@@ -31,8 +31,7 @@ public sealed class SpilledBandPartitions : IDisposable
     public int Partitions => _files.Length;
     public long Records { get; private set; }
 
-    /// <summary>The partition of a key: its top bits, which XxHash128 spreads evenly.</summary>
-    public int PartitionOf(UInt128 key) => (int)((ulong)(key >> 64) % (ulong)_files.Length);
+    public int PartitionOf(UInt128 key) => BandRecord.PartitionOf(key, _files.Length);
 
     public void Add(ReadOnlySpan<BandRecord> records)
     {

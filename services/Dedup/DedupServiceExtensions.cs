@@ -1,0 +1,36 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Refinery.Dedup.Consumers;
+using Refinery.Dedup.Data;
+using Refinery.Dedup.Options;
+using Refinery.Dedup.Pipeline;
+using Refinery.Hosting.Bus;
+using Refinery.Hosting.Data;
+
+namespace Refinery.Dedup;
+
+/// <summary>The dedup service's one registration site.</summary>
+public static class DedupServiceExtensions
+{
+    public static IHostApplicationBuilder AddDedupService(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DedupOptions>()
+            .Bind(builder.Configuration.GetSection(DedupOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.AddRefineryDbContext<DedupDbContext>(DedupDbContext.Schema);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddScoped<DedupCatalog>();
+        builder.Services.AddSingleton<PartitionLinker>();
+        builder.Services.AddSingleton<ClusterMerger>();
+        builder.AddRefineryConsumers(x =>
+        {
+            x.AddConsumer<DeduplicateCorpusConsumer, DeduplicateCorpusConsumerDefinition>();
+            x.AddConsumer<LinkDedupPartitionConsumer, LinkDedupPartitionConsumerDefinition>();
+            x.AddConsumer<FinishDedupConsumer, FinishDedupConsumerDefinition>();
+        });
+        return builder;
+    }
+}

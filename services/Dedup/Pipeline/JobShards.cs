@@ -1,0 +1,59 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Refinery.Contracts;
+using Refinery.Dedup.Domain;
+using Refinery.Hosting.Bus;
+using Refinery.Quality.Formats;
+using Refinery.Storage;
+
+namespace Refinery.Dedup.Pipeline;
+
+/// <summary>The signal shards a job reads, in shard order (global document numbers follow this order), and reading
+/// their bands with the checksum the job recorded, so a shard rewritten since is detected instead of mixed in.</summary>
+public static class JobShards
+{
+    public static IReadOnlyList<ObjectRef> Of(DedupJob job) => JsonSerializer.Deserialize<List<ObjectRef>>(job.ShardsJson) ?? [];
+
+    public static string ToJson(IReadOnlyList<ObjectRef> shards) => JsonSerializer.Serialize(shards);
+
+    /// <summary>A job's id: a hash of the corpus, the configuration and every shard's key and checksum.</summary>
+    public static Guid JobId(string corpus, string config, IReadOnlyList<ObjectRef> shards)
+    {
+        var text = new StringBuilder($"{corpus}\n{config}\n");
+        foreach (var shard in shards) text.Append(shard.Key).Append(' ').Append(shard.Sha256).Append('\n');
+        return new Guid(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()))[..16]);
+    }
+
+    /// <summary>Every row of every shard, in order, with the bands of <paramref name="column"/>.</summary>
+    public static async IAsyncEnumerable<MinHashBandsRow> ReadAsync(IObjectStore store, IReadOnlyList<ObjectRef> shards, string column,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        foreach (var shard in shards)
+        {
+            using var bytes = await VerifiedAsync(store, shard, ct);
+            await foreach (var row in MinHashParquetReader.ReadAsync(bytes, column, ct)) yield return row;
+        }
+    }
+
+    /// <summary>The object's bytes (seekable, as Parquet needs), checked against the recorded length and sha256.</summary>
+    public static async Task<MemoryStream> VerifiedAsync(IObjectStore store, ObjectRef expected, CancellationToken ct)
+    {
+        var buffer = new MemoryStream();
+        try
+        {
+            await using var stream = await store.OpenReadAsync(expected.Key, ct);
+            await stream.CopyToAsync(buffer, ct);
+        }
+        catch (ObjectNotFoundException ex)
+        {
+            throw new PermanentFailureException($"{expected.Key} no longer exists", ex);
+        }
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
+        if (buffer.Length != expected.Length || !string.Equals(sha256, expected.Sha256, StringComparison.OrdinalIgnoreCase))
+            throw new PermanentFailureException($"{expected.Key} is not the object recorded: {buffer.Length} bytes with sha256 {sha256}, " +
+                                                $"expected {expected.Length} bytes with sha256 {expected.Sha256}");
+        buffer.Position = 0;
+        return buffer;
+    }
+}

@@ -1,0 +1,17 @@
+namespace Refinery.Contracts.Dedup;
+
+/// <summary>Event: the near-duplicate clusters of a corpus are in the object store
+/// (<c>dedup/{corpus}/{config}/clusters.parquet</c>: id, id_int, cluster_id, kind, keep).</summary>
+public sealed record CorpusDeduplicated
+{
+    public required Guid CorpusId { get; init; }
+    /// <summary>The configuration tag the output is named by, e.g. "rpv2-0.8".</summary>
+    public required string Config { get; init; }
+    public required double Threshold { get; init; }
+    public required ObjectRef Clusters { get; init; }
+    public required long Documents { get; init; }
+    public required long ClusteredDocuments { get; init; }
+    public required long ClusterCount { get; init; }
+    /// <summary>Documents a consumer that keeps one per cluster drops.</summary>
+    public required long Removed { get; init; }
+}
