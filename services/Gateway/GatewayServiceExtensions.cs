@@ -84,6 +84,7 @@ public static class GatewayServiceExtensions
         app.MapOpenApi();
         app.MapScalarApiReference();
         app.MapCorporaApi(options);
+        app.MapDedupApi();
         app.MapEventsApi(options);
         return app;
     }

@@ -67,7 +67,11 @@ public class GatewayTestHost : IAsyncLifetime
         builder.AddRefineryDefaults();
         builder.AddGatewayService();
         builder.Services.AddSingleton<SentCommands>();
-        builder.AddRefineryConsumers(x => x.AddConsumer<CaptureIngestCorpus>().Endpoint(e => e.Name = CommandQueues.IngestCorpus));
+        builder.AddRefineryConsumers(x =>
+        {
+            x.AddConsumer<CaptureIngestCorpus>().Endpoint(e => e.Name = CommandQueues.IngestCorpus);
+            x.AddConsumer<CaptureDeduplicateCorpus>().Endpoint(e => e.Name = CommandQueues.DeduplicateCorpus);
+        });
         builder.AddRefineryBus();
         builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
 
@@ -109,6 +113,9 @@ public sealed class SentCommands
     private readonly Channel<(IngestCorpus Command, Uri? InputAddress)> _received = Channel.CreateUnbounded<(IngestCorpus, Uri?)>();
     private readonly ConcurrentQueue<(IngestCorpus, Uri?)> _all = new();
 
+    /// <summary>DeduplicateCorpus commands received on the dedup queue.</summary>
+    public ConcurrentQueue<Refinery.Contracts.Dedup.DeduplicateCorpus> Dedup { get; } = new();
+
     internal void Add(IngestCorpus command, Uri? input)
     {
         _all.Enqueue((command, input));
@@ -124,6 +131,16 @@ public sealed class SentCommands
         await foreach (var item in _received.Reader.ReadAllAsync(timeout.Token))
             if (item.Command.CorpusId == corpusId) return item;
         throw new TimeoutException("no command");
+    }
+}
+
+/// <summary>Stands in for the dedup service on queue dedup-deduplicate-corpus.</summary>
+public sealed class CaptureDeduplicateCorpus(SentCommands sent) : IConsumer<Refinery.Contracts.Dedup.DeduplicateCorpus>
+{
+    public Task Consume(ConsumeContext<Refinery.Contracts.Dedup.DeduplicateCorpus> context)
+    {
+        sent.Dedup.Enqueue(context.Message);
+        return Task.CompletedTask;
     }
 }
 

@@ -132,10 +132,10 @@ public sealed class EventBroadcasterTests
     }
 
     [Fact]
-    public void EventList_CoversTheIngestionAndSignalsEvents() =>
+    public void EventList_CoversTheIngestionSignalsAndDedupEvents() =>
         Assert.Equal(
             [nameof(CorpusIngestionStarted), nameof(CorpusShardIngested), nameof(CorpusIngested), nameof(CorpusIngestionFailed),
-             nameof(Refinery.Contracts.Signals.ShardSignalsComputed)],
+             nameof(Refinery.Contracts.Signals.ShardSignalsComputed), nameof(Refinery.Contracts.Dedup.CorpusDeduplicated)],
             GatewayEvents.All.Select(e => e.Name));
 }
 

@@ -1,4 +1,5 @@
 using MassTransit;
+using Refinery.Contracts.Dedup;
 using Refinery.Contracts.Ingestion;
 using Refinery.Contracts.Signals;
 
@@ -15,6 +16,7 @@ public static class GatewayEvents
         EventType.Of<CorpusIngested>(),
         EventType.Of<CorpusIngestionFailed>(),
         EventType.Of<ShardSignalsComputed>(),
+        EventType.Of<CorpusDeduplicated>(),
     ];
 
     /// <summary>The event type with this name (case-insensitive), or null.</summary>
