@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Npgsql;
@@ -32,23 +33,28 @@ public sealed class SignalsPlatform : IAsyncDisposable
     public Dictionary<string, string?> Configuration { get; }
     public RefineryProcess Gateway { get; private set; } = null!;
     public List<RefineryProcess> Signals { get; } = [];
+    public List<RefineryProcess> Dedup { get; } = [];
 
     public string Diagnostics => string.Join("\n----\n", _processes.Select(p => p.Output));
 
-    public static async Task<SignalsPlatform> StartAsync(string prefix, int signalsProcesses)
+    public static async Task<SignalsPlatform> StartAsync(string prefix, int signalsProcesses, int dedupProcesses = 0)
     {
         var backends = await RealBackends.CreateAsync(prefix);
         var configuration = backends.Configuration(Path.Combine(Path.GetTempPath(), $"refinery-{prefix}-{Guid.NewGuid():N}"));
         // The signals processes log when they start a shard: the kill test waits for that line.
         configuration["Serilog:MinimumLevel:Override:Refinery.Signals"] = "Information";
         configuration["Refinery:Signals:MaxConcurrency"] = "2";
+        configuration["Serilog:MinimumLevel:Override:Refinery.Dedup"] = "Information";
+        configuration["Refinery:Dedup:Partitions"] = "6";
+        configuration["Refinery:Dedup:MaxConcurrency"] = "1";
         var platform = new SignalsPlatform(backends, configuration);
         platform.Gateway = await platform.StartProcessAsync("gateway,ingestion");
         for (var i = 0; i < signalsProcesses; i++) platform.Signals.Add(await platform.StartProcessAsync("signals"));
+        for (var i = 0; i < dedupProcesses; i++) platform.Dedup.Add(await platform.StartProcessAsync("dedup"));
 
         platform._http = new HttpClient { BaseAddress = platform.Gateway.Url, Timeout = Timeout.InfiniteTimeSpan };
         platform._http.DefaultRequestHeaders.Add("X-Api-Key", "integration-writer-key");
-        platform._events = await platform._http.GetAsync("/api/events?type=ShardSignalsComputed,CorpusIngested,CorpusIngestionFailed",
+        platform._events = await platform._http.GetAsync("/api/events?type=ShardSignalsComputed,CorpusIngested,CorpusIngestionFailed,CorpusDeduplicated",
             HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, platform._events.StatusCode);
         platform._reader = new StreamReader(await platform._events.Content.ReadAsStreamAsync(), Encoding.UTF8);
@@ -62,14 +68,15 @@ public sealed class SignalsPlatform : IAsyncDisposable
         return process;
     }
 
-    public async Task SubmitCorpusAsync()
+    /// <summary>Submits the 372 Common Crawl pages, or another file of ../shared/data, as corpus <see cref="Corpus"/>.</summary>
+    public async Task SubmitCorpusAsync(params string[] dataFile)
     {
+        if (dataFile.Length == 0) dataFile = ["web", "dev_dolma_cc_licensed_pages.jsonl.gz"];
         using var form = new MultipartFormDataContent
         {
             { new StringContent(Corpus), "name" },
             { new StringContent(ShardDocuments.ToString(System.Globalization.CultureInfo.InvariantCulture)), "shardDocuments" },
-            { new ByteArrayContent(await File.ReadAllBytesAsync(SharedData.Path("web", "dev_dolma_cc_licensed_pages.jsonl.gz"))),
-              "files", "pages.jsonl.gz" },
+            { new ByteArrayContent(await File.ReadAllBytesAsync(SharedData.Path(dataFile))), "files", "pages.jsonl.gz" },
         };
         using var created = await _http!.PostAsync("/api/corpora", form);
         Assert.True(created.StatusCode == HttpStatusCode.Accepted, $"{created.StatusCode}: {await created.Content.ReadAsStringAsync()}");
@@ -112,6 +119,32 @@ public sealed class SignalsPlatform : IAsyncDisposable
         throw new TimeoutException($"Signals incomplete after {timeout}: ingested shards {shardCount?.ToString() ?? "?"}, " +
                                    $"signal shards [{string.Join(",", signals.Keys.Order())}]\n{Diagnostics}");
     }
+
+    /// <summary>Asks the gateway for the corpus's near-duplicate clusters and reads events until they are announced.</summary>
+    public async Task<JsonElement> DeduplicateAsync(double threshold, TimeSpan timeout)
+    {
+        using var started = await _http!.PostAsJsonAsync($"/api/corpora/{Corpus}/dedup", new { threshold });
+        Assert.True(started.StatusCode == HttpStatusCode.Accepted, $"{started.StatusCode}: {await started.Content.ReadAsStringAsync()}");
+        using var cts = new CancellationTokenSource(timeout);
+        string? type = null;
+        try
+        {
+            while (await _reader!.ReadLineAsync(cts.Token) is { } line)
+            {
+                if (line.StartsWith("event:", StringComparison.Ordinal)) { type = line[6..].Trim(); continue; }
+                if (type == "CorpusDeduplicated" && line.StartsWith("data:", StringComparison.Ordinal))
+                    return JsonDocument.Parse(line[5..]).RootElement.Clone();
+            }
+        }
+        catch (OperationCanceledException) { }
+        throw new TimeoutException($"no CorpusDeduplicated after {timeout}\n{Diagnostics}");
+    }
+
+    public S3ObjectStore Store() => S3ObjectStore.Create(new S3Options
+    {
+        Endpoint = TestInfrastructure.S3Endpoint, AccessKey = TestInfrastructure.S3AccessKey,
+        SecretKey = TestInfrastructure.S3SecretKey, Bucket = Backends.Bucket,
+    });
 
     /// <summary>Asserts the outputs: exactly one signals Parquet per document shard in S3 and nothing else under the
     /// corpus' signals prefix, one PostgreSQL row per shard, and each file's rows equal to its shard's documents.</summary>

@@ -22,6 +22,7 @@ public sealed class LinkDedupPartitionConsumer(PartitionLinker linker, DedupCata
         var job = await catalog.FindJobAsync(message.JobId, ct) ?? throw new PermanentFailureException($"no dedup job {message.JobId}");
         if (message.Partition < 0 || message.Partition >= job.Partitions)
             throw new PermanentFailureException($"partition {message.Partition} is outside job {job.Id}'s {job.Partitions}");
+        logger.LogInformation("Linking partition {Partition} of dedup job {Job}", message.Partition, job.Id);
         var row = await linker.LinkAsync(job, message.Partition, ct);
         await catalog.UpsertPartitionAsync(row, ct);
         logger.LogInformation("Dedup job {Job}: partition {Partition} linked, {Edges} edges", job.Id, row.Partition, row.Edges);

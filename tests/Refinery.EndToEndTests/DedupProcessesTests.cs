@@ -1,0 +1,102 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Parquet;
+using Refinery.TestSupport;
+using Xunit.Abstractions;
+
+namespace Refinery.EndToEndTests;
+
+/// <summary>Dedup on the real RabbitMQ, PostgreSQL and S3: two Dedup processes share a job's partitions, and the
+/// clusters they produce equal `refinery dedup --minhash` run in one process over the same signal shards.</summary>
+public sealed partial class DedupProcessesTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(5);
+
+    [Fact]
+    public async Task TwoDedupProcesses_ShareThePartitions_AndTheClustersEqualOneProcess()
+    {
+        await using var platform = await SignalsPlatform.StartAsync("dedup", signalsProcesses: 1, dedupProcesses: 2);
+        await platform.SubmitCorpusAsync("dedup", "dev_neardup_docs.jsonl.gz");
+        await platform.WaitForAllSignalsAsync(Patience);
+
+        var done = await platform.DeduplicateAsync(0.7, Patience);
+
+        var actual = await ClustersAsync(platform, done);
+        Assert.True(actual.Count > 50, $"only {actual.Count} clustered documents");
+        Assert.Equal(await OneProcessAsync(platform, "0.7"), actual);
+        var linked = platform.Dedup.Select(p => Linked().Matches(p.Output).Select(m => int.Parse(m.Groups[1].Value)).ToHashSet()).ToList();
+        output.WriteLine($"partitions linked per process: {string.Join(" | ", linked.Select(l => string.Join(",", l.Order())))}");
+        Assert.Equal(Enumerable.Range(0, 6), linked.SelectMany(l => l).Distinct().Order());
+    }
+
+    [Fact]
+    public async Task ADedupProcessKilledWhileLinking_TheSurvivorFinishes_WithTheSameClusters()
+    {
+        await using var platform = await SignalsPlatform.StartAsync("dedup-kill", signalsProcesses: 1, dedupProcesses: 2);
+        await platform.SubmitCorpusAsync("dedup", "dev_neardup_docs.jsonl.gz");
+        await platform.WaitForAllSignalsAsync(Patience);
+        var victim = platform.Dedup[0];
+
+        var dedup = platform.DeduplicateAsync(0.8, Patience);
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (!Linked().IsMatch(victim.Output) && !dedup.IsCompleted && DateTime.UtcNow < deadline) await Task.Delay(5);
+        victim.Kill();
+        var done = await dedup;
+
+        output.WriteLine($"victim started partitions [{string.Join(",", Linked().Matches(victim.Output).Select(m => m.Groups[1].Value))}] before it was killed");
+        Assert.Equal(await OneProcessAsync(platform, "0.8"), await ClustersAsync(platform, done));
+    }
+
+    [GeneratedRegex(@"Linking partition (\d+) of dedup job")]
+    private static partial Regex Linked();
+
+    /// <summary>(id, cluster_id) of every clustered document in the service's clusters.parquet, sorted.</summary>
+    private static async Task<List<(string, ulong)>> ClustersAsync(SignalsPlatform platform, JsonElement done)
+    {
+        var key = done.GetProperty("clusters").GetProperty("key").GetString()!;
+        using var buffer = new MemoryStream();
+        await using (var stream = await platform.Store().OpenReadAsync(key)) await stream.CopyToAsync(buffer);
+        buffer.Position = 0;
+        await using var reader = await ParquetReader.CreateAsync(buffer);
+        var fields = reader.Schema.GetDataFields().ToDictionary(f => f.Name);
+        var rows = new List<(string, ulong)>();
+        for (var g = 0; g < reader.RowGroupCount; g++)
+        {
+            using var group = reader.OpenRowGroupReader(g);
+            var ids = new string[group.RowCount];
+            await group.ReadAsync(fields["id"], ids, null);
+            var clusters = new ulong[group.RowCount];
+            await group.ReadAsync<ulong>(fields["cluster_id"], clusters, null);
+            rows.AddRange(ids.Select((id, i) => (id, clusters[i])));
+        }
+        return rows.Order().ToList();
+    }
+
+    /// <summary>The same clusters computed in one process: the signal shards downloaded, then `refinery dedup --minhash`.</summary>
+    private static async Task<List<(string, ulong)>> OneProcessAsync(SignalsPlatform platform, string threshold)
+    {
+        var dir = Directory.CreateTempSubdirectory("refinery-dedup-one-").FullName;
+        try
+        {
+            var store = platform.Store();
+            var files = new List<string>();
+            await foreach (var info in store.ListAsync($"signals/{SignalsPlatform.Corpus}/"))
+            {
+                var path = System.IO.Path.Combine(dir, System.IO.Path.GetFileName(info.Key));
+                await using (var stream = await store.OpenReadAsync(info.Key))
+                await using (var file = File.Create(path))
+                    await stream.CopyToAsync(file);
+                files.Add(path);
+            }
+            var output = System.IO.Path.Combine(dir, "clusters.jsonl");
+            var result = await CliProcess.RunAsync(Patience, ["dedup", .. files, "--minhash", "--threshold", threshold, "-o", output, "--json"]);
+            Assert.True(result.ExitCode == 0, result.Stderr);
+            return File.ReadLines(output).Select(l => JsonDocument.Parse(l).RootElement)
+                .Select(e => (e.GetProperty("id").GetString()!, e.GetProperty("cluster_id").GetUInt64())).Order().ToList();
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
