@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Parquet;
 using Refinery.TestSupport;
 using Xunit.Abstractions;
 
@@ -57,18 +56,7 @@ public sealed partial class DedupProcessesTests(ITestOutputHelper output)
         using var buffer = new MemoryStream();
         await using (var stream = await platform.Store().OpenReadAsync(key)) await stream.CopyToAsync(buffer);
         buffer.Position = 0;
-        await using var reader = await ParquetReader.CreateAsync(buffer);
-        var fields = reader.Schema.GetDataFields().ToDictionary(f => f.Name);
-        var rows = new List<(string, ulong)>();
-        for (var g = 0; g < reader.RowGroupCount; g++)
-        {
-            using var group = reader.OpenRowGroupReader(g);
-            var ids = new string[group.RowCount];
-            await group.ReadAsync(fields["id"], ids, null);
-            var clusters = new ulong[group.RowCount];
-            await group.ReadAsync<ulong>(fields["cluster_id"], clusters, null);
-            rows.AddRange(ids.Select((id, i) => (id, clusters[i])));
-        }
+        var rows = (await Refinery.Dedup.Pipeline.ClusterMerger.ReadAsync(buffer)).Select(r => (r.Id, r.ClusterId)).ToList();
         return rows.Order().ToList();
     }
 

@@ -20,6 +20,36 @@ public sealed class ClusterMerger(IObjectStore store)
     private static readonly DataField<bool> KeepField = new("keep");
     private static readonly ParquetSchema Schema = new(IdField, IdIntField, ClusterIdField, KindField, KeepField);
 
+    /// <summary>One row of a clusters file.</summary>
+    public sealed record ClusterRow(string Id, ulong IdInt, ulong ClusterId, string Kind, bool Keep);
+
+    /// <summary>Reads a clusters file written by <see cref="MergeAsync"/> (the stream must be seekable).</summary>
+    public static async Task<List<ClusterRow>> ReadAsync(Stream input, CancellationToken ct = default)
+    {
+        await using var reader = await ParquetReader.CreateAsync(input, cancellationToken: ct);
+        var fields = reader.Schema.GetDataFields().ToDictionary(f => f.Name, StringComparer.Ordinal);
+        DataField Field(DataField expected) => fields.GetValueOrDefault(expected.Name)
+            ?? throw new InvalidDataException($"the clusters file has no column '{expected.Name}'");
+        var rows = new List<ClusterRow>();
+        for (var g = 0; g < reader.RowGroupCount; g++)
+        {
+            using var group = reader.OpenRowGroupReader(g);
+            var n = checked((int)group.RowCount);
+            var ids = new string[n];
+            await group.ReadAsync(Field(IdField), ids, null, ct);
+            var idInts = new ulong[n];
+            await group.ReadAsync<ulong>(Field(IdIntField), idInts, null, ct);
+            var clusters = new ulong[n];
+            await group.ReadAsync<ulong>(Field(ClusterIdField), clusters, null, ct);
+            var kinds = new string[n];
+            await group.ReadAsync(Field(KindField), kinds, null, ct);
+            var keep = new bool[n];
+            await group.ReadAsync<bool>(Field(KeepField), keep, null, ct);
+            for (var i = 0; i < n; i++) rows.Add(new ClusterRow(ids[i], idInts[i], clusters[i], kinds[i], keep[i]));
+        }
+        return rows;
+    }
+
     public async Task<DedupJob> MergeAsync(DedupJob job, IReadOnlyList<DedupPartition> partitions, DateTime now, CancellationToken ct)
     {
         var ids = new List<string>();
