@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Refinery.Dedup.Domain;
+using Refinery.Hosting.Data;
 
 namespace Refinery.Dedup.Data;
 
@@ -48,27 +49,7 @@ public sealed class DedupCatalog(DedupDbContext db)
     public Task<List<DedupPartition>> PartitionsAsync(Guid jobId, CancellationToken ct) =>
         db.Partitions.AsNoTracking().Where(p => p.JobId == jobId).OrderBy(p => p.Partition).ToListAsync(ct);
 
-    public async Task UpsertPartitionAsync(DedupPartition row, CancellationToken ct)
-    {
-        try
-        {
-            if (await UpdateAsync(row, ct) > 0) return;
-            db.Partitions.Add(row);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateException)
-            {
-                db.ChangeTracker.Clear();
-                if (await UpdateAsync(row, ct) == 0) throw;
-            }
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
-    }
+    public Task UpsertPartitionAsync(DedupPartition row, CancellationToken ct) => db.UpsertAsync(row, c => UpdateAsync(row, c), ct);
 
     private Task<int> UpdateAsync(DedupPartition row, CancellationToken ct) =>
         db.Partitions.Where(p => p.JobId == row.JobId && p.Partition == row.Partition).ExecuteUpdateAsync(s => s

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Refinery.Hosting.Data;
 using Refinery.Signals.Domain;
 
 namespace Refinery.Signals.Data;
@@ -11,28 +12,7 @@ public sealed class SignalShardCatalog(SignalsDbContext db)
 
     /// <summary>Inserts the row, or overwrites the existing one. Two consumers that computed the same shard at once
     /// (a duplicated event) wrote the same deterministic object, so the last write winning is correct.</summary>
-    public async Task UpsertAsync(SignalShard row, CancellationToken ct)
-    {
-        try
-        {
-            if (await UpdateAsync(row, ct) > 0) return;
-            db.Shards.Add(row);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateException)
-            {
-                // Another consumer inserted the same key between our update and insert: update theirs.
-                db.ChangeTracker.Clear();
-                if (await UpdateAsync(row, ct) == 0) throw;
-            }
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
-    }
+    public Task UpsertAsync(SignalShard row, CancellationToken ct) => db.UpsertAsync(row, c => UpdateAsync(row, c), ct);
 
     private Task<int> UpdateAsync(SignalShard row, CancellationToken ct) =>
         db.Shards.Where(s => s.CorpusId == row.CorpusId && s.Shard == row.Shard && s.Config == row.Config)
