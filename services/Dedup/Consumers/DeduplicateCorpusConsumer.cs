@@ -23,8 +23,8 @@ public sealed class DeduplicateCorpusConsumer(IObjectStore store, DedupCatalog c
     {
         var (message, ct) = (context.Message, context.CancellationToken);
         if (CorpusNames.Problem(message.Corpus) is { } problem) throw new PermanentFailureException($"corpus name '{message.Corpus}': {problem}");
-        if (!System.Text.RegularExpressions.Regex.IsMatch(message.SignalsConfig, "^[a-z0-9][a-z0-9_-]{0,31}$"))
-            throw new PermanentFailureException($"signals configuration '{message.SignalsConfig}' is not a valid tag");
+        if (ConfigTags.Problem(message.SignalsConfig) is { } tagProblem)
+            throw new PermanentFailureException($"signals configuration '{message.SignalsConfig}' {tagProblem}");
         try
         {
             PartitionLinker.Layout(message.Threshold);
@@ -35,7 +35,7 @@ public sealed class DeduplicateCorpusConsumer(IObjectStore store, DedupCatalog c
         }
 
         var shards = await SignalShardsAsync(message, ct);
-        var config = DedupKeys.Config(message.SignalsConfig, message.Threshold);
+        var config = DedupOutputs.Config(message.SignalsConfig, message.Threshold);
         var job = await catalog.AddJobAsync(new DedupJob
         {
             Id = JobShards.JobId(message.Corpus, config, shards), CorpusId = CorpusNames.IdOf(message.Corpus), Corpus = message.Corpus,

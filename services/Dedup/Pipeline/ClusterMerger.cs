@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Parquet;
 using Parquet.Schema;
 using Refinery.Contracts;
+using Refinery.Contracts.Dedup;
 using Refinery.Dedup.Domain;
 using Refinery.Storage;
 using Refinery.Text.Dedup;
@@ -87,7 +88,7 @@ public sealed class ClusterMerger(IObjectStore store)
             await group.WriteAsync<bool>(KeepField, keep, cancellationToken: ct);
         }
         output.Position = 0;
-        var stored = await store.PutAsync(DedupKeys.Clusters(job.Corpus, job.Config), output, ct);
+        var stored = await store.PutAsync(DedupOutputs.ClustersKey(job.Corpus, job.Config), output, ct);
         job.Status = DedupJobStatus.Done;
         job.ClustersKey = stored.Key;
         job.ClustersSha256 = stored.Sha256;

@@ -48,7 +48,7 @@ public sealed class PartitionLinker(IObjectStore store)
 
     /// <summary>RPv2's band layout for the threshold; the signal shards store exactly these four.</summary>
     public static BandLayout Layout(double threshold) =>
-        MinHashBands.RpV2.SingleOrDefault(l => l.Threshold == threshold)
+        MinHashBands.RpV2For(threshold)
         ?? throw new ArgumentOutOfRangeException(nameof(threshold), threshold,
             $"signal shards hold bands for thresholds {string.Join(", ", MinHashBands.RpV2.Select(l => l.Threshold))} only");
 }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -18,10 +17,8 @@ public sealed record DedupRequest(double? Threshold, string? SignalsConfig);
 public sealed record DedupAccepted(string Corpus, double Threshold, string Config, string Clusters, string Events);
 
 /// <summary>POST /api/corpora/{name}/dedup: near-duplicate clusters of an ingested corpus whose signals are computed.</summary>
-public static partial class DedupApi
+public static class DedupApi
 {
-    public static readonly double[] Thresholds = [0.7, 0.8, 0.9, 1.0];
-
     public static RouteHandlerBuilder MapDedupApi(this IEndpointRouteBuilder app) =>
         app.MapPost("/api/corpora/{name}/dedup", StartAsync)
             .WithTags("Corpora")
@@ -39,18 +36,15 @@ public static partial class DedupApi
         var errors = new Dictionary<string, string[]>();
         if (CorpusNames.Problem(name) is { } problem) errors["name"] = [problem];
         var threshold = request?.Threshold ?? 0.8;
-        if (!Thresholds.Contains(threshold)) errors["threshold"] = [$"must be one of {string.Join(", ", Thresholds)}"];
+        if (!DedupOutputs.Thresholds.Contains(threshold)) errors["threshold"] = [$"must be one of {string.Join(", ", DedupOutputs.Thresholds)}"];
         var config = request?.SignalsConfig ?? "rpv2";
-        if (!ConfigTag().IsMatch(config)) errors["signalsConfig"] = ["must be 1-32 lower-case letters, digits, '_' or '-'"];
+        if (ConfigTags.Problem(config) is { } tagProblem) errors["signalsConfig"] = [tagProblem];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var endpoint = await send.GetSendEndpoint(CommandQueues.Uri(CommandQueues.DeduplicateCorpus));
         await endpoint.Send(new DeduplicateCorpus { Corpus = name, Threshold = threshold, SignalsConfig = config }, ct);
-        var tag = $"{config}-{threshold.ToString("0.0#", System.Globalization.CultureInfo.InvariantCulture)}";
+        var tag = DedupOutputs.Config(config, threshold);
         var events = "/api/events?type=CorpusDeduplicated";
-        return TypedResults.Accepted(events, new DedupAccepted(name, threshold, tag, $"dedup/{name}/{tag}/clusters.parquet", events));
+        return TypedResults.Accepted(events, new DedupAccepted(name, threshold, tag, DedupOutputs.ClustersKey(name, tag), events));
     }
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,31}$")]
-    private static partial Regex ConfigTag();
 }

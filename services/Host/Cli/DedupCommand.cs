@@ -67,7 +67,7 @@ public static class DedupCommand
                     return await FailAsync("--minhash has no texts: --exact, --verify, --index and --keep longest need them");
                 if (result.GetResult(ngram) is { Implicit: false } || result.GetResult(perms) is { Implicit: false })
                     return await FailAsync("--minhash uses the stored signatures' 13-grams and 128 permutations; --ngram and --perms do not apply");
-                if (t is not (0.7 or 0.8 or 0.9 or 1.0)) return await FailAsync("--minhash: stored bands exist for --threshold 0.7, 0.8, 0.9 and 1.0");
+                if (MinHashBands.RpV2For(t) is null) return await FailAsync("--minhash: stored bands exist for --threshold 0.7, 0.8, 0.9 and 1.0");
             }
             var signalFiles = result.GetValue(signals) ?? [];
             if (keepSignal is not null && signalFiles.Length == 0) return await FailAsync($"--keep {keepValue} needs --signals FILE...");

@@ -90,7 +90,7 @@ public static class OfflineDedup
     private static async Task<List<Entry>> ReadMinHashAsync(Settings settings, SpilledBandPartitions spill, Action<string> progress,
         CancellationToken ct)
     {
-        var layout = MinHashBands.RpV2.SingleOrDefault(l => l.Threshold == settings.Threshold)
+        var layout = MinHashBands.RpV2For(settings.Threshold)
                      ?? throw new ArgumentException($"stored signatures have bands for thresholds {string.Join(", ", MinHashBands.RpV2.Select(l => l.Threshold))} only");
         var entries = new List<Entry>();
         var records = new BandRecord[layout.Bands];

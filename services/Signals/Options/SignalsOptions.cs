@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Refinery.Contracts;
 
 namespace Refinery.Signals.Options;
 
@@ -9,8 +10,7 @@ public sealed class SignalsOptions
 
     /// <summary>The configuration tag signal shards are named by (<c>signals/{corpus}/{shard}.{Config}.parquet</c>):
     /// change it whenever a change of resources or code changes the values, so old and new outputs never mix.</summary>
-    [Required, RegularExpression("^[a-z0-9][a-z0-9_-]{0,31}$",
-        ErrorMessage = "Config must be 1-32 lower-case letters, digits, '_' or '-' (it is part of object keys)")]
+    [Required, RegularExpression(ConfigTags.Pattern, ErrorMessage = "Config must be " + ConfigTags.Rule + " (it is part of object keys)")]
     public string Config { get; set; } = "rpv2";
 
     /// <summary>Documents computed at once in this process, over all shards it handles; also the number of shards

@@ -16,6 +16,9 @@ public static class MinHashBands
         new(0.7, 14, 9),
     ];
 
+    /// <summary>RPv2's layout for one of its thresholds (0.7, 0.8, 0.9, 1.0), or null for any other.</summary>
+    public static BandLayout? RpV2For(double threshold) => RpV2.SingleOrDefault(l => l.Threshold == threshold);
+
     /// <summary>The bytes of band <paramref name="band"/>: rows·4 bytes, each value big-endian.</summary>
     public static byte[] Band(ReadOnlySpan<uint> signature, int band, int rows)
     {
