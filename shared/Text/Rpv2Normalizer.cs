@@ -16,6 +16,19 @@ public sealed class Rpv2Normalizer
     public static bool IsAsciiPunctuation(int c) =>
         c is >= '!' and <= '/' or >= ':' and <= '@' or >= '[' and <= '`' or >= '{' and <= '~';
 
+    /// <summary>The byte ranges of the words of normalised text in UTF-8 (its words are the runs between spaces),
+    /// appended to <paramref name="starts"/> and <paramref name="ends"/>: what MinHash shingles are cut from.</summary>
+    public static void WordBounds(ReadOnlySpan<byte> utf8, List<int> starts, List<int> ends)
+    {
+        var start = 0;
+        for (var i = 0; i <= utf8.Length; i++)
+        {
+            if (i < utf8.Length && utf8[i] != (byte)' ') continue;
+            if (i > start) { starts.Add(start); ends.Add(i); }
+            start = i + 1;
+        }
+    }
+
     public ReadOnlySpan<char> Run(ReadOnlySpan<char> text)
     {
         // Final_Sigma looks at neighbours in the text after punctuation removal, so only a text with a capital sigma

@@ -31,7 +31,7 @@ public sealed class DedupSampleStage : IDemoStage
             doc.GetProperty("id").GetString()!, Path.GetFileNameWithoutExtension(doc.GetProperty("source").GetString()!),
             doc.GetProperty("text").GetString()!)), ct);
         var fingerprinter = new DedupFingerprinter(MinHashPermutations.RpV2, Rpv2SignalComputer.MinHashNGram);
-        var keys = documents.Select(d => fingerprinter.Compute(d.Text, withShingles: false).NormalizedKey).ToList();
+        var keys = documents.Select(d => fingerprinter.NormalizedKey(d.Text)).ToList();
         var exactGroups = keys.Select((key, i) => (key, i)).GroupBy(x => x.key).Where(g => g.Count() > 1).ToList();
 
         var clusters = await ClustersFromServiceAsync(platform, context, ct);

@@ -82,13 +82,7 @@ internal sealed class DocumentAnalysis
         }
         _byteStarts.Clear();
         _byteEnds.Clear();
-        var start = 0;
-        for (var i = 0; i <= bytes.Length; i++)
-        {
-            if (i < bytes.Length && bytes[i] != (byte)' ') continue;
-            if (i > start) { _byteStarts.Add(start); _byteEnds.Add(i); }
-            start = i + 1;
-        }
+        Rpv2Normalizer.WordBounds(bytes, _byteStarts, _byteEnds);
         starts = CollectionsMarshal.AsSpan(_byteStarts);
         ends = CollectionsMarshal.AsSpan(_byteEnds);
         return bytes;

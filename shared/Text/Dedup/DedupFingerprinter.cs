@@ -20,22 +20,15 @@ public sealed class DedupFingerprinter(MinHashPermutations permutations, int ngr
     public int NGram => _minHasher.NGram;
     public int Permutations => _minHasher.Count;
 
+    /// <summary>Only the key of the normalised text, for exact duplicates, without the MinHash work.</summary>
+    public UInt128 NormalizedKey(string text) => XxHash128.HashToUInt128(NormalizedUtf8(text));
+
     public Fingerprint Compute(string text, bool withShingles)
     {
-        var normalized = _normalizer.Run(text);
-        var needed = Encoding.UTF8.GetMaxByteCount(normalized.Length);
-        if (_utf8.Length < needed) _utf8 = new byte[Math.Max(needed, 2 * _utf8.Length)];
-        var utf8 = _utf8.AsSpan(0, Encoding.UTF8.GetBytes(normalized, _utf8));
-        // The normaliser leaves single spaces between words, so words are the runs between spaces.
+        var utf8 = NormalizedUtf8(text);
         _starts.Clear();
         _ends.Clear();
-        var start = 0;
-        for (var i = 0; i <= utf8.Length; i++)
-        {
-            if (i < utf8.Length && utf8[i] != (byte)' ') continue;
-            if (i > start) { _starts.Add(start); _ends.Add(i); }
-            start = i + 1;
-        }
+        Rpv2Normalizer.WordBounds(utf8, _starts, _ends);
         var starts = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_starts);
         var ends = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_ends);
         var signature = new uint[_minHasher.Count];
@@ -44,5 +37,13 @@ public sealed class DedupFingerprinter(MinHashPermutations permutations, int ngr
             hasSignature ? signature : null,
             withShingles && hasSignature ? ShingleSet.Create(utf8, starts, ends, NGram) : null,
             XxHash128.HashToUInt128(utf8));
+    }
+
+    private ReadOnlySpan<byte> NormalizedUtf8(string text)
+    {
+        var normalized = _normalizer.Run(text);
+        var needed = Encoding.UTF8.GetMaxByteCount(normalized.Length);
+        if (_utf8.Length < needed) _utf8 = new byte[Math.Max(needed, 2 * _utf8.Length)];
+        return _utf8.AsSpan(0, Encoding.UTF8.GetBytes(normalized, _utf8));
     }
 }
