@@ -40,18 +40,20 @@ public static class JobShards
     public static async Task<MemoryStream> VerifiedAsync(IObjectStore store, ObjectRef expected, CancellationToken ct)
     {
         var buffer = new MemoryStream();
+        string sha256;
+        long length;
         try
         {
-            await using var stream = await store.OpenReadAsync(expected.Key, ct);
+            await using var stream = new VerifyingStream(await store.OpenReadAsync(expected.Key, ct));
             await stream.CopyToAsync(buffer, ct);
+            (sha256, length) = (await stream.FinishAsync(ct), stream.BytesRead);
         }
         catch (ObjectNotFoundException ex)
         {
             throw new PermanentFailureException($"{expected.Key} no longer exists", ex);
         }
-        var sha256 = Convert.ToHexStringLower(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
-        if (buffer.Length != expected.Length || !string.Equals(sha256, expected.Sha256, StringComparison.OrdinalIgnoreCase))
-            throw new PermanentFailureException($"{expected.Key} is not the object recorded: {buffer.Length} bytes with sha256 {sha256}, " +
+        if (length != expected.Length || !string.Equals(sha256, expected.Sha256, StringComparison.OrdinalIgnoreCase))
+            throw new PermanentFailureException($"{expected.Key} is not the object recorded: {length} bytes with sha256 {sha256}, " +
                                                 $"expected {expected.Length} bytes with sha256 {expected.Sha256}");
         buffer.Position = 0;
         return buffer;

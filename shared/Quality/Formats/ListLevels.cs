@@ -47,6 +47,19 @@ internal sealed class ListLevels<T>(bool nullableElements) where T : struct
         _repetitions.Add(repetition);
     }
 
+    /// <summary>Reads the list column whose leaf is <paramref name="leaf"/> from one row group and splits it into
+    /// <paramref name="rowCount"/> rows (see <see cref="Split"/>).</summary>
+    public static async Task<T?[]?[]> ReadAsync(Parquet.ParquetRowGroupReader group, Parquet.Schema.DataField leaf, int rowCount,
+        CancellationToken ct)
+    {
+        var slots = checked((int)(group.GetMetadata(leaf)?.MetaData?.NumValues ?? 0));
+        var values = new T[slots];
+        var definitions = new int[slots];
+        var repetitions = new int[slots];
+        await group.ReadRawAsync<T>(leaf, values, definitions, repetitions, ct).ConfigureAwait(false);
+        return Split(values, definitions, repetitions, leaf.IsNullable, leaf.MaxDefinitionLevel, rowCount);
+    }
+
     /// <summary>Splits levels read back from a file into rows: null for a null list, else the elements with
     /// null for a null element. <paramref name="maxDefinition"/> is the leaf's level for a present value, which
     /// must be the one this layout gives (a top-level optional list).</summary>

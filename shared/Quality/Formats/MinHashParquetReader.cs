@@ -29,12 +29,7 @@ public static class MinHashParquetReader
             var ids = new string[n];
             await group.ReadAsync(id, ids, null, ct).ConfigureAwait(false);
             var idInts = await ReadIdIntsAsync(group, idInt, n, ct).ConfigureAwait(false);
-            var slots = checked((int)(group.GetMetadata(leaf)?.MetaData?.NumValues ?? 0));
-            var values = new ReadOnlyMemory<byte>[slots];
-            var definitions = new int[slots];
-            var repetitions = new int[slots];
-            await group.ReadRawAsync<ReadOnlyMemory<byte>>(leaf, values, definitions, repetitions, ct).ConfigureAwait(false);
-            var lists = ListLevels<ReadOnlyMemory<byte>>.Split(values, definitions, repetitions, leaf.IsNullable, leaf.MaxDefinitionLevel, n);
+            var lists = await ListLevels<ReadOnlyMemory<byte>>.ReadAsync(group, leaf, n, ct).ConfigureAwait(false);
             for (var i = 0; i < n; i++)
             {
                 var bands = lists[i]?.Select(b => b ?? throw new InvalidDataException($"document {ids[i]}: a null band in '{column}'")).ToArray();

@@ -133,12 +133,7 @@ public sealed class SignalParquetReader : IAsyncDisposable
         var leaf = _fields.TryGetValue(name, out var field) && field is ListField { Item: DataField item }
             ? item
             : throw new InvalidDataException($"Signal file has no list column '{name}'");
-        var slots = checked((int)(group.GetMetadata(leaf)?.MetaData?.NumValues ?? 0));
-        var values = new T[slots];
-        var definitions = new int[slots];
-        var repetitions = new int[slots];
-        await group.ReadRawAsync<T>(leaf, values, definitions, repetitions, ct).ConfigureAwait(false);
-        return ListLevels<T>.Split(values, definitions, repetitions, leaf.IsNullable, leaf.MaxDefinitionLevel, n);
+        return await ListLevels<T>.ReadAsync(group, leaf, n, ct).ConfigureAwait(false);
     }
 
     /// <summary>The 1.0 setting is one band of all 128 values, big-endian: read back, it is the signature.</summary>
