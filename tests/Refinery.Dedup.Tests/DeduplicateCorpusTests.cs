@@ -59,7 +59,7 @@ public sealed class DeduplicateCorpusTests
         await using var host = await DedupTestHost.StartAsync(partitions: 3);
         await PutGoldenShardsAsync(host.Store);
 
-        await host.SendAsync(CommandQueues.DeduplicateCorpus, new DeduplicateCorpus { Corpus = Corpus, Threshold = threshold });
+        await host.SendAsync(CommandQueues.Uri(CommandQueues.DeduplicateCorpus), new DeduplicateCorpus { Corpus = Corpus, Threshold = threshold });
 
         // Two partitions finishing at once may both send FinishDedup: then the same event is published twice.
         var events = await host.PublishedAsync<CorpusDeduplicated>(1);
@@ -79,12 +79,12 @@ public sealed class DeduplicateCorpusTests
     {
         await using var host = await DedupTestHost.StartAsync(partitions: 2);
         await PutGoldenShardsAsync(host.Store);
-        await host.SendAsync(CommandQueues.DeduplicateCorpus, new DeduplicateCorpus { Corpus = Corpus, Threshold = 0.7 });
+        await host.SendAsync(CommandQueues.Uri(CommandQueues.DeduplicateCorpus), new DeduplicateCorpus { Corpus = Corpus, Threshold = 0.7 });
         var first = (await host.PublishedAsync<CorpusDeduplicated>(1))[0];
         await Task.Delay(500); // a second FinishDedup of the first run (two partitions finishing at once) publishes now
         var before = (await host.PublishedAsync<CorpusDeduplicated>(1)).Count;
 
-        await host.SendAsync(CommandQueues.DeduplicateCorpus, new DeduplicateCorpus { Corpus = Corpus, Threshold = 0.7 });
+        await host.SendAsync(CommandQueues.Uri(CommandQueues.DeduplicateCorpus), new DeduplicateCorpus { Corpus = Corpus, Threshold = 0.7 });
 
         var after = await host.PublishedAsync<CorpusDeduplicated>(before + 1);
         Assert.Equal(before + 1, after.Count);
@@ -97,7 +97,7 @@ public sealed class DeduplicateCorpusTests
     {
         await using var host = await DedupTestHost.StartAsync();
 
-        await host.SendAsync(CommandQueues.DeduplicateCorpus, new DeduplicateCorpus { Corpus = "nothing-here", Threshold = 0.8 });
+        await host.SendAsync(CommandQueues.Uri(CommandQueues.DeduplicateCorpus), new DeduplicateCorpus { Corpus = "nothing-here", Threshold = 0.8 });
 
         var fault = Assert.Single(await host.PublishedAsync<Fault<DeduplicateCorpus>>(1));
         Assert.Contains("has no document shards", fault.Exceptions[0].Message);

@@ -1,5 +1,5 @@
-using MassTransit;
 using MassTransit.Testing;
+using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Refinery.Contracts.Ingestion;
@@ -8,12 +8,13 @@ using Refinery.Hosting.Bus;
 using Refinery.Quality.Formats;
 using Refinery.Signals.Data;
 using Refinery.Signals.Domain;
+using Refinery.TestSupport;
 
 namespace Refinery.Signals.Tests.Consumers;
 
 public sealed class CorpusShardIngestedConsumerTests : IAsyncLifetime
 {
-    private SignalsTestHost _host = null!;
+    private ServiceTestHost _host = null!;
 
     public async Task InitializeAsync() => _host = await SignalsTestHost.StartAsync();
 

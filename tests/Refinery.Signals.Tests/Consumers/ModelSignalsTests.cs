@@ -1,6 +1,7 @@
 using Refinery.Contracts.Signals;
 using Refinery.Quality.Formats;
 using Refinery.Quality.Models;
+using Refinery.TestSupport;
 
 namespace Refinery.Signals.Tests.Consumers;
 
@@ -8,7 +9,7 @@ namespace Refinery.Signals.Tests.Consumers;
 /// writes the model-based signals as extra columns, recording each model's version with the shard.</summary>
 public sealed class ModelSignalsTests : IAsyncLifetime
 {
-    private SignalsTestHost _host = null!;
+    private ServiceTestHost _host = null!;
 
     public async Task InitializeAsync() => _host = await SignalsTestHost.StartAsync(new Dictionary<string, string?>
     {

@@ -1,0 +1,84 @@
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Refinery.Hosting;
+using Refinery.Storage;
+using Xunit;
+
+namespace Refinery.TestSupport;
+
+/// <summary>One service as the host registers it (AddRefineryDefaults plus the service: SQLite and a file-system store
+/// under a temp data directory), with MassTransit's in-memory test harness as the bus in place of AddRefineryBus.</summary>
+public sealed class ServiceTestHost : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private ServiceTestHost(IHost host, string dataDir)
+    {
+        _host = host;
+        DataDir = dataDir;
+    }
+
+    public string DataDir { get; }
+    public IServiceProvider Services => _host.Services;
+    public ITestHarness Harness => _host.Services.GetRequiredService<ITestHarness>();
+    public IObjectStore Store => _host.Services.GetRequiredService<IObjectStore>();
+
+    /// <param name="addService">The service's registration, e.g. <c>b => b.AddSignalsService()</c>.</param>
+    /// <param name="addConsumers">The service's consumers with their definitions, registered on the harness.</param>
+    public static IHost Build(string dataDir, IDictionary<string, string?> settings, Action<IHostApplicationBuilder> addService,
+        Action<IBusRegistrationConfigurator> addConsumers)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Refinery:DataDir"] = dataDir,
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+        });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddRefineryDefaults();
+        addService(builder);
+        builder.Services.AddMassTransitTestHarness(addConsumers);
+        return builder.Build();
+    }
+
+    public static async Task<ServiceTestHost> StartAsync(string name, IDictionary<string, string?> settings,
+        Action<IHostApplicationBuilder> addService, Action<IBusRegistrationConfigurator> addConsumers)
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), $"refinery-{name}-{Guid.NewGuid():N}");
+        var host = Build(dataDir, settings, addService, addConsumers);
+        await host.StartAsync();
+        await host.Services.GetRequiredService<ITestHarness>().Start();
+        return new ServiceTestHost(host, dataDir);
+    }
+
+    public async Task SendAsync<T>(Uri queue, T message) where T : class =>
+        await (await Harness.Bus.GetSendEndpoint(queue)).Send(message);
+
+    /// <summary>Waits, at most 60 s, until <paramref name="expected"/> messages of type T were published. Polls a
+    /// snapshot: the harness's async enumeration may end early when the bus looks idle. Waiting for results, a fault
+    /// means they will never come, so any published fault fails at once with its reason.</summary>
+    public async Task<IReadOnlyList<T>> PublishedAsync<T>(int expected) where T : class
+    {
+        var waitingForFaults = typeof(T).IsGenericType && typeof(T).GetGenericTypeDefinition() == typeof(Fault<>);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            var seen = Harness.Published.Select<T>().Select(m => m.Context.Message).ToList();
+            if (seen.Count >= expected) return seen;
+            if (!waitingForFaults && Harness.Published.Select<Fault>().FirstOrDefault() is { } fault)
+                Assert.Fail("A message faulted: " + fault.Context.Message.Exceptions[0].Message);
+            await Task.Delay(25);
+        }
+        return Harness.Published.Select<T>().Select(m => m.Context.Message).ToList();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+        try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { }
+    }
+}
