@@ -23,11 +23,14 @@ public static class DedupServiceExtensions
         builder.AddRefineryDbContext<DedupDbContext>(DedupDbContext.Schema);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddScoped<DedupCatalog>();
+        builder.Services.AddSingleton<ShardHasher>();
+        builder.Services.AddSingleton<StoredExactIndex>();
         builder.Services.AddSingleton<PartitionLinker>();
         builder.Services.AddSingleton<ClusterMerger>();
         builder.AddRefineryConsumers(x =>
         {
             x.AddConsumer<DeduplicateCorpusConsumer, DeduplicateCorpusConsumerDefinition>();
+            x.AddConsumer<HashDedupShardConsumer, HashDedupShardConsumerDefinition>();
             x.AddConsumer<LinkDedupPartitionConsumer, LinkDedupPartitionConsumerDefinition>();
             x.AddConsumer<FinishDedupConsumer, FinishDedupConsumerDefinition>();
         });

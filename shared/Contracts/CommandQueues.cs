@@ -5,6 +5,7 @@ public static class CommandQueues
 {
     public const string IngestCorpus = "ingestion-ingest-corpus";
     public const string DeduplicateCorpus = "dedup-deduplicate-corpus";
+    public const string HashDedupShard = "dedup-hash-dedup-shard";
     public const string LinkDedupPartition = "dedup-link-dedup-partition";
     public const string FinishDedup = "dedup-finish-dedup";
 

@@ -4,16 +4,21 @@ using Refinery.TestSupport;
 
 namespace Refinery.Dedup.Tests;
 
-/// <summary>The dedup service on the shared <see cref="ServiceTestHost"/>, with its three consumers.</summary>
+/// <summary>The dedup service on the shared <see cref="ServiceTestHost"/>, with its four consumers.</summary>
 public static class DedupTestHost
 {
-    public static Task<ServiceTestHost> StartAsync(int partitions = 3) =>
+    public static Task<ServiceTestHost> StartAsync(int partitions = 3, int concurrency = 2) =>
         ServiceTestHost.StartAsync("dedup",
-            new Dictionary<string, string?> { ["Refinery:Dedup:Partitions"] = partitions.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            new Dictionary<string, string?>
+            {
+                ["Refinery:Dedup:Partitions"] = partitions.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Refinery:Dedup:MaxConcurrency"] = concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
             b => b.AddDedupService(),
             x =>
             {
                 x.AddConsumer<DeduplicateCorpusConsumer, DeduplicateCorpusConsumerDefinition>();
+                x.AddConsumer<HashDedupShardConsumer, HashDedupShardConsumerDefinition>();
                 x.AddConsumer<LinkDedupPartitionConsumer, LinkDedupPartitionConsumerDefinition>();
                 x.AddConsumer<FinishDedupConsumer, FinishDedupConsumerDefinition>();
             });

@@ -9,6 +9,6 @@ public sealed class RegistrationTests
     [Fact]
     public void CommandQueues_AreTheDedupServicesKebabCaseEndpoints() =>
         Assert.Equal(
-            [EndpointNames.For<DeduplicateCorpus>("dedup"), EndpointNames.For<LinkDedupPartition>("dedup"), EndpointNames.For<FinishDedup>("dedup")],
-            [CommandQueues.DeduplicateCorpus, CommandQueues.LinkDedupPartition, CommandQueues.FinishDedup]);
+            [EndpointNames.For<DeduplicateCorpus>("dedup"), EndpointNames.For<HashDedupShard>("dedup"), EndpointNames.For<LinkDedupPartition>("dedup"), EndpointNames.For<FinishDedup>("dedup")],
+            [CommandQueues.DeduplicateCorpus, CommandQueues.HashDedupShard, CommandQueues.LinkDedupPartition, CommandQueues.FinishDedup]);
 }

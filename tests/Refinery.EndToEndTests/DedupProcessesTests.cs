@@ -5,8 +5,9 @@ using Xunit.Abstractions;
 
 namespace Refinery.EndToEndTests;
 
-/// <summary>Dedup on the real RabbitMQ, PostgreSQL and S3: two Dedup processes share a job's partitions, and the
-/// clusters they produce equal `refinery dedup --minhash` run in one process over the same signal shards.</summary>
+/// <summary>Dedup on the real RabbitMQ, PostgreSQL and S3: two Dedup processes share a job's shards and partitions,
+/// and the clusters they produce (exact and near) equal `refinery dedup --exact` run in one process over the same
+/// document shards.</summary>
 public sealed partial class DedupProcessesTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(5);
@@ -49,26 +50,27 @@ public sealed partial class DedupProcessesTests(ITestOutputHelper output)
     [GeneratedRegex(@"Linking partition (\d+) of dedup job")]
     private static partial Regex Linked();
 
-    /// <summary>(id, cluster_id) of every clustered document in the service's clusters.parquet, sorted.</summary>
-    private static async Task<List<(string, ulong)>> ClustersAsync(SignalsPlatform platform, JsonElement done)
+    /// <summary>(id, cluster_id, kind, keep) of every clustered document in the service's clusters.parquet, sorted.</summary>
+    private static async Task<List<(string, ulong, string, bool)>> ClustersAsync(SignalsPlatform platform, JsonElement done)
     {
         var key = done.GetProperty("clusters").GetProperty("key").GetString()!;
         using var buffer = new MemoryStream();
         await using (var stream = await platform.Store().OpenReadAsync(key)) await stream.CopyToAsync(buffer);
         buffer.Position = 0;
-        var rows = (await Refinery.Dedup.Pipeline.ClusterMerger.ReadAsync(buffer)).Select(r => (r.Id, r.ClusterId)).ToList();
+        var rows = (await Refinery.Dedup.Pipeline.ClusterMerger.ReadAsync(buffer)).Select(r => (r.Id, r.ClusterId, r.Kind, r.Keep)).ToList();
         return rows.Order().ToList();
     }
 
-    /// <summary>The same clusters computed in one process: the signal shards downloaded, then `refinery dedup --minhash`.</summary>
-    private static async Task<List<(string, ulong)>> OneProcessAsync(SignalsPlatform platform, string threshold)
+    /// <summary>The same clusters computed in one process: the document shards downloaded in shard order, then
+    /// `refinery dedup --exact`, which computes the MinHash signatures from the texts itself.</summary>
+    private static async Task<List<(string, ulong, string, bool)>> OneProcessAsync(SignalsPlatform platform, string threshold)
     {
         var dir = Directory.CreateTempSubdirectory("refinery-dedup-one-").FullName;
         try
         {
             var store = platform.Store();
             var files = new List<string>();
-            await foreach (var info in store.ListAsync($"signals/{SignalsPlatform.Corpus}/"))
+            await foreach (var info in store.ListAsync($"docs/{SignalsPlatform.Corpus}/"))
             {
                 var path = System.IO.Path.Combine(dir, System.IO.Path.GetFileName(info.Key));
                 await using (var stream = await store.OpenReadAsync(info.Key))
@@ -77,10 +79,12 @@ public sealed partial class DedupProcessesTests(ITestOutputHelper output)
                 files.Add(path);
             }
             var output = System.IO.Path.Combine(dir, "clusters.jsonl");
-            var result = await CliProcess.RunAsync(Patience, ["dedup", .. files, "--minhash", "--threshold", threshold, "-o", output, "--json"]);
+            var result = await CliProcess.RunAsync(Patience, ["dedup", .. files.Order(StringComparer.Ordinal), "--exact", "--threshold", threshold,
+                "-o", output, "--json"]);
             Assert.True(result.ExitCode == 0, result.Stderr);
             return File.ReadLines(output).Select(l => JsonDocument.Parse(l).RootElement)
-                .Select(e => (e.GetProperty("id").GetString()!, e.GetProperty("cluster_id").GetUInt64())).Order().ToList();
+                .Select(e => (e.GetProperty("id").GetString()!, e.GetProperty("cluster_id").GetUInt64(), e.GetProperty("kind").GetString()!,
+                    e.GetProperty("keep").GetBoolean())).Order().ToList();
         }
         finally
         {

@@ -21,6 +21,36 @@ public sealed class DedupApiTests(KeyedGateway gateway) : IClassFixture<KeyedGat
         Assert.Equal((0.7, "rpv2"), (command.Threshold, command.SignalsConfig));
     }
 
+    [Fact]
+    public async Task Post_WithExactAndKeepOptions_NamesTheirOutput_AndSendsThem()
+    {
+        using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsJsonAsync("/api/corpora/mail-spam/dedup",
+            new { threshold = 0.9, exact = "bloom", falsePositiveRate = 0.01, keep = "max:rps_doc_word_count" });
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("rpv2-0.9-bloom0.01-keep-max-rps_doc_word_count", body.GetProperty("config").GetString());
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!gateway.Sent.Dedup.Any(c => c.Corpus == "mail-spam") && DateTime.UtcNow < deadline) await Task.Delay(20);
+        var command = Assert.Single(gateway.Sent.Dedup, c => c.Corpus == "mail-spam");
+        Assert.Equal(("bloom", 0.01, "max:rps_doc_word_count"), (command.Exact, command.FalsePositiveRate, command.Keep));
+    }
+
+    [Theory]
+    [InlineData("exact", "{\"exact\":\"fuzzy\"}")]
+    [InlineData("keep", "{\"keep\":\"best\"}")]
+    [InlineData("keep", "{\"keep\":\"max:Bad Name\"}")]
+    [InlineData("falsePositiveRate", "{\"exact\":\"bloom\",\"falsePositiveRate\":1.5}")]
+    public async Task Post_WithABadOption_Is400_NamingTheOption(string field, string json)
+    {
+        using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsync("/api/corpora/web-pages/dedup", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty(field, out _), errors.ToString());
+    }
+
     [Theory]
     [InlineData("web-pages", 0.75)]
     [InlineData("a..b", 0.8)]

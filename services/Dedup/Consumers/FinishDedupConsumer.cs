@@ -10,8 +10,10 @@ using Refinery.Storage;
 
 namespace Refinery.Dedup.Consumers;
 
-/// <summary>Merges every partition's edges into the clusters file, records the job as done and publishes
-/// <see cref="CorpusDeduplicated"/>; a finished job only publishes again.</summary>
+/// <summary>Merges every partition's result into the clusters file, records the job as done and publishes
+/// <see cref="CorpusDeduplicated"/>. Two FinishDedup of one job (two partitions completed at once) publish once: only
+/// the process that moves the job to done announces it, or a redelivery of the message that did (it may have stopped
+/// between recording and publishing).</summary>
 public sealed class FinishDedupConsumer(ClusterMerger merger, DedupCatalog catalog, IObjectStore store, TimeProvider clock,
     ILogger<FinishDedupConsumer> logger) : IConsumer<FinishDedup>
 {
@@ -19,17 +21,25 @@ public sealed class FinishDedupConsumer(ClusterMerger merger, DedupCatalog catal
     {
         var (message, ct) = (context.Message, context.CancellationToken);
         var job = await catalog.FindJobAsync(message.JobId, ct) ?? throw new PermanentFailureException($"no dedup job {message.JobId}");
+        var announce = context.ReceiveContext.Redelivered || context.GetRetryAttempt() > 0;
         if (job.Status != DedupJobStatus.Done)
         {
             var partitions = await catalog.PartitionsAsync(job.Id, ct);
             if (partitions.Count != job.Partitions)
                 throw new PermanentFailureException($"dedup job {job.Id} has {partitions.Count} of {job.Partitions} partitions linked");
-            job = await merger.MergeAsync(job, partitions, clock.GetUtcNow().UtcDateTime, ct);
-            await catalog.FinishJobAsync(job, ct);
-            logger.LogInformation("Dedup of {Corpus} at {Config}: {Clusters} clusters of {Clustered} of {Documents} documents → {Key}",
-                job.Corpus, job.Config, job.ClusterCount, job.ClusteredDocuments, job.Documents, job.ClustersKey);
+            var hashed = JobProgress.NeedsTexts(job) ? await catalog.ShardsAsync(job.Id, ct) : [];
+            job = await merger.MergeAsync(job, hashed, partitions, clock.GetUtcNow().UtcDateTime, ct);
+            if (await catalog.FinishJobAsync(job, ct))
+            {
+                announce = true;
+                logger.LogInformation("Dedup of {Corpus} at {Config}: {Clusters} clusters of {Clustered} of {Documents} documents, " +
+                                      "{Exact} exact copies, {Earlier} in earlier corpora → {Key}",
+                    job.Corpus, job.Config, job.ClusterCount, job.ClusteredDocuments, job.Documents, job.ExactDuplicates,
+                    job.EarlierCorpusDuplicates, job.ClustersKey);
+            }
+            job = await catalog.FindJobAsync(job.Id, ct) ?? job;
         }
-        await context.Publish(job.ToEvent(store.Bucket), ct);
+        if (announce) await context.Publish(job.ToEvent(store.Bucket), ct);
     }
 }
 

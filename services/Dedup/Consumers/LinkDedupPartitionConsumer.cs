@@ -10,24 +10,42 @@ using Refinery.Hosting.Bus;
 
 namespace Refinery.Dedup.Consumers;
 
-/// <summary>Links one partition of a job (any process may take any partition), records it, and when it finds every
-/// partition recorded sends <see cref="FinishDedup"/>. Two processes finishing the last partitions at once both send
-/// it; finishing is idempotent.</summary>
+/// <summary>Links one partition of a job (any process may take any partition) and commits it together with the exact
+/// index partitions it owns; when another writer moved one of those first, it reads them again and retries. The
+/// process that completes the last partition sends <see cref="FinishDedup"/>.</summary>
 public sealed class LinkDedupPartitionConsumer(PartitionLinker linker, DedupCatalog catalog, ILogger<LinkDedupPartitionConsumer> logger)
     : IConsumer<LinkDedupPartition>
 {
+    private const int MaxCommitAttempts = 20;
+
     public async Task Consume(ConsumeContext<LinkDedupPartition> context)
     {
         var (message, ct) = (context.Message, context.CancellationToken);
         var job = await catalog.FindJobAsync(message.JobId, ct) ?? throw new PermanentFailureException($"no dedup job {message.JobId}");
         if (message.Partition < 0 || message.Partition >= job.Partitions)
             throw new PermanentFailureException($"partition {message.Partition} is outside job {job.Id}'s {job.Partitions}");
-        logger.LogInformation("Linking partition {Partition} of dedup job {Job}", message.Partition, job.Id);
-        var row = await linker.LinkAsync(job, message.Partition, ct);
-        await catalog.UpsertPartitionAsync(row, ct);
-        logger.LogInformation("Dedup job {Job}: partition {Partition} linked, {Edges} edges", job.Id, row.Partition, row.Edges);
-        if ((await catalog.PartitionsAsync(job.Id, ct)).Count == job.Partitions)
-            await (await context.GetSendEndpoint(CommandQueues.Uri(CommandQueues.FinishDedup))).Send(new FinishDedup { JobId = job.Id }, ct);
+        if (!await catalog.HasPartitionAsync(job.Id, message.Partition, ct))
+        {
+            logger.LogInformation("Linking partition {Partition} of dedup job {Job}", message.Partition, job.Id);
+            var hashed = JobProgress.NeedsTexts(job) ? await catalog.ShardsAsync(job.Id, ct) : [];
+            var linked = await linker.LinkAsync(job, message.Partition, hashed, ct);
+            for (var attempt = 1; ; attempt++)
+            {
+                var index = await catalog.IndexPartitionsAsync(linked.IndexKeys.Keys, ct);
+                var (row, next) = await linker.CompleteAsync(job, message.Partition, linked, index, ct);
+                if (await catalog.CommitPartitionAsync(row, next, ct))
+                {
+                    logger.LogInformation("Dedup job {Job}: partition {Partition} linked, {Edges} edges, {Fresh} index partitions advanced",
+                        job.Id, row.Partition, row.Edges, next.Count);
+                    break;
+                }
+                if (await catalog.HasPartitionAsync(job.Id, message.Partition, ct)) break; // another process committed it
+                if (attempt == MaxCommitAttempts)
+                    throw new InvalidOperationException($"partition {message.Partition} of dedup job {job.Id}: the exact index kept moving ({attempt} attempts)");
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(20, 200)), ct);
+            }
+        }
+        await JobProgress.AdvanceAsync(job, catalog, context, JobProgress.Stage.Link, ct);
     }
 }
 

@@ -4,14 +4,16 @@ using Refinery.Hosting.Data;
 
 namespace Refinery.Dedup.Data;
 
-/// <summary>Dedup jobs and their linked partitions.</summary>
+/// <summary>Dedup jobs with their hashed shards and linked partitions, and the persistent exact index's partitions.</summary>
 public sealed class DedupDbContext(DbContextOptions<DedupDbContext> options, DbSchema<DedupDbContext>? schema = null)
     : DbContext(options)
 {
     public const string Schema = "dedup";
 
     public DbSet<DedupJob> Jobs => Set<DedupJob>();
+    public DbSet<DedupShard> Shards => Set<DedupShard>();
     public DbSet<DedupPartition> Partitions => Set<DedupPartition>();
+    public DbSet<ExactIndexPartition> IndexPartitions => Set<ExactIndexPartition>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -21,14 +23,29 @@ public sealed class DedupDbContext(DbContextOptions<DedupDbContext> options, DbS
             e.ToTable("jobs");
             e.HasKey(j => j.Id);
             e.Property(j => j.Corpus).HasMaxLength(64);
-            e.Property(j => j.Config).HasMaxLength(48);
+            e.Property(j => j.Config).HasMaxLength(128);
+            e.Property(j => j.Exact).HasMaxLength(8);
+            e.Property(j => j.Keep).HasMaxLength(80);
             e.Property(j => j.Status).HasMaxLength(16);
             e.Property(j => j.ClustersSha256).HasMaxLength(64);
+        });
+        model.Entity<DedupShard>(e =>
+        {
+            e.ToTable("shards");
+            e.HasKey(s => new { s.JobId, s.Shard });
+            e.Property(s => s.Sha256).HasMaxLength(64);
         });
         model.Entity<DedupPartition>(e =>
         {
             e.ToTable("partitions");
             e.HasKey(p => new { p.JobId, p.Partition });
+            e.Property(p => p.Sha256).HasMaxLength(64);
+        });
+        model.Entity<ExactIndexPartition>(e =>
+        {
+            e.ToTable("exact_index");
+            e.HasKey(p => p.Partition);
+            e.Property(p => p.Partition).ValueGeneratedNever();
             e.Property(p => p.Sha256).HasMaxLength(64);
         });
     }

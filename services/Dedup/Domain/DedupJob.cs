@@ -1,7 +1,8 @@
 namespace Refinery.Dedup.Domain;
 
-/// <summary>One deduplication of a corpus at one threshold over one set of signal shards. Its id is derived from
-/// those inputs, so the same request finds the same job. Partition rows record which partitions are linked.</summary>
+/// <summary>One deduplication of a corpus with one set of options over one set of shards. Its id is derived from
+/// those inputs, so the same request finds the same job. Shard rows record which document shards are hashed,
+/// partition rows which partitions are linked.</summary>
 public sealed class DedupJob
 {
     public Guid Id { get; set; }
@@ -10,10 +11,17 @@ public sealed class DedupJob
     /// <summary>The output's configuration tag, e.g. "rpv2-0.8".</summary>
     public string Config { get; set; } = "";
     public double Threshold { get; set; }
+    /// <summary>"set", "bloom" or "none" (DedupRequests).</summary>
+    public string Exact { get; set; } = "set";
+    public double FalsePositiveRate { get; set; }
+    /// <summary>"first", "longest", "max:SIGNAL" or "min:SIGNAL".</summary>
+    public string Keep { get; set; } = "first";
     public int Partitions { get; set; }
     /// <summary>JSON array of the signal shards (ObjectRef), in shard order: global document numbers follow it.</summary>
     public string ShardsJson { get; set; } = "[]";
-    public string Status { get; set; } = DedupJobStatus.Linking;
+    /// <summary>JSON array of the document shards (ObjectRef) the signal shards were computed from, in the same order.</summary>
+    public string DocumentsJson { get; set; } = "[]";
+    public string Status { get; set; } = DedupJobStatus.Working;
     public string? ClustersKey { get; set; }
     public string? ClustersSha256 { get; set; }
     public long ClustersLength { get; set; }
@@ -21,16 +29,29 @@ public sealed class DedupJob
     public long ClusteredDocuments { get; set; }
     public long ClusterCount { get; set; }
     public long Removed { get; set; }
+    public long ExactDuplicates { get; set; }
+    public long EarlierCorpusDuplicates { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? FinishedAt { get; set; }
 }
 
 public static class DedupJobStatus
 {
-    public const string Linking = "linking", Done = "done";
+    public const string Working = "working", Done = "done";
 }
 
-/// <summary>One linked partition of a job: its edges file and checksum.</summary>
+/// <summary>One hashed document shard of a job: its keys file (normalised-text key and length per document).</summary>
+public sealed class DedupShard
+{
+    public Guid JobId { get; set; }
+    public int Shard { get; set; }
+    public string Key { get; set; } = "";
+    public string Sha256 { get; set; } = "";
+    public long Length { get; set; }
+    public long Documents { get; set; }
+}
+
+/// <summary>One linked partition of a job: its result file (edges, earlier-corpus copies, Bloom copies) and checksum.</summary>
 public sealed class DedupPartition
 {
     public Guid JobId { get; set; }
@@ -39,4 +60,17 @@ public sealed class DedupPartition
     public string Sha256 { get; set; } = "";
     public long Length { get; set; }
     public long Edges { get; set; }
+}
+
+/// <summary>The current version of one prefix partition of the persistent exact index (shared by every corpus): its
+/// object, checksum and key count. Versions advance by compare-and-swap, so two jobs adding keys at once never lose
+/// each other's.</summary>
+public sealed class ExactIndexPartition
+{
+    public int Partition { get; set; }
+    public long Version { get; set; }
+    public string Key { get; set; } = "";
+    public string Sha256 { get; set; } = "";
+    public long Length { get; set; }
+    public long Keys { get; set; }
 }

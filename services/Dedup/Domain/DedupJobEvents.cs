@@ -16,5 +16,7 @@ public static class DedupJobEvents
         ClusteredDocuments = job.ClusteredDocuments,
         ClusterCount = job.ClusterCount,
         Removed = job.Removed,
+        ExactDuplicates = job.ExactDuplicates,
+        EarlierCorpusDuplicates = job.EarlierCorpusDuplicates,
     };
 }

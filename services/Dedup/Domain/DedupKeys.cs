@@ -1,9 +1,18 @@
 namespace Refinery.Dedup.Domain;
 
-/// <summary>Object keys the dedup service owns (DESIGN §6), deterministic in corpus, configuration and partition.</summary>
+/// <summary>Object keys the dedup service owns (DESIGN §6). A job's outputs are deterministic in corpus,
+/// configuration and shard or partition; index versions are not (two writers racing for one version must not
+/// overwrite each other's object before the compare-and-swap decides).</summary>
 public static class DedupKeys
 {
-    public static string Edges(string corpus, string config, int partition) => $"dedup/{corpus}/{config}/edges/{partition:D5}.bin";
+    /// <summary>A partition's result, named by its content too: two processes racing for a partition may find different
+    /// earlier copies (the index moved between them), and the loser must not overwrite the object the winner recorded.</summary>
+    public static string Edges(string corpus, string config, int partition, string sha256) =>
+        $"dedup/{corpus}/{config}/edges/{partition:D5}.{sha256[..16]}.bin";
+
+    public static string TextKeys(string corpus, string config, int shard) => $"dedup/{corpus}/{config}/keys/{shard:D5}.bin";
+
+    public static string IndexPartition(int partition, long version) => $"dedup/index/exact/{partition:x2}/{version:D10}-{Guid.NewGuid():N}.bin";
 
     public static string SignalsPrefix(string corpus) => $"signals/{corpus}/";
 

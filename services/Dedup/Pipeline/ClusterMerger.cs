@@ -9,9 +9,12 @@ using Refinery.Text.Dedup;
 
 namespace Refinery.Dedup.Pipeline;
 
-/// <summary>Merges the edges of every partition of a job by union-find and writes the clusters:
-/// <c>dedup/{corpus}/{config}/clusters.parquet</c> with one row per document in a cluster of two or more (id, id_int,
-/// cluster_id = the smallest id_int, as RPv2; kind; keep = the first member in shard order).</summary>
+/// <summary>Merges the results of every partition of a job by union-find and writes the clusters:
+/// <c>dedup/{corpus}/{config}/clusters.parquet</c> with one row per document that is in a cluster of two or more, is a
+/// copy a Bloom filter saw before, or has the text of a document of a corpus deduplicated before. Columns: id, id_int,
+/// cluster_id (the smallest id_int, as RPv2), kind ("exact" when another member or an earlier corpus has the same
+/// normalised text, else "near"), keep (one member per cluster, chosen by the job's policy among those no earlier
+/// corpus had), earlier_id_int (the earlier corpus's document, or null).</summary>
 public sealed class ClusterMerger(IObjectStore store)
 {
     private static readonly DataField<string> IdField = new("id", false);
@@ -19,10 +22,11 @@ public sealed class ClusterMerger(IObjectStore store)
     private static readonly DataField<ulong> ClusterIdField = new("cluster_id");
     private static readonly DataField<string> KindField = new("kind", false);
     private static readonly DataField<bool> KeepField = new("keep");
-    private static readonly ParquetSchema Schema = new(IdField, IdIntField, ClusterIdField, KindField, KeepField);
+    private static readonly DataField<ulong?> EarlierField = new("earlier_id_int");
+    private static readonly ParquetSchema Schema = new(IdField, IdIntField, ClusterIdField, KindField, KeepField, EarlierField);
 
     /// <summary>One row of a clusters file.</summary>
-    public sealed record ClusterRow(string Id, ulong IdInt, ulong ClusterId, string Kind, bool Keep);
+    public sealed record ClusterRow(string Id, ulong IdInt, ulong ClusterId, string Kind, bool Keep, ulong? EarlierIdInt);
 
     /// <summary>Reads a clusters file written by <see cref="MergeAsync"/> (the stream must be seekable).</summary>
     public static async Task<List<ClusterRow>> ReadAsync(Stream input, CancellationToken ct = default)
@@ -46,12 +50,15 @@ public sealed class ClusterMerger(IObjectStore store)
             await group.ReadAsync(Field(KindField), kinds, null, ct);
             var keep = new bool[n];
             await group.ReadAsync<bool>(Field(KeepField), keep, null, ct);
-            for (var i = 0; i < n; i++) rows.Add(new ClusterRow(ids[i], idInts[i], clusters[i], kinds[i], keep[i]));
+            var earlier = new ulong?[n];
+            await group.ReadAsync<ulong>(Field(EarlierField), earlier, null, ct);
+            for (var i = 0; i < n; i++) rows.Add(new ClusterRow(ids[i], idInts[i], clusters[i], kinds[i], keep[i], earlier[i]));
         }
         return rows;
     }
 
-    public async Task<DedupJob> MergeAsync(DedupJob job, IReadOnlyList<DedupPartition> partitions, DateTime now, CancellationToken ct)
+    public async Task<DedupJob> MergeAsync(DedupJob job, IReadOnlyList<DedupShard> hashed, IReadOnlyList<DedupPartition> partitions,
+        DateTime now, CancellationToken ct)
     {
         var ids = new List<string>();
         var idInts = new List<ulong>();
@@ -60,23 +67,54 @@ public sealed class ClusterMerger(IObjectStore store)
             ids.Add(row.Id);
             idInts.Add(row.IdInt);
         }
+        var n = ids.Count;
+        var texts = hashed.Count == 0 ? null : (await ShardHasher.ReadAllAsync(store, hashed, ct)).SelectMany(s => s).ToArray();
+        if (texts is not null)
+            for (var i = 0; i < n; i++)
+                if (i >= texts.Length || texts[i].IdInt != idInts[i])
+                    throw new InvalidDataException($"job {job.Id}: the text keys do not line up with the signal shards at document {ids[i]} (number {i})");
+
         var components = new UnionFind(idInts);
+        var earlier = new ulong?[n];
+        var copies = new bool[n];
         foreach (var partition in partitions)
         {
             using var bytes = await JobShards.VerifiedAsync(store, new ObjectRef
                 { Bucket = store.Bucket, Key = partition.Key, Sha256 = partition.Sha256, Length = partition.Length }, ct);
-            var edges = MemoryMarshal.Cast<byte, int>(bytes.GetBuffer().AsSpan(0, (int)bytes.Length));
-            for (var e = 0; e + 1 < edges.Length; e += 2)
+            var result = PartitionResult.Parse(bytes.GetBuffer().AsSpan(0, (int)bytes.Length), n, partition.Key);
+            for (var e = 0; e < result.Edges.Count; e += 2) components.Union(result.Edges[e], result.Edges[e + 1]);
+            for (var e = 0; e < result.EarlierDocuments.Count; e++) earlier[result.EarlierDocuments[e]] = result.EarlierIdInts[e];
+            foreach (var copy in result.Copies) copies[copy] = true;
+        }
+        long exactDuplicates = copies.Count(c => c);
+        if (texts is not null && job.Exact != DedupRequests.ExactNone)
+        {
+            // Only the first document with a key was looked up in the index; its copies share its earlier document.
+            var earlierByKey = new Dictionary<UInt128, ulong>();
+            for (var i = 0; i < n; i++)
+                if (earlier[i] is { } e) earlierByKey.TryAdd(texts[i].Key, e);
+            var seen = new HashSet<UInt128>();
+            for (var i = 0; i < n; i++)
             {
-                if ((uint)edges[e] >= ids.Count || (uint)edges[e + 1] >= ids.Count)
-                    throw new InvalidDataException($"{partition.Key}: document {Math.Max(edges[e], edges[e + 1])} beyond the job's {ids.Count}");
-                components.Union(edges[e], edges[e + 1]);
+                if (earlierByKey.TryGetValue(texts[i].Key, out var e)) earlier[i] = e;
+                if (job.Exact == DedupRequests.ExactSet && !seen.Add(texts[i].Key)) exactDuplicates++;
             }
         }
 
-        var members = Enumerable.Range(0, ids.Count).Where(i => components.SizeOf(i) > 1).ToArray();
-        var kept = new HashSet<int>();
-        var keep = members.Select(i => kept.Add(components.Find(i))).ToArray(); // the first member of each cluster
+        var keepSignal = DedupRequests.SignalOf(job.Keep);
+        var values = keepSignal is { } s ? await KeepValues.ReadAsync(store, JobShards.Of(job), s.Signal, ct) : null;
+        var chosen = Choose(job, components, copies, earlier, texts, values, keepSignal?.Highest ?? true);
+
+        bool Reported(int i) => components.SizeOf(i) > 1 || copies[i] || earlier[i] is not null;
+        var members = Enumerable.Range(0, n).Where(Reported).ToArray();
+        var sameText = new Dictionary<(int Root, UInt128 Key), int>();
+        if (texts is not null && job.Exact != DedupRequests.ExactNone)
+            foreach (var i in members)
+                sameText[(components.Find(i), texts[i].Key)] = sameText.GetValueOrDefault((components.Find(i), texts[i].Key)) + 1;
+        string Kind(int i) => copies[i] || earlier[i] is not null || (texts is not null && sameText.GetValueOrDefault((components.Find(i), texts[i].Key)) > 1)
+            ? "exact" : "near";
+        var keep = members.Select(i => chosen.TryGetValue(components.Find(i), out var c) && c == i).ToArray();
+
         using var output = new MemoryStream();
         await using (var writer = await ParquetWriter.CreateAsync(Schema, output, new ParquetOptions { CompressionMethod = CompressionMethod.Zstd }, cancellationToken: ct))
         {
@@ -84,20 +122,45 @@ public sealed class ClusterMerger(IObjectStore store)
             await group.WriteAsync(IdField, members.Select(i => ids[i]).ToArray(), null);
             await group.WriteAsync<ulong>(IdIntField, members.Select(i => idInts[i]).ToArray(), cancellationToken: ct);
             await group.WriteAsync<ulong>(ClusterIdField, members.Select(components.MinKeyOf).ToArray(), cancellationToken: ct);
-            await group.WriteAsync(KindField, members.Select(_ => "near").ToArray(), null);
+            await group.WriteAsync(KindField, members.Select(Kind).ToArray(), null);
             await group.WriteAsync<bool>(KeepField, keep, cancellationToken: ct);
+            await group.WriteAsync<ulong>(EarlierField, members.Select(i => earlier[i]).ToArray(), cancellationToken: ct);
         }
         output.Position = 0;
         var stored = await store.PutAsync(DedupOutputs.ClustersKey(job.Corpus, job.Config), output, ct);
-        job.Status = DedupJobStatus.Done;
         job.ClustersKey = stored.Key;
         job.ClustersSha256 = stored.Sha256;
         job.ClustersLength = stored.Length;
-        job.Documents = ids.Count;
+        job.Documents = n;
         job.ClusteredDocuments = members.Length;
-        job.ClusterCount = kept.Count;
-        job.Removed = members.Length - kept.Count;
+        job.ClusterCount = members.Where(i => components.SizeOf(i) > 1).Select(components.Find).Distinct().Count();
+        job.Removed = members.Length - keep.Count(k => k);
+        job.ExactDuplicates = exactDuplicates;
+        job.EarlierCorpusDuplicates = earlier.Count(e => e is not null);
         job.FinishedAt = now;
         return job;
+    }
+
+    /// <summary>The kept member of each component (by root), among the members no earlier corpus had and no Bloom
+    /// filter saw before: the first in shard order, or the best by length or signal value (ties to the first; a
+    /// missing value ranks below every value).</summary>
+    private static Dictionary<int, int> Choose(DedupJob job, UnionFind components, bool[] copies, ulong?[] earlier,
+        TextKeyRecord[]? texts, double[]? values, bool highest)
+    {
+        bool Better(int a, int b)
+        {
+            if (job.Keep == DedupRequests.KeepLongest) return texts![a].Length > texts[b].Length;
+            if (values is null || double.IsNaN(values[a])) return false;
+            return double.IsNaN(values[b]) || (highest ? values[a] > values[b] : values[a] < values[b]);
+        }
+        var chosen = new Dictionary<int, int>();
+        for (var i = 0; i < copies.Length; i++)
+        {
+            if (copies[i] || earlier[i] is not null) continue;
+            if (components.SizeOf(i) == 1) continue;
+            var root = components.Find(i);
+            if (!chosen.TryGetValue(root, out var current) || Better(i, current)) chosen[root] = i;
+        }
+        return chosen;
     }
 }

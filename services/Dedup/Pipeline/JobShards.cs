@@ -15,13 +15,17 @@ public static class JobShards
 {
     public static IReadOnlyList<ObjectRef> Of(DedupJob job) => JsonSerializer.Deserialize<List<ObjectRef>>(job.ShardsJson) ?? [];
 
+    /// <summary>The document shards the signal shards were computed from, in the same order.</summary>
+    public static IReadOnlyList<ObjectRef> DocumentsOf(DedupJob job) => JsonSerializer.Deserialize<List<ObjectRef>>(job.DocumentsJson) ?? [];
+
     public static string ToJson(IReadOnlyList<ObjectRef> shards) => JsonSerializer.Serialize(shards);
 
-    /// <summary>A job's id: a hash of the corpus, the configuration and every shard's key and checksum.</summary>
-    public static Guid JobId(string corpus, string config, IReadOnlyList<ObjectRef> shards)
+    /// <summary>A job's id: a hash of the corpus, the configuration tag (which names every option) and every signal
+    /// and document shard's key and checksum.</summary>
+    public static Guid JobId(string corpus, string config, IReadOnlyList<ObjectRef> shards, IReadOnlyList<ObjectRef> documents)
     {
         var text = new StringBuilder($"{corpus}\n{config}\n");
-        foreach (var shard in shards) text.Append(shard.Key).Append(' ').Append(shard.Sha256).Append('\n');
+        foreach (var shard in shards.Concat(documents)) text.Append(shard.Key).Append(' ').Append(shard.Sha256).Append('\n');
         return new Guid(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()))[..16]);
     }
 

@@ -1,7 +1,7 @@
 namespace Refinery.Contracts.Dedup;
 
-/// <summary>Event: the near-duplicate clusters of a corpus are in the object store
-/// (<c>dedup/{corpus}/{config}/clusters.parquet</c>: id, id_int, cluster_id, kind, keep).</summary>
+/// <summary>Event: the duplicate clusters of a corpus are in the object store
+/// (<c>dedup/{corpus}/{config}/clusters.parquet</c>: id, id_int, cluster_id, kind, keep, earlier_id_int).</summary>
 public sealed record CorpusDeduplicated
 {
     public required Guid CorpusId { get; init; }
@@ -14,4 +14,8 @@ public sealed record CorpusDeduplicated
     public required long ClusterCount { get; init; }
     /// <summary>Documents a consumer that keeps one per cluster drops.</summary>
     public required long Removed { get; init; }
+    /// <summary>Documents whose normalised text an earlier document of the corpus had (kind "exact").</summary>
+    public long ExactDuplicates { get; init; }
+    /// <summary>Documents whose normalised text a corpus deduplicated before had (their earlier_id_int is set).</summary>
+    public long EarlierCorpusDuplicates { get; init; }
 }

@@ -12,5 +12,18 @@ public static class DedupOutputs
     public static string Config(string signalsConfig, double threshold) =>
         $"{signalsConfig}-{threshold.ToString("0.0#", CultureInfo.InvariantCulture)}";
 
+    /// <summary>The tag of a request's output: <see cref="Config(string,double)"/> for the defaults (exact set, keep
+    /// first), followed by what differs, e.g. "rpv2-0.8-bloom-keep-max-rps_doc_word_count", so requests with other
+    /// options never write over each other's clusters.</summary>
+    public static string Config(DeduplicateCorpus request)
+    {
+        var tag = Config(request.SignalsConfig, request.Threshold);
+        if (request.Exact == DedupRequests.ExactBloom)
+            tag += $"-bloom{request.FalsePositiveRate.ToString("0.######", CultureInfo.InvariantCulture)}";
+        else if (request.Exact != DedupRequests.ExactSet) tag += $"-{request.Exact}";
+        if (request.Keep != DedupRequests.KeepFirst) tag += $"-keep-{request.Keep.Replace(':', '-')}";
+        return tag;
+    }
+
     public static string ClustersKey(string corpus, string config) => $"dedup/{corpus}/{config}/clusters.parquet";
 }
