@@ -30,21 +30,22 @@ public sealed partial class DedupProcessesTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task ADedupProcessKilledWhileLinking_TheSurvivorFinishes_WithTheSameClusters()
+    public async Task ADedupProcessKilledWhileLinking_TheSurvivorFinishes_WithTheSameVerifiedClusters()
     {
         await using var platform = await SignalsPlatform.StartAsync("dedup-kill", signalsProcesses: 1, dedupProcesses: 2);
         await platform.SubmitCorpusAsync("dedup", "dev_neardup_docs.jsonl.gz");
         await platform.WaitForAllSignalsAsync(Patience);
         var victim = platform.Dedup[0];
 
-        var dedup = platform.DeduplicateAsync(0.8, Patience);
+        var dedup = platform.DeduplicateAsync(0.8, Patience, verify: true);
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
         while (!Linked().IsMatch(victim.Output) && !dedup.IsCompleted && DateTime.UtcNow < deadline) await Task.Delay(5);
         victim.Kill();
         var done = await dedup;
 
         output.WriteLine($"victim started partitions [{string.Join(",", Linked().Matches(victim.Output).Select(m => m.Groups[1].Value))}] before it was killed");
-        Assert.Equal(await OneProcessAsync(platform, "0.8"), await ClustersAsync(platform, done));
+        Assert.Equal("rpv2-0.8-verify", done.GetProperty("config").GetString());
+        Assert.Equal(await OneProcessAsync(platform, "0.8", "--verify"), await ClustersAsync(platform, done));
     }
 
     [GeneratedRegex(@"Linking partition (\d+) of dedup job")]
@@ -63,7 +64,8 @@ public sealed partial class DedupProcessesTests(ITestOutputHelper output)
 
     /// <summary>The same clusters computed in one process: the document shards downloaded in shard order, then
     /// `refinery dedup --exact`, which computes the MinHash signatures from the texts itself.</summary>
-    private static async Task<List<(string, ulong, string, bool)>> OneProcessAsync(SignalsPlatform platform, string threshold)
+    private static async Task<List<(string, ulong, string, bool)>> OneProcessAsync(SignalsPlatform platform, string threshold,
+        params string[] options)
     {
         var dir = Directory.CreateTempSubdirectory("refinery-dedup-one-").FullName;
         try
@@ -80,7 +82,7 @@ public sealed partial class DedupProcessesTests(ITestOutputHelper output)
             }
             var output = System.IO.Path.Combine(dir, "clusters.jsonl");
             var result = await CliProcess.RunAsync(Patience, ["dedup", .. files.Order(StringComparer.Ordinal), "--exact", "--threshold", threshold,
-                "-o", output, "--json"]);
+                .. options, "-o", output, "--json"]);
             Assert.True(result.ExitCode == 0, result.Stderr);
             return File.ReadLines(output).Select(l => JsonDocument.Parse(l).RootElement)
                 .Select(e => (e.GetProperty("id").GetString()!, e.GetProperty("cluster_id").GetUInt64(), e.GetProperty("kind").GetString()!,

@@ -120,10 +120,10 @@ public sealed class SignalsPlatform : IAsyncDisposable
                                    $"signal shards [{string.Join(",", signals.Keys.Order())}]\n{Diagnostics}");
     }
 
-    /// <summary>Asks the gateway for the corpus's near-duplicate clusters and reads events until they are announced.</summary>
-    public async Task<JsonElement> DeduplicateAsync(double threshold, TimeSpan timeout)
+    /// <summary>Asks the gateway for the corpus's duplicate clusters and reads events until they are announced.</summary>
+    public async Task<JsonElement> DeduplicateAsync(double threshold, TimeSpan timeout, bool verify = false)
     {
-        using var started = await _http!.PostAsJsonAsync($"/api/corpora/{Corpus}/dedup", new { threshold });
+        using var started = await _http!.PostAsJsonAsync($"/api/corpora/{Corpus}/dedup", new { threshold, verify });
         Assert.True(started.StatusCode == HttpStatusCode.Accepted, $"{started.StatusCode}: {await started.Content.ReadAsStringAsync()}");
         using var cts = new CancellationTokenSource(timeout);
         string? type = null;

@@ -59,7 +59,10 @@ public sealed class DedupCatalog(DedupDbContext db)
             .SetProperty(x => x.Key, row.Key)
             .SetProperty(x => x.Sha256, row.Sha256)
             .SetProperty(x => x.Length, row.Length)
-            .SetProperty(x => x.Documents, row.Documents), c), ct);
+            .SetProperty(x => x.Documents, row.Documents)
+            .SetProperty(x => x.ShinglesKey, row.ShinglesKey)
+            .SetProperty(x => x.ShinglesSha256, row.ShinglesSha256)
+            .SetProperty(x => x.ShinglesLength, row.ShinglesLength), c), ct);
 
     public Task<List<DedupPartition>> PartitionsAsync(Guid jobId, CancellationToken ct) =>
         db.Partitions.AsNoTracking().Where(p => p.JobId == jobId).OrderBy(p => p.Partition).ToListAsync(ct);

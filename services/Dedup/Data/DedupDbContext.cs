@@ -34,6 +34,7 @@ public sealed class DedupDbContext(DbContextOptions<DedupDbContext> options, DbS
             e.ToTable("shards");
             e.HasKey(s => new { s.JobId, s.Shard });
             e.Property(s => s.Sha256).HasMaxLength(64);
+            e.Property(s => s.ShinglesSha256).HasMaxLength(64);
         });
         model.Entity<DedupPartition>(e =>
         {

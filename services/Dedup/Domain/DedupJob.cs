@@ -16,6 +16,8 @@ public sealed class DedupJob
     public double FalsePositiveRate { get; set; }
     /// <summary>"first", "longest", "max:SIGNAL" or "min:SIGNAL".</summary>
     public string Keep { get; set; } = "first";
+    /// <summary>Candidate pairs are linked only when their true Jaccard reaches the threshold.</summary>
+    public bool Verify { get; set; }
     public int Partitions { get; set; }
     /// <summary>JSON array of the signal shards (ObjectRef), in shard order: global document numbers follow it.</summary>
     public string ShardsJson { get; set; } = "[]";
@@ -40,7 +42,8 @@ public static class DedupJobStatus
     public const string Working = "working", Done = "done";
 }
 
-/// <summary>One hashed document shard of a job: its keys file (normalised-text key and length per document).</summary>
+/// <summary>One hashed document shard of a job: its keys file (normalised-text key and length per document) and, for
+/// a verifying job, its shingles file.</summary>
 public sealed class DedupShard
 {
     public Guid JobId { get; set; }
@@ -49,6 +52,9 @@ public sealed class DedupShard
     public string Sha256 { get; set; } = "";
     public long Length { get; set; }
     public long Documents { get; set; }
+    public string? ShinglesKey { get; set; }
+    public string? ShinglesSha256 { get; set; }
+    public long ShinglesLength { get; set; }
 }
 
 /// <summary>One linked partition of a job: its result file (edges, earlier-corpus copies, Bloom copies) and checksum.</summary>

@@ -6,13 +6,14 @@ using Refinery.Dedup.Domain;
 
 namespace Refinery.Dedup.Pipeline;
 
-/// <summary>A job's stages, in order: hash the document shards (only when exact dedup or keep = longest needs the
-/// texts), link the partitions, finish. Every consumer asks here what to send next, so the order lives in one place.</summary>
+/// <summary>A job's stages, in order: hash the document shards (only when exact dedup, keep = longest or verification
+/// needs the texts), link the partitions, finish. Every consumer asks here what to send next, so the order lives in one place.</summary>
 public static class JobProgress
 {
     public enum Stage { Request, Hash, Link, Finish }
 
-    public static bool NeedsTexts(DedupJob job) => job.Exact != DedupRequests.ExactNone || job.Keep == DedupRequests.KeepLongest;
+    public static bool NeedsTexts(DedupJob job) =>
+        job.Exact != DedupRequests.ExactNone || job.Keep == DedupRequests.KeepLongest || job.Verify;
 
     /// <summary>Sends the commands of the job's current stage that are not done. A stage consumer (<paramref name="caller"/>
     /// Hash or Link) sends only when its own stage is complete, so the commands of a stage go out once, from whoever

@@ -39,7 +39,16 @@ public sealed class PartitionLinker(IObjectStore store, StoredExactIndex index)
             }
         }
         var components = new UnionFind(new ulong[documents]);
-        LshClustering.Link(CollectionsMarshal.AsSpan(records), components);
+        if (job.Verify)
+        {
+            var shingles = await CandidateShinglesAsync(records, hashed, documents, ct);
+            LshClustering.Link(CollectionsMarshal.AsSpan(records), components,
+                (a, b) => ShingleSet.Jaccard(shingles[a], shingles[b]), job.Threshold);
+        }
+        else
+        {
+            LshClustering.Link(CollectionsMarshal.AsSpan(records), components);
+        }
         records = null;
 
         var copies = new List<int>();
@@ -55,6 +64,32 @@ public sealed class PartitionLinker(IObjectStore store, StoredExactIndex index)
             edges.Add(root);
         }
         return new Linked(edges, copies, indexKeys, documents);
+    }
+
+    /// <summary>The shingle sets of the documents that share a bucket with another in this partition (sorting the
+    /// records as linking will): only candidates are held in memory, read from every shard's shingles file.</summary>
+    private async Task<Dictionary<int, ShingleSet>> CandidateShinglesAsync(List<BandRecord> records, IReadOnlyList<DedupShard> hashed,
+        int documents, CancellationToken ct)
+    {
+        var span = CollectionsMarshal.AsSpan(records);
+        span.Sort();
+        var candidate = new bool[documents];
+        for (var i = 1; i < span.Length; i++)
+            if (span[i].Band == span[i - 1].Band && span[i].Key == span[i - 1].Key)
+                candidate[span[i].Document] = candidate[span[i - 1].Document] = true;
+        var sets = new Dictionary<int, ShingleSet>();
+        var first = 0;
+        foreach (var shard in hashed)
+        {
+            if (shard.ShinglesKey is null) throw new InvalidDataException($"shard {shard.Shard} of job {shard.JobId} was hashed without shingles");
+            using var bytes = await JobShards.VerifiedAsync(store, new Contracts.ObjectRef
+                { Bucket = store.Bucket, Key = shard.ShinglesKey, Sha256 = shard.ShinglesSha256!, Length = shard.ShinglesLength }, ct);
+            ShingleFile.Read(bytes.GetBuffer().AsSpan(0, (int)bytes.Length), first, (int)shard.Documents, d => d < documents && candidate[d], sets,
+                shard.ShinglesKey);
+            first += (int)shard.Documents;
+        }
+        if (first != documents) throw new InvalidDataException($"the shingles files hold {first} documents, the signal shards {documents}");
+        return sets;
     }
 
     private async Task LinkExactAsync(DedupJob job, int partition, IReadOnlyList<DedupShard> hashed, int documents, UnionFind components,

@@ -10,7 +10,8 @@ using Refinery.Text.MinHash;
 namespace Refinery.Dedup.Pipeline;
 
 /// <summary>Hashes one document shard of a job: the key of every document's RPv2-normalised text, in shard order,
-/// written to <c>dedup/{corpus}/{config}/keys/{shard:D5}.bin</c>. Lines that are not documents are skipped exactly as
+/// written to <c>dedup/{corpus}/{config}/keys/{shard:D5}.bin</c>, and for a verifying job every document's shingle set
+/// (<c>…/shingles/{shard:D5}.bin</c>). Lines that are not documents are skipped exactly as
 /// the signals service skips them, so record i belongs to row i of the signal shard (the merger checks the id_int).</summary>
 public sealed class ShardHasher(IObjectStore store)
 {
@@ -22,17 +23,25 @@ public sealed class ShardHasher(IObjectStore store)
         if (shard < 0 || shard >= documents.Count) throw new PermanentFailureException($"shard {shard} is outside job {job.Id}'s {documents.Count}");
         var fingerprinter = new DedupFingerprinter(MinHashPermutations.RpV2, Rpv2SignalComputer.MinHashNGram);
         var records = new List<TextKeyRecord>();
+        var shingles = job.Verify ? new List<ShingleSet>() : null;
         using (var bytes = await JobShards.VerifiedAsync(store, documents[shard], ct))
             await foreach (var batch in ShardDocumentReader.ReadBatchesAsync(bytes, BatchSize, ct))
                 foreach (var line in batch)
                     if (line.Document is { } document)
+                    {
                         records.Add(new TextKeyRecord(fingerprinter.NormalizedKey(document.Text), Rpv2SignalComputer.IdInt(document.Id),
                             document.Text.Length));
+                        shingles?.Add(fingerprinter.Shingles(document.Text));
+                    }
         var stored = await store.PutAsync(DedupKeys.TextKeys(job.Corpus, job.Config, shard), TextKeyFile.Write(records), ct);
-        return new DedupShard
+        var row = new DedupShard
         {
             JobId = job.Id, Shard = shard, Key = stored.Key, Sha256 = stored.Sha256, Length = stored.Length, Documents = records.Count,
         };
+        if (shingles is null) return row;
+        var sets = await store.PutAsync(DedupKeys.Shingles(job.Corpus, job.Config, shard), ShingleFile.Write(shingles), ct);
+        (row.ShinglesKey, row.ShinglesSha256, row.ShinglesLength) = (sets.Key, sets.Sha256, sets.Length);
+        return row;
     }
 
     /// <summary>Every hashed shard's records, in job order, each file checked against its recorded checksum.</summary>

@@ -12,7 +12,7 @@ namespace Refinery.Gateway.Apis;
 
 /// <summary>The request body of POST /api/corpora/{name}/dedup.</summary>
 public sealed record DedupRequest(double? Threshold, string? SignalsConfig, string? Exact = null, string? Keep = null,
-    double? FalsePositiveRate = null);
+    double? FalsePositiveRate = null, bool? Verify = null);
 
 /// <summary>What a dedup request started: where the clusters will be and which event announces them.</summary>
 public sealed record DedupAccepted(string Corpus, double Threshold, string Config, string Clusters, string Events);
@@ -30,7 +30,7 @@ public static class DedupApi
             .WithSummary("Find the exact and near-duplicate clusters of a corpus")
             .WithDescription("MinHash LSH over the bands of the corpus's signal shards at one of RPv2's thresholds (0.7, 0.8, 0.9, 1.0), and " +
                              "exact copies of the normalised text within the corpus and against every corpus deduplicated before " +
-                             "(exact: set, bloom or none; falsePositiveRate for bloom). keep: first, longest, max:SIGNAL or min:SIGNAL. " +
+                             "(exact: set, bloom or none; falsePositiveRate for bloom). verify: link candidates only at true Jaccard ≥ threshold. keep: first, longest, max:SIGNAL or min:SIGNAL. " +
                              "Returns 202 with the key the clusters will be written to; CorpusDeduplicated on /api/events announces them.");
 
     internal static async Task<Results<Accepted<DedupAccepted>, ValidationProblem>> StartAsync(string name, DedupRequest? request,
@@ -40,7 +40,7 @@ public static class DedupApi
         {
             Corpus = name, Threshold = request?.Threshold ?? 0.8, SignalsConfig = request?.SignalsConfig ?? "rpv2",
             Exact = request?.Exact ?? DedupRequests.ExactSet, Keep = request?.Keep ?? DedupRequests.KeepFirst,
-            FalsePositiveRate = request?.FalsePositiveRate ?? 0.001,
+            FalsePositiveRate = request?.FalsePositiveRate ?? 0.001, Verify = request?.Verify ?? false,
         };
         var problems = DedupRequests.Problems(command);
         if (problems.Count > 0)

@@ -13,7 +13,7 @@ public static class DedupOutputs
         $"{signalsConfig}-{threshold.ToString("0.0#", CultureInfo.InvariantCulture)}";
 
     /// <summary>The tag of a request's output: <see cref="Config(string,double)"/> for the defaults (exact set, keep
-    /// first), followed by what differs, e.g. "rpv2-0.8-bloom-keep-max-rps_doc_word_count", so requests with other
+    /// first), followed by what differs, e.g. "rpv2-0.8-bloom0.001-verify-keep-max-rps_doc_word_count", so requests with other
     /// options never write over each other's clusters.</summary>
     public static string Config(DeduplicateCorpus request)
     {
@@ -21,6 +21,7 @@ public static class DedupOutputs
         if (request.Exact == DedupRequests.ExactBloom)
             tag += $"-bloom{request.FalsePositiveRate.ToString("0.######", CultureInfo.InvariantCulture)}";
         else if (request.Exact != DedupRequests.ExactSet) tag += $"-{request.Exact}";
+        if (request.Verify) tag += "-verify";
         if (request.Keep != DedupRequests.KeepFirst) tag += $"-keep-{request.Keep.Replace(':', '-')}";
         return tag;
     }

@@ -23,6 +23,17 @@ public sealed class DedupFingerprinter(MinHashPermutations permutations, int ngr
     /// <summary>Only the key of the normalised text, for exact duplicates, without the MinHash work.</summary>
     public UInt128 NormalizedKey(string text) => XxHash128.HashToUInt128(NormalizedUtf8(text));
 
+    /// <summary>Only the shingle set, for verifying candidates, without the MinHash work.</summary>
+    public ShingleSet Shingles(string text)
+    {
+        var utf8 = NormalizedUtf8(text);
+        _starts.Clear();
+        _ends.Clear();
+        Rpv2Normalizer.WordBounds(utf8, _starts, _ends);
+        return ShingleSet.Create(utf8, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_starts),
+            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_ends), NGram);
+    }
+
     public Fingerprint Compute(string text, bool withShingles)
     {
         var utf8 = NormalizedUtf8(text);

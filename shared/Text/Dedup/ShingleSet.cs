@@ -13,6 +13,17 @@ public sealed class ShingleSet
 
     public int Count => _hashes.Length;
 
+    /// <summary>The sorted, distinct hashes, for storing the set.</summary>
+    public ReadOnlySpan<ulong> Hashes => _hashes;
+
+    /// <summary>A set read back from <see cref="Hashes"/>; throws when they are not strictly increasing.</summary>
+    public static ShingleSet FromSorted(ulong[] hashes)
+    {
+        for (var i = 1; i < hashes.Length; i++)
+            if (hashes[i] <= hashes[i - 1]) throw new InvalidDataException($"shingle hashes are not sorted and distinct at {i}");
+        return new ShingleSet(hashes);
+    }
+
     /// <summary>The shingles of the words at byte ranges [starts[i], ends[i]) of <paramref name="utf8"/>, consecutive
     /// words separated by one space: each shingle is the bytes from its first word's start to its last word's end.</summary>
     public static ShingleSet Create(ReadOnlySpan<byte> utf8, ReadOnlySpan<int> starts, ReadOnlySpan<int> ends, int ngram)
