@@ -53,6 +53,7 @@ public static class GatewayServiceExtensions
         builder.AddRefineryDbContext<GatewayDbContext>(GatewayDbContext.Schema);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddScoped<CorpusProjection>();
+        builder.Services.AddScoped<DedupProjection>();
         builder.Services.AddSingleton<EventBroadcaster>();
 
         // Unique per process: each gateway process gets its own temporary queue bound to every event,
@@ -64,6 +65,8 @@ public static class GatewayServiceExtensions
             x.AddConsumer<CorpusShardIngestedConsumer, CorpusShardIngestedConsumerDefinition>();
             x.AddConsumer<CorpusIngestedConsumer, CorpusIngestedConsumerDefinition>();
             x.AddConsumer<CorpusIngestionFailedConsumer, CorpusIngestionFailedConsumerDefinition>();
+            x.AddConsumer<CorpusDeduplicatedConsumer, CorpusDeduplicatedConsumerDefinition>();
+            x.AddConsumer<DeduplicateCorpusFaultConsumer, DeduplicateCorpusFaultConsumerDefinition>();
             foreach (var eventType in GatewayEvents.All)
             {
                 eventType.AddFanoutConsumer(x, e =>
@@ -84,7 +87,7 @@ public static class GatewayServiceExtensions
         app.MapOpenApi();
         app.MapScalarApiReference();
         app.MapCorporaApi(options);
-        app.MapDedupApi();
+        app.MapDedupApi(options);
         app.MapEventsApi(options);
         return app;
     }

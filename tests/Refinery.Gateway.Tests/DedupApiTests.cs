@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Refinery.Contracts;
+using Refinery.Contracts.Dedup;
+using Refinery.Contracts.Ingestion;
 
 namespace Refinery.Gateway.Tests;
 
@@ -15,10 +18,52 @@ public sealed class DedupApiTests(KeyedGateway gateway) : IClassFixture<KeyedGat
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(("rpv2-0.7", "dedup/web-pages/rpv2-0.7/clusters.parquet"),
             (body.GetProperty("config").GetString(), body.GetProperty("clusters").GetString()));
+        Assert.Equal("/api/corpora/web-pages/dedup/rpv2-0.7", response.Headers.Location?.ToString());
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (!gateway.Sent.Dedup.Any(c => c.Corpus == "web-pages") && DateTime.UtcNow < deadline) await Task.Delay(20);
         var command = Assert.Single(gateway.Sent.Dedup, c => c.Corpus == "web-pages");
         Assert.Equal((0.7, "rpv2"), (command.Threshold, command.SignalsConfig));
+    }
+
+    [Fact]
+    public async Task TheStatusUrl_ShowsRequested_ThenTheCountsOfCorpusDeduplicated()
+    {
+        using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsJsonAsync("/api/corpora/news-dump/dedup", new { threshold = 0.9 });
+        var status = response.Headers.Location!.ToString();
+        Assert.Equal("requested", (await gateway.EventuallyAsync(status, _ => true)).GetProperty("stage").GetString());
+
+        await gateway.Bus.Publish(new CorpusDeduplicated
+        {
+            CorpusId = CorpusNames.IdOf("news-dump"), Config = "rpv2-0.9", Threshold = 0.9, Documents = 100, ClusteredDocuments = 12,
+            ClusterCount = 5, Removed = 7, ExactDuplicates = 3, EarlierCorpusDuplicates = 2,
+            Clusters = new ObjectRef { Bucket = "refinery", Key = "dedup/news-dump/rpv2-0.9/clusters.parquet", Sha256 = new string('c', 64), Length = 999 },
+        });
+
+        var done = await gateway.EventuallyAsync(status, s => s.GetProperty("stage").GetString() == "done");
+        Assert.Equal((100, 12, 5, 7, 3, 2), (done.GetProperty("documents").GetInt64(), done.GetProperty("clusteredDocuments").GetInt64(),
+            done.GetProperty("clusterCount").GetInt64(), done.GetProperty("removed").GetInt64(), done.GetProperty("exactDuplicates").GetInt64(),
+            done.GetProperty("earlierCorpusDuplicates").GetInt64()));
+        Assert.Equal("dedup/news-dump/rpv2-0.9/clusters.parquet", done.GetProperty("clusters").GetProperty("key").GetString());
+        Assert.Equal("news-dump", done.GetProperty("corpus").GetString());
+        var list = await gateway.EventuallyAsync("/api/corpora/news-dump/dedup", l => l.GetArrayLength() == 1);
+        Assert.Equal("rpv2-0.9", list[0].GetProperty("config").GetString());
+    }
+
+    [Fact]
+    public async Task ARequestTheServiceRefuses_ShowsFailed_WithTheReason()
+    {
+        using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsJsonAsync("/api/corpora/doomed/dedup", new { threshold = 0.8 });
+
+        var failed = await gateway.EventuallyAsync(response.Headers.Location!.ToString(), s => s.GetProperty("stage").GetString() == "failed");
+        Assert.Contains("has no document shards", failed.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task AnUnknownRequest_Is404()
+    {
+        using var response = await gateway.Client().GetAsync("/api/corpora/never-asked/dedup/rpv2-0.8");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
     [Fact]

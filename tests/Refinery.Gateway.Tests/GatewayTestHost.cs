@@ -134,12 +134,15 @@ public sealed class SentCommands
     }
 }
 
-/// <summary>Stands in for the dedup service on queue dedup-deduplicate-corpus.</summary>
+/// <summary>Stands in for the dedup service on queue dedup-deduplicate-corpus; refuses a corpus named "doomed" as the
+/// service refuses one without documents, so the bus publishes the fault.</summary>
 public sealed class CaptureDeduplicateCorpus(SentCommands sent) : IConsumer<Refinery.Contracts.Dedup.DeduplicateCorpus>
 {
     public Task Consume(ConsumeContext<Refinery.Contracts.Dedup.DeduplicateCorpus> context)
     {
         sent.Dedup.Enqueue(context.Message);
+        if (context.Message.Corpus == "doomed")
+            throw new Refinery.Hosting.Bus.PermanentFailureException("corpus 'doomed' has no document shards");
         return Task.CompletedTask;
     }
 }

@@ -7,6 +7,9 @@ using Refinery.Contracts;
 using Refinery.Contracts.Dedup;
 using Refinery.Contracts.Ingestion;
 using Refinery.Gateway.Auth;
+using Refinery.Gateway.Data;
+using Refinery.Gateway.Options;
+using Refinery.Storage;
 
 namespace Refinery.Gateway.Apis;
 
@@ -14,13 +17,25 @@ namespace Refinery.Gateway.Apis;
 public sealed record DedupRequest(double? Threshold, string? SignalsConfig, string? Exact = null, string? Keep = null,
     double? FalsePositiveRate = null, bool? Verify = null);
 
-/// <summary>What a dedup request started: where the clusters will be and which event announces them.</summary>
-public sealed record DedupAccepted(string Corpus, double Threshold, string Config, string Clusters, string Events);
+/// <summary>What a dedup request started: where the clusters will be, the URL to poll and which event announces them.</summary>
+public sealed record DedupAccepted(string Corpus, double Threshold, string Config, string Clusters, string Status, string Events);
 
-/// <summary>POST /api/corpora/{name}/dedup: exact and near-duplicate clusters of an ingested corpus whose signals are computed.</summary>
+/// <summary>One dedup request of a corpus as the gateway last saw it: requested, done (with counts) or failed.</summary>
+public sealed record DedupStatus(string Corpus, string Config, string Stage, double Threshold, ObjectRef? Clusters, long Documents,
+    long ClusteredDocuments, long ClusterCount, long Removed, long ExactDuplicates, long EarlierCorpusDuplicates, string? Error,
+    DateTime UpdatedAt)
+{
+    public static DedupStatus Of(Domain.DedupView v, string bucket) => new(v.Corpus, v.Config, v.Stage, v.Threshold,
+        v.ClustersKey is null ? null : new ObjectRef { Bucket = bucket, Key = v.ClustersKey, Sha256 = v.ClustersSha256!, Length = v.ClustersLength },
+        v.Documents, v.ClusteredDocuments, v.ClusterCount, v.Removed, v.ExactDuplicates, v.EarlierCorpusDuplicates, v.Error, v.UpdatedAt);
+}
+
+/// <summary>POST /api/corpora/{name}/dedup starts the exact and near-duplicate clusters of an ingested corpus whose
+/// signals are computed; GET /api/corpora/{name}/dedup and /api/corpora/{name}/dedup/{config} show the requests.</summary>
 public static class DedupApi
 {
-    public static RouteHandlerBuilder MapDedupApi(this IEndpointRouteBuilder app) =>
+    public static void MapDedupApi(this IEndpointRouteBuilder app, GatewayOptions options)
+    {
         app.MapPost("/api/corpora/{name}/dedup", StartAsync)
             .WithTags("Corpora")
             .RequireAuthorization(ApiKeyRoles.Writer)
@@ -30,11 +45,24 @@ public static class DedupApi
             .WithSummary("Find the exact and near-duplicate clusters of a corpus")
             .WithDescription("MinHash LSH over the bands of the corpus's signal shards at one of RPv2's thresholds (0.7, 0.8, 0.9, 1.0), and " +
                              "exact copies of the normalised text within the corpus and against every corpus deduplicated before " +
-                             "(exact: set, bloom or none; falsePositiveRate for bloom). verify: link candidates only at true Jaccard ≥ threshold. keep: first, longest, max:SIGNAL or min:SIGNAL. " +
-                             "Returns 202 with the key the clusters will be written to; CorpusDeduplicated on /api/events announces them.");
+                             "(exact: set, bloom or none; falsePositiveRate for bloom). verify: link candidates only at true Jaccard ≥ threshold. " +
+                             "keep: first, longest, max:SIGNAL or min:SIGNAL. Returns 202 with the URL to poll and the key the clusters " +
+                             "will be written to; CorpusDeduplicated on /api/events announces them.");
+        var reads = new[]
+        {
+            app.MapGet("/api/corpora/{name}/dedup", ListAsync).WithTags("Corpora").WithSummary("The dedup requests of a corpus"),
+            app.MapGet("/api/corpora/{name}/dedup/{config}", GetAsync).WithTags("Corpora")
+                .WithSummary("One dedup request of a corpus: requested, done (counts and clusters file) or failed (reason)"),
+        };
+        foreach (var read in reads)
+        {
+            if (options.RequireKeyForReads) read.RequireAuthorization(ApiKeyRoles.Reader);
+            else read.AllowAnonymous();
+        }
+    }
 
     internal static async Task<Results<Accepted<DedupAccepted>, ValidationProblem>> StartAsync(string name, DedupRequest? request,
-        ISendEndpointProvider send, CancellationToken ct)
+        ISendEndpointProvider send, DedupProjection projection, CancellationToken ct)
     {
         var command = new DeduplicateCorpus
         {
@@ -46,11 +74,29 @@ public static class DedupApi
         if (problems.Count > 0)
             return TypedResults.ValidationProblem(problems.ToDictionary(p => p.Key == "corpus" ? "name" : p.Key, p => new[] { p.Value }));
 
+        await projection.RequestedAsync(command, ct);
         var endpoint = await send.GetSendEndpoint(CommandQueues.Uri(CommandQueues.DeduplicateCorpus));
         await endpoint.Send(command, ct);
         var tag = DedupOutputs.Config(command);
-        var threshold = command.Threshold;
-        var events = "/api/events?type=CorpusDeduplicated";
-        return TypedResults.Accepted(events, new DedupAccepted(name, threshold, tag, DedupOutputs.ClustersKey(name, tag), events));
+        var status = $"/api/corpora/{name}/dedup/{tag}";
+        return TypedResults.Accepted(status, new DedupAccepted(name, command.Threshold, tag, DedupOutputs.ClustersKey(name, tag), status,
+            "/api/events?type=CorpusDeduplicated"));
+    }
+
+    internal static async Task<Results<Ok<DedupStatus[]>, ValidationProblem>> ListAsync(string name, DedupProjection projection,
+        IObjectStore store, CancellationToken ct)
+    {
+        if (CorpusNames.Problem(name) is { } problem) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [problem] });
+        return TypedResults.Ok((await projection.ListAsync(CorpusNames.IdOf(name), ct)).Select(v => DedupStatus.Of(v, store.Bucket)).ToArray());
+    }
+
+    internal static async Task<Results<Ok<DedupStatus>, ProblemHttpResult, ValidationProblem>> GetAsync(string name, string config,
+        DedupProjection projection, IObjectStore store, CancellationToken ct)
+    {
+        if (CorpusNames.Problem(name) is { } problem) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [problem] });
+        if (config.Length > 128) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["config"] = ["at most 128 characters"] });
+        return await projection.FindAsync(CorpusNames.IdOf(name), config, ct) is { } view
+            ? TypedResults.Ok(DedupStatus.Of(view, store.Bucket))
+            : TypedResults.Problem($"no dedup request '{config}' of corpus '{name}'", statusCode: StatusCodes.Status404NotFound);
     }
 }

@@ -4,7 +4,7 @@ using Refinery.Hosting.Data;
 
 namespace Refinery.Gateway.Data;
 
-/// <summary>The gateway's own read model: corpora and their shards, projected from platform events.</summary>
+/// <summary>The gateway's own read model: corpora, their shards and dedup requests, projected from platform events.</summary>
 public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options, DbSchema<GatewayDbContext>? schema = null)
     : DbContext(options)
 {
@@ -12,6 +12,7 @@ public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options,
 
     public DbSet<CorpusView> Corpora => Set<CorpusView>();
     public DbSet<CorpusShardView> Shards => Set<CorpusShardView>();
+    public DbSet<DedupView> Dedups => Set<DedupView>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -32,6 +33,17 @@ public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options,
             e.ToTable("corpus_shards");
             e.HasKey(s => new { s.CorpusId, s.Shard });
             e.Property(s => s.Key).HasMaxLength(1024);
+        });
+        model.Entity<DedupView>(e =>
+        {
+            e.ToTable("dedups");
+            e.HasKey(d => new { d.CorpusId, d.Config });
+            e.Property(d => d.Config).HasMaxLength(128);
+            e.Property(d => d.Corpus).HasMaxLength(64);
+            e.Property(d => d.Stage).HasMaxLength(16);
+            e.Property(d => d.ClustersKey).HasMaxLength(1024);
+            e.Property(d => d.ClustersSha256).HasMaxLength(64);
+            e.Property(d => d.Error).HasMaxLength(4000);
         });
     }
 }
