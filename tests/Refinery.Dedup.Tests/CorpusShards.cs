@@ -34,7 +34,7 @@ public static class CorpusShards
             file.Position = 0;
             await store.PutAsync($"signals/{corpus}/{shard:D5}.rpv2.parquet", file);
             var lines = new StringBuilder();
-            foreach (var document in part) lines.Append(JsonSerializer.Serialize(new { id = document.Id, text = document.Text })).Append('\n');
+            foreach (var document in part) lines.Append(JsonSerializer.Serialize(new { id = document.Id, text = document.Text, url = document.Url })).Append('\n');
             using var compressor = new ZstdSharp.Compressor();
             await store.PutAsync($"docs/{corpus}/{shard:D5}.jsonl.zst", new MemoryStream(compressor.Wrap(Encoding.UTF8.GetBytes(lines.ToString())).ToArray()));
         }

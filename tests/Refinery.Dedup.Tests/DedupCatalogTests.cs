@@ -26,7 +26,7 @@ public sealed class DedupCatalogTests
         Assert.True(await catalog.CommitPartitionAsync(Partition(jobC), [(1, Version(2, 15))], CancellationToken.None));
         Assert.False(await catalog.CommitPartitionAsync(Partition(jobB), [(1, Version(2, 14))], CancellationToken.None));
 
-        Assert.Equal(15, (await catalog.IndexPartitionsAsync([7], CancellationToken.None))[7].Keys);
+        Assert.Equal(15, (await catalog.IndexPartitionsAsync("normalized", [7], CancellationToken.None))[7].Keys);
         Assert.False(await catalog.HasPartitionAsync(jobB, 0, CancellationToken.None));
         Assert.True(await catalog.HasPartitionAsync(jobC, 0, CancellationToken.None));
     }

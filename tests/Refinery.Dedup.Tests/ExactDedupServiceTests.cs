@@ -144,6 +144,25 @@ public sealed class ExactDedupServiceTests
         }
     }
 
+    [Fact]
+    public async Task ExactByUrl_MakesDocumentsWithOneUrlCopies_AndNeverThoseWithout()
+    {
+        // Forty different pages: pairs share a URL, and every fifth page has none.
+        var documents = (await DevDocumentsAsync()).Where(d => d.Id.EndsWith('0')).Take(40)
+            .Select((d, i) => d with { Url = i % 5 == 4 ? null : $"https://example.org/page/{i / 2}" }).ToList();
+        await using var host = await DedupTestHost.StartAsync(partitions: 2);
+        await CorpusShards.PutAsync(host.Store, "by-url", documents, shards: 2);
+
+        var done = await DeduplicateAsync(host, new DeduplicateCorpus { Corpus = "by-url", Threshold = 0.8, ExactKey = "url" });
+
+        Assert.Equal("rpv2-0.8-url", done.Config);
+        var pairs = documents.Where(d => d.Url is not null).GroupBy(d => d.Url).Where(g => g.Count() == 2).ToList();
+        Assert.Equal(pairs.Count, done.ExactDuplicates);
+        var rows = (await CorpusShards.ClustersAsync(host.Store, done.Clusters)).ToDictionary(r => r.Id);
+        Assert.All(pairs, pair => Assert.Equal(rows[pair.First().Id].ClusterId, rows[pair.Last().Id].ClusterId));
+        Assert.All(documents.Where(d => d.Url is null), d => Assert.False(rows.TryGetValue(d.Id, out var r) && r.Kind == "exact", d.Id));
+    }
+
     [Theory]
     [InlineData("longest")]
     [InlineData("max:rps_doc_word_count")]

@@ -162,6 +162,36 @@ public sealed class DedupCliTests : IDisposable
     }
 
     [Fact]
+    public async Task TheExactKey_DecidesWhichCopiesAreExact_NormalisedRawOrUrl()
+    {
+        // Real pages: the first as it is, again in upper case (the same normalised text), again with a different URL,
+        // and a second page that shares the first one's URL.
+        var pages = ReadLines(SharedData.Path("dedup", "dev_neardup_docs.jsonl.gz")).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(e => e.GetProperty("transform").GetString() == "original").Take(2).Select(e => e.GetProperty("text").GetString()!).ToList();
+        var input = Path.Combine(_dir, "keys.jsonl");
+        File.WriteAllLines(input,
+        [
+            JsonSerializer.Serialize(new { id = "page", text = pages[0], url = "https://example.org/a" }),
+            JsonSerializer.Serialize(new { id = "shouting", text = pages[0].ToUpperInvariant(), url = "https://example.org/b" }),
+            JsonSerializer.Serialize(new { id = "mirror", text = pages[0], url = "https://mirror.example.org/a" }),
+            JsonSerializer.Serialize(new { id = "other", text = pages[1], url = "https://example.org/a" }),
+        ]);
+        async Task<Dictionary<string, string>> KindsAsync(string key)
+        {
+            var output = Path.Combine(_dir, $"keys-{key}.jsonl");
+            var r = await CliProcess.RunAsync(Patience, "dedup", input, "--threshold", "0.8", "--exact", "--exact-key", key, "-o", output, "--json");
+            Assert.True(r.ExitCode == 0, r.Stderr);
+            return File.ReadLines(output).Select(l => JsonDocument.Parse(l).RootElement)
+                .ToDictionary(e => e.GetProperty("id").GetString()!, e => e.GetProperty("kind").GetString()!);
+        }
+
+        Assert.Equal(new Dictionary<string, string> { ["page"] = "exact", ["shouting"] = "exact", ["mirror"] = "exact" }, await KindsAsync("normalized"));
+        Assert.Equal(new Dictionary<string, string> { ["page"] = "exact", ["shouting"] = "near", ["mirror"] = "exact" }, await KindsAsync("raw"));
+        Assert.Equal(new Dictionary<string, string> { ["page"] = "exact", ["shouting"] = "near", ["mirror"] = "near", ["other"] = "exact" },
+            await KindsAsync("url"));
+    }
+
+    [Fact]
     public async Task KeepBySignal_KeepsTheClusterMemberWithTheMostWords()
     {
         var docs = SharedData.Path("dedup", "dev_neardup_docs.jsonl.gz");

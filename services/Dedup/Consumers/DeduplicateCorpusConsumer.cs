@@ -33,7 +33,7 @@ public sealed class DeduplicateCorpusConsumer(IObjectStore store, DedupCatalog c
         {
             Id = JobShards.JobId(message.Corpus, config, shards, documents), CorpusId = CorpusNames.IdOf(message.Corpus),
             Corpus = message.Corpus, Config = config, Threshold = message.Threshold, Exact = message.Exact,
-            FalsePositiveRate = message.FalsePositiveRate, Keep = message.Keep, Verify = message.Verify, Partitions = options.Value.Partitions,
+            FalsePositiveRate = message.FalsePositiveRate, Keep = message.Keep, Verify = message.Verify, ExactKey = message.ExactKey, Partitions = options.Value.Partitions,
             ShardsJson = JobShards.ToJson(shards), DocumentsJson = JobShards.ToJson(documents), CreatedAt = clock.GetUtcNow().UtcDateTime,
         }, ct);
         if (job.Status == DedupJobStatus.Done)

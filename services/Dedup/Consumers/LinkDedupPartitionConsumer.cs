@@ -31,7 +31,7 @@ public sealed class LinkDedupPartitionConsumer(PartitionLinker linker, DedupCata
             var linked = await linker.LinkAsync(job, message.Partition, hashed, ct);
             for (var attempt = 1; ; attempt++)
             {
-                var index = await catalog.IndexPartitionsAsync(linked.IndexKeys.Keys, ct);
+                var index = await catalog.IndexPartitionsAsync(job.ExactKey, linked.IndexKeys.Keys, ct);
                 var (row, next) = await linker.CompleteAsync(job, message.Partition, linked, index, ct);
                 if (await catalog.CommitPartitionAsync(row, next, ct))
                 {

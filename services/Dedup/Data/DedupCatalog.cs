@@ -71,8 +71,9 @@ public sealed class DedupCatalog(DedupDbContext db)
         db.Partitions.AnyAsync(p => p.JobId == jobId && p.Partition == partition, ct);
 
     /// <summary>The current versions of the given index partitions (absent: never written).</summary>
-    public async Task<Dictionary<int, ExactIndexPartition>> IndexPartitionsAsync(IReadOnlyCollection<int> partitions, CancellationToken ct) =>
-        await db.IndexPartitions.AsNoTracking().Where(p => partitions.Contains(p.Partition)).ToDictionaryAsync(p => p.Partition, ct);
+    public async Task<Dictionary<int, ExactIndexPartition>> IndexPartitionsAsync(string kind, IReadOnlyCollection<int> partitions,
+        CancellationToken ct) =>
+        await db.IndexPartitions.AsNoTracking().Where(p => p.Kind == kind && partitions.Contains(p.Partition)).ToDictionaryAsync(p => p.Partition, ct);
 
     /// <summary>In one transaction: moves each index partition from the version it was read at to its new version,
     /// and records the job's partition. False, with nothing changed, when another writer moved an index partition
@@ -91,7 +92,7 @@ public sealed class DedupCatalog(DedupDbContext db)
                     await db.SaveChangesAsync(ct);
                     continue;
                 }
-                var moved = await db.IndexPartitions.Where(p => p.Partition == next.Partition && p.Version == readVersion)
+                var moved = await db.IndexPartitions.Where(p => p.Kind == next.Kind && p.Partition == next.Partition && p.Version == readVersion)
                     .ExecuteUpdateAsync(s => s
                         .SetProperty(p => p.Version, next.Version)
                         .SetProperty(p => p.Key, next.Key)

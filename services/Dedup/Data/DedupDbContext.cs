@@ -25,6 +25,7 @@ public sealed class DedupDbContext(DbContextOptions<DedupDbContext> options, DbS
             e.Property(j => j.Corpus).HasMaxLength(64);
             e.Property(j => j.Config).HasMaxLength(128);
             e.Property(j => j.Exact).HasMaxLength(8);
+            e.Property(j => j.ExactKey).HasMaxLength(16);
             e.Property(j => j.Keep).HasMaxLength(80);
             e.Property(j => j.Status).HasMaxLength(16);
             e.Property(j => j.ClustersSha256).HasMaxLength(64);
@@ -45,8 +46,8 @@ public sealed class DedupDbContext(DbContextOptions<DedupDbContext> options, DbS
         model.Entity<ExactIndexPartition>(e =>
         {
             e.ToTable("exact_index");
-            e.HasKey(p => p.Partition);
-            e.Property(p => p.Partition).ValueGeneratedNever();
+            e.HasKey(p => new { p.Kind, p.Partition });
+            e.Property(p => p.Kind).HasMaxLength(16);
             e.Property(p => p.Sha256).HasMaxLength(64);
         });
     }

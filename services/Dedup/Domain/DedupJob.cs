@@ -14,6 +14,8 @@ public sealed class DedupJob
     /// <summary>"set", "bloom" or "none" (DedupRequests).</summary>
     public string Exact { get; set; } = "set";
     public double FalsePositiveRate { get; set; }
+    /// <summary>"normalized", "raw" or "url" (ExactKeys).</summary>
+    public string ExactKey { get; set; } = "normalized";
     /// <summary>"first", "longest", "max:SIGNAL" or "min:SIGNAL".</summary>
     public string Keep { get; set; } = "first";
     /// <summary>Candidate pairs are linked only when their true Jaccard reaches the threshold.</summary>
@@ -73,6 +75,8 @@ public sealed class DedupPartition
 /// each other's.</summary>
 public sealed class ExactIndexPartition
 {
+    /// <summary>The key kind ("normalized", "raw", "url"): each kind is an index of its own.</summary>
+    public string Kind { get; set; } = "normalized";
     public int Partition { get; set; }
     public long Version { get; set; }
     public string Key { get; set; } = "";

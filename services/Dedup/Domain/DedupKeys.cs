@@ -14,7 +14,8 @@ public static class DedupKeys
 
     public static string Shingles(string corpus, string config, int shard) => $"dedup/{corpus}/{config}/shingles/{shard:D5}.bin";
 
-    public static string IndexPartition(int partition, long version) => $"dedup/index/exact/{partition:x2}/{version:D10}-{Guid.NewGuid():N}.bin";
+    public static string IndexPartition(string kind, int partition, long version) =>
+        $"dedup/index/{kind}/{partition:x2}/{version:D10}-{Guid.NewGuid():N}.bin";
 
     public static string SignalsPrefix(string corpus) => $"signals/{corpus}/";
 

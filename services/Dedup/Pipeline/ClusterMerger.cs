@@ -92,12 +92,12 @@ public sealed class ClusterMerger(IObjectStore store)
             // Only the first document with a key was looked up in the index; its copies share its earlier document.
             var earlierByKey = new Dictionary<UInt128, ulong>();
             for (var i = 0; i < n; i++)
-                if (earlier[i] is { } e) earlierByKey.TryAdd(texts[i].Key, e);
+                if (earlier[i] is { } e && texts[i].Key != ExactKeys.None) earlierByKey.TryAdd(texts[i].Key, e);
             var seen = new HashSet<UInt128>();
             for (var i = 0; i < n; i++)
             {
                 if (earlierByKey.TryGetValue(texts[i].Key, out var e)) earlier[i] = e;
-                if (job.Exact == DedupRequests.ExactSet && !seen.Add(texts[i].Key)) exactDuplicates++;
+                if (job.Exact == DedupRequests.ExactSet && texts[i].Key != ExactKeys.None && !seen.Add(texts[i].Key)) exactDuplicates++;
             }
         }
 
@@ -111,7 +111,8 @@ public sealed class ClusterMerger(IObjectStore store)
         if (texts is not null && job.Exact != DedupRequests.ExactNone)
             foreach (var i in members)
                 sameText[(components.Find(i), texts[i].Key)] = sameText.GetValueOrDefault((components.Find(i), texts[i].Key)) + 1;
-        string Kind(int i) => copies[i] || earlier[i] is not null || (texts is not null && sameText.GetValueOrDefault((components.Find(i), texts[i].Key)) > 1)
+        string Kind(int i) => copies[i] || earlier[i] is not null
+                              || (texts is not null && texts[i].Key != ExactKeys.None && sameText.GetValueOrDefault((components.Find(i), texts[i].Key)) > 1)
             ? "exact" : "near";
         var keep = members.Select(i => chosen.TryGetValue(components.Find(i), out var c) && c == i).ToArray();
 

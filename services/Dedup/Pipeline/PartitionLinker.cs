@@ -108,7 +108,7 @@ public sealed class PartitionLinker(IObjectStore store, StoredExactIndex index)
             foreach (var record in shard)
             {
                 var current = document++;
-                if (!Owned(record.Key)) continue;
+                if (record.Key == ExactKeys.None || !Owned(record.Key)) continue;
                 if (bloom?.Add(record.Key) == true)
                 {
                     copies.Add(current);
@@ -155,7 +155,7 @@ public sealed class PartitionLinker(IObjectStore store, StoredExactIndex index)
                 result.EarlierDocuments.Add(key.Document);
                 result.EarlierIdInts.Add(entry.IdInt);
             }
-            if (fresh.Count > 0) next.Add((row?.Version ?? 0, await index.WriteAsync(indexPartition, row, old, fresh, ct)));
+            if (fresh.Count > 0) next.Add((row?.Version ?? 0, await index.WriteAsync(job.ExactKey, indexPartition, row, old, fresh, ct)));
         }
 
         var bytes = result.ToBytes();

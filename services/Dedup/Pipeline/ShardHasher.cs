@@ -22,6 +22,7 @@ public sealed class ShardHasher(IObjectStore store)
         var documents = JobShards.DocumentsOf(job);
         if (shard < 0 || shard >= documents.Count) throw new PermanentFailureException($"shard {shard} is outside job {job.Id}'s {documents.Count}");
         var fingerprinter = new DedupFingerprinter(MinHashPermutations.RpV2, Rpv2SignalComputer.MinHashNGram);
+        var kind = ExactKeys.Parse(job.ExactKey) ?? throw new PermanentFailureException($"job {job.Id}: unknown exact key '{job.ExactKey}'");
         var records = new List<TextKeyRecord>();
         var shingles = job.Verify ? new List<ShingleSet>() : null;
         using (var bytes = await JobShards.VerifiedAsync(store, documents[shard], ct))
@@ -29,7 +30,8 @@ public sealed class ShardHasher(IObjectStore store)
                 foreach (var line in batch)
                     if (line.Document is { } document)
                     {
-                        records.Add(new TextKeyRecord(fingerprinter.NormalizedKey(document.Text), Rpv2SignalComputer.IdInt(document.Id),
+                        records.Add(new TextKeyRecord(ExactKeys.Of(kind, document.Text, document.Url, fingerprinter.NormalizedKey),
+                            Rpv2SignalComputer.IdInt(document.Id),
                             document.Text.Length));
                         shingles?.Add(fingerprinter.Shingles(document.Text));
                     }

@@ -37,17 +37,17 @@ public sealed class StoredExactIndex(IObjectStore store)
     }
 
     /// <summary>Writes the next version of a partition (the old entries, then the fresh ones) under a key of its own.</summary>
-    public async Task<ExactIndexPartition> WriteAsync(int partition, ExactIndexPartition? current, IndexEntry[] old, List<IndexEntry> fresh,
+    public async Task<ExactIndexPartition> WriteAsync(string kind, int partition, ExactIndexPartition? current, IndexEntry[] old, List<IndexEntry> fresh,
         CancellationToken ct)
     {
         var bytes = new byte[(old.Length + fresh.Count) * EntrySize];
         MemoryMarshal.AsBytes(old.AsSpan()).CopyTo(bytes);
         MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(fresh)).CopyTo(bytes.AsSpan(old.Length * EntrySize));
         var version = (current?.Version ?? 0) + 1;
-        var stored = await store.PutAsync(DedupKeys.IndexPartition(partition, version), new MemoryStream(bytes), ct);
+        var stored = await store.PutAsync(DedupKeys.IndexPartition(kind, partition, version), new MemoryStream(bytes), ct);
         return new ExactIndexPartition
         {
-            Partition = partition, Version = version, Key = stored.Key, Sha256 = stored.Sha256, Length = stored.Length,
+            Kind = kind, Partition = partition, Version = version, Key = stored.Key, Sha256 = stored.Sha256, Length = stored.Length,
             Keys = old.Length + fresh.Count,
         };
     }

@@ -15,7 +15,7 @@ namespace Refinery.Gateway.Apis;
 
 /// <summary>The request body of POST /api/corpora/{name}/dedup.</summary>
 public sealed record DedupRequest(double? Threshold, string? SignalsConfig, string? Exact = null, string? Keep = null,
-    double? FalsePositiveRate = null, bool? Verify = null);
+    double? FalsePositiveRate = null, bool? Verify = null, string? ExactKey = null);
 
 /// <summary>What a dedup request started: where the clusters will be, the URL to poll and which event announces them.</summary>
 public sealed record DedupAccepted(string Corpus, double Threshold, string Config, string Clusters, string Status, string Events);
@@ -45,7 +45,7 @@ public static class DedupApi
             .WithSummary("Find the exact and near-duplicate clusters of a corpus")
             .WithDescription("MinHash LSH over the bands of the corpus's signal shards at one of RPv2's thresholds (0.7, 0.8, 0.9, 1.0), and " +
                              "exact copies of the normalised text within the corpus and against every corpus deduplicated before " +
-                             "(exact: set, bloom or none; falsePositiveRate for bloom). verify: link candidates only at true Jaccard ≥ threshold. " +
+                             "(exact: set, bloom or none; falsePositiveRate for bloom; exactKey: normalized, raw or url). verify: link candidates only at true Jaccard ≥ threshold. " +
                              "keep: first, longest, max:SIGNAL or min:SIGNAL. Returns 202 with the URL to poll and the key the clusters " +
                              "will be written to; CorpusDeduplicated on /api/events announces them.");
         var reads = new[]
@@ -69,6 +69,7 @@ public static class DedupApi
             Corpus = name, Threshold = request?.Threshold ?? 0.8, SignalsConfig = request?.SignalsConfig ?? "rpv2",
             Exact = request?.Exact ?? DedupRequests.ExactSet, Keep = request?.Keep ?? DedupRequests.KeepFirst,
             FalsePositiveRate = request?.FalsePositiveRate ?? 0.001, Verify = request?.Verify ?? false,
+            ExactKey = request?.ExactKey ?? "normalized",
         };
         var problems = DedupRequests.Problems(command);
         if (problems.Count > 0)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Refinery.Host.Dedup;
+using Refinery.Text.Dedup;
 using Refinery.Text.MinHash;
 
 namespace Refinery.Host.Cli;
@@ -20,6 +21,12 @@ public static class DedupCommand
         var exactMode = new Option<string>("--exact-mode") { DefaultValueFactory = _ => "set", Description = "With --exact: set (exact 128-bit keys) or bloom (a Bloom filter of fixed memory; --fp-rate of unique documents are wrongly marked as copies)" };
         exactMode.AcceptOnlyFromAmong("set", "bloom");
         var fpRate = new Option<double>("--fp-rate") { DefaultValueFactory = _ => 0.01, Description = "False-positive rate of --exact-mode bloom (RPv2 used 0.01)" };
+        var exactKey = new Option<string>("--exact-key")
+        {
+            DefaultValueFactory = _ => "normalized",
+            Description = "What --exact and --index compare: normalized (the RPv2-normalised text), raw (the text byte for byte) or url (documents without a URL are never exact duplicates)",
+        };
+        exactKey.AcceptOnlyFromAmong([.. ExactKeys.Names]);
         var index = new Option<string?>("--index") { Description = "Folder of a persistent exact index: documents whose normalised text an earlier run's input had are marked (never kept), and this input's texts are added" };
         var keep = new Option<string>("--keep")
         {
@@ -38,7 +45,7 @@ public static class DedupCommand
         var json = CommonOptions.Json();
         var command = new Command("dedup", "Find exact and MinHash-LSH near-duplicate clusters in local JSONL files")
         {
-            inputs, output, threshold, ngram, perms, verify, exact, exactMode, fpRate, index, keep, signals, hash, threads, minhash, workDir, json,
+            inputs, output, threshold, ngram, perms, verify, exact, exactMode, fpRate, exactKey, index, keep, signals, hash, threads, minhash, workDir, json,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -79,7 +86,7 @@ public static class DedupCommand
                 MinHashPermutations.RpV2Seed, result.GetValue(verify), result.GetValue(exact), policy,
                 result.GetValue(hash) == "xxhash3" ? ShingleHash.XxHash3 : ShingleHash.Sha1, result.GetValue(threads), result.GetValue(workDir),
                 result.GetValue(exactMode) == "bloom" ? OfflineDedup.ExactMode.Bloom : OfflineDedup.ExactMode.Set, result.GetValue(fpRate),
-                result.GetValue(index), keepSignal, signalFiles, result.GetValue(minhash));
+                result.GetValue(index), keepSignal, signalFiles, result.GetValue(minhash), ExactKeys.Parse(result.GetValue(exactKey)!)!.Value);
             var s = await OfflineDedup.RunAsync(settings, Progress, ct);
             if (quiet)
             {

@@ -32,14 +32,16 @@ public static class OfflineDedup
         int Permutations = MinHashPermutations.RpV2Count, int Seed = MinHashPermutations.RpV2Seed, bool Verify = false,
         bool Exact = false, KeepPolicy Keep = KeepPolicy.First, ShingleHash Hash = ShingleHash.Sha1, int Threads = 1,
         string? WorkDir = null, ExactMode ExactBy = ExactMode.Set, double FalsePositiveRate = 0.01, string? Index = null,
-        string? KeepSignal = null, IReadOnlyList<string>? SignalFiles = null, bool FromMinHash = false);
+        string? KeepSignal = null, IReadOnlyList<string>? SignalFiles = null, bool FromMinHash = false,
+        ExactKeyKind KeyKind = ExactKeyKind.Normalized);
 
     public sealed record Summary(long Documents, long Rejected, long WithSignature, int Bands, int Rows, long Clusters,
         long ClusteredDocuments, long Removed, long ExactDuplicates, long ComparedPairs, double Seconds, string Output,
         string? RejectedFile, long SeenInEarlierCorpora = 0, long AddedToIndex = 0);
 
-    /// <summary>What is kept of each document while the clusters are built; the signature only when asked for.</summary>
-    public sealed record Entry(string Id, ulong IdInt, int Length, UInt128 NormalizedKey, bool HasSignature, ShingleSet? Shingles,
+    /// <summary>What is kept of each document while the clusters are built; the signature only when asked for. The exact
+    /// key is that of <see cref="Settings.KeyKind"/> (<see cref="ExactKeys.None"/> for a document without a URL).</summary>
+    public sealed record Entry(string Id, ulong IdInt, int Length, UInt128 ExactKey, bool HasSignature, ShingleSet? Shingles,
         uint[]? Signature = null);
 
     private static readonly JsonSerializerOptions RejectionJson = new(JsonSerializerDefaults.Web);
@@ -70,16 +72,20 @@ public static class OfflineDedup
         var copies = new bool[entries.Count];
         if (settings.Exact && settings.ExactBy == ExactMode.Set) LinkExact(entries, components);
         if (settings.Exact && settings.ExactBy == ExactMode.Bloom) MarkBloomCopies(entries, settings.FalsePositiveRate, copies);
-        var index = settings.Index is null ? null : new ExactIndex(settings.Index);
+        // Keys of different kinds never meet: the normalised-text index is the folder itself, the others sub-folders.
+        var index = settings.Index is null ? null
+            : new ExactIndex(settings.KeyKind == ExactKeyKind.Normalized ? settings.Index : Path.Combine(settings.Index, ExactKeys.NameOf(settings.KeyKind)));
         var source = SourceTag(entries);
-        var earlier = index?.Lookup(entries.Select(e => e.NormalizedKey).ToList(), source) ?? new ulong?[entries.Count];
+        var earlier = index?.Lookup(entries.Select(e => e.ExactKey).ToList(), source) ?? new ulong?[entries.Count];
+        for (var i = 0; i < entries.Count; i++)
+            if (entries[i].ExactKey == ExactKeys.None) earlier[i] = null;
 
         var signal = settings.Keep is KeepPolicy.HighestSignal or KeepPolicy.LowestSignal
             ? await SignalValues.ReadAsync(settings.SignalFiles ?? [], settings.KeepSignal!, ct)
             : null;
         var (clusters, clustered, removed, exactDuplicates) = await WriteAsync(entries, components, copies, earlier, signal, settings, output, ct);
         // Only after the output is written: a run killed before this point leaves the index as it was.
-        var added = index?.Add(entries.Select(e => (e.NormalizedKey, e.IdInt)).ToList(), source) ?? 0;
+        var added = index?.Add(entries.Where(e => e.ExactKey != ExactKeys.None).Select(e => (e.ExactKey, e.IdInt)).ToList(), source) ?? 0;
         return new Summary(entries.Count, rejected, entries.Count(e => e.HasSignature), bands, rows, clusters, clustered, removed,
             exactDuplicates, compared, watch.Elapsed.TotalSeconds, output, rejected > 0 ? rejectedPath : null,
             earlier.Count(e => e is not null), added);
@@ -129,7 +135,7 @@ public static class OfflineDedup
         foreach (var e in entries)
         {
             System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes, e.IdInt);
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt128LittleEndian(bytes[8..], e.NormalizedKey);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt128LittleEndian(bytes[8..], e.ExactKey);
             hash.Append(bytes);
         }
         return hash.GetCurrentHashAsUInt64();
@@ -139,7 +145,7 @@ public static class OfflineDedup
     private static void MarkBloomCopies(List<Entry> entries, double falsePositiveRate, bool[] copies)
     {
         var bloom = new BloomFilter(Math.Max(1, entries.Count), falsePositiveRate);
-        for (var i = 0; i < entries.Count; i++) copies[i] = bloom.Add(entries[i].NormalizedKey);
+        for (var i = 0; i < entries.Count; i++) copies[i] = entries[i].ExactKey != ExactKeys.None && bloom.Add(entries[i].ExactKey);
     }
 
     public sealed record Clustering(UnionFind Components, int Bands, int Rows, long ComparedPairs);
@@ -192,7 +198,7 @@ public static class OfflineDedup
                 {
                     var (document, fingerprint) = (batch[i], computed[i]);
                     if (fingerprint.Signature is { } signature) onSignature?.Invoke(entries.Count, signature);
-                    entries.Add(new Entry(document.Id, Rpv2SignalComputer.IdInt(document.Id), document.Text.Length, fingerprint.NormalizedKey,
+                    entries.Add(new Entry(document.Id, Rpv2SignalComputer.IdInt(document.Id), document.Text.Length, ExactKeys.Of(settings.KeyKind, document.Text, document.Url, _ => fingerprint.NormalizedKey),
                         fingerprint.Signature is not null, fingerprint.Shingles, onSignature is null ? fingerprint.Signature : null));
                 }
                 batch.Clear();
@@ -223,7 +229,7 @@ public static class OfflineDedup
     {
         var first = new Dictionary<UInt128, int>();
         for (var i = 0; i < entries.Count; i++)
-            if (!first.TryAdd(entries[i].NormalizedKey, i)) components.Union(first[entries[i].NormalizedKey], i);
+            if (entries[i].ExactKey != ExactKeys.None && !first.TryAdd(entries[i].ExactKey, i)) components.Union(first[entries[i].ExactKey], i);
     }
 
     private static async Task<(long Clusters, long Clustered, long Removed, long ExactDuplicates)> WriteAsync(List<Entry> entries,
@@ -240,7 +246,7 @@ public static class OfflineDedup
         {
             if (!Reported(i)) continue;
             var root = components.Find(i);
-            var key = (root, entries[i].NormalizedKey);
+            var key = (root, entries[i].ExactKey);
             sameText[key] = sameText.GetValueOrDefault(key) + 1;
             if (copies[i] || earlier[i] is not null) continue;
             if (!kept.TryGetValue(root, out var current) || Better(i, current)) kept[root] = i;
@@ -277,7 +283,8 @@ public static class OfflineDedup
                 };
                 if (settings.Exact || earlier[i] is not null)
                 {
-                    var exact = copies[i] || earlier[i] is not null || sameText[(root, entries[i].NormalizedKey)] > 1;
+                    var exact = copies[i] || earlier[i] is not null
+                                || (entries[i].ExactKey != ExactKeys.None && sameText[(root, entries[i].ExactKey)] > 1);
                     if (exact && !keep) exactDuplicates++;
                     line["kind"] = exact ? "exact" : "near";
                 }

@@ -21,6 +21,7 @@ public static class DedupOutputs
         if (request.Exact == DedupRequests.ExactBloom)
             tag += $"-bloom{request.FalsePositiveRate.ToString("0.######", CultureInfo.InvariantCulture)}";
         else if (request.Exact != DedupRequests.ExactSet) tag += $"-{request.Exact}";
+        if (request.Exact != DedupRequests.ExactNone && request.ExactKey != "normalized") tag += $"-{request.ExactKey}";
         if (request.Verify) tag += "-verify";
         if (request.Keep != DedupRequests.KeepFirst) tag += $"-keep-{request.Keep.Replace(':', '-')}";
         return tag;

@@ -13,6 +13,9 @@ public static partial class DedupRequests
 
     public static readonly IReadOnlyList<string> ExactModes = [ExactSet, ExactBloom, ExactNone];
 
+    /// <summary>What exact duplicates share (Refinery.Text.Dedup.ExactKeys names them the same).</summary>
+    public static readonly IReadOnlyList<string> ExactKeyKinds = ["normalized", "raw", "url"];
+
     [GeneratedRegex("^(max|min):([a-z][a-z0-9_]{0,63})$")]
     private static partial Regex SignalKeep();
 
@@ -30,6 +33,7 @@ public static partial class DedupRequests
             problems["threshold"] = $"must be one of {string.Join(", ", DedupOutputs.Thresholds.Select(t => t.ToString(CultureInfo.InvariantCulture)))}";
         if (ConfigTags.Problem(request.SignalsConfig) is { } tag) problems["signalsConfig"] = tag;
         if (!ExactModes.Contains(request.Exact)) problems["exact"] = $"must be one of {string.Join(", ", ExactModes)}";
+        if (!ExactKeyKinds.Contains(request.ExactKey)) problems["exactKey"] = $"must be one of {string.Join(", ", ExactKeyKinds)}";
         if (request.FalsePositiveRate is not (> 0 and < 1)) problems["falsePositiveRate"] = "must be between 0 and 1, exclusive";
         if (request.Keep is not (KeepFirst or KeepLongest) && SignalOf(request.Keep) is null)
             problems["keep"] = "must be first, longest, max:SIGNAL or min:SIGNAL";
