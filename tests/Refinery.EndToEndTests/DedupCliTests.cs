@@ -43,6 +43,29 @@ public sealed class DedupCliTests : IDisposable
     }
 
     [Fact]
+    public async Task ExplicitBandsAndRows_OverrideTheThresholdsLayout()
+    {
+        var output = Path.Combine(_dir, "clusters-1x128.jsonl");
+
+        // RPv2's 1.0 layout asked for at threshold 0.7: the clusters are the golden ones of 1.0, not of 0.7.
+        var result = await CliProcess.RunAsync(Patience, "dedup", SharedData.Path("golden", "signals_dev_docs.jsonl.gz"),
+            "--threshold", "0.7", "--bands", "1", "--rows", "128", "-o", output, "--json");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var summary = JsonDocument.Parse(result.Stdout).RootElement;
+        Assert.Equal((1, 128), (summary.GetProperty("bands").GetInt32(), summary.GetProperty("rows").GetInt32()));
+        var golden = File.ReadLines(SharedData.Path("golden", "lsh_dev_expected.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(e => e.GetProperty("similarity").GetDouble() == 1.0)
+            .Select(e => (e.GetProperty("id").GetString(), e.GetProperty("cluster_id").GetUInt64())).Order().ToList();
+        Assert.Equal(golden, File.ReadLines(output).Select(l => JsonDocument.Parse(l).RootElement)
+            .Select(e => (e.GetProperty("id").GetString(), e.GetProperty("cluster_id").GetUInt64())).Order().ToList());
+        var tooMany = await CliProcess.RunAsync(Patience, "dedup", SharedData.Path("golden", "signals_dev_docs.jsonl.gz"),
+            "--threshold", "0.7", "--bands", "20", "--rows", "9", "-o", output);
+        Assert.NotEqual(0, tooMany.ExitCode);
+        Assert.Contains("at most --perms (128)", tooMany.Stderr);
+    }
+
+    [Fact]
     public async Task StoredSignatures_InRpv2sMinhashLayout_GiveTheSameClustersAsTheTexts()
     {
         var docs = SharedData.Path("golden", "signals_dev_docs.jsonl.gz");

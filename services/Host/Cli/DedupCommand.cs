@@ -21,6 +21,8 @@ public static class DedupCommand
         var exactMode = new Option<string>("--exact-mode") { DefaultValueFactory = _ => "set", Description = "With --exact: set (exact 128-bit keys) or bloom (a Bloom filter of fixed memory; --fp-rate of unique documents are wrongly marked as copies)" };
         exactMode.AcceptOnlyFromAmong("set", "bloom");
         var fpRate = new Option<double>("--fp-rate") { DefaultValueFactory = _ => 0.01, Description = "False-positive rate of --exact-mode bloom (RPv2 used 0.01)" };
+        var bands = new Option<int?>("--bands") { Description = "LSH bands (with --rows; bands × rows ≤ --perms); by default datasketch's optimal_param for the threshold" };
+        var rows = new Option<int?>("--rows") { Description = "Rows (signature values) per LSH band, with --bands" };
         var exactKey = new Option<string>("--exact-key")
         {
             DefaultValueFactory = _ => "normalized",
@@ -45,7 +47,7 @@ public static class DedupCommand
         var json = CommonOptions.Json();
         var command = new Command("dedup", "Find exact and MinHash-LSH near-duplicate clusters in local JSONL files")
         {
-            inputs, output, threshold, ngram, perms, verify, exact, exactMode, fpRate, exactKey, index, keep, signals, hash, threads, minhash, workDir, json,
+            inputs, output, threshold, ngram, perms, bands, rows, verify, exact, exactMode, fpRate, exactKey, index, keep, signals, hash, threads, minhash, workDir, json,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -55,6 +57,10 @@ public static class DedupCommand
             if (t is <= 0 or > 1) return await FailAsync("--threshold must be in (0, 1]");
             if (result.GetValue(ngram) < 1) return await FailAsync("--ngram must be at least 1");
             if (result.GetValue(perms) is < 1 or > 4096) return await FailAsync("--perms must be between 1 and 4096");
+            var (b, r) = (result.GetValue(bands), result.GetValue(rows));
+            if (b is null != r is null) return await FailAsync("--bands and --rows go together");
+            if (b is < 1 || r is < 1 || b * r > result.GetValue(perms))
+                return await FailAsync($"--bands {b} × --rows {r} must be at least 1 × 1 and at most --perms ({result.GetValue(perms)})");
             if (result.GetValue(threads) < 1) return await FailAsync("--threads must be at least 1");
             if (result.GetValue(fpRate) is <= 0 or >= 1) return await FailAsync("--fp-rate must be in (0, 1)");
             var keepValue = result.GetValue(keep)!;
@@ -72,8 +78,8 @@ public static class DedupCommand
             {
                 if (result.GetValue(exact) || result.GetValue(verify) || result.GetValue(index) is not null || keepValue == "longest")
                     return await FailAsync("--minhash has no texts: --exact, --verify, --index and --keep longest need them");
-                if (result.GetResult(ngram) is { Implicit: false } || result.GetResult(perms) is { Implicit: false })
-                    return await FailAsync("--minhash uses the stored signatures' 13-grams and 128 permutations; --ngram and --perms do not apply");
+                if (result.GetResult(ngram) is { Implicit: false } || result.GetResult(perms) is { Implicit: false } || b is not null)
+                    return await FailAsync("--minhash uses the stored signatures' 13-grams, 128 permutations and bands; --ngram, --perms and --bands do not apply");
                 if (MinHashBands.RpV2For(t) is null) return await FailAsync("--minhash: stored bands exist for --threshold 0.7, 0.8, 0.9 and 1.0");
             }
             var signalFiles = result.GetValue(signals) ?? [];
@@ -86,7 +92,7 @@ public static class DedupCommand
                 MinHashPermutations.RpV2Seed, result.GetValue(verify), result.GetValue(exact), policy,
                 result.GetValue(hash) == "xxhash3" ? ShingleHash.XxHash3 : ShingleHash.Sha1, result.GetValue(threads), result.GetValue(workDir),
                 result.GetValue(exactMode) == "bloom" ? OfflineDedup.ExactMode.Bloom : OfflineDedup.ExactMode.Set, result.GetValue(fpRate),
-                result.GetValue(index), keepSignal, signalFiles, result.GetValue(minhash), ExactKeys.Parse(result.GetValue(exactKey)!)!.Value);
+                result.GetValue(index), keepSignal, signalFiles, result.GetValue(minhash), ExactKeys.Parse(result.GetValue(exactKey)!)!.Value, b, r);
             var s = await OfflineDedup.RunAsync(settings, Progress, ct);
             if (quiet)
             {

@@ -33,7 +33,7 @@ public static class OfflineDedup
         bool Exact = false, KeepPolicy Keep = KeepPolicy.First, ShingleHash Hash = ShingleHash.Sha1, int Threads = 1,
         string? WorkDir = null, ExactMode ExactBy = ExactMode.Set, double FalsePositiveRate = 0.01, string? Index = null,
         string? KeepSignal = null, IReadOnlyList<string>? SignalFiles = null, bool FromMinHash = false,
-        ExactKeyKind KeyKind = ExactKeyKind.Normalized);
+        ExactKeyKind KeyKind = ExactKeyKind.Normalized, int? Bands = null, int? Rows = null);
 
     public sealed record Summary(long Documents, long Rejected, long WithSignature, int Bands, int Rows, long Clusters,
         long ClusteredDocuments, long Removed, long ExactDuplicates, long ComparedPairs, double Seconds, string Output,
@@ -53,7 +53,8 @@ public static class OfflineDedup
         var output = Path.GetFullPath(settings.Output);
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         var rejectedPath = output + ".rejected.jsonl";
-        var (bands, rows) = LshParameters.Optimal(settings.Threshold, settings.Permutations);
+        // Explicit bands × rows override the layout datasketch's optimal_param picks for the threshold.
+        var (bands, rows) = settings is { Bands: { } b, Rows: { } r } ? (b, r) : LshParameters.Optimal(settings.Threshold, settings.Permutations);
 
         using var spill = new SpilledBandPartitions(settings.WorkDir ?? Path.GetTempPath(), SpillPartitions);
         var records = new BandRecord[bands];
