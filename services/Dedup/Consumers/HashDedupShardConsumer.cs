@@ -27,18 +27,5 @@ public sealed class HashDedupShardConsumer(ShardHasher hasher, DedupCatalog cata
 }
 
 /// <summary>Queue dedup-hash-dedup-shard, shared by every dedup process (competing consumers).</summary>
-public sealed class HashDedupShardConsumerDefinition : ConsumerDefinition<HashDedupShardConsumer>
-{
-    private readonly int _concurrency;
-
-    public HashDedupShardConsumerDefinition(IOptions<DedupOptions> options)
-    {
-        EndpointName = CommandQueues.HashDedupShard;
-        _concurrency = options.Value.MaxConcurrency;
-        ConcurrentMessageLimit = _concurrency;
-    }
-
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
-        IConsumerConfigurator<HashDedupShardConsumer> consumerConfigurator, IRegistrationContext context) =>
-        endpointConfigurator.PrefetchCount = _concurrency;
-}
+public sealed class HashDedupShardConsumerDefinition(IOptions<DedupOptions> options)
+    : CompetingConsumerDefinition<HashDedupShardConsumer>(CommandQueues.HashDedupShard, options.Value.MaxConcurrency);

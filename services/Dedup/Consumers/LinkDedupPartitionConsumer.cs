@@ -50,18 +50,5 @@ public sealed class LinkDedupPartitionConsumer(PartitionLinker linker, DedupCata
 }
 
 /// <summary>Queue dedup-link-dedup-partition, shared by every dedup process (competing consumers).</summary>
-public sealed class LinkDedupPartitionConsumerDefinition : ConsumerDefinition<LinkDedupPartitionConsumer>
-{
-    private readonly int _concurrency;
-
-    public LinkDedupPartitionConsumerDefinition(IOptions<DedupOptions> options)
-    {
-        EndpointName = CommandQueues.LinkDedupPartition;
-        _concurrency = options.Value.MaxConcurrency;
-        ConcurrentMessageLimit = _concurrency;
-    }
-
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
-        IConsumerConfigurator<LinkDedupPartitionConsumer> consumerConfigurator, IRegistrationContext context) =>
-        endpointConfigurator.PrefetchCount = _concurrency;
-}
+public sealed class LinkDedupPartitionConsumerDefinition(IOptions<DedupOptions> options)
+    : CompetingConsumerDefinition<LinkDedupPartitionConsumer>(CommandQueues.LinkDedupPartition, options.Value.MaxConcurrency);

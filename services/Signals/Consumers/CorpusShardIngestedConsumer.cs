@@ -43,22 +43,8 @@ public sealed class CorpusShardIngestedConsumer(ShardSignalRunner runner, Signal
 
 /// <summary>Queue signals-corpus-shard-ingested, shared by every signals process (competing consumers). Each process
 /// takes as many shards at once as it has compute slots, so a second process gets work instead of waiting.</summary>
-public sealed class CorpusShardIngestedConsumerDefinition : ConsumerDefinition<CorpusShardIngestedConsumer>
+public sealed class CorpusShardIngestedConsumerDefinition(IOptions<SignalsOptions> options)
+    : CompetingConsumerDefinition<CorpusShardIngestedConsumer>(EndpointNames.For<CorpusShardIngested>(ServiceName), options.Value.MaxConcurrency)
 {
     public const string ServiceName = "signals";
-
-    private readonly int _concurrency;
-
-    public CorpusShardIngestedConsumerDefinition(IOptions<SignalsOptions> options)
-    {
-        EndpointName = EndpointNames.For<CorpusShardIngested>(ServiceName);
-        _concurrency = options.Value.MaxConcurrency;
-        ConcurrentMessageLimit = _concurrency;
-    }
-
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
-        IConsumerConfigurator<CorpusShardIngestedConsumer> consumerConfigurator, IRegistrationContext context)
-    {
-        endpointConfigurator.PrefetchCount = _concurrency;
-    }
 }
