@@ -10,6 +10,7 @@ var root = new RootCommand("Refinery: ingest web text, compute quality signals, 
     BenchCommand.Create(),
     SignalsCommand.Create(),
     DedupCommand.Create(),
+    FilterCommand.Create(),
     ResourcesCommand.Create(),
 };
 return await root.Parse(ServeCommand.DefaultToServe(args)).InvokeAsync();

@@ -53,7 +53,8 @@ public static class SignalInputReader
         return new SignalInput(document, null);
     }
 
-    private static async Task<Stream> DecompressAsync(Stream file, CancellationToken ct)
+    /// <summary>The file's content, decompressed when its magic bytes say gzip or zstd; disposing it leaves the file open.</summary>
+    public static async Task<Stream> DecompressAsync(Stream file, CancellationToken ct)
     {
         var head = new byte[4];
         var read = 0;
