@@ -21,4 +21,11 @@ public static class CommonOptions
     {
         Description = "Write a machine-readable JSON result to stdout (logs go to stderr)",
     };
+
+    /// <summary>Reports a usage or input error on stderr and gives the exit code for it (2).</summary>
+    public static async Task<int> FailAsync(string message)
+    {
+        await Console.Error.WriteLineAsync($"error: {message}");
+        return 2;
+    }
 }

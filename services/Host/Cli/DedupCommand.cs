@@ -52,17 +52,17 @@ public static class DedupCommand
         command.SetAction(async (result, ct) =>
         {
             var files = result.GetValue(inputs)!;
-            if (files.FirstOrDefault(f => !File.Exists(f)) is { } missing) return await FailAsync($"input file not found: {missing}");
+            if (files.FirstOrDefault(f => !File.Exists(f)) is { } missing) return await CommonOptions.FailAsync($"input file not found: {missing}");
             var t = result.GetValue(threshold);
-            if (t is <= 0 or > 1) return await FailAsync("--threshold must be in (0, 1]");
-            if (result.GetValue(ngram) < 1) return await FailAsync("--ngram must be at least 1");
-            if (result.GetValue(perms) is < 1 or > 4096) return await FailAsync("--perms must be between 1 and 4096");
+            if (t is <= 0 or > 1) return await CommonOptions.FailAsync("--threshold must be in (0, 1]");
+            if (result.GetValue(ngram) < 1) return await CommonOptions.FailAsync("--ngram must be at least 1");
+            if (result.GetValue(perms) is < 1 or > 4096) return await CommonOptions.FailAsync("--perms must be between 1 and 4096");
             var (b, r) = (result.GetValue(bands), result.GetValue(rows));
-            if (b is null != r is null) return await FailAsync("--bands and --rows go together");
+            if (b is null != r is null) return await CommonOptions.FailAsync("--bands and --rows go together");
             if (b is < 1 || r is < 1 || b * r > result.GetValue(perms))
-                return await FailAsync($"--bands {b} × --rows {r} must be at least 1 × 1 and at most --perms ({result.GetValue(perms)})");
-            if (result.GetValue(threads) < 1) return await FailAsync("--threads must be at least 1");
-            if (result.GetValue(fpRate) is <= 0 or >= 1) return await FailAsync("--fp-rate must be in (0, 1)");
+                return await CommonOptions.FailAsync($"--bands {b} × --rows {r} must be at least 1 × 1 and at most --perms ({result.GetValue(perms)})");
+            if (result.GetValue(threads) < 1) return await CommonOptions.FailAsync("--threads must be at least 1");
+            if (result.GetValue(fpRate) is <= 0 or >= 1) return await CommonOptions.FailAsync("--fp-rate must be in (0, 1)");
             var keepValue = result.GetValue(keep)!;
             var (policy, keepSignal) = keepValue switch
             {
@@ -73,18 +73,18 @@ public static class DedupCommand
                 _ => (OfflineDedup.KeepPolicy.First, (string?)""),
             };
             if (keepSignal == "" || (keepSignal is not null && Quality.Rpv2.Rpv2Catalog.Find(keepSignal) is null && !Quality.Models.ModelSignalSet.SignalNames.Contains(keepSignal)))
-                return await FailAsync($"--keep {keepValue}: expected first, longest, max:SIGNAL or min:SIGNAL with a known signal name");
+                return await CommonOptions.FailAsync($"--keep {keepValue}: expected first, longest, max:SIGNAL or min:SIGNAL with a known signal name");
             if (result.GetValue(minhash))
             {
                 if (result.GetValue(exact) || result.GetValue(verify) || result.GetValue(index) is not null || keepValue == "longest")
-                    return await FailAsync("--minhash has no texts: --exact, --verify, --index and --keep longest need them");
+                    return await CommonOptions.FailAsync("--minhash has no texts: --exact, --verify, --index and --keep longest need them");
                 if (result.GetResult(ngram) is { Implicit: false } || result.GetResult(perms) is { Implicit: false } || b is not null)
-                    return await FailAsync("--minhash uses the stored signatures' 13-grams, 128 permutations and bands; --ngram, --perms and --bands do not apply");
-                if (MinHashBands.RpV2For(t) is null) return await FailAsync("--minhash: stored bands exist for --threshold 0.7, 0.8, 0.9 and 1.0");
+                    return await CommonOptions.FailAsync("--minhash uses the stored signatures' 13-grams, 128 permutations and bands; --ngram, --perms and --bands do not apply");
+                if (MinHashBands.RpV2For(t) is null) return await CommonOptions.FailAsync("--minhash: stored bands exist for --threshold 0.7, 0.8, 0.9 and 1.0");
             }
             var signalFiles = result.GetValue(signals) ?? [];
-            if (keepSignal is not null && signalFiles.Length == 0) return await FailAsync($"--keep {keepValue} needs --signals FILE...");
-            if (signalFiles.FirstOrDefault(f => !File.Exists(f)) is { } missingSignals) return await FailAsync($"signals file not found: {missingSignals}");
+            if (keepSignal is not null && signalFiles.Length == 0) return await CommonOptions.FailAsync($"--keep {keepValue} needs --signals FILE...");
+            if (signalFiles.FirstOrDefault(f => !File.Exists(f)) is { } missingSignals) return await CommonOptions.FailAsync($"signals file not found: {missingSignals}");
             var quiet = result.GetValue(json);
             void Progress(string line) { if (!quiet) Console.Error.Write($"\r{line}   "); }
 
@@ -126,11 +126,5 @@ public static class DedupCommand
             return 0;
         });
         return command;
-    }
-
-    private static async Task<int> FailAsync(string message)
-    {
-        await Console.Error.WriteLineAsync($"error: {message}");
-        return 2;
     }
 }

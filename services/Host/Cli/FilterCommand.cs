@@ -36,7 +36,7 @@ public static class FilterCommand
         {
             var docs = result.GetValue(documents)!;
             var signalFiles = result.GetValue(signals)!;
-            if (docs.Concat(signalFiles).FirstOrDefault(f => !File.Exists(f)) is { } missing) return await FailAsync($"file not found: {missing}");
+            if (docs.Concat(signalFiles).FirstOrDefault(f => !File.Exists(f)) is { } missing) return await CommonOptions.FailAsync($"file not found: {missing}");
             var quiet = result.GetValue(json);
             void Progress(string line) { if (!quiet) Console.Error.Write($"\r{line}   "); }
             OfflineFilter.Summary s;
@@ -47,7 +47,7 @@ public static class FilterCommand
             }
             catch (Exception ex) when (ex is RecipeError or InvalidDataException or ArgumentException or FileNotFoundException)
             {
-                return await FailAsync(ex.Message);
+                return await CommonOptions.FailAsync(ex.Message);
             }
             if (quiet)
             {
@@ -81,11 +81,5 @@ public static class FilterCommand
             return 0;
         });
         return command;
-    }
-
-    private static async Task<int> FailAsync(string message)
-    {
-        await Console.Error.WriteLineAsync($"error: {message}");
-        return 2;
     }
 }
