@@ -40,11 +40,11 @@ public static class CorpusShards
         }
     }
 
-    public static async Task<List<Pipeline.ClusterMerger.ClusterRow>> ClustersAsync(IObjectStore store, Contracts.ObjectRef clusters)
+    public static async Task<List<Refinery.Quality.Formats.ClusterRow>> ClustersAsync(IObjectStore store, Contracts.ObjectRef clusters)
     {
         using var buffer = new MemoryStream();
         await using (var raw = await store.OpenReadAsync(clusters.Key)) await raw.CopyToAsync(buffer);
         buffer.Position = 0;
-        return await Pipeline.ClusterMerger.ReadAsync(buffer);
+        return await Refinery.Quality.Formats.ClustersFile.ReadAsync(buffer);
     }
 }

@@ -58,7 +58,7 @@ public sealed partial class DedupProcessesTests(ITestOutputHelper output)
         using var buffer = new MemoryStream();
         await using (var stream = await platform.Store().OpenReadAsync(key)) await stream.CopyToAsync(buffer);
         buffer.Position = 0;
-        var rows = (await Refinery.Dedup.Pipeline.ClusterMerger.ReadAsync(buffer)).Select(r => (r.Id, r.ClusterId, r.Kind, r.Keep)).ToList();
+        var rows = (await Refinery.Quality.Formats.ClustersFile.ReadAsync(buffer)).Select(r => (r.Id, r.ClusterId, r.Kind, r.Keep)).ToList();
         return rows.Order().ToList();
     }
 

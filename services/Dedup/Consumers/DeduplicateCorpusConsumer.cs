@@ -52,31 +52,13 @@ public sealed class DeduplicateCorpusConsumer(IObjectStore store, DedupCatalog c
     private async Task<(IReadOnlyList<ObjectRef> Signals, IReadOnlyList<ObjectRef> Documents)> ShardsAsync(DeduplicateCorpus message,
         CancellationToken ct)
     {
-        var suffix = $".{message.SignalsConfig}.parquet";
-        var signalsPrefix = DedupKeys.SignalsPrefix(message.Corpus);
-        var signals = new Dictionary<string, ObjectRef>(StringComparer.Ordinal);
-        await foreach (var info in store.ListAsync(signalsPrefix, ct))
-            if (info.Key.EndsWith(suffix, StringComparison.Ordinal) && info.Key.IndexOf('/', signalsPrefix.Length) < 0)
-                signals[info.Key[signalsPrefix.Length..^suffix.Length]] = await RefOfAsync(info, ct);
-        var docsPrefix = DedupKeys.DocsPrefix(message.Corpus);
-        var documents = new Dictionary<string, ObjectRef>(StringComparer.Ordinal);
-        await foreach (var info in store.ListAsync(docsPrefix, ct))
-            if (info.Key.EndsWith(".jsonl.zst", StringComparison.Ordinal) && info.Key.IndexOf('/', docsPrefix.Length) < 0)
-                documents[info.Key[docsPrefix.Length..^".jsonl.zst".Length]] = await RefOfAsync(info, ct);
-        if (documents.Count == 0) throw new PermanentFailureException($"corpus '{message.Corpus}' has no document shards");
-        var missing = documents.Keys.Where(shard => !signals.ContainsKey(shard)).Order(StringComparer.Ordinal).ToList();
+        var shards = await CorpusObjects.ListAsync(store, message.Corpus, message.SignalsConfig, ct);
+        if (shards.Count == 0) throw new PermanentFailureException($"corpus '{message.Corpus}' has no document shards");
+        var missing = shards.Where(s => s.Signals is null).Select(s => s.Shard).ToList();
         if (missing.Count > 0)
-            throw new InvalidOperationException($"corpus '{message.Corpus}' has signals ({message.SignalsConfig}) for {documents.Count - missing.Count} " +
-                                                $"of {documents.Count} shards, not for {string.Join(", ", missing.Take(5))}; not ready yet");
-        var order = documents.Keys.Order(StringComparer.Ordinal).ToList();
-        return (order.Select(s => signals[s]).ToArray(), order.Select(s => documents[s]).ToArray());
-    }
-
-    private async Task<ObjectRef> RefOfAsync(ObjectInfo info, CancellationToken ct)
-    {
-        var sha256 = info.Sha256 ?? (await store.StatAsync(info.Key, ct))?.Sha256
-            ?? throw new InvalidOperationException($"the store reports no sha256 for {info.Key}");
-        return new ObjectRef { Bucket = store.Bucket, Key = info.Key, Sha256 = sha256, Length = info.Length };
+            throw new InvalidOperationException($"corpus '{message.Corpus}' has signals ({message.SignalsConfig}) for {shards.Count - missing.Count} " +
+                                                $"of {shards.Count} shards, not for {string.Join(", ", missing.Take(5))}; not ready yet");
+        return (shards.Select(s => s.Signals!).ToArray(), shards.Select(s => s.Documents).ToArray());
     }
 }
 

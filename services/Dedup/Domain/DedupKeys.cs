@@ -16,8 +16,4 @@ public static class DedupKeys
 
     public static string IndexPartition(string kind, int partition, long version) =>
         $"dedup/index/{kind}/{partition:x2}/{version:D10}-{Guid.NewGuid():N}.bin";
-
-    public static string SignalsPrefix(string corpus) => $"signals/{corpus}/";
-
-    public static string DocsPrefix(string corpus) => $"docs/{corpus}/";
 }

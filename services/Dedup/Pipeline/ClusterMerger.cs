@@ -1,9 +1,8 @@
 using System.Runtime.InteropServices;
-using Parquet;
-using Parquet.Schema;
 using Refinery.Contracts;
 using Refinery.Contracts.Dedup;
 using Refinery.Dedup.Domain;
+using Refinery.Quality.Formats;
 using Refinery.Storage;
 using Refinery.Text.Dedup;
 
@@ -17,46 +16,6 @@ namespace Refinery.Dedup.Pipeline;
 /// corpus had), earlier_id_int (the earlier corpus's document, or null).</summary>
 public sealed class ClusterMerger(IObjectStore store)
 {
-    private static readonly DataField<string> IdField = new("id", false);
-    private static readonly DataField<ulong> IdIntField = new("id_int");
-    private static readonly DataField<ulong> ClusterIdField = new("cluster_id");
-    private static readonly DataField<string> KindField = new("kind", false);
-    private static readonly DataField<bool> KeepField = new("keep");
-    private static readonly DataField<ulong?> EarlierField = new("earlier_id_int");
-    private static readonly ParquetSchema Schema = new(IdField, IdIntField, ClusterIdField, KindField, KeepField, EarlierField);
-
-    /// <summary>One row of a clusters file.</summary>
-    public sealed record ClusterRow(string Id, ulong IdInt, ulong ClusterId, string Kind, bool Keep, ulong? EarlierIdInt);
-
-    /// <summary>Reads a clusters file written by <see cref="MergeAsync"/> (the stream must be seekable).</summary>
-    public static async Task<List<ClusterRow>> ReadAsync(Stream input, CancellationToken ct = default)
-    {
-        await using var reader = await ParquetReader.CreateAsync(input, cancellationToken: ct);
-        var fields = reader.Schema.GetDataFields().ToDictionary(f => f.Name, StringComparer.Ordinal);
-        DataField Field(DataField expected) => fields.GetValueOrDefault(expected.Name)
-            ?? throw new InvalidDataException($"the clusters file has no column '{expected.Name}'");
-        var rows = new List<ClusterRow>();
-        for (var g = 0; g < reader.RowGroupCount; g++)
-        {
-            using var group = reader.OpenRowGroupReader(g);
-            var n = checked((int)group.RowCount);
-            var ids = new string[n];
-            await group.ReadAsync(Field(IdField), ids, null, ct);
-            var idInts = new ulong[n];
-            await group.ReadAsync<ulong>(Field(IdIntField), idInts, null, ct);
-            var clusters = new ulong[n];
-            await group.ReadAsync<ulong>(Field(ClusterIdField), clusters, null, ct);
-            var kinds = new string[n];
-            await group.ReadAsync(Field(KindField), kinds, null, ct);
-            var keep = new bool[n];
-            await group.ReadAsync<bool>(Field(KeepField), keep, null, ct);
-            var earlier = new ulong?[n];
-            await group.ReadAsync<ulong>(Field(EarlierField), earlier, null, ct);
-            for (var i = 0; i < n; i++) rows.Add(new ClusterRow(ids[i], idInts[i], clusters[i], kinds[i], keep[i], earlier[i]));
-        }
-        return rows;
-    }
-
     public async Task<DedupJob> MergeAsync(DedupJob job, IReadOnlyList<DedupShard> hashed, IReadOnlyList<DedupPartition> partitions,
         DateTime now, CancellationToken ct)
     {
@@ -117,16 +76,8 @@ public sealed class ClusterMerger(IObjectStore store)
         var keep = members.Select(i => chosen.TryGetValue(components.Find(i), out var c) && c == i).ToArray();
 
         using var output = new MemoryStream();
-        await using (var writer = await ParquetWriter.CreateAsync(Schema, output, new ParquetOptions { CompressionMethod = CompressionMethod.Zstd }, cancellationToken: ct))
-        {
-            using var group = writer.CreateRowGroup();
-            await group.WriteAsync(IdField, members.Select(i => ids[i]).ToArray(), null);
-            await group.WriteAsync<ulong>(IdIntField, members.Select(i => idInts[i]).ToArray(), cancellationToken: ct);
-            await group.WriteAsync<ulong>(ClusterIdField, members.Select(components.MinKeyOf).ToArray(), cancellationToken: ct);
-            await group.WriteAsync(KindField, members.Select(Kind).ToArray(), null);
-            await group.WriteAsync<bool>(KeepField, keep, cancellationToken: ct);
-            await group.WriteAsync<ulong>(EarlierField, members.Select(i => earlier[i]).ToArray(), cancellationToken: ct);
-        }
+        await ClustersFile.WriteAsync(output, members.Select((i, m) => new ClusterRow(ids[i], idInts[i], components.MinKeyOf(i), Kind(i), keep[m], earlier[i]))
+            .ToArray(), ct);
         output.Position = 0;
         var stored = await store.PutAsync(DedupOutputs.ClustersKey(job.Corpus, job.Config), output, ct);
         job.ClustersKey = stored.Key;

@@ -2,7 +2,6 @@ using MassTransit;
 using Refinery.Contracts;
 using Refinery.Contracts.Dedup;
 using Refinery.Contracts.Ingestion;
-using Refinery.Dedup.Pipeline;
 using Refinery.Host.Embedded;
 
 namespace Refinery.Host.Demo;
@@ -77,7 +76,7 @@ public sealed class DedupSampleStage : IDemoStage
 
     /// <summary>Sends DeduplicateCorpus to the embedded service, waits for its CorpusDeduplicated (published again when
     /// an earlier demo already did the same job) and reads the clusters file it names.</summary>
-    private static async Task<(CorpusDeduplicated Done, List<ClusterMerger.ClusterRow> Rows)> ClustersFromServiceAsync(EmbeddedPlatform platform, DemoContext context,
+    private static async Task<(CorpusDeduplicated Done, List<Refinery.Quality.Formats.ClusterRow> Rows)> ClustersFromServiceAsync(EmbeddedPlatform platform, DemoContext context,
         CancellationToken ct)
     {
         var corpusId = CorpusNames.IdOf(DemoContext.CorpusName);
@@ -99,7 +98,7 @@ public sealed class DedupSampleStage : IDemoStage
             var buffer = new MemoryStream();
             await raw.CopyToAsync(buffer, ct); // Parquet needs a seekable stream
             buffer.Position = 0;
-            return (deduplicated, await ClusterMerger.ReadAsync(buffer, ct));
+            return (deduplicated, await Refinery.Quality.Formats.ClustersFile.ReadAsync(buffer, ct));
         }
         finally
         {

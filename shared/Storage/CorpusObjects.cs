@@ -1,0 +1,43 @@
+using Refinery.Contracts;
+
+namespace Refinery.Storage;
+
+/// <summary>One shard of a corpus: its document shard (<c>docs/{corpus}/{shard}.jsonl.zst</c>) and, once the signals
+/// service has computed it, its signal shard (<c>signals/{corpus}/{shard}.{config}.parquet</c>).</summary>
+public sealed record CorpusShard(string Shard, ObjectRef Documents, ObjectRef? Signals);
+
+/// <summary>The corpus layout of DESIGN §6 as stored objects, for the services that read what ingestion and signals wrote.</summary>
+public static class CorpusObjects
+{
+    public const string DocumentSuffix = ".jsonl.zst";
+
+    public static string DocsPrefix(string corpus) => $"docs/{corpus}/";
+
+    public static string SignalsPrefix(string corpus) => $"signals/{corpus}/";
+
+    /// <summary>Every document shard of the corpus in shard order, each with its signal shard of
+    /// <paramref name="signalsConfig"/> when there is one; checksums from the store.</summary>
+    public static async Task<IReadOnlyList<CorpusShard>> ListAsync(IObjectStore store, string corpus, string signalsConfig, CancellationToken ct)
+    {
+        var suffix = $".{signalsConfig}.parquet";
+        var signals = new Dictionary<string, ObjectRef>(StringComparer.Ordinal);
+        await foreach (var info in store.ListAsync(SignalsPrefix(corpus), ct))
+            if (info.Key.EndsWith(suffix, StringComparison.Ordinal) && info.Key.IndexOf('/', SignalsPrefix(corpus).Length) < 0)
+                signals[info.Key[SignalsPrefix(corpus).Length..^suffix.Length]] = await RefOfAsync(store, info, ct);
+        var shards = new List<CorpusShard>();
+        await foreach (var info in store.ListAsync(DocsPrefix(corpus), ct))
+        {
+            if (!info.Key.EndsWith(DocumentSuffix, StringComparison.Ordinal) || info.Key.IndexOf('/', DocsPrefix(corpus).Length) >= 0) continue;
+            var shard = info.Key[DocsPrefix(corpus).Length..^DocumentSuffix.Length];
+            shards.Add(new CorpusShard(shard, await RefOfAsync(store, info, ct), signals.GetValueOrDefault(shard)));
+        }
+        return shards.OrderBy(s => s.Shard, StringComparer.Ordinal).ToArray();
+    }
+
+    private static async Task<ObjectRef> RefOfAsync(IObjectStore store, ObjectInfo info, CancellationToken ct)
+    {
+        var sha256 = info.Sha256 ?? (await store.StatAsync(info.Key, ct))?.Sha256
+            ?? throw new InvalidOperationException($"the store reports no sha256 for {info.Key}");
+        return new ObjectRef { Bucket = store.Bucket, Key = info.Key, Sha256 = sha256, Length = info.Length };
+    }
+}

@@ -1,0 +1,29 @@
+using Refinery.Curation.Tokenize;
+
+namespace Refinery.Curation.Tests;
+
+public sealed class DatasetTokenizerTests
+{
+    [Theory]
+    [InlineData("Hello world", new[] { 15496, 995 })]
+    [InlineData("Hello, world!", new[] { 15496, 11, 995, 0 })]
+    public void Gpt2_GivesGpt2sIds_ThenEndOfText(string text, int[] ids)
+    {
+        var tokens = new List<int>();
+
+        DatasetTokenizer.Create("gpt2").Encode(text, tokens);
+
+        Assert.Equal([.. ids, 50256], tokens);
+    }
+
+    [Fact]
+    public void Bytes_GivesTheUtf8Bytes_ThenEndOfText()
+    {
+        var tokens = new List<int>();
+
+        DatasetTokenizer.Create("bytes").Encode("añ", tokens);
+
+        Assert.Equal([0x61, 0xC3, 0xB1, 256], tokens);
+        Assert.Equal(2, DatasetTokenizer.Create("bytes").TokenBytes);
+    }
+}
