@@ -88,6 +88,7 @@ public static class GatewayServiceExtensions
         app.MapScalarApiReference();
         app.MapCorporaApi(options);
         app.MapDedupApi(options);
+        app.MapDatasetsApi();
         app.MapEventsApi(options);
         return app;
     }

@@ -8,6 +8,9 @@ public static class CommandQueues
     public const string HashDedupShard = "dedup-hash-dedup-shard";
     public const string LinkDedupPartition = "dedup-link-dedup-partition";
     public const string FinishDedup = "dedup-finish-dedup";
+    public const string CreateDatasetVersion = "curation-create-dataset-version";
+    public const string CurateDatasetPart = "curation-curate-dataset-part";
+    public const string FinishDatasetVersion = "curation-finish-dataset-version";
 
     public static Uri Uri(string queue) => new($"queue:{queue}");
 }

@@ -4,6 +4,7 @@ using MassTransit;
 using Refinery.Contracts;
 using Refinery.Contracts.Dedup;
 using Refinery.Quality.Rpv2;
+using Refinery.TestSupport;
 
 namespace Refinery.Dedup.Tests;
 

@@ -4,6 +4,7 @@ using Refinery.Contracts;
 using Refinery.Contracts.Dedup;
 using Refinery.Dedup.Data;
 using Refinery.Quality.Rpv2;
+using Refinery.TestSupport;
 using Refinery.Text;
 
 namespace Refinery.Dedup.Tests;

@@ -1,5 +1,6 @@
 using Refinery.Contracts;
 using Refinery.Contracts.Dedup;
+using Refinery.TestSupport;
 using Refinery.Text;
 
 namespace Refinery.Dedup.Tests;

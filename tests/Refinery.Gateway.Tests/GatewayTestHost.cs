@@ -71,6 +71,7 @@ public class GatewayTestHost : IAsyncLifetime
         {
             x.AddConsumer<CaptureIngestCorpus>().Endpoint(e => e.Name = CommandQueues.IngestCorpus);
             x.AddConsumer<CaptureDeduplicateCorpus>().Endpoint(e => e.Name = CommandQueues.DeduplicateCorpus);
+            x.AddConsumer<CaptureCreateDatasetVersion>().Endpoint(e => e.Name = CommandQueues.CreateDatasetVersion);
         });
         builder.AddRefineryBus();
         builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
@@ -116,6 +117,9 @@ public sealed class SentCommands
     /// <summary>DeduplicateCorpus commands received on the dedup queue.</summary>
     public ConcurrentQueue<Refinery.Contracts.Dedup.DeduplicateCorpus> Dedup { get; } = new();
 
+    /// <summary>CreateDatasetVersion commands received on the curation queue.</summary>
+    public ConcurrentQueue<Refinery.Contracts.Curation.CreateDatasetVersion> Datasets { get; } = new();
+
     internal void Add(IngestCorpus command, Uri? input)
     {
         _all.Enqueue((command, input));
@@ -143,6 +147,16 @@ public sealed class CaptureDeduplicateCorpus(SentCommands sent) : IConsumer<Refi
         sent.Dedup.Enqueue(context.Message);
         if (context.Message.Corpus == "doomed")
             throw new Refinery.Hosting.Bus.PermanentFailureException("corpus 'doomed' has no document shards");
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Stands in for the curation service on queue curation-create-dataset-version.</summary>
+public sealed class CaptureCreateDatasetVersion(SentCommands sent) : IConsumer<Refinery.Contracts.Curation.CreateDatasetVersion>
+{
+    public Task Consume(ConsumeContext<Refinery.Contracts.Curation.CreateDatasetVersion> context)
+    {
+        sent.Datasets.Enqueue(context.Message);
         return Task.CompletedTask;
     }
 }

@@ -132,10 +132,11 @@ public sealed class EventBroadcasterTests
     }
 
     [Fact]
-    public void EventList_CoversTheIngestionSignalsAndDedupEvents() =>
+    public void EventList_CoversTheIngestionSignalsDedupAndCurationEvents() =>
         Assert.Equal(
             [nameof(CorpusIngestionStarted), nameof(CorpusShardIngested), nameof(CorpusIngested), nameof(CorpusIngestionFailed),
-             nameof(Refinery.Contracts.Signals.ShardSignalsComputed), nameof(Refinery.Contracts.Dedup.CorpusDeduplicated)],
+             nameof(Refinery.Contracts.Signals.ShardSignalsComputed), nameof(Refinery.Contracts.Dedup.CorpusDeduplicated),
+             nameof(Refinery.Contracts.Curation.DatasetVersionCreated)],
             GatewayEvents.All.Select(e => e.Name));
 }
 

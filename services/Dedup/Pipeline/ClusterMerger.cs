@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Refinery.Contracts;
 using Refinery.Contracts.Dedup;
 using Refinery.Dedup.Domain;
+using Refinery.Hosting.Bus;
 using Refinery.Quality.Formats;
 using Refinery.Storage;
 using Refinery.Text.Dedup;
@@ -38,7 +39,7 @@ public sealed class ClusterMerger(IObjectStore store)
         var copies = new bool[n];
         foreach (var partition in partitions)
         {
-            using var bytes = await JobShards.VerifiedAsync(store, new ObjectRef
+            using var bytes = await store.ReadVerifiedAsync(new ObjectRef
                 { Bucket = store.Bucket, Key = partition.Key, Sha256 = partition.Sha256, Length = partition.Length }, ct);
             var result = PartitionResult.Parse(bytes.GetBuffer().AsSpan(0, (int)bytes.Length), n, partition.Key);
             for (var e = 0; e < result.Edges.Count; e += 2) components.Union(result.Edges[e], result.Edges[e + 1]);

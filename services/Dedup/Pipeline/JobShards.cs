@@ -35,31 +35,8 @@ public static class JobShards
     {
         foreach (var shard in shards)
         {
-            using var bytes = await VerifiedAsync(store, shard, ct);
+            using var bytes = await store.ReadVerifiedAsync(shard, ct);
             await foreach (var row in MinHashParquetReader.ReadAsync(bytes, column, ct)) yield return row;
         }
-    }
-
-    /// <summary>The object's bytes (seekable, as Parquet needs), checked against the recorded length and sha256.</summary>
-    public static async Task<MemoryStream> VerifiedAsync(IObjectStore store, ObjectRef expected, CancellationToken ct)
-    {
-        var buffer = new MemoryStream();
-        string sha256;
-        long length;
-        try
-        {
-            await using var stream = new VerifyingStream(await store.OpenReadAsync(expected.Key, ct));
-            await stream.CopyToAsync(buffer, ct);
-            (sha256, length) = (await stream.FinishAsync(ct), stream.BytesRead);
-        }
-        catch (ObjectNotFoundException ex)
-        {
-            throw new PermanentFailureException($"{expected.Key} no longer exists", ex);
-        }
-        if (length != expected.Length || !string.Equals(sha256, expected.Sha256, StringComparison.OrdinalIgnoreCase))
-            throw new PermanentFailureException($"{expected.Key} is not the object recorded: {length} bytes with sha256 {sha256}, " +
-                                                $"expected {expected.Length} bytes with sha256 {expected.Sha256}");
-        buffer.Position = 0;
-        return buffer;
     }
 }

@@ -20,7 +20,7 @@ public static class KeepValues
         var values = new List<double>();
         foreach (var shard in shards)
         {
-            using var bytes = await JobShards.VerifiedAsync(store, shard, ct);
+            using var bytes = await store.ReadVerifiedAsync(shard, ct);
             await using var reader = await SignalParquetReader.OpenAsync(bytes, ct: ct);
             await foreach (var row in reader.ReadAsync(ct)) values.Add(row.Signals.Document[index]);
         }

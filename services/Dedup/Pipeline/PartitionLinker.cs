@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Refinery.Contracts.Dedup;
 using Refinery.Dedup.Domain;
+using Refinery.Hosting.Bus;
 using Refinery.Storage;
 using Refinery.Text.Dedup;
 using Refinery.Text.MinHash;
@@ -82,7 +83,7 @@ public sealed class PartitionLinker(IObjectStore store, StoredExactIndex index)
         foreach (var shard in hashed)
         {
             if (shard.ShinglesKey is null) throw new InvalidDataException($"shard {shard.Shard} of job {shard.JobId} was hashed without shingles");
-            using var bytes = await JobShards.VerifiedAsync(store, new Contracts.ObjectRef
+            using var bytes = await store.ReadVerifiedAsync(new Contracts.ObjectRef
                 { Bucket = store.Bucket, Key = shard.ShinglesKey, Sha256 = shard.ShinglesSha256!, Length = shard.ShinglesLength }, ct);
             ShingleFile.Read(bytes.GetBuffer().AsSpan(0, (int)bytes.Length), first, (int)shard.Documents, d => d < documents && candidate[d], sets,
                 shard.ShinglesKey);

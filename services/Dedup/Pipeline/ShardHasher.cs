@@ -25,7 +25,7 @@ public sealed class ShardHasher(IObjectStore store)
         var kind = ExactKeys.Parse(job.ExactKey) ?? throw new PermanentFailureException($"job {job.Id}: unknown exact key '{job.ExactKey}'");
         var records = new List<TextKeyRecord>();
         var shingles = job.Verify ? new List<ShingleSet>() : null;
-        using (var bytes = await JobShards.VerifiedAsync(store, documents[shard], ct))
+        using (var bytes = await store.ReadVerifiedAsync(documents[shard], ct))
             await foreach (var batch in ShardDocumentReader.ReadBatchesAsync(bytes, BatchSize, ct))
                 foreach (var line in batch)
                     if (line.Document is { } document)
@@ -52,8 +52,7 @@ public sealed class ShardHasher(IObjectStore store)
         var all = new List<TextKeyRecord[]>(shards.Count);
         foreach (var shard in shards)
         {
-            using var bytes = await JobShards.VerifiedAsync(store,
-                new ObjectRef { Bucket = store.Bucket, Key = shard.Key, Sha256 = shard.Sha256, Length = shard.Length }, ct);
+            using var bytes = await store.ReadVerifiedAsync(new ObjectRef { Bucket = store.Bucket, Key = shard.Key, Sha256 = shard.Sha256, Length = shard.Length }, ct);
             var records = TextKeyFile.Read(bytes, shard.Key);
             if (records.Length != shard.Documents)
                 throw new PermanentFailureException($"{shard.Key}: {records.Length} documents, the catalog recorded {shard.Documents}");

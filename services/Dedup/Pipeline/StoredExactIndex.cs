@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Refinery.Contracts;
 using Refinery.Dedup.Domain;
+using Refinery.Hosting.Bus;
 using Refinery.Storage;
 
 namespace Refinery.Dedup.Pipeline;
@@ -29,8 +30,7 @@ public sealed class StoredExactIndex(IObjectStore store)
     public async Task<IndexEntry[]> LoadAsync(ExactIndexPartition? current, CancellationToken ct)
     {
         if (current is null) return [];
-        using var bytes = await JobShards.VerifiedAsync(store,
-            new ObjectRef { Bucket = store.Bucket, Key = current.Key, Sha256 = current.Sha256, Length = current.Length }, ct);
+        using var bytes = await store.ReadVerifiedAsync(new ObjectRef { Bucket = store.Bucket, Key = current.Key, Sha256 = current.Sha256, Length = current.Length }, ct);
         if (bytes.Length != current.Keys * EntrySize)
             throw new InvalidDataException($"{current.Key}: {bytes.Length} bytes for {current.Keys} keys of {EntrySize} bytes");
         return MemoryMarshal.Cast<byte, IndexEntry>(bytes.GetBuffer().AsSpan(0, (int)bytes.Length)).ToArray();

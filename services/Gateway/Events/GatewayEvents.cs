@@ -1,4 +1,5 @@
 using MassTransit;
+using Refinery.Contracts.Curation;
 using Refinery.Contracts.Dedup;
 using Refinery.Contracts.Ingestion;
 using Refinery.Contracts.Signals;
@@ -17,6 +18,7 @@ public static class GatewayEvents
         EventType.Of<CorpusIngestionFailed>(),
         EventType.Of<ShardSignalsComputed>(),
         EventType.Of<CorpusDeduplicated>(),
+        EventType.Of<DatasetVersionCreated>(),
     ];
 
     /// <summary>The event type with this name (case-insensitive), or null.</summary>

@@ -139,30 +139,12 @@ public static class OfflineFilter
             throw new InvalidDataException($"{extra.Where}: signals of {extra.Parsed.Id} after the last document");
     }
 
-    /// <summary>The input line with its text cut to the kept lines (code-point spans), other fields untouched.</summary>
+    /// <summary>The input line with its text cut to the kept lines, other fields untouched.</summary>
     private static byte[] Rewrite(Item item, IReadOnlyList<int> keptLines)
     {
-        var text = item.Fields.Text!;
-        var bounds = item.Facts.LineBounds;
-        var offsets = CodePointOffsets(text);
-        var cut = new StringBuilder(text.Length);
-        foreach (var line in keptLines)
-        {
-            var (start, end) = (offsets[Math.Min(bounds[line], offsets.Length - 1)], offsets[Math.Min(bounds[line + 1], offsets.Length - 1)]);
-            cut.Append(text, start, end - start);
-        }
         var node = JsonNode.Parse(item.Raw)!.AsObject();
-        node[node.ContainsKey("text") ? "text" : "raw_content"] = cut.ToString();
+        node[node.ContainsKey("text") ? "text" : "raw_content"] = LineCut.Apply(item.Fields.Text!, item.Facts.LineBounds, keptLines);
         return Encoding.UTF8.GetBytes(node.ToJsonString());
-    }
-
-    /// <summary>UTF-16 index of every code point, plus the end: RPv2 spans count code points.</summary>
-    private static int[] CodePointOffsets(string text)
-    {
-        var offsets = new List<int>(text.Length + 1);
-        for (var i = 0; i < text.Length; i += char.IsSurrogatePair(text, i) ? 2 : 1) offsets.Add(i);
-        offsets.Add(text.Length);
-        return offsets.ToArray();
     }
 
     /// <summary>The signals records of several files, read in order.</summary>

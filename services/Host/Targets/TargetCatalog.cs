@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Refinery.Curation;
 using Refinery.Dedup;
 using Refinery.Gateway;
 using Refinery.Ingestion;
@@ -18,6 +19,7 @@ public static class TargetCatalog
         new("ingestion", b => b.AddIngestionService(), _ => { }),
         new("signals", b => b.AddSignalsService(), _ => { }),
         new("dedup", b => b.AddDedupService(), _ => { }),
+        new("curation", b => b.AddCurationService(), _ => { }),
     ];
 
     /// <summary>Parses "all" or a comma list; throws naming the unknown target.</summary>

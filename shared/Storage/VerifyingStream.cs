@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Refinery.Quality.Formats;
+namespace Refinery.Storage;
 
 /// <summary>A read-only pass-through that hashes (SHA-256) and counts every byte read, so a shard is checked against
 /// its announced checksum while it streams, without a second read.</summary>

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
-using Refinery.Quality.Formats;
+using Refinery.Storage;
 
-namespace Refinery.Quality.Tests.Formats;
+namespace Refinery.Storage.Tests;
 
 public sealed class VerifyingStreamTests
 {

@@ -3,9 +3,8 @@ using System.Text.Json;
 using Refinery.Quality.Formats;
 using Refinery.Quality.Rpv2;
 using Refinery.Storage;
-using Refinery.TestSupport;
 
-namespace Refinery.Dedup.Tests;
+namespace Refinery.TestSupport;
 
 /// <summary>A corpus as ingestion and the signals service leave it: document shards (<c>docs/{corpus}/{shard}.jsonl.zst</c>)
 /// and their signal shards (<c>signals/{corpus}/{shard}.rpv2.parquet</c>), from real documents.</summary>
@@ -40,7 +39,7 @@ public static class CorpusShards
         }
     }
 
-    public static async Task<List<Refinery.Quality.Formats.ClusterRow>> ClustersAsync(IObjectStore store, Contracts.ObjectRef clusters)
+    public static async Task<List<ClusterRow>> ClustersAsync(IObjectStore store, Refinery.Contracts.ObjectRef clusters)
     {
         using var buffer = new MemoryStream();
         await using (var raw = await store.OpenReadAsync(clusters.Key)) await raw.CopyToAsync(buffer);

@@ -1,0 +1,45 @@
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Refinery.Contracts;
+using Refinery.Contracts.Curation;
+using Refinery.Curation.Data;
+using Refinery.Curation.Domain;
+using Refinery.Curation.Pipeline;
+using Refinery.Hosting.Bus;
+using Refinery.Storage;
+
+namespace Refinery.Curation.Consumers;
+
+/// <summary>Writes a version's statistics, datasheet and manifest, records it as done and publishes
+/// <see cref="DatasetVersionCreated"/>: once, by the process that records it (or a redelivery of that message).</summary>
+public sealed class FinishDatasetVersionConsumer(VersionFinisher finisher, CurationCatalog catalog, IObjectStore store, TimeProvider clock,
+    ILogger<FinishDatasetVersionConsumer> logger) : IConsumer<FinishDatasetVersion>
+{
+    public async Task Consume(ConsumeContext<FinishDatasetVersion> context)
+    {
+        var (message, ct) = (context.Message, context.CancellationToken);
+        var job = await catalog.FindJobAsync(message.JobId, ct) ?? throw new PermanentFailureException($"no dataset job {message.JobId}");
+        var announce = context.ReceiveContext.Redelivered || context.GetRetryAttempt() > 0;
+        if (job.Status != DatasetJobStatus.Done)
+        {
+            var parts = await catalog.PartsAsync(job.Id, ct);
+            if (parts.Count != JobInputs.Parts(job).Count)
+                throw new PermanentFailureException($"dataset job {job.Id} has {parts.Count} of {JobInputs.Parts(job).Count} parts written");
+            job = await finisher.FinishAsync(job, parts, clock.GetUtcNow().UtcDateTime, ct);
+            if (await catalog.FinishJobAsync(job, ct))
+            {
+                announce = true;
+                logger.LogInformation("Dataset {Dataset}@{Version}: {Kept} of {Documents} documents, {Tokens} tokens → {Key}",
+                    job.Dataset, job.Version, job.KeptDocuments, job.Documents, job.Tokens, job.ManifestKey);
+            }
+            job = await catalog.FindJobAsync(job.Id, ct) ?? job;
+        }
+        if (announce) await context.Publish(job.ToEvent(store.Bucket), ct);
+    }
+}
+
+/// <summary>Queue curation-finish-dataset-version.</summary>
+public sealed class FinishDatasetVersionConsumerDefinition : ConsumerDefinition<FinishDatasetVersionConsumer>
+{
+    public FinishDatasetVersionConsumerDefinition() => EndpointName = CommandQueues.FinishDatasetVersion;
+}

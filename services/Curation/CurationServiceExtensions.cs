@@ -1,0 +1,36 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Refinery.Curation.Consumers;
+using Refinery.Curation.Data;
+using Refinery.Curation.Options;
+using Refinery.Curation.Pipeline;
+using Refinery.Hosting.Bus;
+using Refinery.Hosting.Data;
+
+namespace Refinery.Curation;
+
+/// <summary>The curation service's one registration site.</summary>
+public static class CurationServiceExtensions
+{
+    public static IHostApplicationBuilder AddCurationService(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<CurationOptions>()
+            .Bind(builder.Configuration.GetSection(CurationOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.AddRefineryDbContext<CurationDbContext>(CurationDbContext.Schema);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddScoped<CurationCatalog>();
+        builder.Services.AddSingleton<PartCurator>();
+        builder.Services.AddSingleton<VersionFinisher>();
+        builder.AddRefineryConsumers(x =>
+        {
+            x.AddConsumer<CreateDatasetVersionConsumer, CreateDatasetVersionConsumerDefinition>();
+            x.AddConsumer<CurateDatasetPartConsumer, CurateDatasetPartConsumerDefinition>();
+            x.AddConsumer<FinishDatasetVersionConsumer, FinishDatasetVersionConsumerDefinition>();
+        });
+        return builder;
+    }
+}

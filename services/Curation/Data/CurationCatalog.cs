@@ -1,0 +1,54 @@
+using Microsoft.EntityFrameworkCore;
+using Refinery.Curation.Domain;
+using Refinery.Hosting.Data;
+
+namespace Refinery.Curation.Data;
+
+/// <summary>Jobs and parts by their business keys; every write is idempotent, so a redelivered message changes nothing.</summary>
+public sealed class CurationCatalog(CurationDbContext db)
+{
+    public Task<DatasetJob?> FindJobAsync(Guid id, CancellationToken ct) => db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == id, ct);
+
+    /// <summary>Records the job unless it exists; returns the stored row either way.</summary>
+    public async Task<DatasetJob> AddJobAsync(DatasetJob job, CancellationToken ct)
+    {
+        try
+        {
+            if (await FindJobAsync(job.Id, ct) is { } existing) return existing;
+            db.Jobs.Add(job);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return job;
+            }
+            catch (DbUpdateException)
+            {
+                db.ChangeTracker.Clear();
+                return await FindJobAsync(job.Id, ct) ?? throw new InvalidOperationException($"dataset job {job.Id} could not be recorded");
+            }
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    public Task<List<DatasetPart>> PartsAsync(Guid jobId, CancellationToken ct) =>
+        db.Parts.AsNoTracking().Where(p => p.JobId == jobId).OrderBy(p => p.Part).ToListAsync(ct);
+
+    public Task UpsertPartAsync(DatasetPart row, CancellationToken ct) => db.UpsertAsync(row, c =>
+        db.Parts.Where(p => p.JobId == row.JobId && p.Part == row.Part).ExecuteUpdateAsync(s => s.SetProperty(p => p.StatsJson, row.StatsJson), c), ct);
+
+    /// <summary>Records the version as done; true for the one caller that changed it, so only that one announces it.</summary>
+    public async Task<bool> FinishJobAsync(DatasetJob done, CancellationToken ct) =>
+        await db.Jobs.Where(j => j.Id == done.Id && j.Status != DatasetJobStatus.Done).ExecuteUpdateAsync(s => s
+            .SetProperty(j => j.Status, DatasetJobStatus.Done)
+            .SetProperty(j => j.ManifestKey, done.ManifestKey)
+            .SetProperty(j => j.ManifestSha256, done.ManifestSha256)
+            .SetProperty(j => j.ManifestLength, done.ManifestLength)
+            .SetProperty(j => j.Documents, done.Documents)
+            .SetProperty(j => j.KeptDocuments, done.KeptDocuments)
+            .SetProperty(j => j.Tokens, done.Tokens)
+            .SetProperty(j => j.ValidationTokens, done.ValidationTokens)
+            .SetProperty(j => j.FinishedAt, done.FinishedAt), ct) == 1;
+}

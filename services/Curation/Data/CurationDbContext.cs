@@ -1,0 +1,39 @@
+using Microsoft.EntityFrameworkCore;
+using Refinery.Curation.Domain;
+using Refinery.Hosting.Data;
+
+namespace Refinery.Curation.Data;
+
+/// <summary>Dataset version jobs and their written parts.</summary>
+public sealed class CurationDbContext(DbContextOptions<CurationDbContext> options, DbSchema<CurationDbContext>? schema = null)
+    : DbContext(options)
+{
+    public const string Schema = "curation";
+
+    public DbSet<DatasetJob> Jobs => Set<DatasetJob>();
+    public DbSet<DatasetPart> Parts => Set<DatasetPart>();
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        if (Database.IsNpgsql()) model.HasDefaultSchema(schema?.Name ?? Schema);
+        model.Entity<DatasetJob>(e =>
+        {
+            e.ToTable("versions");
+            e.HasKey(j => j.Id);
+            e.HasIndex(j => new { j.Dataset, j.Version }).IsUnique();
+            e.Property(j => j.Dataset).HasMaxLength(64);
+            e.Property(j => j.Version).HasMaxLength(32);
+            e.Property(j => j.Status).HasMaxLength(16);
+            e.Property(j => j.RecipeName).HasMaxLength(256);
+            e.Property(j => j.RecipeSha256).HasMaxLength(64);
+            e.Property(j => j.Tokenizer).HasMaxLength(16);
+            e.Property(j => j.SignalsConfig).HasMaxLength(32);
+            e.Property(j => j.ManifestSha256).HasMaxLength(64);
+        });
+        model.Entity<DatasetPart>(e =>
+        {
+            e.ToTable("parts");
+            e.HasKey(p => new { p.JobId, p.Part });
+        });
+    }
+}

@@ -1,0 +1,26 @@
+using Refinery.Contracts.Ingestion;
+
+namespace Refinery.Contracts.Curation;
+
+/// <summary>The checks of a <see cref="CreateDatasetVersion"/> request both the gateway and the service apply. Whether
+/// the recipe parses is the service's to say (it owns the recipe language).</summary>
+public static class DatasetRequests
+{
+    public static readonly IReadOnlyList<string> Tokenizers = ["gpt2", "bytes"];
+
+    public static Dictionary<string, string> Problems(CreateDatasetVersion request)
+    {
+        var problems = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (CorpusNames.Problem(request.Dataset) is { } name) problems["dataset"] = name;
+        if (request.Corpora is not { Count: > 0 }) problems["corpora"] = "name at least one corpus";
+        else if (request.Corpora.Select(CorpusNames.Problem).FirstOrDefault(p => p is not null) is { } corpus) problems["corpora"] = corpus;
+        else if (request.Corpora.Distinct().Count() != request.Corpora.Count) problems["corpora"] = "names a corpus twice";
+        if (string.IsNullOrWhiteSpace(request.Recipe)) problems["recipe"] = "name a built-in recipe or give a recipe's text";
+        else if (request.Recipe.Length > 65_536) problems["recipe"] = "at most 64 KiB";
+        if (!Tokenizers.Contains(request.Tokenizer)) problems["tokenizer"] = $"must be one of {string.Join(", ", Tokenizers)}";
+        if (request.ValidationFraction is < 0 or >= 1) problems["validationFraction"] = "must be in [0, 1)";
+        if (ConfigTags.Problem(request.SignalsConfig) is { } tag) problems["signalsConfig"] = tag;
+        if (request.Description is { Length: > 4000 }) problems["description"] = "at most 4000 characters";
+        return problems;
+    }
+}

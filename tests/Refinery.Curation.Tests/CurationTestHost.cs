@@ -1,0 +1,19 @@
+using MassTransit;
+using Refinery.Curation.Consumers;
+using Refinery.TestSupport;
+
+namespace Refinery.Curation.Tests;
+
+/// <summary>The curation service on the shared <see cref="ServiceTestHost"/>, with its three consumers.</summary>
+public static class CurationTestHost
+{
+    public static Task<ServiceTestHost> StartAsync() =>
+        ServiceTestHost.StartAsync("curation", new Dictionary<string, string?> { ["Refinery:Curation:MaxConcurrency"] = "2" },
+            b => b.AddCurationService(),
+            x =>
+            {
+                x.AddConsumer<CreateDatasetVersionConsumer, CreateDatasetVersionConsumerDefinition>();
+                x.AddConsumer<CurateDatasetPartConsumer, CurateDatasetPartConsumerDefinition>();
+                x.AddConsumer<FinishDatasetVersionConsumer, FinishDatasetVersionConsumerDefinition>();
+            });
+}
