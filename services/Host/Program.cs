@@ -11,6 +11,7 @@ var root = new RootCommand("Refinery: ingest web text, compute quality signals, 
     SignalsCommand.Create(),
     DedupCommand.Create(),
     FilterCommand.Create(),
+    DatasetCommand.Create(),
     ResourcesCommand.Create(),
 };
 return await root.Parse(ServeCommand.DefaultToServe(args)).InvokeAsync();

@@ -107,7 +107,7 @@ public static class VersionDocuments
 
     public static string Datasheet(DatasetJob job, Recipe recipe, PartStats total)
     {
-        var corpora = JobInputs.Parts(job).GroupBy(p => p.Corpus).Select(g => $"`{g.Key}` ({g.Count()} shards)").ToList();
+        var corpora = JobInputs.Parts(job).GroupBy(p => p.Corpus).Select(g => $"`{g.Key}` ({g.Count()} shard{(g.Count() == 1 ? "" : "s")})").ToList();
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"# Datasheet: {job.Dataset} @ {job.Version}");
         md.AppendLine();

@@ -42,5 +42,5 @@ public interface IDemoStage
 public static class DemoStages
 {
     public static readonly IReadOnlyList<IDemoStage> All =
-        [new FetchSampleStage(), new IngestSampleStage(), new SignalsSampleStage(), new DedupSampleStage()];
+        [new FetchSampleStage(), new IngestSampleStage(), new SignalsSampleStage(), new DedupSampleStage(), new DatasetSampleStage()];
 }

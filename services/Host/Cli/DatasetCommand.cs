@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Text.Json;
+using Refinery.Contracts.Curation;
+using Refinery.Curation.Pipeline;
+using Refinery.Curation.Recipes;
+using Refinery.Host.Embedded;
+using Refinery.Storage;
+
+namespace Refinery.Host.Cli;
+
+/// <summary>`refinery dataset create NAME --corpus C --recipe R`: a dataset version on the embedded platform.</summary>
+public static class DatasetCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("dataset", "Dataset versions: filtered, tokenized, documented releases of corpora");
+        command.Subcommands.Add(CreateVersion());
+        return command;
+    }
+
+    private static Command CreateVersion()
+    {
+        var name = new Argument<string>("name") { Description = "The dataset's name" };
+        var corpora = new Option<string[]>("--corpus") { Description = "An ingested corpus (repeat for several)", Required = true, AllowMultipleArgumentsPerToken = true };
+        var recipe = new Option<string>("--recipe") { Description = $"A built-in recipe ({string.Join(", ", Recipe.BuiltInNames)}) or a recipe file", Required = true };
+        var tokenizer = new Option<string>("--tokenizer") { DefaultValueFactory = _ => "gpt2", Description = "gpt2 (GPT-2 BPE) or bytes" };
+        tokenizer.AcceptOnlyFromAmong([.. DatasetRequests.Tokenizers]);
+        var validation = new Option<double>("--validation-fraction") { DefaultValueFactory = _ => 0.01, Description = "Share of documents held out for validation" };
+        var description = new Option<string?>("--description") { Description = "Why the dataset exists: the datasheet's motivation" };
+        var dataDir = CommonOptions.DataDir();
+        var json = CommonOptions.Json();
+        var command = new Command("create", "Cut a dataset version: the recipe over the corpora's signals, kept documents, token shards, manifest, datasheet")
+        {
+            name, corpora, recipe, tokenizer, validation, description, dataDir, json,
+        };
+        command.SetAction(async (result, ct) =>
+        {
+            var recipeArgument = result.GetValue(recipe)!;
+            var recipeText = Recipe.BuiltInNames.Contains(recipeArgument) ? recipeArgument
+                : File.Exists(recipeArgument) ? await File.ReadAllTextAsync(recipeArgument, ct)
+                : null;
+            if (recipeText is null) return await CommonOptions.FailAsync($"--recipe {recipeArgument}: neither a built-in recipe nor a file");
+            var request = new CreateDatasetVersion
+            {
+                Dataset = result.GetValue(name)!, Corpora = result.GetValue(corpora)!, Recipe = recipeText, Tokenizer = result.GetValue(tokenizer)!,
+                ValidationFraction = result.GetValue(validation), Description = result.GetValue(description),
+            };
+            if (DatasetRequests.Problems(request) is { Count: > 0 } problems)
+                return await CommonOptions.FailAsync(string.Join("; ", problems.Select(p => $"{p.Key}: {p.Value}")));
+            var quiet = result.GetValue(json);
+            try
+            {
+                await using var platform = await EmbeddedPlatform.StartAsync(result.GetValue(dataDir)!, quiet: true, ct);
+                var created = await DatasetPreparation.CreateAsync(platform, request, line => { if (!quiet) Console.Error.WriteLine(line); }, ct);
+                var manifest = await ManifestReader.ReadVerifiedAsync(platform.Store, created.Manifest, ct);
+                Report(created, manifest, platform.Store, quiet);
+                return 0;
+            }
+            catch (Exception ex) when (ex is RecipeError or InvalidOperationException or InvalidDataException or TimeoutException)
+            {
+                return await CommonOptions.FailAsync(ex.Message);
+            }
+        });
+        return command;
+    }
+
+    private static void Report(DatasetVersionCreated created, ManifestReader.VerifiedManifest manifest, IObjectStore store, bool json)
+    {
+        string Where(string key) => store is FileSystemObjectStore files ? Path.Join(files.Root, files.Bucket, key) : $"{store.Bucket}/{key}";
+        var counts = manifest.Root.GetProperty("counts");
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                dataset = created.Dataset, version = created.Version, documents = created.Documents, kept = created.KeptDocuments,
+                tokens = created.Tokens, validation_tokens = created.ValidationTokens, rules = counts.GetProperty("rules"),
+                manifest = Where(created.Manifest.Key), datasheet = Where(manifest.Prefix + "datasheet.md"),
+            }));
+            return;
+        }
+        Console.WriteLine($"{created.Dataset}@{created.Version}: kept {created.KeptDocuments:N0} of {created.Documents:N0} documents, " +
+                          $"{created.Tokens:N0} training and {created.ValidationTokens:N0} validation tokens");
+        foreach (var rule in counts.GetProperty("rules").EnumerateArray())
+            Console.WriteLine($"  {rule.GetProperty("name").GetString(),-28} {rule.GetProperty("removed_documents").GetInt64(),10:N0} documents" +
+                              (rule.GetProperty("level").GetString() == "line" ? $", {rule.GetProperty("removed_lines").GetInt64():N0} lines" : ""));
+        Console.WriteLine($"manifest:  {Where(created.Manifest.Key)}");
+        Console.WriteLine($"datasheet: {Where(manifest.Prefix + "datasheet.md")}");
+    }
+}

@@ -1,0 +1,60 @@
+using System.Globalization;
+using Refinery.Contracts;
+using Refinery.Contracts.Curation;
+using Refinery.Contracts.Dedup;
+using Refinery.Contracts.Ingestion;
+using Refinery.Contracts.Signals;
+using Refinery.Curation.Recipes;
+using Refinery.Storage;
+
+namespace Refinery.Host.Embedded;
+
+/// <summary>Cuts a dataset version on the embedded platform, first supplying what the recipe needs and the corpora lack:
+/// signal shards a previous process did not finish (their shards are announced to the Signals service again) and the
+/// dedup clusters at each threshold the recipe's duplicate(…) conditions name.</summary>
+public static class DatasetPreparation
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(30);
+
+    public static async Task<DatasetVersionCreated> CreateAsync(EmbeddedPlatform platform, CreateDatasetVersion request, Action<string> progress,
+        CancellationToken ct)
+    {
+        var recipe = Recipe.BuiltInNames.Contains(request.Recipe) ? Recipe.Load(request.Recipe) : Recipe.Parse(request.Recipe, "recipe");
+        var thresholds = recipe.Needs.FuzzyThresholds.ToList();
+        if (recipe.Needs.UsesExactDuplicates && thresholds.Count == 0) thresholds.Add(0.8);
+        foreach (var corpus in request.Corpora)
+        {
+            await EnsureSignalsAsync(platform, corpus, request.SignalsConfig, progress, ct);
+            foreach (var threshold in thresholds)
+            {
+                var key = DedupOutputs.ClustersKey(corpus, DedupOutputs.Config(request.SignalsConfig, threshold));
+                if (await platform.Store.StatAsync(key, ct) is not null) continue;
+                progress($"deduplicating {corpus} at {threshold.ToString(CultureInfo.InvariantCulture)}");
+                var id = CorpusNames.IdOf(corpus);
+                await EventAwaiter.RequestAsync<DeduplicateCorpus, CorpusDeduplicated>(platform.Bus, CommandQueues.DeduplicateCorpus,
+                    new DeduplicateCorpus { Corpus = corpus, Threshold = threshold, SignalsConfig = request.SignalsConfig },
+                    e => e.CorpusId == id && e.Threshold == threshold, Patience, ct);
+            }
+        }
+        progress($"cutting {request.Dataset} with {recipe.Name}");
+        return await EventAwaiter.RequestAsync<CreateDatasetVersion, DatasetVersionCreated>(platform.Bus, CommandQueues.CreateDatasetVersion, request,
+            e => e.Dataset == request.Dataset, Patience, ct);
+    }
+
+    private static async Task EnsureSignalsAsync(EmbeddedPlatform platform, string corpus, string signalsConfig, Action<string> progress,
+        CancellationToken ct)
+    {
+        var shards = await CorpusObjects.ListAsync(platform.Store, corpus, signalsConfig, ct);
+        if (shards.Count == 0) throw new InvalidOperationException($"corpus '{corpus}' has no documents here; ingest it first (refinery ingest)");
+        var id = CorpusNames.IdOf(corpus);
+        foreach (var shard in shards.Where(s => s.Signals is null))
+        {
+            if (!int.TryParse(shard.Shard, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+                throw new InvalidDataException($"{shard.Documents.Key} is not a numbered shard");
+            progress($"computing signals of {corpus} shard {number}");
+            await EventAwaiter.PublishAsync<CorpusShardIngested, ShardSignalsComputed>(platform.Bus,
+                new CorpusShardIngested { CorpusId = id, Shard = number, Documents = shard.Documents, DocumentCount = 0 },
+                e => e.CorpusId == id && e.Shard == number, Patience, ct);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using MassTransit;
+
+namespace Refinery.Host.Embedded;
+
+/// <summary>Sends a command to the embedded platform and waits for the event that answers it, or for the fault of the
+/// command: a temporary endpoint listens before the command goes out, so a fast answer is not missed.</summary>
+public static class EventAwaiter
+{
+    public static async Task<TEvent> RequestAsync<TCommand, TEvent>(IBus bus, string queue, TCommand command, Func<TEvent, bool> answers,
+        TimeSpan timeout, CancellationToken ct) where TCommand : class where TEvent : class
+    {
+        var done = new TaskCompletionSource<TEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handle = bus.ConnectReceiveEndpoint(new TemporaryEndpointDefinition(), KebabCaseEndpointNameFormatter.Instance, e =>
+        {
+            e.Handler<TEvent>(c =>
+            {
+                if (answers(c.Message)) done.TrySetResult(c.Message);
+                return Task.CompletedTask;
+            });
+            e.Handler<Fault<TCommand>>(c =>
+            {
+                if (Equals(c.Message.Message, command))
+                    done.TrySetException(new InvalidOperationException(string.Join("; ", c.Message.Exceptions.Select(x => x.Message))));
+                return Task.CompletedTask;
+            });
+        });
+        try
+        {
+            await handle.Ready.WaitAsync(ct);
+            await (await bus.GetSendEndpoint(Contracts.CommandQueues.Uri(queue))).Send(command, ct);
+            return await done.Task.WaitAsync(timeout, ct);
+        }
+        finally
+        {
+            await handle.StopAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>Publishes an event and waits for the one that follows from it (no command, so no fault to watch).</summary>
+    public static async Task<TAnswer> PublishAsync<TEvent, TAnswer>(IBus bus, TEvent message, Func<TAnswer, bool> answers, TimeSpan timeout,
+        CancellationToken ct) where TEvent : class where TAnswer : class
+    {
+        var done = new TaskCompletionSource<TAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handle = bus.ConnectReceiveEndpoint(new TemporaryEndpointDefinition(), KebabCaseEndpointNameFormatter.Instance, e =>
+            e.Handler<TAnswer>(c =>
+            {
+                if (answers(c.Message)) done.TrySetResult(c.Message);
+                return Task.CompletedTask;
+            }));
+        try
+        {
+            await handle.Ready.WaitAsync(ct);
+            await bus.Publish(message, ct);
+            return await done.Task.WaitAsync(timeout, ct);
+        }
+        finally
+        {
+            await handle.StopAsync(CancellationToken.None);
+        }
+    }
+}
