@@ -7,7 +7,6 @@ using Refinery.Curation.Pipeline;
 using Refinery.Quality.Formats;
 using Refinery.Storage;
 using Refinery.TestSupport;
-using ZstdSharp;
 using static Refinery.Curation.Tests.GoldenSignals;
 
 namespace Refinery.Curation.Tests;
@@ -29,13 +28,7 @@ public sealed class DatasetVersionTests
     private static async Task<List<JsonElement>> DocumentsAsync(IObjectStore store, ManifestReader.VerifiedManifest manifest)
     {
         var documents = new List<JsonElement>();
-        foreach (var file in manifest.Files.Where(f => f.Path.StartsWith("documents/", StringComparison.Ordinal)).OrderBy(f => f.Path))
-        {
-            await using var raw = await store.OpenReadAsync(manifest.Prefix + file.Path);
-            await using var zstd = new DecompressionStream(raw);
-            using var reader = new StreamReader(zstd, Encoding.UTF8);
-            while (await reader.ReadLineAsync() is { } line) documents.Add(JsonDocument.Parse(line).RootElement.Clone());
-        }
+        await foreach (var document in VersionReader.DocumentsAsync(store, manifest)) documents.Add(document);
         return documents;
     }
 

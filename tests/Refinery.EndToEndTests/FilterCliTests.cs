@@ -17,7 +17,7 @@ public sealed class FilterCliTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static List<JsonElement> ReadGz(string path)
+    internal static List<JsonElement> ReadGz(string path)
     {
         using var reader = new StreamReader(new GZipStream(File.OpenRead(path), CompressionMode.Decompress));
         var records = new List<JsonElement>();
@@ -25,11 +25,9 @@ public sealed class FilterCliTests : IDisposable
         return records;
     }
 
-    private static double Doc(JsonElement r, string name) =>
-        r.GetProperty("quality_signals").GetProperty(name)[0][2] is { ValueKind: JsonValueKind.Number } v ? v.GetDouble() : double.NaN;
+    private static double[] Lines(JsonElement r, string name) => GoldenGopher.Lines(r, name);
 
-    private static double[] Lines(JsonElement r, string name) => r.GetProperty("quality_signals").GetProperty(name).EnumerateArray()
-        .Select(s => s[2].ValueKind == JsonValueKind.Number ? s[2].GetDouble() : double.NaN).ToArray();
+    private static double Doc(JsonElement r, string name) => GoldenGopher.Doc(r, name);
 
     private static List<JsonElement> Output(string path) => File.ReadLines(path).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
 
@@ -41,18 +39,7 @@ public sealed class FilterCliTests : IDisposable
         var result = await CliProcess.RunAsync(Patience, "filter", Docs, "--signals", Signals, "--recipe", "gopher-rules-pass", "-o", output, "--json");
 
         Assert.True(result.ExitCode == 0, result.Stderr);
-        var removedBy = ReadGz(Signals).Select(r =>
-        {
-            var words = Doc(r, "rps_doc_word_count");
-            if (!(words >= 50 && words <= 100_000)) return "word_count";
-            var mean = Doc(r, "rps_doc_mean_word_length");
-            if (!(mean >= 3 && mean <= 10)) return "mean_word_length";
-            if (Doc(r, "rps_doc_symbol_to_word_ratio") > 0.1) return "symbol_word_ratio";
-            var bullets = Lines(r, "rps_lines_start_with_bulletpoint");
-            if (bullets.Length > 0 && bullets.Where(v => !double.IsNaN(v)).Sum() / bullets.Length > 0.9) return "bullet_lines";
-            if (Doc(r, "rps_doc_frac_chars_top_2gram") > 0.2) return "top_2gram";
-            return null;
-        }).ToList();
+        var removedBy = ReadGz(Signals).Select(GoldenGopher.RemovedBy).ToList();
         var ids = ReadGz(Docs).Select(d => d.GetProperty("id").GetString()!).ToList();
         Assert.Equal(ids.Where((_, i) => removedBy[i] is null), Output(output).Select(d => d.GetProperty("id").GetString()!));
         var summary = JsonDocument.Parse(result.Stdout).RootElement;

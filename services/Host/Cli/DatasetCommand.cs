@@ -3,6 +3,7 @@ using System.Text.Json;
 using Refinery.Contracts.Curation;
 using Refinery.Curation.Pipeline;
 using Refinery.Curation.Recipes;
+using Refinery.Host.Curation;
 using Refinery.Host.Embedded;
 using Refinery.Storage;
 
@@ -15,6 +16,8 @@ public static class DatasetCommand
     {
         var command = new Command("dataset", "Dataset versions: filtered, tokenized, documented releases of corpora");
         command.Subcommands.Add(CreateVersion());
+        command.Subcommands.Add(Export());
+        command.Subcommands.Add(Diff());
         return command;
     }
 
@@ -57,6 +60,73 @@ public static class DatasetCommand
                 return 0;
             }
             catch (Exception ex) when (ex is RecipeError or InvalidOperationException or InvalidDataException or TimeoutException)
+            {
+                return await CommonOptions.FailAsync(ex.Message);
+            }
+        });
+        return command;
+    }
+
+    private static Command Export()
+    {
+        var version = new Argument<string>("version") { Description = "NAME@VERSION" };
+        var format = new Option<string>("--format") { DefaultValueFactory = _ => "jsonl", Description = "jsonl, parquet (Hugging Face datasets layout) or rpv2" };
+        format.AcceptOnlyFromAmong([.. DatasetExport.Formats]);
+        var output = new Option<string>("-o", "--output") { Description = "The folder to write", Required = true };
+        var dataDir = CommonOptions.DataDir();
+        var json = CommonOptions.Json();
+        var command = new Command("export", "Write a dataset version's documents as JSONL, Parquet or RPv2 files, with its manifest and datasheet")
+        {
+            version, format, output, dataDir, json,
+        };
+        command.SetAction(async (result, ct) =>
+        {
+            try
+            {
+                await using var platform = await EmbeddedPlatform.StartAsync(result.GetValue(dataDir)!, quiet: true, ct);
+                var s = await DatasetExport.RunAsync(platform.Store, result.GetValue(version)!, result.GetValue(format)!, result.GetValue(output)!, ct);
+                Console.WriteLine(result.GetValue(json)
+                    ? JsonSerializer.Serialize(new { version = s.Version, documents = s.Documents, validation = s.Validation, files = s.Files })
+                    : $"{s.Documents:N0} documents ({s.Validation:N0} validation) → {result.GetValue(output)}: {string.Join(", ", s.Files)}");
+                return 0;
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidDataException or Hosting.Bus.PermanentFailureException)
+            {
+                return await CommonOptions.FailAsync(ex.Message);
+            }
+        });
+        return command;
+    }
+
+    private static Command Diff()
+    {
+        var a = new Argument<string>("a") { Description = "NAME@VERSION" };
+        var b = new Argument<string>("b") { Description = "NAME@VERSION" };
+        var examples = new Option<int>("--examples") { DefaultValueFactory = _ => 10, Description = "Ids listed of the documents added and removed" };
+        var dataDir = CommonOptions.DataDir();
+        var json = CommonOptions.Json();
+        var command = new Command("diff", "Compare two dataset versions: counts per rule, documents added and removed") { a, b, examples, dataDir, json };
+        command.SetAction(async (result, ct) =>
+        {
+            try
+            {
+                await using var platform = await EmbeddedPlatform.StartAsync(result.GetValue(dataDir)!, quiet: true, ct);
+                var s = await DatasetDiff.RunAsync(platform.Store, result.GetValue(a)!, result.GetValue(b)!, ct);
+                if (result.GetValue(json))
+                {
+                    Console.WriteLine(DatasetDiff.ToJson(s, result.GetValue(examples)));
+                    return 0;
+                }
+                Console.WriteLine($"{"",-28} {s.A,20} {s.B,20}");
+                Console.WriteLine($"{"documents",-28} {s.DocumentsA,20:N0} {s.DocumentsB,20:N0}");
+                Console.WriteLine($"{"tokens",-28} {s.TokensA,20:N0} {s.TokensB,20:N0}");
+                foreach (var r in s.Rules)
+                    Console.WriteLine($"{"removed by " + r.Name,-28} {(r.RemovedInA is { } x ? x.ToString("N0") : "-"),20} {(r.RemovedInB is { } y ? y.ToString("N0") : "-"),20}");
+                Console.WriteLine($"{s.Added.Count:N0} documents only in {s.B}{Examples(s.Added)}; {s.Removed.Count:N0} only in {s.A}{Examples(s.Removed)}");
+                return 0;
+                string Examples(IReadOnlyList<string> ids) => ids.Count == 0 ? "" : $" (e.g. {string.Join(", ", ids.Take(result.GetValue(examples)))})";
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidDataException or Hosting.Bus.PermanentFailureException)
             {
                 return await CommonOptions.FailAsync(ex.Message);
             }
