@@ -41,7 +41,7 @@ public sealed class PartCurator(IObjectStore store)
         var train = new List<int>();
         var validation = new List<int>();
         var scratch = new List<int>();
-        using (var zstd = new CompressionStream(documents, 9, leaveOpen: true))
+        using (var zstd = new CompressionStream(documents, 3, leaveOpen: true))
         {
             using var signalBytes = await store.ReadVerifiedAsync(input.Signals, ct);
             await using var signals = await SignalParquetReader.OpenAsync(signalBytes, ct: ct);

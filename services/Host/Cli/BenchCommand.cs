@@ -101,6 +101,17 @@ public static class BenchCommand
                 result.GetValue(output), result.GetValue(json)), ct);
             return 0;
         });
-        return new Command("bench", "Benchmarks") { ingest, ingestCase, signals, signalsCase, dedupQuality, minhash, dedupScale };
+        var curateSize = new Option<int>("--size-mb") { DefaultValueFactory = _ => 20, Description = "Size of the generated corpus in MB" };
+        var curate = new Command("curate", "Dataset version parts per CPU-second (recipe, kept documents, GPT-2 or byte tokens) against the floor of reading and writing")
+        {
+            curateSize, workDir, output, cache, json,
+        };
+        curate.SetAction(async (result, ct) =>
+        {
+            await CurateBenchmark.RunAsync(new CurateBenchmark.Settings(result.GetValue(curateSize), result.GetValue(workDir)!,
+                result.GetValue(output), result.GetValue(cache) ?? Demo.SampleCorpus.DefaultCacheDir(), result.GetValue(json)), ct);
+            return 0;
+        });
+        return new Command("bench", "Benchmarks") { ingest, ingestCase, signals, signalsCase, dedupQuality, minhash, dedupScale, curate };
     }
 }
