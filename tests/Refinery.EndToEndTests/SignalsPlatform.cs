@@ -37,7 +37,9 @@ public sealed class SignalsPlatform : IAsyncDisposable
 
     public string Diagnostics => string.Join("\n----\n", _processes.Select(p => p.Output));
 
-    public static async Task<SignalsPlatform> StartAsync(string prefix, int signalsProcesses, int dedupProcesses = 0)
+    public List<RefineryProcess> Curation { get; } = [];
+
+    public static async Task<SignalsPlatform> StartAsync(string prefix, int signalsProcesses, int dedupProcesses = 0, int curationProcesses = 0)
     {
         var backends = await RealBackends.CreateAsync(prefix);
         var configuration = backends.Configuration(Path.Combine(Path.GetTempPath(), $"refinery-{prefix}-{Guid.NewGuid():N}"));
@@ -47,14 +49,17 @@ public sealed class SignalsPlatform : IAsyncDisposable
         configuration["Serilog:MinimumLevel:Override:Refinery.Dedup"] = "Information";
         configuration["Refinery:Dedup:Partitions"] = "6";
         configuration["Refinery:Dedup:MaxConcurrency"] = "1";
+        configuration["Serilog:MinimumLevel:Override:Refinery.Curation"] = "Information";
+        configuration["Refinery:Curation:MaxConcurrency"] = "1";
         var platform = new SignalsPlatform(backends, configuration);
         platform.Gateway = await platform.StartProcessAsync("gateway,ingestion");
         for (var i = 0; i < signalsProcesses; i++) platform.Signals.Add(await platform.StartProcessAsync("signals"));
         for (var i = 0; i < dedupProcesses; i++) platform.Dedup.Add(await platform.StartProcessAsync("dedup"));
+        for (var i = 0; i < curationProcesses; i++) platform.Curation.Add(await platform.StartProcessAsync("curation"));
 
         platform._http = new HttpClient { BaseAddress = platform.Gateway.Url, Timeout = Timeout.InfiniteTimeSpan };
         platform._http.DefaultRequestHeaders.Add("X-Api-Key", "integration-writer-key");
-        platform._events = await platform._http.GetAsync("/api/events?type=ShardSignalsComputed,CorpusIngested,CorpusIngestionFailed,CorpusDeduplicated",
+        platform._events = await platform._http.GetAsync("/api/events?type=ShardSignalsComputed,CorpusIngested,CorpusIngestionFailed,CorpusDeduplicated,DatasetVersionCreated",
             HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, platform._events.StatusCode);
         platform._reader = new StreamReader(await platform._events.Content.ReadAsStreamAsync(), Encoding.UTF8);
@@ -138,6 +143,26 @@ public sealed class SignalsPlatform : IAsyncDisposable
         }
         catch (OperationCanceledException) { }
         throw new TimeoutException($"no CorpusDeduplicated after {timeout}\n{Diagnostics}");
+    }
+
+    /// <summary>Asks the gateway for a dataset version of the corpus and reads events until it is announced.</summary>
+    public async Task<JsonElement> CreateDatasetAsync(string dataset, string recipe, string tokenizer, TimeSpan timeout)
+    {
+        using var started = await _http!.PostAsJsonAsync($"/api/datasets/{dataset}/versions", new { corpora = new[] { Corpus }, recipe, tokenizer });
+        Assert.True(started.StatusCode == HttpStatusCode.Accepted, $"{started.StatusCode}: {await started.Content.ReadAsStringAsync()}");
+        using var cts = new CancellationTokenSource(timeout);
+        string? type = null;
+        try
+        {
+            while (await _reader!.ReadLineAsync(cts.Token) is { } line)
+            {
+                if (line.StartsWith("event:", StringComparison.Ordinal)) { type = line[6..].Trim(); continue; }
+                if (type == "DatasetVersionCreated" && line.StartsWith("data:", StringComparison.Ordinal))
+                    return JsonDocument.Parse(line[5..]).RootElement.Clone();
+            }
+        }
+        catch (OperationCanceledException) { }
+        throw new TimeoutException($"no DatasetVersionCreated after {timeout}\n{Diagnostics}");
     }
 
     public S3ObjectStore Store() => S3ObjectStore.Create(new S3Options
