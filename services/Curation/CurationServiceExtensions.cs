@@ -25,11 +25,13 @@ public static class CurationServiceExtensions
         builder.Services.AddScoped<CurationCatalog>();
         builder.Services.AddSingleton<PartCurator>();
         builder.Services.AddSingleton<VersionFinisher>();
+        builder.Services.AddSingleton<MixtureBuilder>();
         builder.AddRefineryConsumers(x =>
         {
             x.AddConsumer<CreateDatasetVersionConsumer, CreateDatasetVersionConsumerDefinition>();
             x.AddConsumer<CurateDatasetPartConsumer, CurateDatasetPartConsumerDefinition>();
             x.AddConsumer<FinishDatasetVersionConsumer, FinishDatasetVersionConsumerDefinition>();
+            x.AddConsumer<CreateDatasetMixtureConsumer, CreateDatasetMixtureConsumerDefinition>();
         });
         return builder;
     }

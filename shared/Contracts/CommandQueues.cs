@@ -9,6 +9,7 @@ public static class CommandQueues
     public const string LinkDedupPartition = "dedup-link-dedup-partition";
     public const string FinishDedup = "dedup-finish-dedup";
     public const string CreateDatasetVersion = "curation-create-dataset-version";
+    public const string CreateDatasetMixture = "curation-create-dataset-mixture";
     public const string CurateDatasetPart = "curation-curate-dataset-part";
     public const string FinishDatasetVersion = "curation-finish-dataset-version";
 

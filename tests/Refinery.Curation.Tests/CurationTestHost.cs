@@ -4,7 +4,7 @@ using Refinery.TestSupport;
 
 namespace Refinery.Curation.Tests;
 
-/// <summary>The curation service on the shared <see cref="ServiceTestHost"/>, with its three consumers.</summary>
+/// <summary>The curation service on the shared <see cref="ServiceTestHost"/>, with its four consumers.</summary>
 public static class CurationTestHost
 {
     public static Task<ServiceTestHost> StartAsync() =>
@@ -15,5 +15,6 @@ public static class CurationTestHost
                 x.AddConsumer<CreateDatasetVersionConsumer, CreateDatasetVersionConsumerDefinition>();
                 x.AddConsumer<CurateDatasetPartConsumer, CurateDatasetPartConsumerDefinition>();
                 x.AddConsumer<FinishDatasetVersionConsumer, FinishDatasetVersionConsumerDefinition>();
+                x.AddConsumer<CreateDatasetMixtureConsumer, CreateDatasetMixtureConsumerDefinition>();
             });
 }

@@ -39,6 +39,37 @@ public sealed class DatasetsApiTests(KeyedGateway gateway) : IClassFixture<Keyed
     }
 
     [Fact]
+    public async Task PostMixture_Is202_AndSendsTheComponentsWeightsAndBudget()
+    {
+        using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsJsonAsync("/api/datasets/blend/mixtures", new
+        {
+            components = new[] { new { dataset = "web", version = "0123456789ab", weight = 0.7 }, new { dataset = "code", version = "ba9876543210", weight = 0.3 } },
+            tokenBudget = 1_000_000, seed = 5,
+        });
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!gateway.Sent.Mixtures.Any(c => c.Dataset == "blend") && DateTime.UtcNow < deadline) await Task.Delay(20);
+        var command = Assert.Single(gateway.Sent.Mixtures, c => c.Dataset == "blend");
+        Assert.Equal([new("web", "0123456789ab", 0.7), new Refinery.Contracts.Curation.MixtureComponent("code", "ba9876543210", 0.3)], command.Components);
+        Assert.Equal((1_000_000L, 5), (command.TokenBudget, command.Seed));
+    }
+
+    [Theory]
+    [InlineData("{\"components\":[{\"dataset\":\"web\",\"version\":\"0123456789ab\",\"weight\":0}],\"tokenBudget\":10}", "components")]
+    [InlineData("{\"components\":[{\"dataset\":\"web\",\"version\":\"latest\",\"weight\":1}],\"tokenBudget\":10}", "components")]
+    [InlineData("{\"components\":[{\"dataset\":\"web\",\"version\":\"0123456789ab\",\"weight\":1}]}", "tokenBudget")]
+    public async Task PostMixture_WithABadField_Is400_NamingIt(string json, string field)
+    {
+        using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsync("/api/datasets/blend/mixtures", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty(field, out _), errors.ToString());
+    }
+
+    [Fact]
     public async Task Post_WithAReaderKey_Is403()
     {
         using var response = await gateway.Client(GatewayTestHost.ReaderKey).PostAsJsonAsync("/api/datasets/ds/versions",

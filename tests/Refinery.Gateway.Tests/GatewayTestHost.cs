@@ -72,6 +72,7 @@ public class GatewayTestHost : IAsyncLifetime
             x.AddConsumer<CaptureIngestCorpus>().Endpoint(e => e.Name = CommandQueues.IngestCorpus);
             x.AddConsumer<CaptureDeduplicateCorpus>().Endpoint(e => e.Name = CommandQueues.DeduplicateCorpus);
             x.AddConsumer<CaptureCreateDatasetVersion>().Endpoint(e => e.Name = CommandQueues.CreateDatasetVersion);
+            x.AddConsumer<CaptureCreateDatasetMixture>().Endpoint(e => e.Name = CommandQueues.CreateDatasetMixture);
         });
         builder.AddRefineryBus();
         builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
@@ -120,6 +121,9 @@ public sealed class SentCommands
     /// <summary>CreateDatasetVersion commands received on the curation queue.</summary>
     public ConcurrentQueue<Refinery.Contracts.Curation.CreateDatasetVersion> Datasets { get; } = new();
 
+    /// <summary>CreateDatasetMixture commands received on the curation queue.</summary>
+    public ConcurrentQueue<Refinery.Contracts.Curation.CreateDatasetMixture> Mixtures { get; } = new();
+
     internal void Add(IngestCorpus command, Uri? input)
     {
         _all.Enqueue((command, input));
@@ -157,6 +161,16 @@ public sealed class CaptureCreateDatasetVersion(SentCommands sent) : IConsumer<R
     public Task Consume(ConsumeContext<Refinery.Contracts.Curation.CreateDatasetVersion> context)
     {
         sent.Datasets.Enqueue(context.Message);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Stands in for the curation service on queue curation-create-dataset-mixture.</summary>
+public sealed class CaptureCreateDatasetMixture(SentCommands sent) : IConsumer<Refinery.Contracts.Curation.CreateDatasetMixture>
+{
+    public Task Consume(ConsumeContext<Refinery.Contracts.Curation.CreateDatasetMixture> context)
+    {
+        sent.Mixtures.Enqueue(context.Message);
         return Task.CompletedTask;
     }
 }

@@ -33,6 +33,9 @@ public sealed class CurationCatalog(CurationDbContext db)
         }
     }
 
+    public Task<DatasetJob?> FindVersionAsync(string dataset, string version, CancellationToken ct) =>
+        db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.Dataset == dataset && j.Version == version, ct);
+
     public Task<List<DatasetPart>> PartsAsync(Guid jobId, CancellationToken ct) =>
         db.Parts.AsNoTracking().Where(p => p.JobId == jobId).OrderBy(p => p.Part).ToListAsync(ct);
 

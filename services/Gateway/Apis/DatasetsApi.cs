@@ -17,10 +17,24 @@ public sealed record DatasetVersionRequest(IReadOnlyList<string>? Corpora, strin
 /// known when the Curation service has read them).</summary>
 public sealed record DatasetVersionAccepted(string Dataset, IReadOnlyList<string> Corpora, string Recipe, string Tokenizer, string Events);
 
-/// <summary>POST /api/datasets/{name}/versions: cut a dataset version from corpora with a recipe.</summary>
+/// <summary>The request body of POST /api/datasets/{name}/mixtures.</summary>
+public sealed record DatasetMixtureRequest(IReadOnlyList<MixtureComponent>? Components, long? TokenBudget, int? Seed = null, string? Description = null);
+
+/// <summary>POST /api/datasets/{name}/versions cuts a dataset version from corpora with a recipe; POST
+/// /api/datasets/{name}/mixtures mixes finished versions by weight to a token budget.</summary>
 public static class DatasetsApi
 {
-    public static RouteHandlerBuilder MapDatasetsApi(this IEndpointRouteBuilder app) =>
+    public static void MapDatasetsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/datasets/{name}/mixtures", MixAsync)
+            .WithTags("Datasets")
+            .RequireAuthorization(ApiKeyRoles.Writer)
+            .RequireRateLimiting(WriteRateLimit.Policy)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .WithSummary("Mix finished dataset versions by weight to a token budget")
+            .WithDescription("Body: components ([{dataset, version, weight}]), tokenBudget, seed, description. Whole documents are drawn with " +
+                             "the seed until each component's share is reached (further epochs when one pass is short). DatasetVersionCreated announces it.");
         app.MapPost("/api/datasets/{name}/versions", CreateAsync)
             .WithTags("Datasets")
             .RequireAuthorization(ApiKeyRoles.Writer)
@@ -31,6 +45,24 @@ public static class DatasetsApi
             .WithDescription("Body: corpora (names), recipe (a built-in name: gopher, gopher-rules-pass, c4, dedup-only, none; or a recipe's text), " +
                              "tokenizer (gpt2 or bytes), validationFraction, description. The version is named by the hash of its inputs: the same " +
                              "request returns the existing version. DatasetVersionCreated on /api/events announces it with its manifest.");
+    }
+
+    internal static async Task<Results<Accepted<DatasetVersionAccepted>, ValidationProblem>> MixAsync(string name, DatasetMixtureRequest? request,
+        ISendEndpointProvider send, CancellationToken ct)
+    {
+        var command = new CreateDatasetMixture
+        {
+            Dataset = name, Components = request?.Components ?? [], TokenBudget = request?.TokenBudget ?? 0, Seed = request?.Seed ?? 42,
+            Description = request?.Description,
+        };
+        var problems = DatasetRequests.Problems(command);
+        if (problems.Count > 0)
+            return TypedResults.ValidationProblem(problems.ToDictionary(p => p.Key == "dataset" ? "name" : p.Key, p => new[] { p.Value }));
+        await (await send.GetSendEndpoint(CommandQueues.Uri(CommandQueues.CreateDatasetMixture))).Send(command, ct);
+        const string events = "/api/events?type=DatasetVersionCreated";
+        return TypedResults.Accepted(events, new DatasetVersionAccepted(name, command.Components.Select(c => $"{c.Dataset}@{c.Version}").ToArray(),
+            "mixture", "", events));
+    }
 
     internal static async Task<Results<Accepted<DatasetVersionAccepted>, ValidationProblem>> CreateAsync(string name, DatasetVersionRequest? request,
         ISendEndpointProvider send, CancellationToken ct)

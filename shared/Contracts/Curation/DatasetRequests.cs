@@ -23,4 +23,19 @@ public static class DatasetRequests
         if (request.Description is { Length: > 4000 }) problems["description"] = "at most 4000 characters";
         return problems;
     }
+
+    public static Dictionary<string, string> Problems(CreateDatasetMixture request)
+    {
+        var problems = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (CorpusNames.Problem(request.Dataset) is { } name) problems["dataset"] = name;
+        if (request.Components is not { Count: > 0 }) problems["components"] = "name at least one dataset version";
+        else if (request.Components.FirstOrDefault(c => CorpusNames.Problem(c.Dataset) is not null || !IsVersion(c.Version) || c.Weight is not (> 0 and < double.PositiveInfinity)) is { } bad)
+            problems["components"] = $"{bad.Dataset}@{bad.Version} (weight {bad.Weight}): a dataset name, a version of 12 hex digits and a positive weight";
+        else if (request.Components.Select(c => (c.Dataset, c.Version)).Distinct().Count() != request.Components.Count) problems["components"] = "names a version twice";
+        if (request.TokenBudget is < 1 or > 1_000_000_000_000) problems["tokenBudget"] = "must be between 1 and 10^12";
+        if (request.Description is { Length: > 4000 }) problems["description"] = "at most 4000 characters";
+        return problems;
+    }
+
+    public static bool IsVersion(string version) => version.Length == 12 && version.All(char.IsAsciiHexDigitLower);
 }

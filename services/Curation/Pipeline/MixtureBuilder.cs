@@ -1,0 +1,200 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using Refinery.Contracts;
+using Refinery.Contracts.Curation;
+using Refinery.Curation.Domain;
+using Refinery.Storage;
+using ZstdSharp;
+
+namespace Refinery.Curation.Pipeline;
+
+/// <summary>Writes a mixture version: for each component, its training documents drawn in a seeded random order until
+/// the component's share of the token budget is reached (a new order, a new epoch, when one pass is not enough),
+/// written as that component's part; its validation part is carried over whole. The manifest names every component
+/// version with its manifest's sha256, weight, target and the tokens and epochs taken.</summary>
+public sealed class MixtureBuilder(IObjectStore store)
+{
+    private sealed record Component(MixtureComponent Request, ManifestReader.VerifiedManifest Manifest, ObjectRef ManifestRef);
+
+    public sealed record Taken(string Dataset, string Version, string ManifestSha256, double Weight, long TargetTokens, long Tokens,
+        long Documents, long AvailableDocuments, int Epochs);
+
+    public async Task<DatasetJob> BuildAsync(DatasetJob job, CreateDatasetMixture request, IReadOnlyList<(MixtureComponent Request, ObjectRef Manifest)> inputs,
+        DateTime now, CancellationToken ct)
+    {
+        var components = new List<Component>();
+        foreach (var (component, manifestRef) in inputs)
+            components.Add(new Component(component, await ManifestReader.ReadVerifiedAsync(store, manifestRef, ct), manifestRef));
+        var tokenizer = components[0].Manifest.Root.GetProperty("tokenizer");
+        var (endOfText, tokenBytes) = (tokenizer.GetProperty("end_of_text").GetInt32(), tokenizer.GetProperty("token_bytes").GetInt32());
+        var totalWeight = components.Sum(c => c.Request.Weight);
+        var root = DatasetKeys.Root(job.Dataset, job.Version);
+        var files = new List<PartFile>();
+        var taken = new List<Taken>();
+        long validationTokens = 0;
+        for (var i = 0; i < components.Count; i++)
+        {
+            var c = components[i];
+            var target = (long)Math.Round(request.TokenBudget * c.Request.Weight / totalWeight);
+            var (documents, segments) = await TrainingDocumentsAsync(c.Manifest, endOfText, tokenBytes, ct);
+            var order = new List<int>();
+            var random = new Random(HashCode.Combine(request.Seed, i));
+            long tokens = 0;
+            var epochs = 0;
+            while (tokens < target && documents.Count > 0)
+            {
+                epochs++;
+                var shuffled = Enumerable.Range(0, documents.Count).ToArray();
+                random.Shuffle(shuffled);
+                foreach (var d in shuffled)
+                {
+                    if (tokens >= target) break;
+                    order.Add(d);
+                    tokens += segments[d].Length;
+                }
+            }
+            using var docs = new MemoryStream();
+            using (var zstd = new CompressionStream(docs, 3, leaveOpen: true))
+                foreach (var d in order)
+                {
+                    zstd.Write(documents[d]);
+                    zstd.WriteByte((byte)'\n');
+                }
+            docs.Position = 0;
+            files.Add(await PutAsync(root, DatasetKeys.Documents(i), docs, order.Count, 0, ct));
+            var stream = new MemoryStream();
+            foreach (var d in order) stream.Write(Encode(segments[d], tokenBytes));
+            stream.Position = 0;
+            files.Add(await PutAsync(root, DatasetKeys.Tokens(i), stream, order.Count, tokens, ct));
+            var validation = await CopyValidationAsync(c.Manifest, root, i, ct);
+            files.Add(validation);
+            validationTokens += validation.Tokens;
+            taken.Add(new Taken(c.Request.Dataset, c.Request.Version, c.ManifestRef.Sha256, c.Request.Weight, target, tokens, order.Count,
+                documents.Count, epochs));
+        }
+
+        var manifest = JsonSerializer.Serialize(new
+        {
+            uuid = job.Id, name = job.Dataset, version = job.Version, created = now.ToString("O", CultureInfo.InvariantCulture),
+            parents = new
+            {
+                corpora = Array.Empty<object>(),
+                datasets = taken.Select(t => new
+                {
+                    name = t.Dataset, version = t.Version, manifest_sha256 = t.ManifestSha256, weight = t.Weight, target_tokens = t.TargetTokens,
+                    tokens = t.Tokens, documents = t.Documents, available_documents = t.AvailableDocuments, epochs = t.Epochs,
+                }),
+                dedup = Array.Empty<object>(),
+            },
+            mixture = new { token_budget = request.TokenBudget, seed = request.Seed },
+            recipe = new { name = job.RecipeName, sha256 = job.RecipeSha256, text = job.RecipeText },
+            tokenizer = JsonSerializer.Deserialize<JsonElement>(tokenizer.GetRawText()),
+            code = new { version = VersionDocuments.Code().Version, commit = VersionDocuments.Code().Commit },
+            tokens = new { train = taken.Sum(t => t.Tokens), validation = validationTokens },
+            files = files.Select(f => new { path = f.Path, sha256 = f.Sha256, bytes = f.Bytes, documents = f.Documents, tokens = f.Tokens }),
+            datasheet = DatasetKeys.Datasheet,
+        }, new JsonSerializerOptions { WriteIndented = true });
+        await PutTextAsync(root + DatasetKeys.Datasheet, Datasheet(job, request, taken), ct);
+        var stored = await PutTextAsync(root + DatasetKeys.Manifest, manifest, ct);
+        job.ManifestKey = stored.Key;
+        job.ManifestSha256 = stored.Sha256;
+        job.ManifestLength = stored.Length;
+        job.Documents = taken.Sum(t => t.AvailableDocuments);
+        job.KeptDocuments = taken.Sum(t => t.Documents);
+        job.Tokens = taken.Sum(t => t.Tokens);
+        job.ValidationTokens = validationTokens;
+        job.FinishedAt = now;
+        return job;
+    }
+
+    /// <summary>The component's training documents (as stored) and their tokens: the documents outside the validation
+    /// share, in part order, paired with the segments of the training token stream between end-of-text tokens.</summary>
+    private async Task<(List<byte[]> Documents, List<int[]> Segments)> TrainingDocumentsAsync(ManifestReader.VerifiedManifest manifest,
+        int endOfText, int tokenBytes, CancellationToken ct)
+    {
+        var fraction = manifest.Root.GetProperty("validation_fraction").GetDouble();
+        var documents = new List<byte[]>();
+        await foreach (var document in VersionReader.DocumentsAsync(store, manifest, ct))
+            if (!PartCurator.InValidation(document.GetProperty("id").GetString()!, fraction))
+                documents.Add(Encoding.UTF8.GetBytes(document.GetRawText()));
+        var segments = new List<int[]>();
+        var current = new List<int>();
+        foreach (var file in manifest.Files.Where(f => f.Path.StartsWith("tokens/", StringComparison.Ordinal)).OrderBy(f => f.Path, StringComparer.Ordinal))
+        {
+            using var bytes = new MemoryStream();
+            await using (var raw = await store.OpenReadAsync(manifest.Prefix + file.Path, ct)) await raw.CopyToAsync(bytes, ct);
+            var span = bytes.GetBuffer().AsSpan(0, (int)bytes.Length);
+            for (var at = 0; at + tokenBytes <= span.Length; at += tokenBytes)
+            {
+                var token = tokenBytes == 2 ? BitConverter.ToUInt16(span[at..]) : BitConverter.ToInt32(span[at..]);
+                current.Add(token);
+                if (token != endOfText) continue;
+                segments.Add(current.ToArray());
+                current.Clear();
+            }
+        }
+        if (current.Count > 0 || segments.Count != documents.Count)
+            throw new InvalidDataException($"{manifest.Prefix}: {segments.Count} token segments for {documents.Count} training documents");
+        return (documents, segments);
+    }
+
+    private static byte[] Encode(int[] tokens, int tokenBytes)
+    {
+        if (tokenBytes == 4) return MemoryMarshal.AsBytes(tokens.AsSpan()).ToArray();
+        var bytes = new byte[2 * tokens.Length];
+        for (var i = 0; i < tokens.Length; i++) System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(2 * i), (ushort)tokens[i]);
+        return bytes;
+    }
+
+    /// <summary>The component's validation parts, concatenated into the mixture's validation part for it.</summary>
+    private async Task<PartFile> CopyValidationAsync(ManifestReader.VerifiedManifest manifest, string root, int part, CancellationToken ct)
+    {
+        using var all = new MemoryStream();
+        long documents = 0, tokens = 0;
+        foreach (var file in manifest.Files.Where(f => f.Path.StartsWith("validation/", StringComparison.Ordinal)).OrderBy(f => f.Path, StringComparer.Ordinal))
+        {
+            await using (var raw = await store.OpenReadAsync(manifest.Prefix + file.Path, ct)) await raw.CopyToAsync(all, ct);
+            documents += file.Documents;
+            tokens += file.Tokens;
+        }
+        all.Position = 0;
+        return await PutAsync(root, DatasetKeys.Validation(part), all, documents, tokens, ct);
+    }
+
+    private async Task<PartFile> PutAsync(string root, string path, Stream content, long documents, long tokens, CancellationToken ct)
+    {
+        var stored = await store.PutAsync(root + path, content, ct);
+        return new PartFile(path, stored.Sha256, stored.Length, documents, tokens);
+    }
+
+    private Task<ObjectRef> PutTextAsync(string key, string text, CancellationToken ct) => store.PutAsync(key, new MemoryStream(Encoding.UTF8.GetBytes(text)), ct);
+
+    private static string Datasheet(DatasetJob job, CreateDatasetMixture request, IReadOnlyList<Taken> taken)
+    {
+        var md = new StringBuilder();
+        md.AppendLine(CultureInfo.InvariantCulture, $"# Datasheet: {job.Dataset} @ {job.Version} (a mixture)");
+        md.AppendLine();
+        md.AppendLine("## Motivation");
+        md.AppendLine();
+        md.AppendLine(request.Description is { Length: > 0 } d ? d : "*Why was the mixture made, and for which training run?*");
+        md.AppendLine();
+        md.AppendLine("## Composition");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"{taken.Sum(t => t.Tokens):N0} training tokens (budget {request.TokenBudget:N0}, seed {request.Seed}) drawn from:");
+        md.AppendLine();
+        md.AppendLine("| version | weight | target tokens | tokens | documents | of available | epochs |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var t in taken)
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"| {t.Dataset}@{t.Version} | {t.Weight:G4} | {t.TargetTokens:N0} | {t.Tokens:N0} | {t.Documents:N0} | {t.AvailableDocuments:N0} | {t.Epochs} |");
+        md.AppendLine();
+        md.AppendLine("Each component's own datasheet describes its sources and filtering. Validation parts are the components' own, whole.");
+        md.AppendLine();
+        md.AppendLine("## Uses, Distribution, Maintenance");
+        md.AppendLine();
+        md.AppendLine("*To be completed by the mixture's owner.* This version never changes: it is addressed by the hash of its components' manifests, weights, budget and seed.");
+        return md.ToString();
+    }
+}
