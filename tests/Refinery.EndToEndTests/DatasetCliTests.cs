@@ -73,5 +73,12 @@ public sealed class DatasetCliTests : IDisposable
         Assert.Equal(deduped.GetProperty("kept").GetInt64(), dedupIds.Count);
         Assert.Equal(diff.GetProperty("added").GetInt64(), diff.GetProperty("added_ids").GetArrayLength());
         Assert.False(diff.GetProperty("same_recipe").GetBoolean());
+
+        var mix = await RunJsonAsync("dataset", "mix", "golden-mix", "--component", $"{a}=3", "--component", $"{b}=1", "--tokens", "200000");
+        var parts = mix.GetProperty("components").EnumerateArray().ToList();
+        Assert.Equal([150_000L, 50_000L], parts.Select(p => p.GetProperty("target_tokens").GetInt64()));
+        Assert.All(parts, p => Assert.InRange(p.GetProperty("tokens").GetInt64(), p.GetProperty("target_tokens").GetInt64(),
+            p.GetProperty("target_tokens").GetInt64() + 200_000));
+        Assert.Equal(parts.Sum(p => p.GetProperty("tokens").GetInt64()), mix.GetProperty("tokens").GetInt64());
     }
 }

@@ -40,7 +40,11 @@ public sealed class ServiceTestHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddRefineryDefaults();
         addService(builder);
-        builder.Services.AddMassTransitTestHarness(addConsumers);
+        builder.Services.AddMassTransitTestHarness(x =>
+        {
+            x.ConfigureUsageTelemetryOptions(o => o.Enabled = false);
+            addConsumers(x);
+        });
         return builder.Build();
     }
 

@@ -16,6 +16,7 @@ public static class DatasetCommand
     {
         var command = new Command("dataset", "Dataset versions: filtered, tokenized, documented releases of corpora");
         command.Subcommands.Add(CreateVersion());
+        command.Subcommands.Add(Mix());
         command.Subcommands.Add(Export());
         command.Subcommands.Add(Diff());
         return command;
@@ -60,6 +61,57 @@ public static class DatasetCommand
                 return 0;
             }
             catch (Exception ex) when (ex is RecipeError or InvalidOperationException or InvalidDataException or TimeoutException)
+            {
+                return await CommonOptions.FailAsync(ex.Message);
+            }
+        });
+        return command;
+    }
+
+    private static Command Mix()
+    {
+        var name = new Argument<string>("name") { Description = "The mixture's dataset name" };
+        var components = new Option<string[]>("--component")
+        {
+            Description = "NAME@VERSION=WEIGHT (repeat for each version mixed; weights are relative)", Required = true, AllowMultipleArgumentsPerToken = true,
+        };
+        var tokens = new Option<long>("--tokens") { Description = "Training tokens of the mixture", Required = true };
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 42, Description = "Seed of the sampling" };
+        var dataDir = CommonOptions.DataDir();
+        var json = CommonOptions.Json();
+        var command = new Command("mix", "A mixture of finished versions by weight, sampled to a token budget") { name, components, tokens, seed, dataDir, json };
+        command.SetAction(async (result, ct) =>
+        {
+            var parsed = new List<MixtureComponent>();
+            foreach (var component in result.GetValue(components)!)
+            {
+                var (at, equals) = (component.IndexOf('@'), component.LastIndexOf('='));
+                if (at <= 0 || equals < at || !double.TryParse(component[(equals + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var weight))
+                    return await CommonOptions.FailAsync($"--component {component}: expected NAME@VERSION=WEIGHT");
+                parsed.Add(new MixtureComponent(component[..at], component[(at + 1)..equals], weight));
+            }
+            var request = new CreateDatasetMixture { Dataset = result.GetValue(name)!, Components = parsed, TokenBudget = result.GetValue(tokens), Seed = result.GetValue(seed) };
+            if (DatasetRequests.Problems(request) is { Count: > 0 } problems)
+                return await CommonOptions.FailAsync(string.Join("; ", problems.Select(p => $"{p.Key}: {p.Value}")));
+            try
+            {
+                await using var platform = await EmbeddedPlatform.StartAsync(result.GetValue(dataDir)!, quiet: true, ct);
+                var created = await EventAwaiter.RequestAsync<CreateDatasetMixture, DatasetVersionCreated>(platform.Bus, Contracts.CommandQueues.CreateDatasetMixture,
+                    request, e => e.Dataset == request.Dataset, TimeSpan.FromMinutes(30), ct, faulted => faulted.Dataset == request.Dataset);
+                var manifest = await ManifestReader.ReadVerifiedAsync(platform.Store, created.Manifest, ct);
+                var parents = manifest.Root.GetProperty("parents").GetProperty("datasets");
+                if (result.GetValue(json))
+                {
+                    Console.WriteLine(JsonSerializer.Serialize(new { dataset = created.Dataset, version = created.Version, tokens = created.Tokens, components = parents }));
+                    return 0;
+                }
+                Console.WriteLine($"{created.Dataset}@{created.Version}: {created.Tokens:N0} training tokens, {created.KeptDocuments:N0} documents drawn");
+                foreach (var p in parents.EnumerateArray())
+                    Console.WriteLine($"  {p.GetProperty("name").GetString()}@{p.GetProperty("version").GetString()}: {p.GetProperty("tokens").GetInt64():N0} tokens " +
+                                      $"(target {p.GetProperty("target_tokens").GetInt64():N0}), {p.GetProperty("epochs").GetInt32()} epoch(s)");
+                return 0;
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException or TimeoutException)
             {
                 return await CommonOptions.FailAsync(ex.Message);
             }

@@ -38,7 +38,7 @@ public static class DatasetPreparation
         }
         progress($"cutting {request.Dataset} with {recipe.Name}");
         return await EventAwaiter.RequestAsync<CreateDatasetVersion, DatasetVersionCreated>(platform.Bus, CommandQueues.CreateDatasetVersion, request,
-            e => e.Dataset == request.Dataset, Patience, ct);
+            e => e.Dataset == request.Dataset, Patience, ct, faulted => faulted.Dataset == request.Dataset);
     }
 
     private static async Task EnsureSignalsAsync(EmbeddedPlatform platform, string corpus, string signalsConfig, Action<string> progress,

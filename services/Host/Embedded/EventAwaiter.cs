@@ -6,9 +6,11 @@ namespace Refinery.Host.Embedded;
 /// command: a temporary endpoint listens before the command goes out, so a fast answer is not missed.</summary>
 public static class EventAwaiter
 {
+    /// <param name="faultOf">Whether a fault is of this command (records with lists do not compare by value).</param>
     public static async Task<TEvent> RequestAsync<TCommand, TEvent>(IBus bus, string queue, TCommand command, Func<TEvent, bool> answers,
-        TimeSpan timeout, CancellationToken ct) where TCommand : class where TEvent : class
+        TimeSpan timeout, CancellationToken ct, Func<TCommand, bool>? faultOf = null) where TCommand : class where TEvent : class
     {
+        faultOf ??= faulted => Equals(faulted, command);
         var done = new TaskCompletionSource<TEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
         var handle = bus.ConnectReceiveEndpoint(new TemporaryEndpointDefinition(), KebabCaseEndpointNameFormatter.Instance, e =>
         {
@@ -19,7 +21,7 @@ public static class EventAwaiter
             });
             e.Handler<Fault<TCommand>>(c =>
             {
-                if (Equals(c.Message.Message, command))
+                if (faultOf(c.Message.Message))
                     done.TrySetException(new InvalidOperationException(string.Join("; ", c.Message.Exceptions.Select(x => x.Message))));
                 return Task.CompletedTask;
             });

@@ -17,6 +17,8 @@ public static class BusExtensions
         builder.Services.AddMassTransit(x =>
         {
             foreach (var register in registrations) register(x);
+            // MassTransit 8.4 reports usage to its vendor over the internet; a platform's bus talks to nobody else.
+            x.ConfigureUsageTelemetryOptions(o => o.Enabled = false);
             x.AddConfigureEndpointsCallback((_, _, cfg) => ConfigureRetry(cfg));
             switch (options.Bus)
             {
