@@ -10,28 +10,7 @@ public sealed class CurationCatalog(CurationDbContext db)
     public Task<DatasetJob?> FindJobAsync(Guid id, CancellationToken ct) => db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == id, ct);
 
     /// <summary>Records the job unless it exists; returns the stored row either way.</summary>
-    public async Task<DatasetJob> AddJobAsync(DatasetJob job, CancellationToken ct)
-    {
-        try
-        {
-            if (await FindJobAsync(job.Id, ct) is { } existing) return existing;
-            db.Jobs.Add(job);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                return job;
-            }
-            catch (DbUpdateException)
-            {
-                db.ChangeTracker.Clear();
-                return await FindJobAsync(job.Id, ct) ?? throw new InvalidOperationException($"dataset job {job.Id} could not be recorded");
-            }
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
-    }
+    public Task<DatasetJob> AddJobAsync(DatasetJob job, CancellationToken ct) => db.AddOrGetAsync(job, c => FindJobAsync(job.Id, c), ct);
 
     public Task<DatasetJob?> FindVersionAsync(string dataset, string version, CancellationToken ct) =>
         db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.Dataset == dataset && j.Version == version, ct);

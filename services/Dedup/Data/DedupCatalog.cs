@@ -12,28 +12,7 @@ public sealed class DedupCatalog(DedupDbContext db)
     public Task<DedupJob?> FindJobAsync(Guid id, CancellationToken ct) => db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == id, ct);
 
     /// <summary>Records the job unless it exists; returns the stored row either way.</summary>
-    public async Task<DedupJob> AddJobAsync(DedupJob job, CancellationToken ct)
-    {
-        try
-        {
-            if (await FindJobAsync(job.Id, ct) is { } existing) return existing;
-            db.Jobs.Add(job);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                return job;
-            }
-            catch (DbUpdateException)
-            {
-                db.ChangeTracker.Clear();
-                return await FindJobAsync(job.Id, ct) ?? throw new InvalidOperationException($"dedup job {job.Id} could not be recorded");
-            }
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
-    }
+    public Task<DedupJob> AddJobAsync(DedupJob job, CancellationToken ct) => db.AddOrGetAsync(job, c => FindJobAsync(job.Id, c), ct);
 
     /// <summary>Records the job as done; true for the one caller that changed it from working, so of two processes
     /// finishing at once only one announces it.</summary>

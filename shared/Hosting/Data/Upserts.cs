@@ -30,4 +30,31 @@ public static class Upserts
             db.ChangeTracker.Clear();
         }
     }
+
+    /// <summary>Inserts the row unless <paramref name="find"/> finds it (a job addressed by its content); returns the
+    /// stored row either way. Another consumer that inserted it between the look-up and the insert makes the insert
+    /// fail: then its row is returned.</summary>
+    public static async Task<T> AddOrGetAsync<T>(this DbContext db, T row, Func<CancellationToken, Task<T?>> find, CancellationToken ct)
+        where T : class
+    {
+        try
+        {
+            if (await find(ct) is { } existing) return existing;
+            db.Set<T>().Add(row);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return row;
+            }
+            catch (DbUpdateException)
+            {
+                db.ChangeTracker.Clear();
+                return await find(ct) ?? throw new InvalidOperationException($"{typeof(T).Name} could not be recorded");
+            }
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
 }
