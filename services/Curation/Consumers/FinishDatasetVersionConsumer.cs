@@ -23,8 +23,8 @@ public sealed class FinishDatasetVersionConsumer(VersionFinisher finisher, Curat
         if (job.Status != DatasetJobStatus.Done)
         {
             var parts = await catalog.PartsAsync(job.Id, ct);
-            if (parts.Count != JobInputs.Parts(job).Count)
-                throw new PermanentFailureException($"dataset job {job.Id} has {parts.Count} of {JobInputs.Parts(job).Count} parts written");
+            var expected = JobInputs.Parts(job).Count;
+            if (parts.Count != expected) throw new PermanentFailureException($"dataset job {job.Id} has {parts.Count} of {expected} parts written");
             job = await finisher.FinishAsync(job, parts, clock.GetUtcNow().UtcDateTime, ct);
             if (await catalog.FinishJobAsync(job, ct))
             {

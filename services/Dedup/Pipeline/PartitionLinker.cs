@@ -21,7 +21,7 @@ public sealed class PartitionLinker(IObjectStore store, StoredExactIndex index)
     public readonly record struct IndexKey(int Document, UInt128 Key, ulong IdInt);
 
     /// <summary>What a partition found on its own, and the keys it owes each index partition.</summary>
-    public sealed record Linked(List<int> Edges, List<int> Copies, SortedDictionary<int, List<IndexKey>> IndexKeys, int Documents);
+    public sealed record Linked(List<int> Edges, List<int> Copies, SortedDictionary<int, List<IndexKey>> IndexKeys);
 
     public async Task<Linked> LinkAsync(DedupJob job, int partition, IReadOnlyList<DedupShard> hashed, CancellationToken ct)
     {
@@ -64,7 +64,7 @@ public sealed class PartitionLinker(IObjectStore store, StoredExactIndex index)
             edges.Add(d);
             edges.Add(root);
         }
-        return new Linked(edges, copies, indexKeys, documents);
+        return new Linked(edges, copies, indexKeys);
     }
 
     /// <summary>The shingle sets of the documents that share a bucket with another in this partition (sorting the
