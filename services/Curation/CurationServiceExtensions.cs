@@ -23,16 +23,25 @@ public static class CurationServiceExtensions
         builder.AddRefineryDbContext<CurationDbContext>(CurationDbContext.Schema);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddScoped<CurationCatalog>();
+        builder.Services.AddSingleton<PartReader>();
+        builder.Services.AddSingleton<PartRanker>();
+        builder.Services.AddSingleton<QuantileMerger>();
+        builder.Services.AddScoped<VersionSteps>();
         builder.Services.AddSingleton<PartCurator>();
         builder.Services.AddSingleton<VersionFinisher>();
         builder.Services.AddSingleton<MixtureBuilder>();
-        builder.AddRefineryConsumers(x =>
-        {
-            x.AddConsumer<CreateDatasetVersionConsumer, CreateDatasetVersionConsumerDefinition>();
-            x.AddConsumer<CurateDatasetPartConsumer, CurateDatasetPartConsumerDefinition>();
-            x.AddConsumer<FinishDatasetVersionConsumer, FinishDatasetVersionConsumerDefinition>();
-            x.AddConsumer<CreateDatasetMixtureConsumer, CreateDatasetMixtureConsumerDefinition>();
-        });
+        builder.AddRefineryConsumers(AddConsumers);
         return builder;
+    }
+
+    /// <summary>Every consumer of the service, with its queue (also what the test harness registers).</summary>
+    public static void AddConsumers(IBusRegistrationConfigurator x)
+    {
+        x.AddConsumer<CreateDatasetVersionConsumer, CreateDatasetVersionConsumerDefinition>();
+        x.AddConsumer<RankDatasetPartConsumer, RankDatasetPartConsumerDefinition>();
+        x.AddConsumer<FinishDatasetRankingConsumer, FinishDatasetRankingConsumerDefinition>();
+        x.AddConsumer<CurateDatasetPartConsumer, CurateDatasetPartConsumerDefinition>();
+        x.AddConsumer<FinishDatasetVersionConsumer, FinishDatasetVersionConsumerDefinition>();
+        x.AddConsumer<CreateDatasetMixtureConsumer, CreateDatasetMixtureConsumerDefinition>();
     }
 }

@@ -10,6 +10,8 @@ public static class CommandQueues
     public const string FinishDedup = "dedup-finish-dedup";
     public const string CreateDatasetVersion = "curation-create-dataset-version";
     public const string CreateDatasetMixture = "curation-create-dataset-mixture";
+    public const string RankDatasetPart = "curation-rank-dataset-part";
+    public const string FinishDatasetRanking = "curation-finish-dataset-ranking";
     public const string CurateDatasetPart = "curation-curate-dataset-part";
     public const string FinishDatasetVersion = "curation-finish-dataset-version";
 

@@ -4,17 +4,11 @@ using Refinery.TestSupport;
 
 namespace Refinery.Curation.Tests;
 
-/// <summary>The curation service on the shared <see cref="ServiceTestHost"/>, with its four consumers.</summary>
+/// <summary>The curation service on the shared <see cref="ServiceTestHost"/>, with every consumer of the service.</summary>
 public static class CurationTestHost
 {
     public static Task<ServiceTestHost> StartAsync() =>
         ServiceTestHost.StartAsync("curation", new Dictionary<string, string?> { ["Refinery:Curation:MaxConcurrency"] = "2" },
             b => b.AddCurationService(),
-            x =>
-            {
-                x.AddConsumer<CreateDatasetVersionConsumer, CreateDatasetVersionConsumerDefinition>();
-                x.AddConsumer<CurateDatasetPartConsumer, CurateDatasetPartConsumerDefinition>();
-                x.AddConsumer<FinishDatasetVersionConsumer, FinishDatasetVersionConsumerDefinition>();
-                x.AddConsumer<CreateDatasetMixtureConsumer, CreateDatasetMixtureConsumerDefinition>();
-            });
+            CurationServiceExtensions.AddConsumers);
 }

@@ -73,4 +73,44 @@ public sealed class SchemaInitializerTests
             "SELECT count(*)::int AS \"Value\" FROM information_schema.tables WHERE table_schema = 'things'").SingleAsync());
         await Task.WhenAll(first.StopAsync(), second.StopAsync());
     }
+
+    [Fact]
+    public async Task Embedded_TablesOfAnEarlierBuild_StopTheStart_NamingTheMissingColumn()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "refinery-schema-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(dir, "db"));
+        await using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(dir, "db", "things.db")};Pooling=False"))
+        {
+            await old.OpenAsync();
+            await using var create = old.CreateCommand();
+            create.CommandText = "CREATE TABLE Things (Id INTEGER PRIMARY KEY)";
+            await create.ExecuteNonQueryAsync();
+        }
+        using var host = Build(new() { ["Refinery:DataDir"] = dir });
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
+
+        Assert.Contains("lack column Things.Name", error.Message);
+        Assert.Contains(Path.Combine(dir, "db", "things.db"), error.Message);
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task Postgres_ASchemaOfAnEarlierBuild_StopsTheStart_NamingTheMissingTable()
+    {
+        var connection = await TestInfrastructure.CreatePostgresDatabaseAsync("schema");
+        await using (var old = new Npgsql.NpgsqlConnection(connection))
+        {
+            await old.OpenAsync();
+            await using var create = old.CreateCommand();
+            create.CommandText = "CREATE SCHEMA things; CREATE TABLE things.\"Others\" (\"Id\" integer PRIMARY KEY)";
+            await create.ExecuteNonQueryAsync();
+        }
+        using var host = Build(new() { ["Refinery:Database"] = "Postgres", ["ConnectionStrings:Postgres"] = connection });
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
+
+        Assert.Contains("lack table Things", error.Message);
+        Assert.Contains("DROP SCHEMA things CASCADE", error.Message);
+    }
 }

@@ -12,9 +12,10 @@ using Refinery.Storage;
 namespace Refinery.Curation.Consumers;
 
 /// <summary>Resolves a version request into its inputs (the corpora's document and signal shards, the dedup clusters
-/// its recipe's duplicate(…) conditions read), names the version by their hash, and sends one
-/// <see cref="CurateDatasetPart"/> per shard not yet written. A version already created only announces itself again.</summary>
-public sealed class CreateDatasetVersionConsumer(IObjectStore store, CurationCatalog catalog, TimeProvider clock,
+/// its recipe's duplicate(…) conditions read), names the version by their hash, and sends what it still needs
+/// (<see cref="VersionSteps"/>: ranking rounds for quantile rules, then one <see cref="CurateDatasetPart"/> per shard
+/// not yet written). A version already created only announces itself again.</summary>
+public sealed class CreateDatasetVersionConsumer(IObjectStore store, CurationCatalog catalog, VersionSteps steps, TimeProvider clock,
     ILogger<CreateDatasetVersionConsumer> logger) : IConsumer<CreateDatasetVersion>
 {
     public async Task Consume(ConsumeContext<CreateDatasetVersion> context)
@@ -23,8 +24,6 @@ public sealed class CreateDatasetVersionConsumer(IObjectStore store, CurationCat
         if (DatasetRequests.Problems(message) is { Count: > 0 } problems)
             throw new PermanentFailureException(string.Join("; ", problems.Select(p => $"{p.Key}: {p.Value}")));
         var recipe = ResolveRecipe(message.Recipe);
-        if (recipe.QuantileRules.Count > 0)
-            throw new PermanentFailureException($"recipe {recipe.Name}: quantile rules (top/bottom P%) are not supported in dataset versions yet; `refinery filter` applies them");
 
         var parts = new List<PartInput>();
         var clusters = new List<ClustersInput>();
@@ -59,15 +58,7 @@ public sealed class CreateDatasetVersionConsumer(IObjectStore store, CurationCat
             await context.Publish(job.ToEvent(store.Bucket), ct);
             return;
         }
-        var written = (await catalog.PartsAsync(job.Id, ct)).Select(p => p.Part).ToHashSet();
-        if (written.Count == parts.Count)
-        {
-            await (await context.GetSendEndpoint(CommandQueues.Uri(CommandQueues.FinishDatasetVersion))).Send(new FinishDatasetVersion { JobId = job.Id }, ct);
-            return;
-        }
-        var endpoint = await context.GetSendEndpoint(CommandQueues.Uri(CommandQueues.CurateDatasetPart));
-        for (var p = 0; p < parts.Count; p++)
-            if (!written.Contains(p)) await endpoint.Send(new CurateDatasetPart { JobId = job.Id, Part = p }, ct);
+        await steps.ContinueAsync(context, job, ct);
         logger.LogInformation("Dataset {Dataset}@{Version}: {Parts} parts from {Corpora} with recipe {Recipe}", job.Dataset, job.Version,
             parts.Count, string.Join(", ", message.Corpora), recipe.Name);
     }

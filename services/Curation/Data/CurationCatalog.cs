@@ -21,6 +21,19 @@ public sealed class CurationCatalog(CurationDbContext db)
     public Task UpsertPartAsync(DatasetPart row, CancellationToken ct) => db.UpsertAsync(row, c =>
         db.Parts.Where(p => p.JobId == row.JobId && p.Part == row.Part).ExecuteUpdateAsync(s => s.SetProperty(p => p.StatsJson, row.StatsJson), c), ct);
 
+    public Task UpsertRankingAsync(DatasetRanking row, CancellationToken ct) => db.UpsertAsync(row, c =>
+        db.Rankings.Where(r => r.JobId == row.JobId && r.Round == row.Round && r.Part == row.Part)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.FilesJson, row.FilesJson), c), ct);
+
+    public Task<List<DatasetRanking>> RankingsAsync(Guid jobId, int round, CancellationToken ct) =>
+        db.Rankings.AsNoTracking().Where(r => r.JobId == jobId && r.Round == round).OrderBy(r => r.Part).ToListAsync(ct);
+
+    /// <summary>Records a finished ranking round, unless another process recorded one since <paramref name="before"/>
+    /// was read; true for the one caller that changed it, so only that one goes on.</summary>
+    public async Task<bool> RecordQuantilesAsync(Guid jobId, string before, string after, CancellationToken ct) =>
+        await db.Jobs.Where(j => j.Id == jobId && j.QuantilesJson == before)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.QuantilesJson, after), ct) == 1;
+
     /// <summary>Records the version as done; true for the one caller that changed it, so only that one announces it.</summary>
     public async Task<bool> FinishJobAsync(DatasetJob done, CancellationToken ct) =>
         await db.Jobs.Where(j => j.Id == done.Id && j.Status != DatasetJobStatus.Done).ExecuteUpdateAsync(s => s

@@ -4,7 +4,7 @@ using Refinery.Hosting.Data;
 
 namespace Refinery.Curation.Data;
 
-/// <summary>Dataset version jobs and their written parts.</summary>
+/// <summary>Dataset version jobs, their ranking rounds and their written parts.</summary>
 public sealed class CurationDbContext(DbContextOptions<CurationDbContext> options, DbSchema<CurationDbContext>? schema = null)
     : DbContext(options)
 {
@@ -12,6 +12,7 @@ public sealed class CurationDbContext(DbContextOptions<CurationDbContext> option
 
     public DbSet<DatasetJob> Jobs => Set<DatasetJob>();
     public DbSet<DatasetPart> Parts => Set<DatasetPart>();
+    public DbSet<DatasetRanking> Rankings => Set<DatasetRanking>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -34,6 +35,11 @@ public sealed class CurationDbContext(DbContextOptions<CurationDbContext> option
         {
             e.ToTable("parts");
             e.HasKey(p => new { p.JobId, p.Part });
+        });
+        model.Entity<DatasetRanking>(e =>
+        {
+            e.ToTable("rankings");
+            e.HasKey(r => new { r.JobId, r.Round, r.Part });
         });
     }
 }

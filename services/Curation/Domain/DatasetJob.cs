@@ -13,6 +13,9 @@ public sealed class DatasetJob
     public string PartsJson { get; set; } = "[]";
     /// <summary>JSON list of <see cref="ClustersInput"/>: the dedup outputs the recipe's duplicate(…) conditions read.</summary>
     public string ClustersJson { get; set; } = "[]";
+    /// <summary>JSON list, one entry per finished ranking round, of the round's <see cref="Pipeline.RankedQuantile"/>s:
+    /// the thresholds of the recipe's quantile conditions, in rule order.</summary>
+    public string QuantilesJson { get; set; } = "[]";
     public string RecipeName { get; set; } = "";
     public string RecipeText { get; set; } = "";
     public string RecipeSha256 { get; set; } = "";
@@ -42,6 +45,16 @@ public sealed class DatasetPart
     public Guid JobId { get; set; }
     public int Part { get; set; }
     public string StatsJson { get; set; } = "{}";
+}
+
+/// <summary>One part's contribution to a ranking round: the sorted values of each of the round's quantile conditions
+/// (a JSON list of <see cref="Contracts.ObjectRef"/>, in condition order).</summary>
+public sealed class DatasetRanking
+{
+    public Guid JobId { get; set; }
+    public int Round { get; set; }
+    public int Part { get; set; }
+    public string FilesJson { get; set; } = "[]";
 }
 
 /// <summary>One corpus shard a version reads: the document shard and its signal shard.</summary>

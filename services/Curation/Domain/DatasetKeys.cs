@@ -11,6 +11,9 @@ public static class DatasetKeys
 
     public static string Validation(int part) => $"validation/{part:D5}.bin";
 
+    /// <summary>The sorted values one part contributes to a quantile condition of a ranking round (little-endian float64).</summary>
+    public static string Ranks(int round, int quantile, int part) => $"ranks/{round}.{quantile}/{part:D5}.f64";
+
     public const string Manifest = "manifest.json", Datasheet = "datasheet.md", Stats = "stats.json";
 
     public static string Histogram(string signal) => $"stats/{signal}.svg";

@@ -44,7 +44,7 @@ public static class VersionDocuments
                 datasets = Array.Empty<object>(),
                 dedup = JobInputs.Clusters(job).Select(c => new { corpus = c.Corpus, threshold = c.Threshold, clusters = Ref(c.Clusters) }),
             },
-            recipe = new { name = job.RecipeName, sha256 = job.RecipeSha256, text = job.RecipeText },
+            recipe = new { name = job.RecipeName, sha256 = job.RecipeSha256, text = job.RecipeText, quantiles = Quantiles(job, recipe) },
             tokenizer = new { name = tokenizer.Name, vocabulary_size = tokenizer.VocabularySize, end_of_text = tokenizer.EndOfText, token_bytes = tokenizer.TokenBytes, byte_order = "little-endian" },
             validation_fraction = job.ValidationFraction,
             signals_config = job.SignalsConfig,
@@ -68,6 +68,15 @@ public static class VersionDocuments
         };
         return JsonSerializer.Serialize(manifest, Indented);
     }
+
+    /// <summary>What each quantile condition resolved to: its rule, the value it compared with, and how many documents
+    /// were ranked for it.</summary>
+    private static IEnumerable<object> Quantiles(DatasetJob job, Recipe recipe) =>
+        QuantileRounds.Of(recipe).Zip(QuantileRounds.Recorded(job)).SelectMany(round => round.First.Quantiles.Zip(round.Second, (q, r) => new
+        {
+            rule = recipe.Rules[round.First.Rule].Name, condition = $"{(q.Top ? "top" : "bottom")} {q.Percent.ToString(CultureInfo.InvariantCulture)}% by {q.Signal}",
+            threshold = r.Threshold, ranked_documents = r.Ranked,
+        }));
 
     private static object Ref(Contracts.ObjectRef r) => new { key = r.Key, sha256 = r.Sha256, bytes = r.Length };
 
@@ -142,6 +151,11 @@ public static class VersionDocuments
             md.AppendLine(CultureInfo.InvariantCulture,
                 $"| {recipe.Rules[r].Name} | {(recipe.Rules[r].Level == RuleLevel.Document ? "doc" : "line")} | {total.RemovedDocuments[r]:N0} | {total.RemovedLines[r]:N0} |");
         if (total.Emptied > 0) md.AppendLine(CultureInfo.InvariantCulture, $"| (every line removed) | line | {total.Emptied:N0} | |");
+        md.AppendLine();
+        foreach (var (round, ranked) in QuantileRounds.Of(recipe).Zip(QuantileRounds.Recorded(job)))
+            foreach (var (q, r) in round.Quantiles.Zip(ranked))
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"Rule {recipe.Rules[round.Rule].Name}: {(q.Top ? "top" : "bottom")} {q.Percent}% by `{q.Signal}` means {(q.Top ? "≥" : "≤")} {r.Threshold?.ToString("G6", CultureInfo.InvariantCulture) ?? "(no value)"}, ranked over {r.Ranked:N0} documents.");
         md.AppendLine();
         md.AppendLine("```");
         md.AppendLine(job.RecipeText.TrimEnd());

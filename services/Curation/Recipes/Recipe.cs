@@ -104,7 +104,14 @@ public sealed class Recipe
         values.RemoveAll(double.IsNaN);
         if (values.Count == 0) return double.NaN;
         values.Sort();
-        var rank = Math.Max(1, (int)Math.Ceiling(quantile.Percent / 100 * values.Count));
-        return quantile.Top ? values[values.Count - rank] : values[rank - 1];
+        return values[checked((int)ThresholdIndex(quantile, values.Count))];
+    }
+
+    /// <summary>Where the threshold of a quantile condition sits among <paramref name="ranked"/> values sorted
+    /// ascending: rank ⌈P% × n⌉ (at least 1) counted from the top, or from the bottom.</summary>
+    public static long ThresholdIndex(QuantileExpr quantile, long ranked)
+    {
+        var rank = Math.Max(1, (long)Math.Ceiling(quantile.Percent / 100 * ranked));
+        return quantile.Top ? ranked - rank : rank - 1;
     }
 }

@@ -39,7 +39,7 @@ public static class CurateBenchmark
             Id = Guid.NewGuid(), Dataset = "bench", Version = "000000000000", PartsJson = JsonSerializer.Serialize(parts),
             RecipeName = recipe, RecipeText = Recipe.Load(recipe).Text, Tokenizer = tokenizer, ValidationFraction = 0.01,
         };
-        var curator = new PartCurator(store);
+        var curator = new PartCurator(store, new PartReader(store));
         // Steady state: every case once over the first part, then until the JIT has stopped compiling.
         foreach (var (recipe, tokenizer) in new[] { ("none", "bytes"), ("none", "gpt2"), ("gopher", "gpt2"), ("c4", "gpt2") })
             await curator.CurateAsync(Job(recipe, tokenizer), 0, ct);

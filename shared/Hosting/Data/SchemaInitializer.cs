@@ -8,7 +8,8 @@ using Microsoft.Extensions.Logging;
 namespace Refinery.Hosting.Data;
 
 /// <summary>Creates a service's tables at start when they are missing. Several processes may start at once,
-/// so on PostgreSQL the check and the creation run under an advisory lock named by the schema.</summary>
+/// so on PostgreSQL the check and the creation run under an advisory lock named by the schema. Tables an earlier
+/// build created are checked against the model (<see cref="SchemaCheck"/>): there are no migrations yet.</summary>
 internal sealed class SchemaInitializer<TContext>(IServiceProvider services, DbSchema<TContext> schema,
     ILogger<SchemaInitializer<TContext>> logger) : IHostedService where TContext : DbContext
 {
@@ -20,6 +21,7 @@ internal sealed class SchemaInitializer<TContext>(IServiceProvider services, DbS
             ? await InitializePostgresAsync(db, schema.Name, ct)
             : await InitializeSqliteAsync(db, ct);
         if (created) logger.LogInformation("Created schema {Schema} for {Context}", schema.Name, typeof(TContext).Name);
+        else await SchemaCheck.ThrowIfOutdatedAsync(db, schema.Name, ct);
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
