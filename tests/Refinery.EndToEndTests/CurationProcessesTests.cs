@@ -8,10 +8,15 @@ using Xunit.Abstractions;
 namespace Refinery.EndToEndTests;
 
 /// <summary>Curation on the real RabbitMQ, PostgreSQL and S3: two Curation processes share a version's parts, and the
-/// documents it keeps equal `refinery filter` run offline over the same document shards and their signals.</summary>
+/// documents it keeps equal `refinery filter` run offline over the same document shards and their signals, with a
+/// recipe whose quantile rule is ranked across every part.</summary>
 public sealed partial class CurationProcessesTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(5);
+
+    /// <summary>The dataset card's rules, then a quantile rule, so the parts also share a ranking round across processes.</summary>
+    private static readonly string Recipe = Curation.Recipes.Recipe.Load("gopher-rules-pass").Text
+                                            + "rule most_varied: keep doc when top 60% by rps_doc_frac_unique_words\n";
 
     [GeneratedRegex(@"part (\d+) kept")]
     private static partial Regex Wrote();
@@ -23,7 +28,7 @@ public sealed partial class CurationProcessesTests(ITestOutputHelper output)
         await platform.SubmitCorpusAsync("dedup", "dev_neardup_docs.jsonl.gz");
         var (shards, _, _) = await platform.WaitForAllSignalsAsync(Patience);
 
-        var created = await platform.CreateDatasetAsync("neardup-gopher", "gopher-rules-pass", "bytes", Patience);
+        var created = await platform.CreateDatasetAsync("neardup-gopher", Recipe, "bytes", Patience);
 
         var store = platform.Store();
         var manifestRef = created.GetProperty("manifest");
@@ -63,7 +68,9 @@ public sealed partial class CurationProcessesTests(ITestOutputHelper output)
             var s = await CliProcess.RunAsync(Patience, ["signals", .. files, "-o", signals, "--json"]);
             Assert.True(s.ExitCode == 0, s.Stderr);
             var kept = Path.Combine(dir, "kept.jsonl");
-            var f = await CliProcess.RunAsync(Patience, ["filter", .. files, "--signals", signals, "--recipe", "gopher-rules-pass", "-o", kept, "--json"]);
+            var recipe = Path.Combine(dir, "varied.recipe");
+            await File.WriteAllTextAsync(recipe, Recipe);
+            var f = await CliProcess.RunAsync(Patience, ["filter", .. files, "--signals", signals, "--recipe", recipe, "-o", kept, "--json"]);
             Assert.True(f.ExitCode == 0, f.Stderr);
             return File.ReadLines(kept).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()!).ToList();
         }
