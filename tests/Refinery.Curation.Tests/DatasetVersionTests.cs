@@ -175,4 +175,28 @@ public sealed class DatasetVersionTests
         Assert.Equal("dedup/golden-dev/rpv2-0.8/clusters.parquet",
             manifest.Root.GetProperty("parents").GetProperty("dedup")[0].GetProperty("clusters").GetProperty("key").GetString());
     }
+
+    [Fact]
+    public async Task APartWhoseSignalsBelongToAnotherShard_FailsTheVersion_WithAnEventNamingTheFiles()
+    {
+        await using var host = await CurationTestHost.StartAsync();
+        await PutCorpusAsync(host.Store);
+        await using (var first = await host.Store.OpenReadAsync($"signals/{Corpus}/00000.rpv2.parquet"))
+        {
+            using var copy = new MemoryStream();
+            await first.CopyToAsync(copy);
+            copy.Position = 0;
+            await host.Store.PutAsync($"signals/{Corpus}/00001.rpv2.parquet", copy);
+        }
+
+        await host.SendAsync(CommandQueues.Uri(CommandQueues.CreateDatasetVersion),
+            new CreateDatasetVersion { Dataset = "misaligned", Corpora = [Corpus], Recipe = "none", Tokenizer = "bytes" });
+
+        Assert.True(await host.Harness.Published.Any<DatasetVersionFailed>());
+        var failed = host.Harness.Published.Select<DatasetVersionFailed>().Single().Context.Message;
+        Assert.Equal("misaligned", failed.Dataset);
+        Assert.StartsWith("part 1: signals/golden-dev/00001.rpv2.parquet holds ", failed.Reason);
+        Assert.Contains("where docs/golden-dev/00001.jsonl.zst has ", failed.Reason);
+        Assert.False(host.Harness.Published.Select<DatasetVersionCreated>().Any());
+    }
 }

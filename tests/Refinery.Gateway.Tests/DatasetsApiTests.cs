@@ -13,7 +13,7 @@ public sealed class DatasetsApiTests(KeyedGateway gateway) : IClassFixture<Keyed
             new { corpora = new[] { "web-pages", "news" }, recipe = "gopher", tokenizer = "bytes", validationFraction = 0.05 });
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Assert.Equal("/api/events?type=DatasetVersionCreated", response.Headers.Location?.ToString());
+        Assert.Equal("/api/events?type=DatasetVersionCreated,DatasetVersionFailed", response.Headers.Location?.ToString());
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (!gateway.Sent.Datasets.Any(c => c.Dataset == "web-gopher") && DateTime.UtcNow < deadline) await Task.Delay(20);
         var command = Assert.Single(gateway.Sent.Datasets, c => c.Dataset == "web-gopher");

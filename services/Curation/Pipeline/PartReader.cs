@@ -33,13 +33,13 @@ public sealed class PartReader(IObjectStore store)
             {
                 if (line.Document is not { } document) continue;
                 if (!await rows.MoveNextAsync())
-                    throw new InvalidDataException($"{input.Signals.Key} ends before document {document.Id} of {input.Documents.Key}");
+                    throw new PermanentFailureException($"{input.Signals.Key} ends before document {document.Id} of {input.Documents.Key}");
                 var row = rows.Current;
                 if (row.Signals.Id != document.Id)
-                    throw new InvalidDataException($"{input.Signals.Key} holds {row.Signals.Id} where {input.Documents.Key} has {document.Id}");
+                    throw new PermanentFailureException($"{input.Signals.Key} holds {row.Signals.Id} where {input.Documents.Key} has {document.Id}");
                 yield return new PartDocument(document, row, Facts(document, row, extra, recipe.Needs, duplicates));
             }
-        if (await rows.MoveNextAsync()) throw new InvalidDataException($"{input.Signals.Key} holds more rows than {input.Documents.Key} has documents");
+        if (await rows.MoveNextAsync()) throw new PermanentFailureException($"{input.Signals.Key} holds more rows than {input.Documents.Key} has documents");
     }
 
     /// <summary>The facts a recipe sees of one document, from its signal row: the RPv2 signals by name, the model-based

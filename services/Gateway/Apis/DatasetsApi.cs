@@ -44,7 +44,7 @@ public static class DatasetsApi
             .WithSummary("Cut a dataset version from corpora with a filter recipe")
             .WithDescription("Body: corpora (names), recipe (a built-in name: gopher, gopher-rules-pass, c4, dedup-only, none; or a recipe's text), " +
                              "tokenizer (gpt2 or bytes), validationFraction, description. The version is named by the hash of its inputs: the same " +
-                             "request returns the existing version. DatasetVersionCreated on /api/events announces it with its manifest.");
+                             "request returns the existing version. DatasetVersionCreated on /api/events announces it with its manifest; DatasetVersionFailed says why it will not come.");
     }
 
     internal static async Task<Results<Accepted<DatasetVersionAccepted>, ValidationProblem>> MixAsync(string name, DatasetMixtureRequest? request,
@@ -59,7 +59,7 @@ public static class DatasetsApi
         if (problems.Count > 0)
             return TypedResults.ValidationProblem(problems.ToDictionary(p => p.Key == "dataset" ? "name" : p.Key, p => new[] { p.Value }));
         await (await send.GetSendEndpoint(CommandQueues.Uri(CommandQueues.CreateDatasetMixture))).Send(command, ct);
-        const string events = "/api/events?type=DatasetVersionCreated";
+        const string events = "/api/events?type=DatasetVersionCreated,DatasetVersionFailed";
         return TypedResults.Accepted(events, new DatasetVersionAccepted(name, command.Components.Select(c => $"{c.Dataset}@{c.Version}").ToArray(),
             "mixture", "", events));
     }
@@ -77,7 +77,7 @@ public static class DatasetsApi
         if (problems.Count > 0)
             return TypedResults.ValidationProblem(problems.ToDictionary(p => p.Key == "dataset" ? "name" : p.Key, p => new[] { p.Value }));
         await (await send.GetSendEndpoint(CommandQueues.Uri(CommandQueues.CreateDatasetVersion))).Send(command, ct);
-        const string events = "/api/events?type=DatasetVersionCreated";
+        const string events = "/api/events?type=DatasetVersionCreated,DatasetVersionFailed";
         return TypedResults.Accepted(events, new DatasetVersionAccepted(name, command.Corpora, command.Recipe.Length > 64 ? "(recipe text)" : command.Recipe,
             command.Tokenizer, events));
     }

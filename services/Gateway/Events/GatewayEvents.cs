@@ -19,6 +19,7 @@ public static class GatewayEvents
         EventType.Of<ShardSignalsComputed>(),
         EventType.Of<CorpusDeduplicated>(),
         EventType.Of<DatasetVersionCreated>(),
+        EventType.Of<DatasetVersionFailed>(),
     ];
 
     /// <summary>The event type with this name (case-insensitive), or null.</summary>

@@ -7,8 +7,24 @@ namespace Refinery.Host.Embedded;
 public static class EventAwaiter
 {
     /// <param name="faultOf">Whether a fault is of this command (records with lists do not compare by value).</param>
-    public static async Task<TEvent> RequestAsync<TCommand, TEvent>(IBus bus, string queue, TCommand command, Func<TEvent, bool> answers,
-        TimeSpan timeout, CancellationToken ct, Func<TCommand, bool>? faultOf = null) where TCommand : class where TEvent : class
+    public static Task<TEvent> RequestAsync<TCommand, TEvent>(IBus bus, string queue, TCommand command, Func<TEvent, bool> answers,
+        TimeSpan timeout, CancellationToken ct, Func<TCommand, bool>? faultOf = null) where TCommand : class where TEvent : class =>
+        RequestAsync(bus, queue, command, answers, timeout, ct, faultOf, (_, _) => { });
+
+    /// <summary>As above, and a <typeparamref name="TFailure"/> event for which <paramref name="failure"/> gives a
+    /// reason ends the wait with that reason: a later step of the command's work failed.</summary>
+    public static Task<TEvent> RequestAsync<TCommand, TEvent, TFailure>(IBus bus, string queue, TCommand command, Func<TEvent, bool> answers,
+        Func<TFailure, string?> failure, TimeSpan timeout, CancellationToken ct, Func<TCommand, bool>? faultOf = null)
+        where TCommand : class where TEvent : class where TFailure : class =>
+        RequestAsync(bus, queue, command, answers, timeout, ct, faultOf, (e, done) => e.Handler<TFailure>(c =>
+        {
+            if (failure(c.Message) is { } reason) done.TrySetException(new InvalidOperationException(reason));
+            return Task.CompletedTask;
+        }));
+
+    private static async Task<TEvent> RequestAsync<TCommand, TEvent>(IBus bus, string queue, TCommand command, Func<TEvent, bool> answers,
+        TimeSpan timeout, CancellationToken ct, Func<TCommand, bool>? faultOf,
+        Action<IReceiveEndpointConfigurator, TaskCompletionSource<TEvent>> alsoListen) where TCommand : class where TEvent : class
     {
         faultOf ??= faulted => Equals(faulted, command);
         var done = new TaskCompletionSource<TEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -25,6 +41,7 @@ public static class EventAwaiter
                     done.TrySetException(new InvalidOperationException(string.Join("; ", c.Message.Exceptions.Select(x => x.Message))));
                 return Task.CompletedTask;
             });
+            alsoListen(e, done);
         });
         try
         {

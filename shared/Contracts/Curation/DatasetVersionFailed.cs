@@ -1,0 +1,10 @@
+namespace Refinery.Contracts.Curation;
+
+/// <summary>Event: a step of a dataset version failed for good (a part, a ranking round or the finish), with the
+/// reason. The version stays unfinished; the same request again retries what is missing.</summary>
+public sealed record DatasetVersionFailed
+{
+    public required string Dataset { get; init; }
+    public required string Version { get; init; }
+    public required string Reason { get; init; }
+}
