@@ -192,8 +192,7 @@ public sealed class DatasetVersionTests
         await host.SendAsync(CommandQueues.Uri(CommandQueues.CreateDatasetVersion),
             new CreateDatasetVersion { Dataset = "misaligned", Corpora = [Corpus], Recipe = "none", Tokenizer = "bytes" });
 
-        Assert.True(await host.Harness.Published.Any<DatasetVersionFailed>());
-        var failed = host.Harness.Published.Select<DatasetVersionFailed>().Single().Context.Message;
+        var failed = Assert.Single(await host.PublishedAsync<DatasetVersionFailed>(1, faultsExpected: true));
         Assert.Equal("misaligned", failed.Dataset);
         Assert.StartsWith("part 1: signals/golden-dev/00001.rpv2.parquet holds ", failed.Reason);
         Assert.Contains("where docs/golden-dev/00001.jsonl.zst has ", failed.Reason);

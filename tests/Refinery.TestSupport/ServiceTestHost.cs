@@ -63,10 +63,11 @@ public sealed class ServiceTestHost : IAsyncDisposable
 
     /// <summary>Waits, at most 60 s, until <paramref name="expected"/> messages of type T were published. Polls a
     /// snapshot: the harness's async enumeration may end early when the bus looks idle. Waiting for results, a fault
-    /// means they will never come, so any published fault fails at once with its reason.</summary>
-    public async Task<IReadOnlyList<T>> PublishedAsync<T>(int expected) where T : class
+    /// means they will never come, so any published fault fails at once with its reason, unless
+    /// <paramref name="faultsExpected"/> (T then reports a failure itself).</summary>
+    public async Task<IReadOnlyList<T>> PublishedAsync<T>(int expected, bool faultsExpected = false) where T : class
     {
-        var waitingForFaults = typeof(T).IsGenericType && typeof(T).GetGenericTypeDefinition() == typeof(Fault<>);
+        var waitingForFaults = faultsExpected || (typeof(T).IsGenericType && typeof(T).GetGenericTypeDefinition() == typeof(Fault<>));
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (DateTime.UtcNow < deadline)
         {

@@ -36,9 +36,9 @@ public sealed class PartCurator(IObjectStore store, PartReader reader)
             RemovedDocuments = new long[recipe.Rules.Count], RemovedLines = new long[recipe.Rules.Count],
             Histograms = Histograms.Edges.ToDictionary(e => e.Key, e => new[] { new long[e.Value.Length + 1], new long[e.Value.Length + 1] }),
         };
-        using var documents = new MemoryStream();
-        var train = new List<int>();
-        var validation = new List<int>();
+        await using var documents = TemporaryFile();
+        using var train = new TokenFile(tokenizer.TokenBytes);
+        using var validation = new TokenFile(tokenizer.TokenBytes);
         var scratch = new List<int>();
         using (var zstd = new CompressionStream(documents, 3, leaveOpen: true))
             await foreach (var (document, row, facts) in reader.ReadAsync(job, input, recipe, ct))
@@ -54,18 +54,18 @@ public sealed class PartCurator(IObjectStore store, PartReader reader)
                 tokenizer.Encode(text, scratch);
                 if (InValidation(document.Id, job.ValidationFraction))
                 {
-                    validation.AddRange(scratch);
+                    validation.Append(scratch);
                     stats.ValidationDocuments++;
                 }
-                else train.AddRange(scratch);
+                else train.Append(scratch);
             }
         stats.Tokens = train.Count;
         stats.ValidationTokens = validation.Count;
         var root = DatasetKeys.Root(job.Dataset, job.Version);
         documents.Position = 0;
         stats.Files.Add(await PutAsync(root, DatasetKeys.Documents(part), documents, stats.Kept, 0, ct));
-        stats.Files.Add(await PutAsync(root, DatasetKeys.Tokens(part), TokenBytes(train, tokenizer), stats.Kept - stats.ValidationDocuments, train.Count, ct));
-        stats.Files.Add(await PutAsync(root, DatasetKeys.Validation(part), TokenBytes(validation, tokenizer), stats.ValidationDocuments, validation.Count, ct));
+        stats.Files.Add(await PutAsync(root, DatasetKeys.Tokens(part), train.Content(), stats.Kept - stats.ValidationDocuments, train.Count, ct));
+        stats.Files.Add(await PutAsync(root, DatasetKeys.Validation(part), validation.Content(), stats.ValidationDocuments, validation.Count, ct));
         return stats;
     }
 
@@ -73,13 +73,10 @@ public sealed class PartCurator(IObjectStore store, PartReader reader)
     public static bool InValidation(string id, double fraction) =>
         XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(id)) < (ulong)(fraction * ulong.MaxValue);
 
-    private static MemoryStream TokenBytes(List<int> tokens, DatasetTokenizer tokenizer)
-    {
-        if (tokenizer.TokenBytes == 4) return new MemoryStream(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(tokens)).ToArray());
-        var bytes = new byte[2 * tokens.Count];
-        for (var i = 0; i < tokens.Count; i++) System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(2 * i), (ushort)tokens[i]);
-        return new MemoryStream(bytes);
-    }
+    /// <summary>Where a part's compressed documents go until they are stored: a file, so a part's memory does not grow
+    /// with its shard.</summary>
+    private static FileStream TemporaryFile() => new(Path.Combine(Path.GetTempPath(), $"refinery-documents-{Guid.NewGuid():N}.jsonl.zst"),
+        FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
 
     private async Task<PartFile> PutAsync(string root, string path, Stream content, long documents, long tokens, CancellationToken ct)
     {

@@ -13,7 +13,7 @@ public sealed record PartDocument(SignalDocument Document, SignalRow Row, Docume
 
 /// <summary>Reads a corpus shard's documents and signals side by side (row i of the signal shard is the i-th
 /// document; a line the signals service skipped is skipped here too), checked against each other, with the facts a
-/// recipe reads: the signals it names, and the duplicate sets of the corpus. Both the ranking rounds of quantile rules
+/// recipe reads: the signals it names (only those and the histograms' are decoded), and the duplicate sets of the corpus. Both the ranking rounds of quantile rules
 /// and the writing of a part read a part through this, so both see the same documents.</summary>
 public sealed class PartReader(IObjectStore store)
 {
@@ -26,7 +26,8 @@ public sealed class PartReader(IObjectStore store)
         using var signalBytes = await store.ReadVerifiedAsync(input.Signals, ct);
         await using var signals = await SignalParquetReader.OpenAsync(signalBytes, ct: ct);
         var extra = signals.Info.ExtraSignals;
-        await using var rows = signals.ReadAsync(ct).GetAsyncEnumerator(ct);
+        var columns = SignalColumns.Only(recipe.Needs.DocumentSignals.Concat(recipe.Needs.LineSignals).Concat(Histograms.Edges.Keys));
+        await using var rows = signals.ReadAsync(columns, ct).GetAsyncEnumerator(ct);
         using var docBytes = await store.ReadVerifiedAsync(input.Documents, ct);
         await foreach (var batch in ShardDocumentReader.ReadBatchesAsync(docBytes, BatchSize, ct))
             foreach (var line in batch)

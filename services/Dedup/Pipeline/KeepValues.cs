@@ -22,7 +22,7 @@ public static class KeepValues
         {
             using var bytes = await store.ReadVerifiedAsync(shard, ct);
             await using var reader = await SignalParquetReader.OpenAsync(bytes, ct: ct);
-            await foreach (var row in reader.ReadAsync(ct)) values.Add(row.Signals.Document[index]);
+            await foreach (var row in reader.ReadAsync(SignalColumns.Only([signal]), ct)) values.Add(row.Signals.Document[index]);
         }
         return values.ToArray();
     }

@@ -47,16 +47,19 @@ public sealed class SignalParquetReader : IAsyncDisposable
         }
     }
 
-    public async IAsyncEnumerable<SignalRow> ReadAsync([EnumeratorCancellation] CancellationToken ct = default)
+    public IAsyncEnumerable<SignalRow> ReadAsync(CancellationToken ct = default) => ReadAsync(SignalColumns.All, ct);
+
+    /// <summary>The rows, decoding only <paramref name="columns"/>.</summary>
+    public async IAsyncEnumerable<SignalRow> ReadAsync(SignalColumns columns, [EnumeratorCancellation] CancellationToken ct = default)
     {
         for (var g = 0; g < _reader.RowGroupCount; g++)
         {
-            var rows = await ReadGroupAsync(_reader.OpenRowGroupReader(g), ct).ConfigureAwait(false);
+            var rows = await ReadGroupAsync(_reader.OpenRowGroupReader(g), columns, ct).ConfigureAwait(false);
             foreach (var row in rows) yield return row;
         }
     }
 
-    private async Task<SignalRow[]> ReadGroupAsync(ParquetRowGroupReader group, CancellationToken ct)
+    private async Task<SignalRow[]> ReadGroupAsync(ParquetRowGroupReader group, SignalColumns columns, CancellationToken ct)
     {
         var n = checked((int)group.RowCount);
         var ids = new string[n];
@@ -68,16 +71,24 @@ public sealed class SignalParquetReader : IAsyncDisposable
         var bounds = await ReadListAsync<int>(group, "line_bounds", n, ct).ConfigureAwait(false);
 
         var document = new double[n][];
-        for (var i = 0; i < n; i++) document[i] = new double[Rpv2Catalog.DocumentSignals.Count];
-        foreach (var signal in Rpv2Catalog.DocumentSignals)
+        for (var i = 0; i < n; i++)
+        {
+            document[i] = new double[Rpv2Catalog.DocumentSignals.Count];
+            Array.Fill(document[i], double.NaN);
+        }
+        foreach (var signal in Rpv2Catalog.DocumentSignals.Where(s => columns.Reads(s.Name)))
         {
             var values = await ReadScalarAsync(group, signal.Name, signal.Type, n, ct).ConfigureAwait(false);
             for (var i = 0; i < n; i++) document[i][signal.Index] = values[i];
         }
 
         var lines = new double[n][][];
-        for (var i = 0; i < n; i++) lines[i] = new double[Rpv2Catalog.LineSignals.Count][];
-        foreach (var signal in Rpv2Catalog.LineSignals)
+        for (var i = 0; i < n; i++)
+        {
+            lines[i] = new double[Rpv2Catalog.LineSignals.Count][];
+            Array.Fill(lines[i], []);
+        }
+        foreach (var signal in Rpv2Catalog.LineSignals.Where(s => columns.Reads(s.Name)))
         {
             var values = signal.Type == SignalValueType.Int
                 ? ToDoubles(await ReadListAsync<long>(group, signal.Name, n, ct).ConfigureAwait(false), v => v)
@@ -86,14 +97,21 @@ public sealed class SignalParquetReader : IAsyncDisposable
         }
 
         var extra = new double[n][];
-        for (var i = 0; i < n; i++) extra[i] = new double[Info.ExtraSignals.Count];
+        for (var i = 0; i < n; i++)
+        {
+            extra[i] = new double[Info.ExtraSignals.Count];
+            Array.Fill(extra[i], double.NaN);
+        }
         for (var e = 0; e < Info.ExtraSignals.Count; e++)
         {
+            if (!columns.Reads(Info.ExtraSignals[e])) continue;
             var values = await ReadScalarAsync(group, Info.ExtraSignals[e], SignalValueType.Float, n, ct).ConfigureAwait(false);
             for (var i = 0; i < n; i++) extra[i][e] = values[i];
         }
 
-        var full = await ReadListAsync<ReadOnlyMemory<byte>>(group, MinHashBands.RpV2[0].ColumnName, n, ct).ConfigureAwait(false);
+        var full = columns.MinHash
+            ? await ReadListAsync<ReadOnlyMemory<byte>>(group, MinHashBands.RpV2[0].ColumnName, n, ct).ConfigureAwait(false)
+            : new ReadOnlyMemory<byte>?[n][];
 
         var rows = new SignalRow[n];
         for (var i = 0; i < n; i++)
