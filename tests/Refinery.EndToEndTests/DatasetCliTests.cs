@@ -81,4 +81,47 @@ public sealed class DatasetCliTests : IDisposable
             p.GetProperty("target_tokens").GetInt64() + 200_000));
         Assert.Equal(parts.Sum(p => p.GetProperty("tokens").GetInt64()), mix.GetProperty("tokens").GetInt64());
     }
+
+    /// <summary>Signals that depend on no language list or domain list, so they hold whatever language ingestion assigned.</summary>
+    private static readonly HashSet<string> LanguageDependent = ["rps_doc_ut1_blacklist", "rps_doc_stop_word_fraction", "rps_doc_ldnoobw_words"];
+
+    [Fact]
+    public async Task Rpv2Export_OfAVersionWithLineRules_WritesSignalsWhoseSpansMatchTheCutText_AndRpv2sValuesForUncutText()
+    {
+        await RunJsonAsync("ingest", SharedData.Path("golden", "signals_dev_docs.jsonl.gz"), "--name", "golden");
+        var c4 = await RunJsonAsync("dataset", "create", "golden-c4", "--corpus", "golden", "--recipe", "c4", "--tokenizer", "bytes");
+        var rpv2 = Path.Combine(_dir, "rpv2");
+
+        var exported = await RunJsonAsync("dataset", "export", $"golden-c4@{c4.GetProperty("version").GetString()}", "--format", "rpv2", "-o", rpv2);
+
+        var documents = FilterCliTests.ReadGz(Path.Combine(rpv2, "documents", "00000.json.gz"));
+        var signals = FilterCliTests.ReadGz(Path.Combine(rpv2, "quality_signals", "00000.signals.json.gz"));
+        Assert.Equal(c4.GetProperty("kept").GetInt64(), documents.Count);
+        Assert.Equal(documents.Count, exported.GetProperty("documents").GetInt64());
+        Assert.Equal(documents.Select(d => d.GetProperty("doc_id").GetString()), signals.Select(s => s.GetProperty("id").GetString()));
+        var golden = FilterCliTests.ReadGz(SharedData.Path("golden", "signals_dev_docs.jsonl.gz"))
+            .Zip(FilterCliTests.ReadGz(SharedData.Path("golden", "signals_dev_expected.jsonl.gz")))
+            .GroupBy(p => p.First.GetProperty("text").GetString()!).ToDictionary(g => g.Key, g => g.First().Second);
+        var (cut, uncut) = (0, 0);
+        foreach (var (document, record) in documents.Zip(signals))
+        {
+            var text = document.GetProperty("raw_content").GetString()!;
+            var quality = record.GetProperty("quality_signals");
+            // Line spans tile the exported text: one per line (a line keeps its newline), ending at its length in code points.
+            var spans = quality.GetProperty("rps_lines_num_words").EnumerateArray().ToList();
+            Assert.Equal(text.Count(c => c == '\n') + (text.EndsWith('\n') ? 0 : 1), spans.Count);
+            Assert.Equal(text.EnumerateRunes().Count(), spans[^1][1].GetInt32());
+            Assert.Equal(document.GetProperty("nlines").GetInt32(), spans.Count);
+            if (!golden.TryGetValue(text, out var expected))
+            {
+                cut++;
+                continue;
+            }
+            uncut++;
+            foreach (var signal in expected.GetProperty("quality_signals").EnumerateObject().Where(p => !LanguageDependent.Contains(p.Name)))
+                Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(signal.Value.GetRawText()),
+                    System.Text.Json.Nodes.JsonNode.Parse(quality.GetProperty(signal.Name).GetRawText())), $"{signal.Name} of {record.GetProperty("id")}");
+        }
+        Assert.True(cut > 0 && uncut > 0, $"{cut} cut and {uncut} uncut documents");
+    }
 }

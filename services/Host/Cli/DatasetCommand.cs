@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Refinery.Quality.Resources;
 using Refinery.Contracts.Curation;
 using Refinery.Curation.Pipeline;
 using Refinery.Curation.Recipes;
@@ -125,18 +126,20 @@ public static class DatasetCommand
         var format = new Option<string>("--format") { DefaultValueFactory = _ => "jsonl", Description = "jsonl, parquet (Hugging Face datasets layout) or rpv2" };
         format.AcceptOnlyFromAmong([.. DatasetExport.Formats]);
         var output = new Option<string>("-o", "--output") { Description = "The folder to write", Required = true };
+        var cache = new Option<string?>("--cache") { Description = "Cache folder for the word lists the rpv2 format's signals use (default ~/.cache/refinery)" };
         var dataDir = CommonOptions.DataDir();
         var json = CommonOptions.Json();
-        var command = new Command("export", "Write a dataset version's documents as JSONL, Parquet or RPv2 files, with its manifest and datasheet")
+        var command = new Command("export", "Write a dataset version's documents as JSONL, Parquet or RPv2 files (documents and quality signals), with its manifest and datasheet")
         {
-            version, format, output, dataDir, json,
+            version, format, output, cache, dataDir, json,
         };
         command.SetAction(async (result, ct) =>
         {
             try
             {
                 await using var platform = await EmbeddedPlatform.StartAsync(result.GetValue(dataDir)!, quiet: true, ct);
-                var s = await DatasetExport.RunAsync(platform.Store, result.GetValue(version)!, result.GetValue(format)!, result.GetValue(output)!, ct);
+                var s = await DatasetExport.RunAsync(platform.Store, result.GetValue(version)!, result.GetValue(format)!, result.GetValue(output)!,
+                    c => Rpv2WordLists.LoadAsync(result.GetValue(cache) ?? RefineryCache.DefaultDirectory(), line => Console.Error.WriteLine(line), c), ct);
                 Console.WriteLine(result.GetValue(json)
                     ? JsonSerializer.Serialize(new { version = s.Version, documents = s.Documents, validation = s.Validation, files = s.Files })
                     : $"{s.Documents:N0} documents ({s.Validation:N0} validation) → {result.GetValue(output)}: {string.Join(", ", s.Files)}");
