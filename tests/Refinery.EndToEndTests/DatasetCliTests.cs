@@ -68,6 +68,15 @@ public sealed class DatasetCliTests : IDisposable
             for (var g = 0; g < reader.RowGroupCount; g++) rows += reader.OpenRowGroupReader(g).RowCount;
         }
         Assert.Equal(kept.Count, rows);
+        // Another implementation reads the same rows, split for split, as the JSONL export has them.
+        var parquetFiles = Directory.GetFiles(Path.Combine(parquet, "data"), "*.parquet").Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["train-00000-of-00001.parquet", "validation-00000-of-00001.parquet"], parquetFiles.Select(Path.GetFileName));
+        var independent = await IndependentParquet.ReadAsync(parquetFiles, Patience);
+        foreach (var split in new[] { "train", "validation" })
+            Assert.Equal(File.ReadLines(Path.Combine(jsonl, $"{split}.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
+                    .Select(d => (d.GetProperty("id").GetString(), d.GetProperty("text").GetString(), d.GetProperty("language").GetString())),
+                independent.Where(r => Path.GetFileName(r.GetProperty("file").GetString()!).StartsWith(split + "-", StringComparison.Ordinal))
+                    .Select(r => (r.GetProperty("id").GetString(), r.GetProperty("text").GetString(), r.GetProperty("language").GetString())));
         var dedupIds = diff.GetProperty("added_ids").EnumerateArray().Select(e => e.GetString()!).Concat(exportedIds)
             .Except(diff.GetProperty("removed_ids").EnumerateArray().Select(e => e.GetString()!)).ToHashSet();
         Assert.Equal(deduped.GetProperty("kept").GetInt64(), dedupIds.Count);
