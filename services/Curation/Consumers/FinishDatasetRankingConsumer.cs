@@ -20,7 +20,7 @@ public sealed class FinishDatasetRankingConsumer(CurationCatalog catalog, Quanti
         var (message, ct) = (context.Message, context.CancellationToken);
         var job = await catalog.FindJobAsync(message.JobId, ct) ?? throw new PermanentFailureException($"no dataset job {message.JobId}");
         var recorded = QuantileRounds.Recorded(job);
-        var goOn = context.ReceiveContext.Redelivered || context.GetRetryAttempt() > 0;
+        var goOn = context.IsRepeat(); // FinishOnce: the one that records the round, or a repeat, goes on
         if (recorded.Count < message.Round) throw new PermanentFailureException($"ranking round {message.Round} of version {job.Version} came before round {recorded.Count}");
         if (recorded.Count == message.Round)
         {

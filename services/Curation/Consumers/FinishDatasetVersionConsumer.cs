@@ -19,7 +19,7 @@ public sealed class FinishDatasetVersionConsumer(VersionFinisher finisher, Curat
     {
         var (message, ct) = (context.Message, context.CancellationToken);
         var job = await catalog.FindJobAsync(message.JobId, ct) ?? throw new PermanentFailureException($"no dataset job {message.JobId}");
-        var announce = context.ReceiveContext.Redelivered || context.GetRetryAttempt() > 0;
+        var announce = context.IsRepeat(); // FinishOnce: the one that records the job, or a repeat, announces it
         if (job.Status != DatasetJobStatus.Done)
         {
             var parts = await catalog.PartsAsync(job.Id, ct);

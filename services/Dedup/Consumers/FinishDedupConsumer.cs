@@ -21,7 +21,7 @@ public sealed class FinishDedupConsumer(ClusterMerger merger, DedupCatalog catal
     {
         var (message, ct) = (context.Message, context.CancellationToken);
         var job = await catalog.FindJobAsync(message.JobId, ct) ?? throw new PermanentFailureException($"no dedup job {message.JobId}");
-        var announce = context.ReceiveContext.Redelivered || context.GetRetryAttempt() > 0;
+        var announce = context.IsRepeat(); // FinishOnce: the one that records the job, or a repeat, announces it
         if (job.Status != DedupJobStatus.Done)
         {
             var partitions = await catalog.PartitionsAsync(job.Id, ct);
