@@ -5,6 +5,8 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 export REFINERY_INFRA_DIR="${REFINERY_INFRA_DIR:-/tmp/refinery-infra}"
+# The tests' vhosts are throwaway: a node started for them starts empty (see deploy/local/infra.sh).
+export REFINERY_FRESH_RABBITMQ="${REFINERY_FRESH_RABBITMQ:-1}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 log_dir="${TEST_LOG_DIR:-$(mktemp -d /tmp/refinery-test.XXXXXX)}"
 mkdir -p "$log_dir"

@@ -18,6 +18,9 @@
 #   REFINERY_RABBITMQ_NODE        rabbit@localhost (change it, and the ports, to run a second copy beside this one)
 #   REFINERY_S3_SERVER            auto | moto | s3rver   (auto: moto when found, else s3rver)
 #   REFINERY_INFRA_TIMEOUT        seconds to wait for each server to become ready (default 120)
+#   REFINERY_FRESH_RABBITMQ=1     start a new RabbitMQ node on an empty data dir (test.sh sets it: tests make a vhost
+#                                 each and never need them again, and a node recovering hundreds of old vhosts takes
+#                                 minutes to start)
 #   PURGE=1                       with "down": delete the state dir afterwards
 #
 # Facts this relies on are in shared/notes/STACK.md sections 1-3 (direct /usr/lib/rabbitmq/bin/*
@@ -292,6 +295,7 @@ rabbit_up() {
     rabbit_kill_hard
   fi
   rm -f "$RDIR/rabbit.pid" "$RDIR/launcher.pid"
+  if [[ ${REFINERY_FRESH_RABBITMQ:-0} == 1 ]]; then rm -rf "$RDIR/mnesia"; fi
   rabbit_launch || return 1
   if ! rabbit_wait; then
     rabbit_logs
