@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Refinery.Contracts;
@@ -38,41 +37,45 @@ public sealed class MixtureBuilder(IObjectStore store)
         {
             var c = components[i];
             var target = (long)Math.Round(request.TokenBudget * c.Request.Weight / totalWeight);
-            var (documents, segments) = await TrainingDocumentsAsync(c.Manifest, endOfText, tokenBytes, ct);
+            using var spool = await TrainingDocumentsAsync(c.Manifest, endOfText, tokenBytes, ct);
             var order = new List<int>();
             var random = new Random(HashCode.Combine(request.Seed, i));
             long tokens = 0;
             var epochs = 0;
-            while (tokens < target && documents.Count > 0)
+            while (tokens < target && spool.Documents > 0)
             {
                 epochs++;
-                var shuffled = Enumerable.Range(0, documents.Count).ToArray();
+                var shuffled = Enumerable.Range(0, spool.Documents).ToArray();
                 random.Shuffle(shuffled);
                 foreach (var d in shuffled)
                 {
                     if (tokens >= target) break;
                     order.Add(d);
-                    tokens += segments[d].Length;
+                    tokens += spool.TokensOf(d);
                 }
             }
-            using var docs = new MemoryStream();
-            using (var zstd = new CompressionStream(docs, 3, leaveOpen: true))
-                foreach (var d in order)
-                {
-                    zstd.Write(documents[d]);
-                    zstd.WriteByte((byte)'\n');
-                }
-            docs.Position = 0;
-            files.Add(await PutAsync(root, DatasetKeys.Documents(i), docs, order.Count, 0, ct));
-            var stream = new MemoryStream();
-            foreach (var d in order) stream.Write(Encode(segments[d], tokenBytes));
-            stream.Position = 0;
-            files.Add(await PutAsync(root, DatasetKeys.Tokens(i), stream, order.Count, tokens, ct));
+            await using (var docs = TemporaryFile())
+            {
+                using (var zstd = new CompressionStream(docs, 3, leaveOpen: true))
+                    foreach (var d in order)
+                    {
+                        zstd.Write(spool.Document(d));
+                        zstd.WriteByte((byte)'\n');
+                    }
+                docs.Position = 0;
+                files.Add(await PutAsync(root, DatasetKeys.Documents(i), docs, order.Count, 0, ct));
+            }
+            await using (var stream = TemporaryFile())
+            {
+                foreach (var d in order) stream.Write(spool.TokenSegment(d));
+                stream.Position = 0;
+                files.Add(await PutAsync(root, DatasetKeys.Tokens(i), stream, order.Count, tokens, ct));
+            }
             var validation = await CopyValidationAsync(c.Manifest, root, i, ct);
             files.Add(validation);
             validationTokens += validation.Tokens;
             taken.Add(new Taken(c.Request.Dataset, c.Request.Version, c.ManifestRef.Sha256, c.Request.Weight, target, tokens, order.Count,
-                documents.Count, epochs));
+                spool.Documents, epochs));
         }
 
         var manifest = JsonSerializer.Serialize(new
@@ -109,49 +112,48 @@ public sealed class MixtureBuilder(IObjectStore store)
         return job;
     }
 
-    /// <summary>The component's training documents (as stored) and their tokens: the documents outside the validation
-    /// share, in part order, paired with the segments of the training token stream between end-of-text tokens.</summary>
-    private async Task<(List<byte[]> Documents, List<int[]> Segments)> TrainingDocumentsAsync(ManifestReader.VerifiedManifest manifest,
-        int endOfText, int tokenBytes, CancellationToken ct)
+    /// <summary>The component's training documents (as stored) and their tokens, spooled: the documents outside the
+    /// validation share, in part order, paired with the segments of the training token stream between end-of-text tokens.</summary>
+    private async Task<ComponentSpool> TrainingDocumentsAsync(ManifestReader.VerifiedManifest manifest, int endOfText, int tokenBytes, CancellationToken ct)
     {
         var fraction = manifest.Root.GetProperty("validation_fraction").GetDouble();
-        var documents = new List<byte[]>();
-        await foreach (var document in VersionReader.DocumentsAsync(store, manifest, ct))
-            if (!PartCurator.InValidation(document.GetProperty("id").GetString()!, fraction))
-                documents.Add(Encoding.UTF8.GetBytes(document.GetRawText()));
-        var segments = new List<int[]>();
-        var current = new List<int>();
-        foreach (var file in manifest.Files.Where(f => f.Path.StartsWith("tokens/", StringComparison.Ordinal)).OrderBy(f => f.Path, StringComparer.Ordinal))
+        var spool = new ComponentSpool(tokenBytes);
+        try
         {
-            using var bytes = new MemoryStream();
-            await using (var raw = await store.OpenReadAsync(manifest.Prefix + file.Path, ct)) await raw.CopyToAsync(bytes, ct);
-            var span = bytes.GetBuffer().AsSpan(0, (int)bytes.Length);
-            for (var at = 0; at + tokenBytes <= span.Length; at += tokenBytes)
+            await foreach (var document in VersionReader.DocumentsAsync(store, manifest, ct))
+                if (!PartCurator.InValidation(document.GetProperty("id").GetString()!, fraction))
+                    spool.AddDocument(Encoding.UTF8.GetBytes(document.GetRawText()));
+            var buffer = new byte[(1 << 16) * tokenBytes];
+            foreach (var file in manifest.Files.Where(f => f.Path.StartsWith("tokens/", StringComparison.Ordinal)).OrderBy(f => f.Path, StringComparer.Ordinal))
             {
-                var token = tokenBytes == 2 ? BitConverter.ToUInt16(span[at..]) : BitConverter.ToInt32(span[at..]);
-                current.Add(token);
-                if (token != endOfText) continue;
-                segments.Add(current.ToArray());
-                current.Clear();
+                await using var raw = await store.OpenReadAsync(manifest.Prefix + file.Path, ct);
+                int read;
+                // Every read but the last fills the buffer, a whole number of tokens; so must the last.
+                while ((read = await raw.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct)) > 0)
+                {
+                    if (read % tokenBytes != 0) throw new InvalidDataException($"{manifest.Prefix}{file.Path} ends inside a token");
+                    spool.AddTokens(buffer.AsSpan(0, read), endOfText);
+                }
             }
+            if (spool.HasOpenSegment || spool.Segments != spool.Documents)
+                throw new InvalidDataException($"{manifest.Prefix}: {spool.Segments} token segments for {spool.Documents} training documents");
+            return spool;
         }
-        if (current.Count > 0 || segments.Count != documents.Count)
-            throw new InvalidDataException($"{manifest.Prefix}: {segments.Count} token segments for {documents.Count} training documents");
-        return (documents, segments);
+        catch
+        {
+            spool.Dispose();
+            throw;
+        }
     }
 
-    private static byte[] Encode(int[] tokens, int tokenBytes)
-    {
-        if (tokenBytes == 4) return MemoryMarshal.AsBytes(tokens.AsSpan()).ToArray();
-        var bytes = new byte[2 * tokens.Length];
-        for (var i = 0; i < tokens.Length; i++) System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(2 * i), (ushort)tokens[i]);
-        return bytes;
-    }
+    /// <summary>Where a part goes until it is stored: a file, so memory does not grow with the mixture.</summary>
+    private static FileStream TemporaryFile() => new(Path.Combine(Path.GetTempPath(), $"refinery-mixture-part-{Guid.NewGuid():N}.bin"),
+        FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
 
     /// <summary>The component's validation parts, concatenated into the mixture's validation part for it.</summary>
     private async Task<PartFile> CopyValidationAsync(ManifestReader.VerifiedManifest manifest, string root, int part, CancellationToken ct)
     {
-        using var all = new MemoryStream();
+        await using var all = TemporaryFile();
         long documents = 0, tokens = 0;
         foreach (var file in manifest.Files.Where(f => f.Path.StartsWith("validation/", StringComparison.Ordinal)).OrderBy(f => f.Path, StringComparer.Ordinal))
         {

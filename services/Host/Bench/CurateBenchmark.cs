@@ -15,7 +15,8 @@ using ZstdSharp;
 namespace Refinery.Host.Bench;
 
 /// <summary>`refinery bench curate`: how fast the Curation service turns a corpus's document and signal shards into a
-/// dataset version's parts (recipe, kept documents, token shards), per case on one core, against the floor of
+/// dataset version's parts (recipe, kept documents, token shards), per CPU-second (cases run one part, or every core's
+/// worth of parts, at once, as a Curation process does), against the floor of
 /// reading both shards and writing the documents back with the cheapest tokenizer, measured in the same run.</summary>
 public static class CurateBenchmark
 {
@@ -23,7 +24,7 @@ public static class CurateBenchmark
 
     public sealed record Settings(int SizeMb, string WorkDir, string? Output, string CacheDir, bool Json);
 
-    public sealed record Case(string Name, string Recipe, string Tokenizer, int Threads, long Documents, long Kept, long Tokens, long TextBytes,
+    public sealed record Case(string Name, string Recipe, string Tokenizer, int PartsAtOnce, long Documents, long Kept, long Tokens, long TextBytes,
         double WallSeconds, double CpuSeconds)
     {
         public double DocumentsPerCpuSecond => Documents / CpuSeconds;
@@ -46,22 +47,22 @@ public static class CurateBenchmark
         await SignalsBenchmark.WaitForJitToSettleAsync(ct);
 
         var cases = new List<Case>();
-        foreach (var (name, recipe, tokenizer, threads) in new[]
+        foreach (var (name, recipe, tokenizer, partsAtOnce) in new[]
                  {
                      ("floor", "none", "bytes", 1), ("none", "none", "gpt2", 1), ("gopher", "gopher", "gpt2", 1), ("c4", "c4", "gpt2", 1),
                      ("gopher", "gopher", "gpt2", Environment.ProcessorCount),
                  })
         {
-            Console.Error.WriteLine($"{name} ({recipe}, {tokenizer}) on {threads} thread(s) ...");
+            Console.Error.WriteLine($"{name} ({recipe}, {tokenizer}) with {partsAtOnce} part(s) at once ...");
             var job = Job(recipe, tokenizer);
             var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             var stats = new PartStats[parts.Count];
-            await Parallel.ForAsync(0, parts.Count, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = ct },
+            await Parallel.ForAsync(0, parts.Count, new ParallelOptions { MaxDegreeOfParallelism = partsAtOnce, CancellationToken = ct },
                 async (p, token) => stats[p] = await curator.CurateAsync(job, p, token));
             clock.Stop();
             var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
-            cases.Add(new Case(name, recipe, tokenizer, threads, stats.Sum(s => s.Documents), stats.Sum(s => s.Kept),
+            cases.Add(new Case(name, recipe, tokenizer, partsAtOnce, stats.Sum(s => s.Documents), stats.Sum(s => s.Kept),
                 stats.Sum(s => s.Tokens + s.ValidationTokens), textBytes, clock.Elapsed.TotalSeconds, cpu));
         }
         using var self = Process.GetCurrentProcess();
@@ -71,7 +72,7 @@ public static class CurateBenchmark
             documents = cases[0].Documents, text_mb = Math.Round(textBytes / 1e6, 1), parts = parts.Count,
             cases = cases.Select(c => new
             {
-                c.Name, c.Recipe, c.Tokenizer, c.Threads, c.Documents, c.Kept, c.Tokens,
+                c.Name, c.Recipe, c.Tokenizer, c.PartsAtOnce, c.Documents, c.Kept, c.Tokens,
                 wall_seconds = Math.Round(c.WallSeconds, 2), cpu_seconds = Math.Round(c.CpuSeconds, 2),
                 documents_per_second = Math.Round(c.Documents / c.WallSeconds), documents_per_cpu_second = Math.Round(c.DocumentsPerCpuSecond),
                 mb_per_cpu_second = Math.Round(c.MegabytesPerCpuSecond, 2), share_of_floor = Math.Round(c.DocumentsPerCpuSecond / floor, 3),
@@ -86,9 +87,9 @@ public static class CurateBenchmark
             return;
         }
         Console.WriteLine($"{report.documents:N0} documents ({report.text_mb} MB of text) in {parts.Count} parts");
-        Console.WriteLine($"{"case",-10}{"recipe",-10}{"tokens",-8}{"threads",8}{"docs/s",10}{"docs/CPU-s",12}{"MB/CPU-s",10}{"÷ floor",9}{"kept",9}");
+        Console.WriteLine($"{"case",-10}{"recipe",-10}{"tokens",-8}{"parts",8}{"docs/s",10}{"docs/CPU-s",12}{"MB/CPU-s",10}{"÷ floor",9}{"kept",9}");
         foreach (var c in cases)
-            Console.WriteLine($"{c.Name,-10}{c.Recipe,-10}{c.Tokenizer,-8}{c.Threads,8}{c.Documents / c.WallSeconds,10:N0}{c.DocumentsPerCpuSecond,12:N0}" +
+            Console.WriteLine($"{c.Name,-10}{c.Recipe,-10}{c.Tokenizer,-8}{c.PartsAtOnce,8}{c.Documents / c.WallSeconds,10:N0}{c.DocumentsPerCpuSecond,12:N0}" +
                               $"{c.MegabytesPerCpuSecond,10:F2}{c.DocumentsPerCpuSecond / floor,9:F2}{c.Kept,9:N0}");
         Console.WriteLine($"peak memory {report.peak_memory_mb} MB");
     }
