@@ -54,6 +54,7 @@ public static class GatewayServiceExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddScoped<CorpusProjection>();
         builder.Services.AddScoped<DedupProjection>();
+        builder.Services.AddScoped<DatasetProjection>();
         builder.Services.AddSingleton<EventBroadcaster>();
 
         // Unique per process: each gateway process gets its own temporary queue bound to every event,
@@ -67,6 +68,8 @@ public static class GatewayServiceExtensions
             x.AddConsumer<CorpusIngestionFailedConsumer, CorpusIngestionFailedConsumerDefinition>();
             x.AddConsumer<CorpusDeduplicatedConsumer, CorpusDeduplicatedConsumerDefinition>();
             x.AddConsumer<DeduplicateCorpusFaultConsumer, DeduplicateCorpusFaultConsumerDefinition>();
+            x.AddConsumer<DatasetVersionCreatedConsumer, DatasetVersionCreatedConsumerDefinition>();
+            x.AddConsumer<DatasetVersionFailedConsumer, DatasetVersionFailedConsumerDefinition>();
             foreach (var eventType in GatewayEvents.All)
             {
                 eventType.AddFanoutConsumer(x, e =>
@@ -88,7 +91,7 @@ public static class GatewayServiceExtensions
         app.MapScalarApiReference();
         app.MapCorporaApi(options);
         app.MapDedupApi(options);
-        app.MapDatasetsApi();
+        app.MapDatasetsApi(options);
         app.MapEventsApi(options);
         return app;
     }

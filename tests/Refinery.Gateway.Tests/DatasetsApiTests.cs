@@ -77,4 +77,53 @@ public sealed class DatasetsApiTests(KeyedGateway gateway) : IClassFixture<Keyed
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
+
+    [Fact]
+    public async Task AnnouncedVersions_AreListed_WithTheirCounts_AndADoneVersionServesItsManifestAndDatasheet()
+    {
+        const string root = "datasets/web-clean/0123456789ab/";
+        var manifest = await gateway.Store.PutAsync(root + "manifest.json", new MemoryStream("{\"version\":\"0123456789ab\"}"u8.ToArray()));
+        await gateway.Store.PutAsync(root + "datasheet.md", new MemoryStream("# Datasheet: web-clean"u8.ToArray()));
+
+        await gateway.Bus.Publish(new Refinery.Contracts.Curation.DatasetVersionCreated
+        {
+            Dataset = "web-clean", Version = "0123456789ab", Manifest = manifest, Documents = 100, KeptDocuments = 40, Tokens = 9000, ValidationTokens = 90,
+        });
+        await gateway.Bus.Publish(new Refinery.Contracts.Curation.DatasetVersionFailed
+            { Dataset = "web-clean", Version = "ba9876543210", Reason = "part 1: signals/web/00001.rpv2.parquet holds x where docs/web/00001.jsonl.zst has y" });
+
+        var list = await gateway.EventuallyAsync("/api/datasets/web-clean/versions", l => l.GetArrayLength() == 2);
+        var done = list.EnumerateArray().Single(v => v.GetProperty("version").GetString() == "0123456789ab");
+        Assert.Equal(("done", 100L, 40L, 9000L), (done.GetProperty("stage").GetString(), done.GetProperty("documents").GetInt64(),
+            done.GetProperty("keptDocuments").GetInt64(), done.GetProperty("tokens").GetInt64()));
+        Assert.Equal(manifest.Sha256, done.GetProperty("manifest").GetProperty("sha256").GetString());
+        var failed = await gateway.EventuallyAsync("/api/datasets/web-clean/versions/ba9876543210", _ => true);
+        Assert.Equal("failed", failed.GetProperty("stage").GetString());
+        Assert.StartsWith("part 1: signals/web/00001.rpv2.parquet", failed.GetProperty("error").GetString());
+
+        using var client = gateway.Client();
+        Assert.Equal("{\"version\":\"0123456789ab\"}", await client.GetStringAsync("/api/datasets/web-clean/versions/0123456789ab/manifest"));
+        Assert.Equal("# Datasheet: web-clean", await client.GetStringAsync("/api/datasets/web-clean/versions/0123456789ab/datasheet"));
+        using var notDone = await client.GetAsync("/api/datasets/web-clean/versions/ba9876543210/manifest");
+        Assert.Equal(HttpStatusCode.NotFound, notDone.StatusCode);
+        using var badVersion = await client.GetAsync("/api/datasets/web-clean/versions/latest");
+        Assert.Equal(HttpStatusCode.BadRequest, badVersion.StatusCode);
+    }
+
+    [Fact]
+    public async Task AFailureAfterAVersionIsDone_LeavesItDone()
+    {
+        var manifest = new Refinery.Contracts.ObjectRef { Bucket = "refinery", Key = "datasets/kept/00000000000a/manifest.json", Sha256 = new string('a', 64), Length = 10 };
+        await gateway.Bus.Publish(new Refinery.Contracts.Curation.DatasetVersionCreated
+            { Dataset = "kept", Version = "00000000000a", Manifest = manifest, Documents = 1, KeptDocuments = 1, Tokens = 1, ValidationTokens = 0 });
+        await gateway.EventuallyAsync("/api/datasets/kept/versions/00000000000a", v => v.GetProperty("stage").GetString() == "done");
+
+        await gateway.Bus.Publish(new Refinery.Contracts.Curation.DatasetVersionFailed { Dataset = "kept", Version = "00000000000a", Reason = "late" });
+        await gateway.Bus.Publish(new Refinery.Contracts.Curation.DatasetVersionFailed { Dataset = "kept", Version = "00000000000b", Reason = "other" });
+        await gateway.EventuallyAsync("/api/datasets/kept/versions", l => l.GetArrayLength() == 2);
+
+        var status = await gateway.EventuallyAsync("/api/datasets/kept/versions/00000000000a", _ => true);
+        Assert.Equal("done", status.GetProperty("stage").GetString());
+        Assert.Equal(JsonValueKind.Null, status.GetProperty("error").ValueKind);
+    }
 }

@@ -5,7 +5,12 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Refinery.Contracts;
 using Refinery.Contracts.Curation;
+using Refinery.Contracts.Ingestion;
 using Refinery.Gateway.Auth;
+using Refinery.Gateway.Data;
+using Refinery.Gateway.Domain;
+using Refinery.Gateway.Options;
+using Refinery.Storage;
 
 namespace Refinery.Gateway.Apis;
 
@@ -20,12 +25,40 @@ public sealed record DatasetVersionAccepted(string Dataset, IReadOnlyList<string
 /// <summary>The request body of POST /api/datasets/{name}/mixtures.</summary>
 public sealed record DatasetMixtureRequest(IReadOnlyList<MixtureComponent>? Components, long? TokenBudget, int? Seed = null, string? Description = null);
 
+/// <summary>One version of a dataset as the gateway last heard of it: done (counts and manifest) or failed (reason).</summary>
+public sealed record DatasetVersionStatus(string Dataset, string Version, string Stage, ObjectRef? Manifest, long Documents, long KeptDocuments,
+    long Tokens, long ValidationTokens, string? Error, DateTime UpdatedAt)
+{
+    public static DatasetVersionStatus Of(Domain.DatasetVersionView v, string bucket) => new(v.Dataset, v.Version, v.Stage,
+        v.ManifestKey is null ? null : new ObjectRef { Bucket = bucket, Key = v.ManifestKey, Sha256 = v.ManifestSha256!, Length = v.ManifestLength },
+        v.Documents, v.KeptDocuments, v.Tokens, v.ValidationTokens, v.Error, v.UpdatedAt);
+}
+
 /// <summary>POST /api/datasets/{name}/versions cuts a dataset version from corpora with a recipe; POST
-/// /api/datasets/{name}/mixtures mixes finished versions by weight to a token budget.</summary>
+/// /api/datasets/{name}/mixtures mixes finished versions by weight to a token budget. GET /api/datasets/{name}/versions
+/// lists the versions announced (done or failed); …/versions/{version} shows one, and …/manifest and …/datasheet serve a
+/// done version's documents.</summary>
 public static class DatasetsApi
 {
-    public static void MapDatasetsApi(this IEndpointRouteBuilder app)
+    public static void MapDatasetsApi(this IEndpointRouteBuilder app, GatewayOptions options)
     {
+        var reads = new[]
+        {
+            app.MapGet("/api/datasets/{name}/versions", ListAsync).WithTags("Datasets").WithSummary("The versions of a dataset, done or failed"),
+            app.MapGet("/api/datasets/{name}/versions/{version}", GetAsync).WithTags("Datasets")
+                .WithSummary("One version: done (counts and manifest reference) or failed (the step and reason)"),
+            app.MapGet("/api/datasets/{name}/versions/{version}/manifest", (string name, string version, DatasetProjection projection, IObjectStore store,
+                    CancellationToken ct) => DocumentAsync(name, version, DatasetDocument.Manifest, projection, store, ct))
+                .WithTags("Datasets").WithSummary("A done version's manifest.json: lineage, counts and every file with its sha256"),
+            app.MapGet("/api/datasets/{name}/versions/{version}/datasheet", (string name, string version, DatasetProjection projection, IObjectStore store,
+                    CancellationToken ct) => DocumentAsync(name, version, DatasetDocument.Datasheet, projection, store, ct))
+                .WithTags("Datasets").WithSummary("A done version's datasheet.md"),
+        };
+        foreach (var read in reads)
+        {
+            if (options.RequireKeyForReads) read.RequireAuthorization(ApiKeyRoles.Reader);
+            else read.AllowAnonymous();
+        }
         app.MapPost("/api/datasets/{name}/mixtures", MixAsync)
             .WithTags("Datasets")
             .RequireAuthorization(ApiKeyRoles.Writer)
@@ -80,5 +113,45 @@ public static class DatasetsApi
         const string events = "/api/events?type=DatasetVersionCreated,DatasetVersionFailed";
         return TypedResults.Accepted(events, new DatasetVersionAccepted(name, command.Corpora, command.Recipe.Length > 64 ? "(recipe text)" : command.Recipe,
             command.Tokenizer, events));
+    }
+
+    internal static async Task<Results<Ok<DatasetVersionStatus[]>, ValidationProblem>> ListAsync(string name, DatasetProjection projection,
+        IObjectStore store, CancellationToken ct)
+    {
+        if (CorpusNames.Problem(name) is { } problem) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [problem] });
+        return TypedResults.Ok((await projection.ListAsync(name, ct)).Select(v => DatasetVersionStatus.Of(v, store.Bucket)).ToArray());
+    }
+
+    internal static async Task<Results<Ok<DatasetVersionStatus>, ProblemHttpResult, ValidationProblem>> GetAsync(string name, string version,
+        DatasetProjection projection, IObjectStore store, CancellationToken ct)
+    {
+        if (Problem(name, version) is { } problem) return problem;
+        return await projection.FindAsync(name, version, ct) is { } view
+            ? TypedResults.Ok(DatasetVersionStatus.Of(view, store.Bucket))
+            : TypedResults.Problem($"no version {version} of dataset '{name}' has been announced", statusCode: StatusCodes.Status404NotFound);
+    }
+
+    private enum DatasetDocument { Manifest, Datasheet }
+
+    /// <summary>The manifest or datasheet of a done version, from the object store (the manifest's recorded checksum is
+    /// in the version's status, for clients that verify).</summary>
+    private static async Task<IResult> DocumentAsync(string name, string version, DatasetDocument document, DatasetProjection projection,
+        IObjectStore store, CancellationToken ct)
+    {
+        if (Problem(name, version) is { } problem) return problem;
+        if (await projection.FindAsync(name, version, ct) is not { Stage: DatasetVersionStages.Done, ManifestKey: { } manifestKey })
+            return TypedResults.Problem($"dataset '{name}' has no done version {version}", statusCode: StatusCodes.Status404NotFound);
+        var (key, type) = document == DatasetDocument.Manifest
+            ? (manifestKey, "application/json")
+            : (manifestKey[..(manifestKey.LastIndexOf('/') + 1)] + "datasheet.md", "text/markdown; charset=utf-8");
+        return TypedResults.Stream(await store.OpenReadAsync(key, ct), type);
+    }
+
+    private static ValidationProblem? Problem(string name, string version)
+    {
+        if (CorpusNames.Problem(name) is { } problem) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [problem] });
+        return DatasetRequests.IsVersion(version)
+            ? null
+            : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["version"] = ["a version is 12 lowercase hex digits"] });
     }
 }

@@ -13,6 +13,7 @@ public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options,
     public DbSet<CorpusView> Corpora => Set<CorpusView>();
     public DbSet<CorpusShardView> Shards => Set<CorpusShardView>();
     public DbSet<DedupView> Dedups => Set<DedupView>();
+    public DbSet<DatasetVersionView> DatasetVersions => Set<DatasetVersionView>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -44,6 +45,17 @@ public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options,
             e.Property(d => d.ClustersKey).HasMaxLength(1024);
             e.Property(d => d.ClustersSha256).HasMaxLength(64);
             e.Property(d => d.Error).HasMaxLength(4000);
+        });
+        model.Entity<DatasetVersionView>(e =>
+        {
+            e.ToTable("dataset_versions");
+            e.HasKey(v => new { v.Dataset, v.Version });
+            e.Property(v => v.Dataset).HasMaxLength(64);
+            e.Property(v => v.Version).HasMaxLength(32);
+            e.Property(v => v.Stage).HasMaxLength(16);
+            e.Property(v => v.ManifestKey).HasMaxLength(1024);
+            e.Property(v => v.ManifestSha256).HasMaxLength(64);
+            e.Property(v => v.Error).HasMaxLength(4000);
         });
     }
 }

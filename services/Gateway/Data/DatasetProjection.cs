@@ -1,0 +1,58 @@
+using Microsoft.EntityFrameworkCore;
+using Refinery.Contracts.Curation;
+using Refinery.Gateway.Domain;
+using Refinery.Hosting.Data;
+
+namespace Refinery.Gateway.Data;
+
+/// <summary>Applies <see cref="DatasetVersionCreated"/> and <see cref="DatasetVersionFailed"/> to the dataset versions
+/// read model. A version is immutable once created, so a failure never overwrites a done row (it may come from a
+/// repeated request racing the first), and a later success replaces a failure (the request was repeated and finished).</summary>
+public sealed class DatasetProjection(GatewayDbContext db, TimeProvider clock)
+{
+    private const int MaxErrorLength = 4000;
+
+    public Task CreatedAsync(DatasetVersionCreated e, CancellationToken ct)
+    {
+        var row = new DatasetVersionView
+        {
+            Dataset = e.Dataset, Version = e.Version, Stage = DatasetVersionStages.Done, ManifestKey = e.Manifest.Key,
+            ManifestSha256 = e.Manifest.Sha256, ManifestLength = e.Manifest.Length, Documents = e.Documents, KeptDocuments = e.KeptDocuments,
+            Tokens = e.Tokens, ValidationTokens = e.ValidationTokens, UpdatedAt = Now(),
+        };
+        return db.UpsertAsync(row, c => db.DatasetVersions.Where(v => v.Dataset == row.Dataset && v.Version == row.Version).ExecuteUpdateAsync(s => s
+            .SetProperty(v => v.Stage, DatasetVersionStages.Done)
+            .SetProperty(v => v.ManifestKey, row.ManifestKey)
+            .SetProperty(v => v.ManifestSha256, row.ManifestSha256)
+            .SetProperty(v => v.ManifestLength, row.ManifestLength)
+            .SetProperty(v => v.Documents, row.Documents)
+            .SetProperty(v => v.KeptDocuments, row.KeptDocuments)
+            .SetProperty(v => v.Tokens, row.Tokens)
+            .SetProperty(v => v.ValidationTokens, row.ValidationTokens)
+            .SetProperty(v => v.Error, (string?)null)
+            .SetProperty(v => v.UpdatedAt, row.UpdatedAt), c), ct);
+    }
+
+    public Task FailedAsync(DatasetVersionFailed e, CancellationToken ct)
+    {
+        var reason = e.Reason.Length > MaxErrorLength ? e.Reason[..MaxErrorLength] : e.Reason;
+        var row = new DatasetVersionView { Dataset = e.Dataset, Version = e.Version, Stage = DatasetVersionStages.Failed, Error = reason, UpdatedAt = Now() };
+        return db.UpsertAsync(row, async c =>
+        {
+            var matching = db.DatasetVersions.Where(v => v.Dataset == row.Dataset && v.Version == row.Version);
+            if (await matching.AnyAsync(v => v.Stage == DatasetVersionStages.Done, c)) return 1; // a version once created stays created
+            return await matching.ExecuteUpdateAsync(s => s
+                .SetProperty(v => v.Stage, DatasetVersionStages.Failed)
+                .SetProperty(v => v.Error, reason)
+                .SetProperty(v => v.UpdatedAt, row.UpdatedAt), c);
+        }, ct);
+    }
+
+    public Task<List<DatasetVersionView>> ListAsync(string dataset, CancellationToken ct) =>
+        db.DatasetVersions.AsNoTracking().Where(v => v.Dataset == dataset).OrderBy(v => v.UpdatedAt).ThenBy(v => v.Version).ToListAsync(ct);
+
+    public Task<DatasetVersionView?> FindAsync(string dataset, string version, CancellationToken ct) =>
+        db.DatasetVersions.AsNoTracking().SingleOrDefaultAsync(v => v.Dataset == dataset && v.Version == version, ct);
+
+    private DateTime Now() => clock.GetUtcNow().UtcDateTime;
+}
