@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text;
 using System.Text.Json;
 using MassTransit;
@@ -197,5 +198,24 @@ public sealed class DatasetVersionTests
         Assert.StartsWith("part 1: signals/golden-dev/00001.rpv2.parquet holds ", failed.Reason);
         Assert.Contains("where docs/golden-dev/00001.jsonl.zst has ", failed.Reason);
         Assert.False(host.Harness.Published.Select<DatasetVersionCreated>().Any());
+    }
+
+    [Fact]
+    public async Task TwoFinishersOfOneVersion_WriteTheSameManifest_SoTheRecordedChecksumHolds()
+    {
+        await using var host = await CurationTestHost.StartAsync();
+        await PutCorpusAsync(host.Store);
+        var created = await CreateAsync(host, new CreateDatasetVersion { Dataset = "twice", Corpora = [Corpus], Recipe = "c4", Tokenizer = "bytes" });
+        var jobId = host.Harness.Consumed.Select<CurateDatasetPart>().First().Context.Message.JobId;
+
+        // A second finisher, later: what it writes must be what the first recorded.
+        await using var scope = host.Services.CreateAsyncScope();
+        var catalog = scope.ServiceProvider.GetRequiredService<Data.CurationCatalog>();
+        var job = (await catalog.FindJobAsync(jobId, CancellationToken.None))!;
+        var parts = await catalog.PartsAsync(jobId, CancellationToken.None);
+        var again = await host.Services.GetRequiredService<VersionFinisher>().FinishAsync(job, parts, DateTime.UtcNow.AddHours(1), CancellationToken.None);
+
+        Assert.Equal(created.Manifest.Sha256, again.ManifestSha256);
+        await ManifestReader.ReadVerifiedAsync(host.Store, created.Manifest, CancellationToken.None);
     }
 }

@@ -80,7 +80,7 @@ public sealed class MixtureBuilder(IObjectStore store)
 
         var manifest = JsonSerializer.Serialize(new
         {
-            uuid = job.Id, name = job.Dataset, version = job.Version, created = now.ToString("O", CultureInfo.InvariantCulture),
+            uuid = job.Id, name = job.Dataset, version = job.Version, created = VersionDocuments.Created(job),
             parents = new
             {
                 corpora = Array.Empty<object>(),

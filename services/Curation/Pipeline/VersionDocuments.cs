@@ -23,7 +23,16 @@ public static class VersionDocuments
         return plus < 0 ? (informational, null) : (informational[..plus], informational[(plus + 1)..]);
     }
 
-    public static string Manifest(DatasetJob job, Recipe recipe, PartStats total, DateTime created)
+    /// <summary>The version's creation time as its manifest gives it: when its request was first recorded, to the second.
+    /// Not the time of writing, so that two processes finishing one version at once write the same bytes, and the
+    /// manifest whose sha256 is recorded is the one in the store.</summary>
+    public static string Created(DatasetJob job)
+    {
+        var ticks = job.CreatedAt.Ticks;
+        return new DateTime(ticks - ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc).ToString("O", CultureInfo.InvariantCulture);
+    }
+
+    public static string Manifest(DatasetJob job, Recipe recipe, PartStats total)
     {
         var (version, commit) = Code();
         var tokenizer = DatasetTokenizer.Create(job.Tokenizer);
@@ -33,7 +42,7 @@ public static class VersionDocuments
             uuid = job.Id,
             name = job.Dataset,
             version = job.Version,
-            created = created.ToString("O", CultureInfo.InvariantCulture),
+            created = Created(job),
             parents = new
             {
                 corpora = parts.GroupBy(p => p.Corpus).Select(g => new

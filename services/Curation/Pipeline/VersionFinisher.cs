@@ -19,7 +19,7 @@ public sealed class VersionFinisher(IObjectStore store)
         foreach (var (signal, bins) in total.Histograms)
             await PutTextAsync(root + DatasetKeys.Histogram(signal), VersionDocuments.Svg(signal, bins), ct);
         await PutTextAsync(root + DatasetKeys.Datasheet, VersionDocuments.Datasheet(job, recipe, total), ct);
-        var manifest = await PutTextAsync(root + DatasetKeys.Manifest, VersionDocuments.Manifest(job, recipe, total, now), ct);
+        var manifest = await PutTextAsync(root + DatasetKeys.Manifest, VersionDocuments.Manifest(job, recipe, total), ct);
         job.ManifestKey = manifest.Key;
         job.ManifestSha256 = manifest.Sha256;
         job.ManifestLength = manifest.Length;
