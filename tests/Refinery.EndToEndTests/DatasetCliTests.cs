@@ -83,12 +83,25 @@ public sealed class DatasetCliTests : IDisposable
         Assert.Equal(diff.GetProperty("added").GetInt64(), diff.GetProperty("added_ids").GetArrayLength());
         Assert.False(diff.GetProperty("same_recipe").GetBoolean());
 
+        // A recipe file goes by its file's name, and every version is listed.
+        var recipeFile = Path.Combine(_dir, "long-docs.recipe");
+        await File.WriteAllTextAsync(recipeFile, "rule long: keep doc when rps_doc_word_count >= 300\n");
+        var fromFile = await RunJsonAsync("dataset", "create", "golden-long", "--corpus", "golden", "--recipe", recipeFile, "--tokenizer", "bytes");
+        var listed = (await RunJsonAsync("dataset", "list")).EnumerateArray().ToList();
+        Assert.Equal(["golden-dedup", "golden-gopher", "golden-long"], listed.Select(e => e.GetProperty("dataset").GetString()!).Order(StringComparer.Ordinal));
+        var longEntry = listed.Single(e => e.GetProperty("dataset").GetString() == "golden-long");
+        Assert.Equal(("long-docs", fromFile.GetProperty("version").GetString(), fromFile.GetProperty("kept").GetInt64()),
+            (longEntry.GetProperty("recipe").GetString(), longEntry.GetProperty("version").GetString(), longEntry.GetProperty("documents").GetInt64()));
+
         var mix = await RunJsonAsync("dataset", "mix", "golden-mix", "--component", $"{a}=3", "--component", $"{b}=1", "--tokens", "200000");
         var parts = mix.GetProperty("components").EnumerateArray().ToList();
         Assert.Equal([150_000L, 50_000L], parts.Select(p => p.GetProperty("target_tokens").GetInt64()));
         Assert.All(parts, p => Assert.InRange(p.GetProperty("tokens").GetInt64(), p.GetProperty("target_tokens").GetInt64(),
             p.GetProperty("target_tokens").GetInt64() + 200_000));
         Assert.Equal(parts.Sum(p => p.GetProperty("tokens").GetInt64()), mix.GetProperty("tokens").GetInt64());
+        var mixEntry = Assert.Single((await RunJsonAsync("dataset", "list", "golden-mix")).EnumerateArray());
+        Assert.True(mixEntry.GetProperty("mixture").GetBoolean());
+        Assert.Equal(mix.GetProperty("tokens").GetInt64(), mixEntry.GetProperty("tokens").GetInt64());
     }
 
     /// <summary>Signals that depend on no language list or domain list, so they hold whatever language ingestion assigned.</summary>

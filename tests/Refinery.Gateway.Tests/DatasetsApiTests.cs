@@ -28,6 +28,7 @@ public sealed class DatasetsApiTests(KeyedGateway gateway) : IClassFixture<Keyed
     [InlineData("recipe", "ds", "{\"corpora\":[\"web\"]}")]
     [InlineData("tokenizer", "ds", "{\"corpora\":[\"web\"],\"recipe\":\"none\",\"tokenizer\":\"llama\"}")]
     [InlineData("validationFraction", "ds", "{\"corpora\":[\"web\"],\"recipe\":\"none\",\"validationFraction\":1.5}")]
+    [InlineData("recipeName", "ds", "{\"corpora\":[\"web\"],\"recipe\":\"keep doc when true\",\"recipeName\":\"my recipe!\"}")]
     public async Task Post_WithABadField_Is400_NamingIt(string field, string name, string json)
     {
         using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");

@@ -23,7 +23,7 @@ public sealed class CreateDatasetVersionConsumer(IObjectStore store, CurationCat
         var (message, ct) = (context.Message, context.CancellationToken);
         if (DatasetRequests.Problems(message) is { Count: > 0 } problems)
             throw new PermanentFailureException(string.Join("; ", problems.Select(p => $"{p.Key}: {p.Value}")));
-        var recipe = ResolveRecipe(message.Recipe);
+        var recipe = ResolveRecipe(message.Recipe, message.RecipeName);
 
         var parts = new List<PartInput>();
         var clusters = new List<ClustersInput>();
@@ -64,11 +64,11 @@ public sealed class CreateDatasetVersionConsumer(IObjectStore store, CurationCat
     }
 
     /// <summary>A built-in recipe by name, else the text of a recipe; a recipe that does not parse is permanent.</summary>
-    private static Recipe ResolveRecipe(string recipe)
+    private static Recipe ResolveRecipe(string recipe, string? name)
     {
         try
         {
-            return Recipe.BuiltInNames.Contains(recipe) ? Recipe.Load(recipe) : Recipe.Parse(recipe, "recipe");
+            return Recipe.BuiltInNames.Contains(recipe) ? Recipe.Load(recipe) : Recipe.Parse(recipe, name ?? "recipe");
         }
         catch (RecipeError ex)
         {

@@ -16,7 +16,7 @@ namespace Refinery.Gateway.Apis;
 
 /// <summary>The request body of POST /api/datasets/{name}/versions.</summary>
 public sealed record DatasetVersionRequest(IReadOnlyList<string>? Corpora, string? Recipe, string? Tokenizer = null,
-    double? ValidationFraction = null, string? SignalsConfig = null, string? Description = null);
+    double? ValidationFraction = null, string? SignalsConfig = null, string? Description = null, string? RecipeName = null);
 
 /// <summary>What a version request started: the event that announces the version (its name is the hash of its inputs,
 /// known when the Curation service has read them).</summary>
@@ -75,7 +75,7 @@ public static class DatasetsApi
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .WithSummary("Cut a dataset version from corpora with a filter recipe")
-            .WithDescription("Body: corpora (names), recipe (a built-in name: gopher, gopher-rules-pass, c4, dedup-only, none; or a recipe's text), " +
+            .WithDescription("Body: corpora (names), recipe (a built-in name: gopher, gopher-rules-pass, c4, dedup-only, none; or a recipe's text), recipeName (what a recipe given as text is called), " +
                              "tokenizer (gpt2 or bytes), validationFraction, description. The version is named by the hash of its inputs: the same " +
                              "request returns the existing version. DatasetVersionCreated on /api/events announces it with its manifest; DatasetVersionFailed says why it will not come.");
     }
@@ -102,7 +102,7 @@ public static class DatasetsApi
     {
         var command = new CreateDatasetVersion
         {
-            Dataset = name, Corpora = request?.Corpora ?? [], Recipe = request?.Recipe ?? "",
+            Dataset = name, Corpora = request?.Corpora ?? [], Recipe = request?.Recipe ?? "", RecipeName = request?.RecipeName,
             Tokenizer = request?.Tokenizer ?? "gpt2", ValidationFraction = request?.ValidationFraction ?? 0.01,
             SignalsConfig = request?.SignalsConfig ?? "rpv2", Description = request?.Description,
         };

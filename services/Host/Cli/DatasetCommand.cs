@@ -20,6 +20,42 @@ public static class DatasetCommand
         command.Subcommands.Add(Mix());
         command.Subcommands.Add(Export());
         command.Subcommands.Add(Diff());
+        command.Subcommands.Add(List());
+        return command;
+    }
+
+    private static Command List()
+    {
+        var name = new Argument<string?>("name") { Description = "Only this dataset's versions", Arity = ArgumentArity.ZeroOrOne };
+        var dataDir = CommonOptions.DataDir();
+        var json = CommonOptions.Json();
+        var command = new Command("list", "The finished dataset versions: created, recipe, documents and tokens") { name, dataDir, json };
+        command.SetAction(async (result, ct) =>
+        {
+            try
+            {
+                await using var platform = await EmbeddedPlatform.StartAsync(result.GetValue(dataDir)!, quiet: true, ct);
+                var entries = await DatasetListing.RunAsync(platform.Store, result.GetValue(name), ct);
+                if (result.GetValue(json))
+                {
+                    Console.WriteLine(JsonSerializer.Serialize(entries.Select(e => new
+                    {
+                        dataset = e.Dataset, version = e.Version, created = e.Created, recipe = e.Recipe, documents_in = e.DocumentsIn,
+                        documents = e.DocumentsOut, tokens = e.Tokens, validation_tokens = e.ValidationTokens, mixture = e.Mixture,
+                    })));
+                    return 0;
+                }
+                if (entries.Count == 0) Console.WriteLine("no dataset versions yet: `refinery dataset create NAME --corpus C --recipe R` cuts one");
+                foreach (var e in entries)
+                    Console.WriteLine($"{e.Dataset + "@" + e.Version,-40} {e.Created[..Math.Min(19, e.Created.Length)],-20} {e.Recipe,-20} " +
+                                      $"{e.DocumentsOut,12:N0} docs{(e.DocumentsIn is { } read ? $" of {read:N0}" : ""),-14} {e.Tokens,15:N0} tokens");
+                return 0;
+            }
+            catch (ArgumentException ex)
+            {
+                return await CommonOptions.FailAsync(ex.Message);
+            }
+        });
         return command;
     }
 
@@ -48,6 +84,7 @@ public static class DatasetCommand
             var request = new CreateDatasetVersion
             {
                 Dataset = result.GetValue(name)!, Corpora = result.GetValue(corpora)!, Recipe = recipeText, Tokenizer = result.GetValue(tokenizer)!,
+                RecipeName = recipeText == recipeArgument ? null : RecipeNameOf(recipeArgument),
                 ValidationFraction = result.GetValue(validation), Description = result.GetValue(description),
             };
             if (DatasetRequests.Problems(request) is { Count: > 0 } problems)
@@ -187,6 +224,13 @@ public static class DatasetCommand
             }
         });
         return command;
+    }
+
+    /// <summary>A recipe file's name without its extension, kept to the characters a recipe name may have.</summary>
+    private static string RecipeNameOf(string path)
+    {
+        var name = new string(Path.GetFileNameWithoutExtension(path).Where(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.').Take(64).ToArray());
+        return name.Length > 0 ? name : "recipe";
     }
 
     private static void Report(DatasetVersionCreated created, ManifestReader.VerifiedManifest manifest, IObjectStore store, bool json)

@@ -16,19 +16,19 @@ public sealed class DatasetSampleStage : IDemoStage
     public async Task RunAsync(DemoContext context, CancellationToken ct)
     {
         var platform = context.Platform ?? throw new InvalidOperationException("the ingest stage starts the platform");
-        (string Dataset, string Recipe)[] versions =
+        (string Dataset, string Recipe, string? RecipeName)[] versions =
         [
-            ("sample-all", "none"),
-            ("sample-gopher-card", "gopher-rules-pass"),
-            ("sample-gopher-dedup", Recipe.Load("gopher").Text + "\n" + Recipe.Load("dedup-only").Text),
+            ("sample-all", "none", null),
+            ("sample-gopher-card", "gopher-rules-pass", null),
+            ("sample-gopher-dedup", Recipe.Load("gopher").Text + "\n" + Recipe.Load("dedup-only").Text, "gopher+dedup-only"),
         ];
         var results = new List<object>();
-        foreach (var (dataset, recipe) in versions)
+        foreach (var (dataset, recipe, recipeName) in versions)
         {
             context.Progress.Update($"curation: {dataset}");
             var created = await DatasetPreparation.CreateAsync(platform, new CreateDatasetVersion
             {
-                Dataset = dataset, Corpora = [DemoContext.CorpusName], Recipe = recipe, Tokenizer = "gpt2",
+                Dataset = dataset, Corpora = [DemoContext.CorpusName], Recipe = recipe, RecipeName = recipeName, Tokenizer = "gpt2",
                 Description = "The Refinery demo's sample corpus (mail, books, speeches, declarations), to show recipes side by side.",
             }, context.Progress.Update, ct);
             var manifest = await ManifestReader.ReadVerifiedAsync(platform.Store, created.Manifest, ct);

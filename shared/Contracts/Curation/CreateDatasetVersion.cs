@@ -9,6 +9,9 @@ public sealed record CreateDatasetVersion
     public required IReadOnlyList<string> Corpora { get; init; }
     /// <summary>A built-in recipe's name (gopher, gopher-rules-pass, c4, dedup-only, none) or a recipe's text.</summary>
     public required string Recipe { get; init; }
+    /// <summary>The name a recipe given as text goes by in the manifest, datasheet and errors (a built-in has its own).
+    /// Not part of the version's identity: the recipe's text is.</summary>
+    public string? RecipeName { get; init; }
     /// <summary>"gpt2" or "bytes".</summary>
     public string Tokenizer { get; init; } = "gpt2";
     /// <summary>The share of documents held out as the validation part, chosen by a hash of the document id.</summary>

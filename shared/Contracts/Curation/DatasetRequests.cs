@@ -17,6 +17,9 @@ public static class DatasetRequests
         else if (request.Corpora.Distinct().Count() != request.Corpora.Count) problems["corpora"] = "names a corpus twice";
         if (string.IsNullOrWhiteSpace(request.Recipe)) problems["recipe"] = "name a built-in recipe or give a recipe's text";
         else if (request.Recipe.Length > 65_536) problems["recipe"] = "at most 64 KiB";
+        if (request.RecipeName is { } recipeName && (recipeName.Length is 0 or > 64
+                || !recipeName.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+            problems["recipeName"] = "1 to 64 letters, digits, '-', '_' or '.'";
         if (!Tokenizers.Contains(request.Tokenizer)) problems["tokenizer"] = $"must be one of {string.Join(", ", Tokenizers)}";
         if (request.ValidationFraction is < 0 or >= 1) problems["validationFraction"] = "must be in [0, 1)";
         if (ConfigTags.Problem(request.SignalsConfig) is { } tag) problems["signalsConfig"] = tag;
