@@ -20,7 +20,7 @@ public sealed class DatasetSampleStage : IDemoStage
         [
             ("sample-all", "none", null),
             ("sample-gopher-card", "gopher-rules-pass", null),
-            ("sample-gopher-dedup", Recipe.Load("gopher").Text + "\n" + Recipe.Load("dedup-only").Text, "gopher+dedup-only"),
+            ("sample-gopher-dedup", Recipe.Load("gopher").Text + "\n" + Recipe.Load("dedup-only").Text, "gopher-and-dedup-only"),
         ];
         var results = new List<object>();
         foreach (var (dataset, recipe, recipeName) in versions)
