@@ -126,29 +126,18 @@ public sealed class SignalsPlatform : IAsyncDisposable
     }
 
     /// <summary>Asks the gateway for the corpus's duplicate clusters and reads events until they are announced.</summary>
-    public async Task<JsonElement> DeduplicateAsync(double threshold, TimeSpan timeout, bool verify = false)
-    {
-        using var started = await _http!.PostAsJsonAsync($"/api/corpora/{Corpus}/dedup", new { threshold, verify });
-        Assert.True(started.StatusCode == HttpStatusCode.Accepted, $"{started.StatusCode}: {await started.Content.ReadAsStringAsync()}");
-        using var cts = new CancellationTokenSource(timeout);
-        string? type = null;
-        try
-        {
-            while (await _reader!.ReadLineAsync(cts.Token) is { } line)
-            {
-                if (line.StartsWith("event:", StringComparison.Ordinal)) { type = line[6..].Trim(); continue; }
-                if (type == "CorpusDeduplicated" && line.StartsWith("data:", StringComparison.Ordinal))
-                    return JsonDocument.Parse(line[5..]).RootElement.Clone();
-            }
-        }
-        catch (OperationCanceledException) { }
-        throw new TimeoutException($"no CorpusDeduplicated after {timeout}\n{Diagnostics}");
-    }
+    public Task<JsonElement> DeduplicateAsync(double threshold, TimeSpan timeout, bool verify = false) =>
+        PostAndAwaitAsync($"/api/corpora/{Corpus}/dedup", new { threshold, verify }, "CorpusDeduplicated", timeout);
 
     /// <summary>Asks the gateway for a dataset version of the corpus and reads events until it is announced.</summary>
-    public async Task<JsonElement> CreateDatasetAsync(string dataset, string recipe, string tokenizer, TimeSpan timeout)
+    public Task<JsonElement> CreateDatasetAsync(string dataset, string recipe, string tokenizer, TimeSpan timeout) =>
+        PostAndAwaitAsync($"/api/datasets/{dataset}/versions", new { corpora = new[] { Corpus }, recipe, tokenizer }, "DatasetVersionCreated", timeout);
+
+    /// <summary>Posts a request the gateway must accept, then reads the event stream until an event of
+    /// <paramref name="eventType"/> arrives, and returns its data.</summary>
+    private async Task<JsonElement> PostAndAwaitAsync(string url, object body, string eventType, TimeSpan timeout)
     {
-        using var started = await _http!.PostAsJsonAsync($"/api/datasets/{dataset}/versions", new { corpora = new[] { Corpus }, recipe, tokenizer });
+        using var started = await _http!.PostAsJsonAsync(url, body);
         Assert.True(started.StatusCode == HttpStatusCode.Accepted, $"{started.StatusCode}: {await started.Content.ReadAsStringAsync()}");
         using var cts = new CancellationTokenSource(timeout);
         string? type = null;
@@ -157,12 +146,12 @@ public sealed class SignalsPlatform : IAsyncDisposable
             while (await _reader!.ReadLineAsync(cts.Token) is { } line)
             {
                 if (line.StartsWith("event:", StringComparison.Ordinal)) { type = line[6..].Trim(); continue; }
-                if (type == "DatasetVersionCreated" && line.StartsWith("data:", StringComparison.Ordinal))
+                if (type == eventType && line.StartsWith("data:", StringComparison.Ordinal))
                     return JsonDocument.Parse(line[5..]).RootElement.Clone();
             }
         }
         catch (OperationCanceledException) { }
-        throw new TimeoutException($"no DatasetVersionCreated after {timeout}\n{Diagnostics}");
+        throw new TimeoutException($"no {eventType} after {timeout}\n{Diagnostics}");
     }
 
     public S3ObjectStore Store() => S3ObjectStore.Create(new S3Options

@@ -14,19 +14,18 @@ namespace Refinery.Curation.Consumers;
 
 /// <summary>Writes one part of a version (any process may take any part), records it, and when every part is recorded
 /// sends <see cref="FinishDatasetVersion"/>. A part written twice writes the same deterministic objects.</summary>
-public sealed class CurateDatasetPartConsumer(PartCurator curator, CurationCatalog catalog, ILogger<CurateDatasetPartConsumer> logger)
+public sealed class CurateDatasetPartConsumer(PartCurator curator, CurationCatalog catalog, VersionSteps steps, ILogger<CurateDatasetPartConsumer> logger)
     : IConsumer<CurateDatasetPart>
 {
     public async Task Consume(ConsumeContext<CurateDatasetPart> context)
     {
         var (message, ct) = (context.Message, context.CancellationToken);
-        var job = await catalog.FindJobAsync(message.JobId, ct) ?? throw new PermanentFailureException($"no dataset job {message.JobId}");
+        var job = await catalog.RequireJobAsync(message.JobId, ct);
         var stats = await curator.CurateAsync(job, message.Part, ct);
         await catalog.UpsertPartAsync(new DatasetPart { JobId = job.Id, Part = message.Part, StatsJson = JsonSerializer.Serialize(stats) }, ct);
         logger.LogInformation("Dataset {Dataset}@{Version}: part {Part} kept {Kept} of {Documents} documents, {Tokens} tokens",
             job.Dataset, job.Version, message.Part, stats.Kept, stats.Documents, stats.Tokens + stats.ValidationTokens);
-        if ((await catalog.PartsAsync(job.Id, ct)).Count == JobInputs.Parts(job).Count)
-            await (await context.GetSendEndpoint(CommandQueues.Uri(CommandQueues.FinishDatasetVersion))).Send(new FinishDatasetVersion { JobId = job.Id }, ct);
+        await steps.ContinueAsync(context, job, ct, sendMissing: false);
     }
 }
 

@@ -18,7 +18,7 @@ public sealed class FinishDatasetRankingConsumer(CurationCatalog catalog, Quanti
     public async Task Consume(ConsumeContext<FinishDatasetRanking> context)
     {
         var (message, ct) = (context.Message, context.CancellationToken);
-        var job = await catalog.FindJobAsync(message.JobId, ct) ?? throw new PermanentFailureException($"no dataset job {message.JobId}");
+        var job = await catalog.RequireJobAsync(message.JobId, ct);
         var recorded = QuantileRounds.Recorded(job);
         var goOn = context.IsRepeat(); // FinishOnce: the one that records the round, or a repeat, goes on
         if (recorded.Count < message.Round) throw new PermanentFailureException($"ranking round {message.Round} of version {job.Version} came before round {recorded.Count}");

@@ -18,7 +18,7 @@ public sealed class FinishDatasetVersionConsumer(VersionFinisher finisher, Curat
     public async Task Consume(ConsumeContext<FinishDatasetVersion> context)
     {
         var (message, ct) = (context.Message, context.CancellationToken);
-        var job = await catalog.FindJobAsync(message.JobId, ct) ?? throw new PermanentFailureException($"no dataset job {message.JobId}");
+        var job = await catalog.RequireJobAsync(message.JobId, ct);
         var announce = context.IsRepeat(); // FinishOnce: the one that records the job, or a repeat, announces it
         if (job.Status != DatasetJobStatus.Done)
         {

@@ -14,21 +14,19 @@ namespace Refinery.Curation.Consumers;
 
 /// <summary>Collects one part's values for a ranking round (any process may take any part), records them, and when
 /// every part of the round is recorded sends <see cref="FinishDatasetRanking"/>.</summary>
-public sealed class RankDatasetPartConsumer(PartRanker ranker, CurationCatalog catalog, ILogger<RankDatasetPartConsumer> logger)
+public sealed class RankDatasetPartConsumer(PartRanker ranker, CurationCatalog catalog, VersionSteps steps, ILogger<RankDatasetPartConsumer> logger)
     : IConsumer<RankDatasetPart>
 {
     public async Task Consume(ConsumeContext<RankDatasetPart> context)
     {
         var (message, ct) = (context.Message, context.CancellationToken);
-        var job = await catalog.FindJobAsync(message.JobId, ct) ?? throw new PermanentFailureException($"no dataset job {message.JobId}");
+        var job = await catalog.RequireJobAsync(message.JobId, ct);
         var files = await ranker.RankAsync(job, message.Round, message.Part, ct);
         await catalog.UpsertRankingAsync(new DatasetRanking
             { JobId = job.Id, Round = message.Round, Part = message.Part, FilesJson = JsonSerializer.Serialize(files) }, ct);
         logger.LogInformation("Dataset {Dataset}@{Version}: part {Part} ranked {Values} values for round {Round}", job.Dataset, job.Version,
             message.Part, files.Sum(f => f.Length / sizeof(double)), message.Round);
-        if ((await catalog.RankingsAsync(job.Id, message.Round, ct)).Count == JobInputs.Parts(job).Count)
-            await (await context.GetSendEndpoint(CommandQueues.Uri(CommandQueues.FinishDatasetRanking)))
-                .Send(new FinishDatasetRanking { JobId = job.Id, Round = message.Round }, ct);
+        await steps.ContinueAsync(context, job, ct, sendMissing: false);
     }
 }
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Refinery.Curation.Domain;
+using Refinery.Hosting.Bus;
 using Refinery.Hosting.Data;
 
 namespace Refinery.Curation.Data;
@@ -8,6 +9,10 @@ namespace Refinery.Curation.Data;
 public sealed class CurationCatalog(CurationDbContext db)
 {
     public Task<DatasetJob?> FindJobAsync(Guid id, CancellationToken ct) => db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == id, ct);
+
+    /// <summary>The job a work item names; a work item for no job can never succeed.</summary>
+    public async Task<DatasetJob> RequireJobAsync(Guid id, CancellationToken ct) =>
+        await FindJobAsync(id, ct) ?? throw new PermanentFailureException($"no dataset job {id}");
 
     /// <summary>Records the job unless it exists; returns the stored row either way.</summary>
     public Task<DatasetJob> AddJobAsync(DatasetJob job, CancellationToken ct) => db.AddOrGetAsync(job, c => FindJobAsync(job.Id, c), ct);

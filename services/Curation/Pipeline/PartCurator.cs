@@ -27,9 +27,9 @@ public sealed class PartCurator(IObjectStore store, PartReader reader)
         var input = parts[part];
         var recipe = Recipe.Parse(job.RecipeText, job.RecipeName);
         var tokenizer = DatasetTokenizer.Create(job.Tokenizer);
-        var thresholds = QuantileRounds.Thresholds(job, recipe);
-        if (thresholds.Count < QuantileRounds.Of(recipe).Sum(r => r.Quantiles.Count))
+        if (QuantileRounds.Recorded(job).Count < QuantileRounds.Of(recipe).Count)
             throw new PermanentFailureException($"version {job.Version}'s quantile thresholds are not all ranked yet");
+        var thresholds = QuantileRounds.Thresholds(job, recipe);
         var stats = new PartStats
         {
             Corpus = input.Corpus, Shard = input.Shard,

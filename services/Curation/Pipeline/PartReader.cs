@@ -25,7 +25,7 @@ public sealed class PartReader(IObjectStore store)
         var duplicates = await DuplicatesAsync(JobInputs.Clusters(job).Where(c => c.Corpus == input.Corpus), ct);
         using var signalBytes = await store.ReadVerifiedAsync(input.Signals, ct);
         await using var signals = await SignalParquetReader.OpenAsync(signalBytes, ct: ct);
-        var extra = signals.Info.ExtraSignals;
+        var lookup = SignalLookup.For(recipe.Needs, signals.Info.ExtraSignals);
         var columns = SignalColumns.Only(recipe.Needs.DocumentSignals.Concat(recipe.Needs.LineSignals).Concat(Histograms.Edges.Keys));
         await using var rows = signals.ReadAsync(columns, ct).GetAsyncEnumerator(ct);
         using var docBytes = await store.ReadVerifiedAsync(input.Documents, ct);
@@ -38,24 +38,36 @@ public sealed class PartReader(IObjectStore store)
                 var row = rows.Current;
                 if (row.Signals.Id != document.Id)
                     throw new PermanentFailureException($"{input.Signals.Key} holds {row.Signals.Id} where {input.Documents.Key} has {document.Id}");
-                yield return new PartDocument(document, row, Facts(document, row, extra, recipe.Needs, duplicates));
+                yield return new PartDocument(document, row, Facts(document, row, lookup, duplicates));
             }
         if (await rows.MoveNextAsync()) throw new PermanentFailureException($"{input.Signals.Key} holds more rows than {input.Documents.Key} has documents");
     }
 
+    /// <summary>Where each signal the recipe reads sits in a row of one signal file: an RPv2 document signal's index, an
+    /// extra (model-based) signal's position in the file, or a line signal's index. Found once per part, not per document.</summary>
+    private sealed record SignalLookup(List<(string Name, int Index)> Rpv2, List<(string Name, int Index)> Extra, List<(string Name, int Index)> Lines)
+    {
+        public static SignalLookup For(RecipeBinder needs, IReadOnlyList<string> extraSignals)
+        {
+            var lookup = new SignalLookup([], [], []);
+            foreach (var name in needs.DocumentSignals)
+            {
+                if (Rpv2Catalog.Find(name) is { Level: SignalLevel.Document } definition) lookup.Rpv2.Add((name, definition.Index));
+                else if (extraSignals.ToList().IndexOf(name) is >= 0 and var e) lookup.Extra.Add((name, e));
+            }
+            foreach (var name in needs.LineSignals) lookup.Lines.Add((name, Rpv2Catalog.Find(name)!.Index));
+            return lookup;
+        }
+    }
+
     /// <summary>The facts a recipe sees of one document, from its signal row: the RPv2 signals by name, the model-based
     /// ones among the file's extra signals, and the duplicate sets of its corpus.</summary>
-    private static DocumentFacts Facts(SignalDocument document, SignalRow row, IReadOnlyList<string> extra, RecipeBinder needs, Duplicates duplicates)
+    private static DocumentFacts Facts(SignalDocument document, SignalRow row, SignalLookup lookup, Duplicates duplicates)
     {
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var name in needs.DocumentSignals)
-        {
-            if (Rpv2Catalog.Find(name) is { Level: SignalLevel.Document } definition) values[name] = row.Signals.Document[definition.Index];
-            else
-                for (var e = 0; e < extra.Count; e++)
-                    if (extra[e] == name) values[name] = row.Extra[e];
-        }
-        var lines = needs.LineSignals.ToDictionary(name => name, name => row.Signals.Lines[Rpv2Catalog.Find(name)!.Index], StringComparer.Ordinal);
+        foreach (var (name, index) in lookup.Rpv2) values[name] = row.Signals.Document[index];
+        foreach (var (name, index) in lookup.Extra) values[name] = row.Extra[index];
+        var lines = lookup.Lines.ToDictionary(l => l.Name, l => row.Signals.Lines[l.Index], StringComparer.Ordinal);
         return new DocumentFacts
         {
             Id = document.Id, Document = values, Lines = lines, LineBounds = row.Signals.LineBounds, Language = document.Language, Url = document.Url,

@@ -9,10 +9,12 @@ namespace Refinery.Curation.Pipeline;
 
 /// <summary>Sends what a version still needs, from what the catalog records: the parts of the first unfinished
 /// ranking round (or its merge when they are all collected), else the parts not yet written (or the finish when
-/// they are all written). A request repeated after a crash resumes where the version stopped.</summary>
+/// they are all written). A request repeated after a crash resumes where the version stopped; a part that has just
+/// been recorded only sends the step after its round or the parts, once they are all recorded.</summary>
 public sealed class VersionSteps(CurationCatalog catalog)
 {
-    public async Task ContinueAsync(ISendEndpointProvider sender, DatasetJob job, CancellationToken ct)
+    /// <param name="sendMissing">Whether to send the parts not yet recorded (false after recording one: the others are on their way).</param>
+    public async Task ContinueAsync(ISendEndpointProvider sender, DatasetJob job, CancellationToken ct, bool sendMissing = true)
     {
         var parts = JobInputs.Parts(job).Count;
         var rounds = QuantileRounds.Of(Recipe.Parse(job.RecipeText, job.RecipeName)).Count;
@@ -25,6 +27,7 @@ public sealed class VersionSteps(CurationCatalog catalog)
                 await SendAsync(sender, CommandQueues.FinishDatasetRanking, new FinishDatasetRanking { JobId = job.Id, Round = round }, ct);
                 return;
             }
+            if (!sendMissing) return;
             var rank = await sender.GetSendEndpoint(CommandQueues.Uri(CommandQueues.RankDatasetPart));
             for (var p = 0; p < parts; p++)
                 if (!ranked.Contains(p)) await rank.Send(new RankDatasetPart { JobId = job.Id, Round = round, Part = p }, ct);
@@ -36,6 +39,7 @@ public sealed class VersionSteps(CurationCatalog catalog)
             await SendAsync(sender, CommandQueues.FinishDatasetVersion, new FinishDatasetVersion { JobId = job.Id }, ct);
             return;
         }
+        if (!sendMissing) return;
         var curate = await sender.GetSendEndpoint(CommandQueues.Uri(CommandQueues.CurateDatasetPart));
         for (var p = 0; p < parts; p++)
             if (!written.Contains(p)) await curate.Send(new CurateDatasetPart { JobId = job.Id, Part = p }, ct);
