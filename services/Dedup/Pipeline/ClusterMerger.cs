@@ -61,9 +61,9 @@ public sealed class ClusterMerger(IObjectStore store)
             }
         }
 
-        var keepSignal = DedupRequests.SignalOf(job.Keep);
-        var values = keepSignal is { } s ? await KeepValues.ReadAsync(store, JobShards.Of(job), s.Signal, ct) : null;
-        var chosen = Choose(job, components, copies, earlier, texts, values, keepSignal?.Highest ?? true);
+        var rule = KeepRule.Parse(job.Keep) ?? throw new PermanentFailureException($"dedup job {job.Id}: keep '{job.Keep}' is no keep rule");
+        var values = rule.ReadsSignal ? await KeepValues.ReadAsync(store, JobShards.Of(job), rule.Signal!, ct) : null;
+        var chosen = rule.Choose(components, i => copies[i] || earlier[i] is not null, rule.ReadsLengths ? texts!.Select(t => t.Length).ToArray() : null, values);
 
         bool Reported(int i) => components.SizeOf(i) > 1 || copies[i] || earlier[i] is not null;
         var members = Enumerable.Range(0, n).Where(Reported).ToArray();
@@ -92,28 +92,5 @@ public sealed class ClusterMerger(IObjectStore store)
         job.EarlierCorpusDuplicates = earlier.Count(e => e is not null);
         job.FinishedAt = now;
         return job;
-    }
-
-    /// <summary>The kept member of each component (by root), among the members no earlier corpus had and no Bloom
-    /// filter saw before: the first in shard order, or the best by length or signal value (ties to the first; a
-    /// missing value ranks below every value).</summary>
-    private static Dictionary<int, int> Choose(DedupJob job, UnionFind components, bool[] copies, ulong?[] earlier,
-        TextKeyRecord[]? texts, double[]? values, bool highest)
-    {
-        bool Better(int a, int b)
-        {
-            if (job.Keep == DedupRequests.KeepLongest) return texts![a].Length > texts[b].Length;
-            if (values is null || double.IsNaN(values[a])) return false;
-            return double.IsNaN(values[b]) || (highest ? values[a] > values[b] : values[a] < values[b]);
-        }
-        var chosen = new Dictionary<int, int>();
-        for (var i = 0; i < copies.Length; i++)
-        {
-            if (copies[i] || earlier[i] is not null) continue;
-            if (components.SizeOf(i) == 1) continue;
-            var root = components.Find(i);
-            if (!chosen.TryGetValue(root, out var current) || Better(i, current)) chosen[root] = i;
-        }
-        return chosen;
     }
 }

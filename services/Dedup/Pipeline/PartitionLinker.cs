@@ -142,14 +142,14 @@ public sealed class PartitionLinker(IObjectStore store, StoredExactIndex index)
         {
             var row = current.GetValueOrDefault(indexPartition);
             var old = await index.LoadAsync(row, ct);
-            var known = new Dictionary<UInt128, IndexEntry>(old.Length);
+            var known = new Dictionary<UInt128, ExactIndexEntry>(old.Length);
             foreach (var entry in old) known.TryAdd(entry.Key, entry);
-            var fresh = new List<IndexEntry>();
+            var fresh = new List<ExactIndexEntry>();
             foreach (var key in keys)
             {
                 if (!known.TryGetValue(key.Key, out var entry))
                 {
-                    fresh.Add(new IndexEntry(key.Key, key.IdInt, source));
+                    fresh.Add(new ExactIndexEntry(key.Key, key.IdInt, source));
                     continue;
                 }
                 if (entry.Source == source) continue; // this corpus put it there: a rerun must not find itself

@@ -37,7 +37,7 @@ internal static class CorpusUploadReader
             return SubmissionRead.Invalid(errors.Add("name", queryProblem));
         var sources = new List<SourceRef>();
         var usedNames = new HashSet<string>(StringComparer.Ordinal);
-        var reader = new MultipartReader(boundary, new UploadLimitStream(request.Body, maxBytes)) { BodyLengthLimit = maxBytes };
+        var reader = new MultipartReader(boundary, new BoundedStream(request.Body, maxBytes, _ => new UploadTooLargeException(), leaveOpen: true)) { BodyLengthLimit = maxBytes };
         try
         {
             while (await reader.ReadNextSectionAsync(ct) is { } section)
@@ -139,36 +139,3 @@ internal static class CorpusUploadReader
 
 /// <summary>Thrown when an upload exceeds the configured size.</summary>
 internal sealed class UploadTooLargeException() : Exception("upload too large");
-
-/// <summary>A read-only view of the request body that fails once more than the limit has been read, whatever the
-/// server's own limit (TestServer and some proxies have none).</summary>
-internal sealed class UploadLimitStream(Stream inner, long limit) : Stream
-{
-    private long _read;
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => _read; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
-
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) =>
-        Count(await inner.ReadAsync(buffer, ct));
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
-        ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    private int Count(int read)
-    {
-        _read += read;
-        if (_read > limit) throw new UploadTooLargeException();
-        return read;
-    }
-}

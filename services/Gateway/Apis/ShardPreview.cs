@@ -18,7 +18,7 @@ internal static class ShardPreview
         var documents = new List<JsonElement>(Math.Min(limit, 256));
         await using var raw = await store.OpenReadAsync(key, ct);
         await using var zstd = new DecompressionStream(raw);
-        var bounded = new ReadLimitStream(zstd, maxBytes);
+        var bounded = new BoundedStream(zstd, maxBytes, leaveOpen: true);
         using var reader = new StreamReader(bounded, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false);
         var line = 0;
         try
@@ -45,46 +45,5 @@ internal static class ShardPreview
             throw new InvalidDataException($"the shard cannot be decompressed: {ex.Message}", ex);
         }
         return documents;
-    }
-
-    /// <summary>Ends the stream (reads 0) once <c>limit</c> bytes have been read.</summary>
-    private sealed class ReadLimitStream(Stream inner, long limit) : Stream
-    {
-        private long _read;
-
-        public bool LimitReached => _read >= limit;
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _read; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            var n = inner.Read(buffer[..Allowed(buffer.Length)]);
-            _read += n;
-            return n;
-        }
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
-        {
-            var allowed = Allowed(buffer.Length);
-            if (allowed == 0) return 0;
-            var n = await inner.ReadAsync(buffer[..allowed], ct);
-            _read += n;
-            return n;
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
-            ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
-
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        private int Allowed(int requested) => (int)Math.Min(requested, Math.Max(0, limit - _read));
     }
 }

@@ -64,35 +64,28 @@ public static class DedupCommand
             if (result.GetValue(threads) < 1) return await CommonOptions.FailAsync("--threads must be at least 1");
             if (result.GetValue(fpRate) is <= 0 or >= 1) return await CommonOptions.FailAsync("--fp-rate must be in (0, 1)");
             var keepValue = result.GetValue(keep)!;
-            var (policy, keepSignal) = keepValue switch
-            {
-                "first" => (OfflineDedup.KeepPolicy.First, null),
-                "longest" => (OfflineDedup.KeepPolicy.Longest, null),
-                _ when keepValue.StartsWith("max:", StringComparison.Ordinal) => (OfflineDedup.KeepPolicy.HighestSignal, keepValue[4..]),
-                _ when keepValue.StartsWith("min:", StringComparison.Ordinal) => (OfflineDedup.KeepPolicy.LowestSignal, keepValue[4..]),
-                _ => (OfflineDedup.KeepPolicy.First, (string?)""),
-            };
-            if (keepSignal == "" || (keepSignal is not null && Quality.Rpv2.Rpv2Catalog.Find(keepSignal) is null && !Quality.Models.ModelSignalSet.SignalNames.Contains(keepSignal)))
+            var keepRule = KeepRule.Parse(keepValue);
+            if (keepRule is null || (keepRule.Signal is { } keepSignal && Quality.Rpv2.Rpv2Catalog.Find(keepSignal) is null && !Quality.Models.ModelSignalSet.SignalNames.Contains(keepSignal)))
                 return await CommonOptions.FailAsync($"--keep {keepValue}: expected first, longest, max:SIGNAL or min:SIGNAL with a known signal name");
             if (result.GetValue(minhash))
             {
-                if (result.GetValue(exact) || result.GetValue(verify) || result.GetValue(index) is not null || keepValue == "longest")
+                if (result.GetValue(exact) || result.GetValue(verify) || result.GetValue(index) is not null || keepRule.ReadsLengths)
                     return await CommonOptions.FailAsync("--minhash has no texts: --exact, --verify, --index and --keep longest need them");
                 if (result.GetResult(ngram) is { Implicit: false } || result.GetResult(perms) is { Implicit: false } || b is not null)
                     return await CommonOptions.FailAsync("--minhash uses the stored signatures' 13-grams, 128 permutations and bands; --ngram, --perms and --bands do not apply");
                 if (MinHashBands.RpV2For(t) is null) return await CommonOptions.FailAsync("--minhash: stored bands exist for --threshold 0.7, 0.8, 0.9 and 1.0");
             }
             var signalFiles = result.GetValue(signals) ?? [];
-            if (keepSignal is not null && signalFiles.Length == 0) return await CommonOptions.FailAsync($"--keep {keepValue} needs --signals FILE...");
+            if (keepRule.ReadsSignal && signalFiles.Length == 0) return await CommonOptions.FailAsync($"--keep {keepValue} needs --signals FILE...");
             if (signalFiles.FirstOrDefault(f => !File.Exists(f)) is { } missingSignals) return await CommonOptions.FailAsync($"signals file not found: {missingSignals}");
             var quiet = result.GetValue(json);
             void Progress(string line) { if (!quiet) Console.Error.Write($"\r{line}   "); }
 
             var settings = new OfflineDedup.Settings(files, result.GetValue(output)!, t, result.GetValue(ngram), result.GetValue(perms),
-                MinHashPermutations.RpV2Seed, result.GetValue(verify), result.GetValue(exact), policy,
+                MinHashPermutations.RpV2Seed, result.GetValue(verify), result.GetValue(exact), keepRule,
                 result.GetValue(hash) == "xxhash3" ? ShingleHash.XxHash3 : ShingleHash.Sha1, result.GetValue(threads), result.GetValue(workDir),
                 result.GetValue(exactMode) == "bloom" ? OfflineDedup.ExactMode.Bloom : OfflineDedup.ExactMode.Set, result.GetValue(fpRate),
-                result.GetValue(index), keepSignal, signalFiles, result.GetValue(minhash), ExactKeys.Parse(result.GetValue(exactKey)!)!.Value, b, r);
+                result.GetValue(index), signalFiles, result.GetValue(minhash), ExactKeys.Parse(result.GetValue(exactKey)!)!.Value, b, r);
             var s = await OfflineDedup.RunAsync(settings, Progress, ct);
             if (quiet)
             {

@@ -20,19 +20,15 @@ public static class OfflineDedup
     /// <summary>Band-record partitions on disk; a bucket lies whole in one, so each is linked on its own.</summary>
     public const int SpillPartitions = 128;
 
-    /// <summary>Which member a cluster keeps: the first in input order, the longest text, or the highest or lowest
-    /// value of a document signal (<see cref="Settings.KeepSignal"/>); ties go to the first.</summary>
-    public enum KeepPolicy { First, Longest, HighestSignal, LowestSignal }
-
     /// <summary>How exact duplicates are found: an exact set of 128-bit keys, or a Bloom filter of fixed size whose
     /// false positives (at the configured rate) mark a unique document as a copy.</summary>
     public enum ExactMode { Set, Bloom }
 
     public sealed record Settings(IReadOnlyList<string> Inputs, string Output, double Threshold, int NGram = 13,
         int Permutations = MinHashPermutations.RpV2Count, int Seed = MinHashPermutations.RpV2Seed, bool Verify = false,
-        bool Exact = false, KeepPolicy Keep = KeepPolicy.First, ShingleHash Hash = ShingleHash.Sha1, int Threads = 1,
+        bool Exact = false, KeepRule? Keep = null, ShingleHash Hash = ShingleHash.Sha1, int Threads = 1,
         string? WorkDir = null, ExactMode ExactBy = ExactMode.Set, double FalsePositiveRate = 0.01, string? Index = null,
-        string? KeepSignal = null, IReadOnlyList<string>? SignalFiles = null, bool FromMinHash = false,
+        IReadOnlyList<string>? SignalFiles = null, bool FromMinHash = false,
         ExactKeyKind KeyKind = ExactKeyKind.Normalized, int? Bands = null, int? Rows = null);
 
     public sealed record Summary(long Documents, long Rejected, long WithSignature, int Bands, int Rows, long Clusters,
@@ -81,10 +77,9 @@ public static class OfflineDedup
         for (var i = 0; i < entries.Count; i++)
             if (entries[i].ExactKey == ExactKeys.None) earlier[i] = null;
 
-        var signal = settings.Keep is KeepPolicy.HighestSignal or KeepPolicy.LowestSignal
-            ? await SignalValues.ReadAsync(settings.SignalFiles ?? [], settings.KeepSignal!, ct)
-            : null;
-        var (clusters, clustered, removed, exactDuplicates) = await WriteAsync(entries, components, copies, earlier, signal, settings, output, ct);
+        var keep = settings.Keep ?? KeepRule.First;
+        var signal = keep.ReadsSignal ? await SignalValues.ReadAsync(settings.SignalFiles ?? [], keep.Signal!, ct) : null;
+        var (clusters, clustered, removed, exactDuplicates) = await WriteAsync(entries, components, copies, earlier, keep, signal, settings, output, ct);
         // Only after the output is written: a run killed before this point leaves the index as it was.
         var added = index?.Add(entries.Where(e => e.ExactKey != ExactKeys.None).Select(e => (e.ExactKey, e.IdInt)).ToList(), source) ?? 0;
         return new Summary(entries.Count, rejected, entries.Count(e => e.HasSignature), bands, rows, clusters, clustered, removed,
@@ -234,34 +229,22 @@ public static class OfflineDedup
     }
 
     private static async Task<(long Clusters, long Clustered, long Removed, long ExactDuplicates)> WriteAsync(List<Entry> entries,
-        UnionFind components, bool[] copies, ulong?[] earlier, Dictionary<string, double>? signal, Settings settings, string output,
+        UnionFind components, bool[] copies, ulong?[] earlier, KeepRule keepRule, Dictionary<string, double>? signal, Settings settings, string output,
         CancellationToken ct)
     {
         // A document is reported when it is in a cluster of two or more, is a (Bloom-found) copy, or an earlier corpus
-        // had its text. Each cluster keeps one member that no earlier corpus had: the first in input order or the
-        // longest (ties to the first).
+        // had its text; each cluster keeps the member the keep rule chooses among those no earlier corpus had.
         bool Reported(int i) => components.SizeOf(i) > 1 || copies[i] || earlier[i] is not null;
-        var kept = new Dictionary<int, int>();
+        var kept = keepRule.Choose(components, i => copies[i] || earlier[i] is not null,
+            keepRule.ReadsLengths ? entries.Select(e => e.Length).ToArray() : null,
+            signal is null ? null : entries.Select(e => signal.TryGetValue(e.Id, out var v) ? v : double.NaN).ToArray());
         var sameText = new Dictionary<(int Root, UInt128 Key), int>();
         for (var i = 0; i < entries.Count; i++)
         {
             if (!Reported(i)) continue;
-            var root = components.Find(i);
-            var key = (root, entries[i].ExactKey);
+            var key = (components.Find(i), entries[i].ExactKey);
             sameText[key] = sameText.GetValueOrDefault(key) + 1;
-            if (copies[i] || earlier[i] is not null) continue;
-            if (!kept.TryGetValue(root, out var current) || Better(i, current)) kept[root] = i;
         }
-
-        // Is document a a better keeper than b, the current choice (which came first)? A document without the signal
-        // ranks below every document with it.
-        bool Better(int a, int b) => settings.Keep switch
-        {
-            KeepPolicy.Longest => entries[a].Length > entries[b].Length,
-            KeepPolicy.HighestSignal or KeepPolicy.LowestSignal when signal!.TryGetValue(entries[a].Id, out var va) =>
-                !signal.TryGetValue(entries[b].Id, out var vb) || (settings.Keep == KeepPolicy.HighestSignal ? va > vb : va < vb),
-            _ => false,
-        };
         long clustered = 0, exactDuplicates = 0, removed = 0;
         var clusterRoots = new HashSet<int>();
         var partial = output + ".partial";

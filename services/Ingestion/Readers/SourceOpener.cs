@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Refinery.Storage;
 using ZstdSharp;
 
 namespace Refinery.Ingestion.Readers;
@@ -42,7 +43,7 @@ public static class SourceOpener
 
     /// <summary>The decompressed, size-limited view of <paramref name="raw"/>. Failures of the decompressor and the limit
     /// surface as <see cref="SourceDamagedException"/>, which the readers turn into one rejection.</summary>
-    internal static GuardedStream Open(Stream raw, SourceCompression compression, ReaderOptions options)
+    internal static BoundedStream Open(Stream raw, SourceCompression compression, ReaderOptions options)
     {
         Stream decompressed = compression switch
         {
@@ -56,7 +57,13 @@ public static class SourceOpener
             SourceCompression.Zstd => "zstd",
             _ => "source",
         };
-        return new GuardedStream(decompressed, options.MaxDecompressedBytes, codec);
+        return new BoundedStream(decompressed, options.MaxDecompressedBytes,
+            limit => new SourceDamagedException(RejectReasons.DecompressionLimit,
+                $"source decompresses to more than {limit} bytes (MaxDecompressedBytes); reading stopped"),
+            (ex, stream) => ex is InvalidDataException or EndOfStreamException or ZstdException
+                ? new SourceDamagedException(RejectReasons.CorruptCompression,
+                    $"{codec} stream is corrupt or truncated after {stream.BytesRead} decompressed bytes: {ex.Message}", ex)
+                : null);
     }
 
     private static string CompressionExtension(string sourceName)

@@ -9,12 +9,8 @@ namespace Refinery.Text.Dedup;
 /// the largest partition, and each partition is rewritten atomically (temp file, then rename) when keys are added.</summary>
 public sealed class ExactIndex
 {
-    public const int Partitions = 256;
+    public const int Partitions = ExactIndexEntry.Partitions;
 
-    [StructLayout(LayoutKind.Sequential, Pack = 4)]
-    private readonly record struct Record(UInt128 Key, ulong IdInt, ulong Source);
-
-    private static readonly int RecordSize = System.Runtime.CompilerServices.Unsafe.SizeOf<Record>();
     private readonly string _folder;
 
     public ExactIndex(string folder)
@@ -23,7 +19,7 @@ public sealed class ExactIndex
         Directory.CreateDirectory(folder);
     }
 
-    public static int PartitionOf(UInt128 key) => (int)(key >> 120);
+    public static int PartitionOf(UInt128 key) => ExactIndexEntry.PartitionOf(key);
 
     /// <summary>For each key, the id_int of the document that had it first, if that was in an input other than
     /// <paramref name="source"/>; otherwise null.</summary>
@@ -47,9 +43,9 @@ public sealed class ExactIndex
         foreach (var group in entries.GroupBy(e => PartitionOf(e.Key)))
         {
             var existing = Load(group.Key);
-            var fresh = new List<Record>();
+            var fresh = new List<ExactIndexEntry>();
             foreach (var (key, idInt) in group)
-                if (existing.TryAdd(key, (idInt, source))) fresh.Add(new Record(key, idInt, source));
+                if (existing.TryAdd(key, (idInt, source))) fresh.Add(new ExactIndexEntry(key, idInt, source));
             if (fresh.Count == 0) continue;
             var path = PathOf(group.Key);
             var partial = $"{path}.partial-{Guid.NewGuid():N}";
@@ -57,7 +53,7 @@ public sealed class ExactIndex
             {
                 if (File.Exists(path))
                     using (var old = File.OpenRead(path)) old.CopyTo(file);
-                file.Write(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(fresh)));
+                file.Write(ExactIndexEntry.ToBytes([], CollectionsMarshal.AsSpan(fresh)));
                 file.Flush(flushToDisk: true);
             }
             File.Move(partial, path, overwrite: true);
@@ -67,17 +63,14 @@ public sealed class ExactIndex
     }
 
     /// <summary>Keys in the index (reads every partition's length only).</summary>
-    public long Count => Enumerable.Range(0, Partitions).Select(PathOf).Where(File.Exists).Sum(p => new FileInfo(p).Length / RecordSize);
+    public long Count => Enumerable.Range(0, Partitions).Select(PathOf).Where(File.Exists).Sum(p => new FileInfo(p).Length / ExactIndexEntry.Size);
 
     private Dictionary<UInt128, (ulong IdInt, ulong Source)> Load(int partition)
     {
         var path = PathOf(partition);
         var map = new Dictionary<UInt128, (ulong, ulong)>();
         if (!File.Exists(path)) return map;
-        var bytes = File.ReadAllBytes(path);
-        if (bytes.Length % RecordSize != 0)
-            throw new InvalidDataException($"{path}: {bytes.Length} bytes is not a whole number of {RecordSize}-byte records");
-        foreach (var record in MemoryMarshal.Cast<byte, Record>(bytes)) map.TryAdd(record.Key, (record.IdInt, record.Source));
+        foreach (var entry in ExactIndexEntry.Parse(File.ReadAllBytes(path), path)) map.TryAdd(entry.Key, (entry.IdInt, entry.Source));
         return map;
     }
 
