@@ -18,6 +18,7 @@ public static class GatewayEvents
         EventType.Of<CorpusIngestionFailed>(),
         EventType.Of<ShardSignalsComputed>(),
         EventType.Of<CorpusDeduplicated>(),
+        EventType.Of<CorpusDeduplicationFailed>(),
         EventType.Of<DatasetVersionCreated>(),
         EventType.Of<DatasetVersionFailed>(),
     ];
