@@ -80,7 +80,7 @@ public static class DedupApi
         await endpoint.Send(command, ct);
         var tag = DedupOutputs.Config(command);
         var status = $"/api/corpora/{name}/dedup/{tag}";
-        return TypedResults.Accepted(status, new DedupAccepted(name, command.Threshold, tag, DedupOutputs.ClustersKey(name, tag), status,
+        return TypedResults.Accepted(status, new DedupAccepted(name, command.Threshold, tag, DedupKeys.Clusters(name, tag), status,
             "/api/events?type=CorpusDeduplicated"));
     }
 

@@ -31,7 +31,7 @@ public sealed class DedupProjection(GatewayDbContext db, TimeProvider clock)
     {
         var row = new DedupView
         {
-            CorpusId = e.CorpusId, Config = e.Config, Corpus = CorpusOf(e.Clusters.Key), Stage = DedupStages.Done, Threshold = e.Threshold,
+            CorpusId = e.CorpusId, Config = e.Config, Corpus = e.Corpus, Stage = DedupStages.Done, Threshold = e.Threshold,
             ClustersKey = e.Clusters.Key, ClustersSha256 = e.Clusters.Sha256, ClustersLength = e.Clusters.Length, Documents = e.Documents,
             ClusteredDocuments = e.ClusteredDocuments, ClusterCount = e.ClusterCount, Removed = e.Removed, ExactDuplicates = e.ExactDuplicates,
             EarlierCorpusDuplicates = e.EarlierCorpusDuplicates, UpdatedAt = Now(),
@@ -70,9 +70,6 @@ public sealed class DedupProjection(GatewayDbContext db, TimeProvider clock)
 
     public Task<DedupView?> FindAsync(Guid corpusId, string config, CancellationToken ct) =>
         db.Dedups.AsNoTracking().SingleOrDefaultAsync(d => d.CorpusId == corpusId && d.Config == config, ct);
-
-    /// <summary>The corpus name from <c>dedup/{corpus}/{config}/clusters.parquet</c>: the event names the corpus by id only.</summary>
-    private static string CorpusOf(string clustersKey) => clustersKey.Split('/') is [_, var corpus, ..] ? corpus : "";
 
     private DateTime Now() => clock.GetUtcNow().UtcDateTime;
 }

@@ -27,7 +27,7 @@ public static class DatasetPreparation
             await EnsureSignalsAsync(platform, corpus, request.SignalsConfig, progress, ct);
             foreach (var threshold in thresholds)
             {
-                var key = DedupOutputs.ClustersKey(corpus, DedupOutputs.Config(request.SignalsConfig, threshold));
+                var key = DedupKeys.Clusters(corpus, DedupOutputs.Config(request.SignalsConfig, threshold));
                 if (await platform.Store.StatAsync(key, ct) is not null) continue;
                 progress($"deduplicating {corpus} at {threshold.ToString(CultureInfo.InvariantCulture)}");
                 var id = CorpusNames.IdOf(corpus);
@@ -54,7 +54,7 @@ public static class DatasetPreparation
                 throw new InvalidDataException($"{shard.Documents.Key} is not a numbered shard");
             progress($"computing signals of {corpus} shard {number}");
             await EventAwaiter.PublishAsync<CorpusShardIngested, ShardSignalsComputed>(platform.Bus,
-                new CorpusShardIngested { CorpusId = id, Shard = number, Documents = shard.Documents, DocumentCount = 0 },
+                new CorpusShardIngested { CorpusId = id, Corpus = corpus, Shard = number, Documents = shard.Documents, DocumentCount = 0 },
                 e => e.CorpusId == id && e.Shard == number, Patience, ct);
         }
     }
