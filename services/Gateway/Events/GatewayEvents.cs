@@ -17,6 +17,7 @@ public static class GatewayEvents
         EventType.Of<CorpusIngested>(),
         EventType.Of<CorpusIngestionFailed>(),
         EventType.Of<ShardSignalsComputed>(),
+        EventType.Of<ShardSignalsFailed>(),
         EventType.Of<CorpusDeduplicated>(),
         EventType.Of<CorpusDeduplicationFailed>(),
         EventType.Of<DatasetVersionCreated>(),

@@ -15,8 +15,6 @@ public static class IngestionKeys
     /// <summary>A document shard: <c>docs/{corpus}/{shard:D5}.jsonl.zst</c>.</summary>
     public static string Shard(string corpus, int shard) => $"docs/{corpus}/{shard:D5}{DocumentSuffix}";
 
-    public static string QuarantinePrefix(string corpus) => $"quarantine/{corpus}/";
-
     /// <summary>Rejected records of one source; '/' in the source's name is flattened, so every source's file sits
     /// directly in the corpus's quarantine folder (and other services' subfolders cannot collide with it).</summary>
     public static string Quarantine(string corpus, string source) => $"quarantine/{corpus}/{source.Replace('/', '_')}.jsonl";
