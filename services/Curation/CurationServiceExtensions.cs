@@ -43,6 +43,6 @@ public static class CurationServiceExtensions
         x.AddConsumer<CurateDatasetPartConsumer, CurateDatasetPartConsumerDefinition>();
         x.AddConsumer<FinishDatasetVersionConsumer, FinishDatasetVersionConsumerDefinition>();
         x.AddConsumer<CreateDatasetMixtureConsumer, CreateDatasetMixtureConsumerDefinition>();
-        x.AddConsumer<DatasetStepFaultConsumer, DatasetStepFaultConsumerDefinition>();
+        DatasetStepFailures.Add(x);
     }
 }

@@ -27,13 +27,17 @@ public static class DedupServiceExtensions
         builder.Services.AddSingleton<StoredExactIndex>();
         builder.Services.AddSingleton<PartitionLinker>();
         builder.Services.AddSingleton<ClusterMerger>();
-        builder.AddRefineryConsumers(x =>
-        {
-            x.AddConsumer<DeduplicateCorpusConsumer, DeduplicateCorpusConsumerDefinition>();
-            x.AddConsumer<HashDedupShardConsumer, HashDedupShardConsumerDefinition>();
-            x.AddConsumer<LinkDedupPartitionConsumer, LinkDedupPartitionConsumerDefinition>();
-            x.AddConsumer<FinishDedupConsumer, FinishDedupConsumerDefinition>();
-        });
+        builder.AddRefineryConsumers(AddConsumers);
         return builder;
+    }
+
+    /// <summary>Every consumer of the service, with its queue (also what the test harness registers).</summary>
+    public static void AddConsumers(IBusRegistrationConfigurator x)
+    {
+        x.AddConsumer<DeduplicateCorpusConsumer, DeduplicateCorpusConsumerDefinition>();
+        x.AddConsumer<HashDedupShardConsumer, HashDedupShardConsumerDefinition>();
+        x.AddConsumer<LinkDedupPartitionConsumer, LinkDedupPartitionConsumerDefinition>();
+        x.AddConsumer<FinishDedupConsumer, FinishDedupConsumerDefinition>();
+        DedupStepFailures.Add(x);
     }
 }

@@ -67,7 +67,7 @@ public static class GatewayServiceExtensions
             x.AddConsumer<CorpusIngestedConsumer, CorpusIngestedConsumerDefinition>();
             x.AddConsumer<CorpusIngestionFailedConsumer, CorpusIngestionFailedConsumerDefinition>();
             x.AddConsumer<CorpusDeduplicatedConsumer, CorpusDeduplicatedConsumerDefinition>();
-            x.AddConsumer<DeduplicateCorpusFaultConsumer, DeduplicateCorpusFaultConsumerDefinition>();
+            x.AddConsumer<CorpusDeduplicationFailedConsumer, CorpusDeduplicationFailedConsumerDefinition>();
             x.AddConsumer<DatasetVersionCreatedConsumer, DatasetVersionCreatedConsumerDefinition>();
             x.AddConsumer<DatasetVersionFailedConsumer, DatasetVersionFailedConsumerDefinition>();
             foreach (var eventType in GatewayEvents.All)

@@ -44,7 +44,14 @@ public static class SignalsServiceExtensions
         builder.Services.AddSingleton<SignalCompute>();
         builder.Services.AddScoped<SignalShardCatalog>();
         builder.Services.AddScoped<ShardSignalRunner>();
-        builder.AddRefineryConsumers(x => x.AddConsumer<CorpusShardIngestedConsumer, CorpusShardIngestedConsumerDefinition>());
+        builder.AddRefineryConsumers(AddConsumers);
         return builder;
+    }
+
+    /// <summary>Every consumer of the service, with its queue (also what the test harness registers).</summary>
+    public static void AddConsumers(IBusRegistrationConfigurator x)
+    {
+        x.AddConsumer<CorpusShardIngestedConsumer, CorpusShardIngestedConsumerDefinition>();
+        ShardStepFailures.Add(x);
     }
 }

@@ -1,4 +1,6 @@
 using Refinery.Contracts;
+using Refinery.Contracts.Ingestion;
+using Refinery.Contracts.Signals;
 
 namespace Refinery.Storage;
 
@@ -6,29 +8,24 @@ namespace Refinery.Storage;
 /// service has computed it, its signal shard (<c>signals/{corpus}/{shard}.{config}.parquet</c>).</summary>
 public sealed record CorpusShard(string Shard, ObjectRef Documents, ObjectRef? Signals);
 
-/// <summary>The corpus layout of DESIGN §6 as stored objects, for the services that read what ingestion and signals wrote.</summary>
+/// <summary>The corpus layout of DESIGN §6 (keys of <see cref="IngestionKeys"/> and <see cref="SignalsKeys"/>) as stored
+/// objects, for the services that read what ingestion and signals wrote.</summary>
 public static class CorpusObjects
 {
-    public const string DocumentSuffix = ".jsonl.zst";
-
-    public static string DocsPrefix(string corpus) => $"docs/{corpus}/";
-
-    public static string SignalsPrefix(string corpus) => $"signals/{corpus}/";
-
     /// <summary>Every document shard of the corpus in shard order, each with its signal shard of
     /// <paramref name="signalsConfig"/> when there is one; checksums from the store.</summary>
     public static async Task<IReadOnlyList<CorpusShard>> ListAsync(IObjectStore store, string corpus, string signalsConfig, CancellationToken ct)
     {
-        var suffix = $".{signalsConfig}.parquet";
+        var suffix = SignalsKeys.Suffix(signalsConfig);
         var signals = new Dictionary<string, ObjectRef>(StringComparer.Ordinal);
-        await foreach (var info in store.ListAsync(SignalsPrefix(corpus), ct))
-            if (info.Key.EndsWith(suffix, StringComparison.Ordinal) && info.Key.IndexOf('/', SignalsPrefix(corpus).Length) < 0)
-                signals[info.Key[SignalsPrefix(corpus).Length..^suffix.Length]] = await RefOfAsync(store, info, ct);
+        await foreach (var info in store.ListAsync(SignalsKeys.Prefix(corpus), ct))
+            if (info.Key.EndsWith(suffix, StringComparison.Ordinal) && info.Key.IndexOf('/', SignalsKeys.Prefix(corpus).Length) < 0)
+                signals[info.Key[SignalsKeys.Prefix(corpus).Length..^suffix.Length]] = await RefOfAsync(store, info, ct);
         var shards = new List<CorpusShard>();
-        await foreach (var info in store.ListAsync(DocsPrefix(corpus), ct))
+        await foreach (var info in store.ListAsync(IngestionKeys.DocsPrefix(corpus), ct))
         {
-            if (!info.Key.EndsWith(DocumentSuffix, StringComparison.Ordinal) || info.Key.IndexOf('/', DocsPrefix(corpus).Length) >= 0) continue;
-            var shard = info.Key[DocsPrefix(corpus).Length..^DocumentSuffix.Length];
+            if (!info.Key.EndsWith(IngestionKeys.DocumentSuffix, StringComparison.Ordinal) || info.Key.IndexOf('/', IngestionKeys.DocsPrefix(corpus).Length) >= 0) continue;
+            var shard = info.Key[IngestionKeys.DocsPrefix(corpus).Length..^IngestionKeys.DocumentSuffix.Length];
             shards.Add(new CorpusShard(shard, await RefOfAsync(store, info, ct), signals.GetValueOrDefault(shard)));
         }
         return shards.OrderBy(s => s.Shard, StringComparer.Ordinal).ToArray();

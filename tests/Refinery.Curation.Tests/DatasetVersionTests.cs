@@ -194,7 +194,7 @@ public sealed class DatasetVersionTests
             new CreateDatasetVersion { Dataset = "misaligned", Corpora = [Corpus], Recipe = "none", Tokenizer = "bytes" });
 
         var failed = Assert.Single(await host.PublishedAsync<DatasetVersionFailed>(1, faultsExpected: true));
-        Assert.Equal("misaligned", failed.Dataset);
+        Assert.Equal(("misaligned", "part 1"), (failed.Dataset, failed.Step));
         Assert.StartsWith("part 1: signals/golden-dev/00001.rpv2.parquet holds ", failed.Reason);
         Assert.Contains("where docs/golden-dev/00001.jsonl.zst has ", failed.Reason);
         Assert.False(host.Harness.Published.Select<DatasetVersionCreated>().Any());

@@ -1,10 +1,8 @@
-using MassTransit;
-using Refinery.Dedup.Consumers;
 using Refinery.TestSupport;
 
 namespace Refinery.Dedup.Tests;
 
-/// <summary>The dedup service on the shared <see cref="ServiceTestHost"/>, with its four consumers.</summary>
+/// <summary>The dedup service on the shared <see cref="ServiceTestHost"/>, with every consumer of the service.</summary>
 public static class DedupTestHost
 {
     public static Task<ServiceTestHost> StartAsync(int partitions = 3, int concurrency = 2) =>
@@ -15,11 +13,5 @@ public static class DedupTestHost
                 ["Refinery:Dedup:MaxConcurrency"] = concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
             },
             b => b.AddDedupService(),
-            x =>
-            {
-                x.AddConsumer<DeduplicateCorpusConsumer, DeduplicateCorpusConsumerDefinition>();
-                x.AddConsumer<HashDedupShardConsumer, HashDedupShardConsumerDefinition>();
-                x.AddConsumer<LinkDedupPartitionConsumer, LinkDedupPartitionConsumerDefinition>();
-                x.AddConsumer<FinishDedupConsumer, FinishDedupConsumerDefinition>();
-            });
+            DedupServiceExtensions.AddConsumers);
 }

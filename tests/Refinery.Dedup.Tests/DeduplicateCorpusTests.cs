@@ -3,6 +3,8 @@ using System.Text.Json;
 using MassTransit;
 using Refinery.Contracts;
 using Refinery.Contracts.Dedup;
+using Refinery.Contracts.Ingestion;
+using Microsoft.Extensions.DependencyInjection;
 using Refinery.Quality.Rpv2;
 using Refinery.TestSupport;
 
@@ -72,6 +74,34 @@ public sealed class DeduplicateCorpusTests
 
         var fault = Assert.Single(await host.PublishedAsync<Fault<DeduplicateCorpus>>(1));
         Assert.Contains("has no document shards", fault.Exceptions[0].Message);
+        var failed = Assert.Single(await host.PublishedAsync<CorpusDeduplicationFailed>(1, faultsExpected: true));
+        Assert.Equal(("nothing-here", CorpusNames.IdOf("nothing-here"), "rpv2-0.8", "request"), (failed.Corpus, failed.CorpusId, failed.Config, failed.Step));
+        Assert.Contains("has no document shards", failed.Reason);
+    }
+
+    [Fact]
+    public async Task ASignalShardThatIsNotTheOneTheJobRecorded_FailsTheDedup_NamingTheLinkStep()
+    {
+        await using var host = await DedupTestHost.StartAsync(partitions: 2);
+        await PutGoldenShardsAsync(host.Store);
+        var shards = await Storage.CorpusObjects.ListAsync(host.Store, Corpus, "rpv2", CancellationToken.None);
+        // The job recorded shard 1's signals before they were rewritten: its bytes no longer have the recorded sha256.
+        var signals = shards.Select((s, i) => i == 1 ? s.Signals! with { Sha256 = new string('0', 64) } : s.Signals!).ToArray();
+        var job = new Domain.DedupJob
+        {
+            Id = Guid.NewGuid(), CorpusId = CorpusNames.IdOf(Corpus), Corpus = Corpus, Config = "rpv2-0.8-none", Threshold = 0.8,
+            Exact = DedupRequests.ExactNone, Partitions = 2, ShardsJson = Pipeline.JobShards.ToJson(signals),
+            DocumentsJson = Pipeline.JobShards.ToJson(shards.Select(s => s.Documents).ToArray()), CreatedAt = DateTime.UtcNow,
+        };
+        await using (var scope = host.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<Data.DedupCatalog>().AddJobAsync(job, CancellationToken.None);
+
+        await host.SendAsync(CommandQueues.Uri(CommandQueues.LinkDedupPartition), new LinkDedupPartition { JobId = job.Id, Partition = 1 });
+
+        var failed = Assert.Single(await host.PublishedAsync<CorpusDeduplicationFailed>(1, faultsExpected: true));
+        Assert.Equal((Corpus, job.CorpusId, "rpv2-0.8-none", "link partition 1"), (failed.Corpus, failed.CorpusId, failed.Config, failed.Step));
+        Assert.Contains("signals/golden-dev/00001.rpv2.parquet is not the object recorded", failed.Reason);
+        Assert.Empty(host.Harness.Published.Select<CorpusDeduplicated>());
     }
 
     [Fact]

@@ -56,6 +56,25 @@ public sealed class DedupApiTests(KeyedGateway gateway) : IClassFixture<KeyedGat
 
         var failed = await gateway.EventuallyAsync(response.Headers.Location!.ToString(), s => s.GetProperty("stage").GetString() == "failed");
         Assert.Contains("has no document shards", failed.GetProperty("error").GetString());
+        Assert.Equal("request", failed.GetProperty("failedStep").GetString());
+    }
+
+    [Fact]
+    public async Task AJobStepThatFailsForGood_ShowsFailed_WithTheStepAndReason()
+    {
+        using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsJsonAsync("/api/corpora/half-linked/dedup", new { threshold = 0.8 });
+        var status = response.Headers.Location!.ToString();
+        Assert.Equal("requested", (await gateway.EventuallyAsync(status, _ => true)).GetProperty("stage").GetString());
+
+        await gateway.Bus.Publish(new CorpusDeduplicationFailed
+        {
+            CorpusId = CorpusNames.IdOf("half-linked"), Corpus = "half-linked", Config = "rpv2-0.8", Step = "link partition 2",
+            Reason = "signals/half-linked/00001.rpv2.parquet is not the object recorded",
+        });
+
+        var failed = await gateway.EventuallyAsync(status, s => s.GetProperty("stage").GetString() == "failed");
+        Assert.Equal(("link partition 2", "signals/half-linked/00001.rpv2.parquet is not the object recorded"),
+            (failed.GetProperty("failedStep").GetString(), failed.GetProperty("error").GetString()));
     }
 
     [Fact]

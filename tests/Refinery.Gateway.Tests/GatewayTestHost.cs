@@ -143,15 +143,18 @@ public sealed class SentCommands
 }
 
 /// <summary>Stands in for the dedup service on queue dedup-deduplicate-corpus; refuses a corpus named "doomed" as the
-/// service refuses one without documents, so the bus publishes the fault.</summary>
+/// service refuses one without documents: it publishes the failure of the request step.</summary>
 public sealed class CaptureDeduplicateCorpus(SentCommands sent) : IConsumer<Refinery.Contracts.Dedup.DeduplicateCorpus>
 {
-    public Task Consume(ConsumeContext<Refinery.Contracts.Dedup.DeduplicateCorpus> context)
+    public async Task Consume(ConsumeContext<Refinery.Contracts.Dedup.DeduplicateCorpus> context)
     {
         sent.Dedup.Enqueue(context.Message);
         if (context.Message.Corpus == "doomed")
-            throw new Refinery.Hosting.Bus.PermanentFailureException("corpus 'doomed' has no document shards");
-        return Task.CompletedTask;
+            await context.Publish(new Refinery.Contracts.Dedup.CorpusDeduplicationFailed
+            {
+                CorpusId = CorpusNames.IdOf("doomed"), Corpus = "doomed", Config = Refinery.Contracts.Dedup.DedupOutputs.Config(context.Message),
+                Step = "request", Reason = "corpus 'doomed' has no document shards",
+            });
     }
 }
 

@@ -50,6 +50,50 @@ public sealed class ProjectionDirectTests(KeyedGateway gateway) : IClassFixture<
         Assert.Equal(before.Accepted, after.Accepted);
     }
 
+    private async Task<List<CorpusShardView>> ShardsAsync(Guid id)
+    {
+        await using var scope = gateway.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<GatewayDbContext>().Shards.AsNoTracking().Where(s => s.CorpusId == id).ToListAsync();
+    }
+
+    private static CorpusShardIngested Shard(Guid id, string name, int generation, string sha256) => new()
+    {
+        CorpusId = id, Corpus = name, Shard = 0, DocumentCount = 5, Generation = generation,
+        Documents = new ObjectRef { Bucket = "b", Key = IngestionKeys.Shard(name, 0), Sha256 = sha256, Length = 1 },
+    };
+
+    [Fact]
+    public async Task LateShardAndIngestedOfGeneration1_AfterGeneration2Started_LeaveGeneration2sView()
+    {
+        var id = CorpusNames.IdOf("direct-generations");
+        await ApplyAsync(p => p.StartedAsync(new CorpusIngestionStarted { CorpusId = id, Name = "direct-generations", SourceCount = 1, Generation = 1 }, default));
+        await ApplyAsync(p => p.StartedAsync(new CorpusIngestionStarted { CorpusId = id, Name = "direct-generations", SourceCount = 2, Generation = 2 }, default));
+        await ApplyAsync(p => p.ShardIngestedAsync(Shard(id, "direct-generations", 2, "22"), default));
+
+        await ApplyAsync(p => p.ShardIngestedAsync(Shard(id, "direct-generations", 1, "11"), default));
+        await ApplyAsync(p => p.IngestedAsync(Ingested(id, "direct-generations", 5) with { Generation = 1 }, default));
+        await ApplyAsync(p => p.FailedAsync(new CorpusIngestionFailed { CorpusId = id, Name = "direct-generations", Reason = "late", Generation = 1 }, default));
+
+        var after = await CorpusAsync(id);
+        Assert.Equal((CorpusStages.Ingesting, 2, 2, 0L, (string?)null), (after.Stage, after.Generation, after.SourceCount, after.Accepted, after.Error));
+        Assert.Equal("22", Assert.Single(await ShardsAsync(id)).Sha256);
+    }
+
+    [Fact]
+    public async Task ANewerGenerationStarting_AfterAnEarlierRunFinished_StartsTheNewRun()
+    {
+        var id = CorpusNames.IdOf("direct-rerun");
+        await ApplyAsync(p => p.IngestedAsync(Ingested(id, "direct-rerun", 5) with { Generation = 1 }, default));
+
+        await ApplyAsync(p => p.StartedAsync(new CorpusIngestionStarted { CorpusId = id, Name = "direct-rerun", SourceCount = 3, Generation = 2 }, default));
+        var started = await CorpusAsync(id);
+        await ApplyAsync(p => p.IngestedAsync(Ingested(id, "direct-rerun", 8) with { Generation = 2 }, default));
+
+        Assert.Equal((CorpusStages.Ingesting, 2, 3), (started.Stage, started.Generation, started.SourceCount));
+        var done = await CorpusAsync(id);
+        Assert.Equal((CorpusStages.Ingested, 2, 8L), (done.Stage, done.Generation, done.Accepted));
+    }
+
     [Fact]
     public async Task RedeliveredIngested_ChangesNothing()
     {

@@ -135,7 +135,8 @@ public sealed class EventBroadcasterTests
     public void EventList_CoversTheIngestionSignalsDedupAndCurationEvents() =>
         Assert.Equal(
             [nameof(CorpusIngestionStarted), nameof(CorpusShardIngested), nameof(CorpusIngested), nameof(CorpusIngestionFailed),
-             nameof(Refinery.Contracts.Signals.ShardSignalsComputed), nameof(Refinery.Contracts.Dedup.CorpusDeduplicated),
+             nameof(Refinery.Contracts.Signals.ShardSignalsComputed), nameof(Refinery.Contracts.Signals.ShardSignalsFailed),
+             nameof(Refinery.Contracts.Dedup.CorpusDeduplicated), nameof(Refinery.Contracts.Dedup.CorpusDeduplicationFailed),
              nameof(Refinery.Contracts.Curation.DatasetVersionCreated), nameof(Refinery.Contracts.Curation.DatasetVersionFailed)],
             GatewayEvents.All.Select(e => e.Name));
 }

@@ -38,6 +38,8 @@ public sealed class IngestionOnRealInfrastructureTests
         Assert.Equal(382, done.Read);
         Assert.Equal(3, done.ShardCount);
         Assert.Equal([0, 1, 2], shardEvents.Select(s => s.Shard).Order());
+        Assert.True(done.Generation > 0);
+        Assert.All(shardEvents, s => Assert.Equal(("cc", done.Generation), (s.Corpus, s.Generation)));
         var s3 = S3ObjectStore.Create(new S3Options
         {
             Endpoint = TestInfrastructure.S3Endpoint, AccessKey = TestInfrastructure.S3AccessKey,
@@ -51,7 +53,7 @@ public sealed class IngestionOnRealInfrastructureTests
 
         await using var db = new IngestionDbContext(new DbContextOptionsBuilder<IngestionDbContext>().UseNpgsql(backends.Postgres).Options);
         var corpus = await db.Corpora.SingleAsync();
-        Assert.Equal(("cc", "ingested", 365L), (corpus.Name, corpus.Stage, corpus.Accepted));
+        Assert.Equal(("cc", "ingested", 365L, done.Generation), (corpus.Name, corpus.Stage, corpus.Accepted, corpus.Generation));
         Assert.Equal(3, await db.Shards.CountAsync());
         Assert.Equal([150, 150, 65], await db.Shards.OrderBy(s => s.Shard).Select(s => s.DocumentCount).ToListAsync());
     }
@@ -71,6 +73,7 @@ public sealed class IngestionOnRealInfrastructureTests
         Assert.Equal((10L, 10L, 1), (first.Read, first.Accepted, first.ShardCount));
         Assert.Equal((first.Read, first.Accepted, first.ShardCount), (second.Read, second.Accepted, second.ShardCount));
         Assert.Equal(first.Languages, second.Languages);
+        Assert.Equal(first.Generation, second.Generation); // the same command again is the same run, announced again
         await using var db = new IngestionDbContext(new DbContextOptionsBuilder<IngestionDbContext>().UseNpgsql(backends.Postgres).Options);
         Assert.Equal(1, await db.Corpora.CountAsync());
         Assert.Equal(1, await db.Shards.CountAsync());

@@ -20,13 +20,13 @@ public static class DocumentShards
         using var compressed = new MemoryStream();
         await using (var zstd = new CompressionStream(compressed, 3, leaveOpen: true)) await zstd.WriteAsync(raw);
         compressed.Position = 0;
-        var documents = await store.PutAsync($"docs/{corpus}/{shard:D5}.jsonl.zst", compressed);
+        var documents = await store.PutAsync(IngestionKeys.Shard(corpus, shard), compressed);
         return Announce(corpus, shard, documents, lines.Count());
     }
 
     public static CorpusShardIngested Announce(string corpus, int shard, ObjectRef documents, int count) => new()
     {
-        CorpusId = CorpusNames.IdOf(corpus), Shard = shard, Documents = documents, DocumentCount = count,
+        CorpusId = CorpusNames.IdOf(corpus), Corpus = corpus, Shard = shard, Documents = documents, DocumentCount = count,
     };
 
     /// <summary>Sentences of plain English, long enough (over 13 words) to have a MinHash signature.</summary>

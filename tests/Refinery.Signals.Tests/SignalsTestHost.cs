@@ -15,8 +15,7 @@ public static class SignalsTestHost
         return all;
     }
 
-    private static void Consumers(IBusRegistrationConfigurator x) =>
-        x.AddConsumer<CorpusShardIngestedConsumer, CorpusShardIngestedConsumerDefinition>();
+    private static void Consumers(IBusRegistrationConfigurator x) => SignalsServiceExtensions.AddConsumers(x);
 
     public static IHost Build(string dataDir, IDictionary<string, string?>? settings = null) =>
         ServiceTestHost.Build(dataDir, Settings(settings), b => b.AddSignalsService(), Consumers);

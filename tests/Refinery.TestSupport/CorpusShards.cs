@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using Refinery.Contracts.Ingestion;
+using Refinery.Contracts.Signals;
 using Refinery.Quality.Formats;
 using Refinery.Quality.Rpv2;
 using Refinery.Storage;
@@ -31,11 +33,11 @@ public static class CorpusShards
                 await writer.CompleteAsync();
             }
             file.Position = 0;
-            await store.PutAsync($"signals/{corpus}/{shard:D5}.rpv2.parquet", file);
+            await store.PutAsync(SignalsKeys.Signals(corpus, shard, "rpv2"), file);
             var lines = new StringBuilder();
             foreach (var document in part) lines.Append(JsonSerializer.Serialize(new { id = document.Id, text = document.Text, url = document.Url })).Append('\n');
             using var compressor = new ZstdSharp.Compressor();
-            await store.PutAsync($"docs/{corpus}/{shard:D5}.jsonl.zst", new MemoryStream(compressor.Wrap(Encoding.UTF8.GetBytes(lines.ToString())).ToArray()));
+            await store.PutAsync(IngestionKeys.Shard(corpus, shard), new MemoryStream(compressor.Wrap(Encoding.UTF8.GetBytes(lines.ToString())).ToArray()));
         }
     }
 

@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using Refinery.Contracts;
 using Refinery.Contracts.Curation;
+using Refinery.Contracts.Dedup;
 using Refinery.Curation.Data;
 using Refinery.Curation.Domain;
 using Refinery.Curation.Pipeline;
@@ -36,7 +37,7 @@ public sealed class CreateDatasetVersionConsumer(IObjectStore store, CurationCat
             parts.AddRange(shards.Select(s => new PartInput(corpus, s.Shard, s.Documents, s.Signals!)));
             foreach (var threshold in ClusterThresholds(recipe))
             {
-                var key = DatasetKeys.Clusters(corpus, message.SignalsConfig, threshold);
+                var key = DedupKeys.Clusters(corpus, DedupOutputs.Config(message.SignalsConfig, threshold));
                 var info = await store.StatAsync(key, ct)
                            ?? throw new PermanentFailureException($"recipe {recipe.Name} reads duplicates at {threshold} but corpus '{corpus}' has no {key}: deduplicate it first");
                 clusters.Add(new ClustersInput(corpus, threshold, new ObjectRef { Bucket = store.Bucket, Key = key, Sha256 = info.Sha256!, Length = info.Length }));

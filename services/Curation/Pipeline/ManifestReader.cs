@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Refinery.Contracts;
+using Refinery.Contracts.Curation;
 using Refinery.Curation.Domain;
 using Refinery.Hosting.Bus;
 using Refinery.Storage;

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Refinery.Contracts;
+using Refinery.Contracts.Curation;
 using Refinery.Curation.Domain;
 using Refinery.Curation.Recipes;
 using Refinery.Curation.Tokenize;

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Refinery.Contracts;
+using Refinery.Contracts.Curation;
 using Refinery.Curation.Domain;
 using Refinery.Curation.Recipes;
 using Refinery.Hosting.Bus;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text;
 using System.Text.Json;
+using Refinery.Contracts.Curation;
 using Refinery.Curation.Domain;
 using Refinery.Curation.Recipes;
 using Refinery.Curation.Tokenize;

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Refinery.Contracts.Curation;
 using Refinery.Curation.Domain;
 using Refinery.Curation.Recipes;
 using Refinery.Storage;

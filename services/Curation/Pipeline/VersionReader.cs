@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Refinery.Contracts;
+using Refinery.Contracts.Curation;
 using Refinery.Curation.Domain;
 using Refinery.Storage;
 using ZstdSharp;

@@ -9,6 +9,7 @@ public static class DedupJobEvents
     public static CorpusDeduplicated ToEvent(this DedupJob job, string bucket) => new()
     {
         CorpusId = job.CorpusId,
+        Corpus = job.Corpus,
         Config = job.Config,
         Threshold = job.Threshold,
         Clusters = new ObjectRef { Bucket = bucket, Key = job.ClustersKey!, Sha256 = job.ClustersSha256!, Length = job.ClustersLength },

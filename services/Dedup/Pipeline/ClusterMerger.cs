@@ -80,7 +80,7 @@ public sealed class ClusterMerger(IObjectStore store)
         await ClustersFile.WriteAsync(output, members.Select((i, m) => new ClusterRow(ids[i], idInts[i], components.MinKeyOf(i), Kind(i), keep[m], earlier[i]))
             .ToArray(), ct);
         output.Position = 0;
-        var stored = await store.PutAsync(DedupOutputs.ClustersKey(job.Corpus, job.Config), output, ct);
+        var stored = await store.PutAsync(DedupKeys.Clusters(job.Corpus, job.Config), output, ct);
         job.ClustersKey = stored.Key;
         job.ClustersSha256 = stored.Sha256;
         job.ClustersLength = stored.Length;

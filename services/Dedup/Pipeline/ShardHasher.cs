@@ -1,4 +1,5 @@
 using Refinery.Contracts;
+using Refinery.Contracts.Dedup;
 using Refinery.Dedup.Domain;
 using Refinery.Hosting.Bus;
 using Refinery.Quality.Formats;

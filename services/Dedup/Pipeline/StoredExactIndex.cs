@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Refinery.Contracts;
+using Refinery.Contracts.Dedup;
 using Refinery.Dedup.Domain;
 using Refinery.Hosting.Bus;
 using Refinery.Storage;

@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Refinery.Contracts;
+using Refinery.Contracts.Ingestion;
 using Refinery.Gateway.Auth;
 using Refinery.Gateway.Data;
 using Refinery.Gateway.Options;
@@ -135,7 +136,7 @@ public static class CorporaApi
 
         var name = await db.Corpora.AsNoTracking().Where(c => c.Id == id).Select(c => c.Name).SingleOrDefaultAsync(ct);
         if (name is null) return UnknownCorpus(id);
-        var key = ShardPreview.Key(name, number);
+        var key = IngestionKeys.Shard(name, number);
         try
         {
             return TypedResults.Ok(await ShardPreview.ReadAsync(store, key, take, options.Value.MaxPreviewBytes, ct));

@@ -62,7 +62,7 @@ internal static class CorpusUploadReader
                     // Two parts with one file name (a/x.jsonl, b/x.jsonl) must not overwrite each other.
                     var unique = fileName;
                     for (var i = 2; !usedNames.Add(unique); i++) unique = $"{i}-{fileName}";
-                    var key = $"raw/{name}/{unique}";
+                    var key = IngestionKeys.Raw(name!, unique);
                     if (ObjectKey.Problem(key) is { } keyProblem)
                         return SubmissionRead.Invalid(errors.Add(fieldKey, $"the file name makes an invalid key: {keyProblem}"));
                     await store.PutAsync(key, section.Body, ct);

@@ -143,7 +143,7 @@ public static class DatasetsApi
             return TypedResults.Problem($"dataset '{name}' has no done version {version}", statusCode: StatusCodes.Status404NotFound);
         var (key, type) = document == DatasetDocument.Manifest
             ? (manifestKey, "application/json")
-            : (manifestKey[..(manifestKey.LastIndexOf('/') + 1)] + "datasheet.md", "text/markdown; charset=utf-8");
+            : (DatasetKeys.Of(name, version, DatasetKeys.Datasheet), "text/markdown; charset=utf-8");
         return TypedResults.Stream(await store.OpenReadAsync(key, ct), type);
     }
 

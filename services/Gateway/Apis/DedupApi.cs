@@ -23,11 +23,11 @@ public sealed record DedupAccepted(string Corpus, double Threshold, string Confi
 /// <summary>One dedup request of a corpus as the gateway last saw it: requested, done (with counts) or failed.</summary>
 public sealed record DedupStatus(string Corpus, string Config, string Stage, double Threshold, ObjectRef? Clusters, long Documents,
     long ClusteredDocuments, long ClusterCount, long Removed, long ExactDuplicates, long EarlierCorpusDuplicates, string? Error,
-    DateTime UpdatedAt)
+    DateTime UpdatedAt, string? FailedStep = null)
 {
     public static DedupStatus Of(Domain.DedupView v, string bucket) => new(v.Corpus, v.Config, v.Stage, v.Threshold,
         v.ClustersKey is null ? null : new ObjectRef { Bucket = bucket, Key = v.ClustersKey, Sha256 = v.ClustersSha256!, Length = v.ClustersLength },
-        v.Documents, v.ClusteredDocuments, v.ClusterCount, v.Removed, v.ExactDuplicates, v.EarlierCorpusDuplicates, v.Error, v.UpdatedAt);
+        v.Documents, v.ClusteredDocuments, v.ClusterCount, v.Removed, v.ExactDuplicates, v.EarlierCorpusDuplicates, v.Error, v.UpdatedAt, v.FailedStep);
 }
 
 /// <summary>POST /api/corpora/{name}/dedup starts the exact and near-duplicate clusters of an ingested corpus whose
@@ -80,7 +80,7 @@ public static class DedupApi
         await endpoint.Send(command, ct);
         var tag = DedupOutputs.Config(command);
         var status = $"/api/corpora/{name}/dedup/{tag}";
-        return TypedResults.Accepted(status, new DedupAccepted(name, command.Threshold, tag, DedupOutputs.ClustersKey(name, tag), status,
+        return TypedResults.Accepted(status, new DedupAccepted(name, command.Threshold, tag, DedupKeys.Clusters(name, tag), status,
             "/api/events?type=CorpusDeduplicated"));
     }
 

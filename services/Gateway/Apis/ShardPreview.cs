@@ -9,8 +9,6 @@ namespace Refinery.Gateway.Apis;
 /// so a huge or hostile shard cannot exhaust memory.</summary>
 internal static class ShardPreview
 {
-    public static string Key(string corpus, int shard) => $"docs/{corpus}/{shard:D5}.jsonl.zst";
-
     /// <summary>Up to <paramref name="limit"/> documents; throws <see cref="ObjectNotFoundException"/> when the shard
     /// is absent and <see cref="InvalidDataException"/> when it is corrupt.</summary>
     public static async Task<List<JsonElement>> ReadAsync(IObjectStore store, string key, int limit, long maxBytes, CancellationToken ct)

@@ -17,14 +17,15 @@ public sealed class CorpusDeduplicatedConsumerDefinition : ConsumerDefinition<Co
     public CorpusDeduplicatedConsumerDefinition() => EndpointName = EndpointNames.For<CorpusDeduplicated>(GatewayServiceExtensions.ServiceName);
 }
 
-/// <summary>Projects the fault of a <see cref="DeduplicateCorpus"/> the dedup service gave up on, with its reason.</summary>
-public sealed class DeduplicateCorpusFaultConsumer(DedupProjection projection) : IConsumer<Fault<DeduplicateCorpus>>
+/// <summary>Projects <see cref="CorpusDeduplicationFailed"/>: the dedup service gave up on a step, named with its reason.</summary>
+public sealed class CorpusDeduplicationFailedConsumer(DedupProjection projection) : IConsumer<CorpusDeduplicationFailed>
 {
-    public Task Consume(ConsumeContext<Fault<DeduplicateCorpus>> context) => projection.FailedAsync(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<CorpusDeduplicationFailed> context) => projection.FailedAsync(context.Message, context.CancellationToken);
 }
 
-/// <summary>A durable, competing-consumer queue: gateway-deduplicate-corpus-fault.</summary>
-public sealed class DeduplicateCorpusFaultConsumerDefinition : ConsumerDefinition<DeduplicateCorpusFaultConsumer>
+/// <summary>A durable, competing-consumer queue: gateway-corpus-deduplication-failed.</summary>
+public sealed class CorpusDeduplicationFailedConsumerDefinition : ConsumerDefinition<CorpusDeduplicationFailedConsumer>
 {
-    public DeduplicateCorpusFaultConsumerDefinition() => EndpointName = $"{GatewayServiceExtensions.ServiceName}-deduplicate-corpus-fault";
+    public CorpusDeduplicationFailedConsumerDefinition() =>
+        EndpointName = EndpointNames.For<CorpusDeduplicationFailed>(GatewayServiceExtensions.ServiceName);
 }

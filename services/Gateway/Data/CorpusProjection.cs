@@ -8,8 +8,10 @@ namespace Refinery.Gateway.Data;
 /// <summary>Applies submissions and ingestion events to the corpus read model. Every change is an insert of the
 /// whole row when it is new, else one conditional UPDATE, so a redelivered event changes nothing, events handled at
 /// once by competing consumers cannot overwrite each other, and an older event never moves a corpus back: ingested
-/// and failed are final until the corpus is submitted again. (The events carry no run number, so a stale event of
-/// an earlier run that arrives after a new submission still counts for the new run.)</summary>
+/// and failed are final until the corpus is submitted again. Events carry their run's generation: the row keeps the
+/// newest it has seen, an event of an older run changes nothing, and an event of a newer run starts that run whatever
+/// stage the row is in. (Between a new submission and its run's first event the newest generation seen is still the
+/// earlier run's, so a stale event of that run arriving then still counts.)</summary>
 public sealed class CorpusProjection(GatewayDbContext db, TimeProvider clock)
 {
     private const int MaxErrorLength = 4000;
@@ -39,20 +41,27 @@ public sealed class CorpusProjection(GatewayDbContext db, TimeProvider clock)
     public async Task StartedAsync(CorpusIngestionStarted e, CancellationToken ct)
     {
         var now = Now();
-        if (await InsertAsync(new CorpusView { Id = e.CorpusId, Name = e.Name, Stage = CorpusStages.Ingesting, SourceCount = e.SourceCount }, now, ct))
+        if (await InsertAsync(new CorpusView
+            {
+                Id = e.CorpusId, Name = e.Name, Stage = CorpusStages.Ingesting, SourceCount = e.SourceCount, Generation = e.Generation,
+            }, now, ct))
             return;
         await db.Corpora
-            .Where(c => c.Id == e.CorpusId && (c.Stage == CorpusStages.Submitted || c.Stage == CorpusStages.Ingesting))
+            .Where(c => c.Id == e.CorpusId && (c.Generation < e.Generation
+                || (c.Generation == e.Generation && (c.Stage == CorpusStages.Submitted || c.Stage == CorpusStages.Ingesting))))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(c => c.Stage, CorpusStages.Ingesting)
                 .SetProperty(c => c.Name, e.Name)
                 .SetProperty(c => c.SourceCount, e.SourceCount)
+                .SetProperty(c => c.Generation, e.Generation)
+                .SetProperty(c => c.Error, (string?)null)
                 .SetProperty(c => c.UpdatedAt, now), ct);
     }
 
     public async Task ShardIngestedAsync(CorpusShardIngested e, CancellationToken ct)
     {
         var now = Now();
+        if (await GenerationAsync(e.CorpusId, ct) > e.Generation) return; // a late shard of an earlier run
         var shard = new CorpusShardView
         {
             CorpusId = e.CorpusId, Shard = e.Shard, Key = e.Documents.Key, Sha256 = e.Documents.Sha256,
@@ -69,9 +78,12 @@ public sealed class CorpusProjection(GatewayDbContext db, TimeProvider clock)
         }
         // A shard proves the run has started, even if the start event is still on its way.
         await db.Corpora
-            .Where(c => c.Id == e.CorpusId && (c.Stage == CorpusStages.Submitted || c.Stage == CorpusStages.Ingesting))
+            .Where(c => c.Id == e.CorpusId && (c.Generation < e.Generation
+                || (c.Generation == e.Generation && (c.Stage == CorpusStages.Submitted || c.Stage == CorpusStages.Ingesting))))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(c => c.Stage, CorpusStages.Ingesting)
+                .SetProperty(c => c.Generation, e.Generation)
+                .SetProperty(c => c.Error, (string?)null)
                 .SetProperty(c => c.UpdatedAt, now), ct);
     }
 
@@ -84,12 +96,13 @@ public sealed class CorpusProjection(GatewayDbContext db, TimeProvider clock)
         {
             Id = e.CorpusId, Name = e.Name, Stage = CorpusStages.Ingested, ShardCount = e.ShardCount, Read = e.Read,
             Accepted = e.Accepted, Rejected = e.Rejected, InvalidUtf8Replaced = e.InvalidUtf8Replaced,
-            RejectedByReasonJson = rejected, LanguagesJson = languages,
+            RejectedByReasonJson = rejected, LanguagesJson = languages, Generation = e.Generation,
         }, now, ct);
         var updated = inserted ? 1 : await db.Corpora
-            .Where(c => c.Id == e.CorpusId && c.Stage != CorpusStages.Failed)
+            .Where(c => c.Id == e.CorpusId && (c.Generation < e.Generation || (c.Generation == e.Generation && c.Stage != CorpusStages.Failed)))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(c => c.Stage, CorpusStages.Ingested)
+                .SetProperty(c => c.Generation, e.Generation)
                 .SetProperty(c => c.Name, e.Name)
                 .SetProperty(c => c.ShardCount, e.ShardCount)
                 .SetProperty(c => c.Read, e.Read)
@@ -109,12 +122,14 @@ public sealed class CorpusProjection(GatewayDbContext db, TimeProvider clock)
     {
         var now = Now();
         var reason = Truncate(e.Reason);
-        if (await InsertAsync(new CorpusView { Id = e.CorpusId, Name = e.Name, Stage = CorpusStages.Failed, Error = reason }, now, ct))
+        if (await InsertAsync(new CorpusView { Id = e.CorpusId, Name = e.Name, Stage = CorpusStages.Failed, Error = reason, Generation = e.Generation }, now, ct))
             return;
         await db.Corpora
-            .Where(c => c.Id == e.CorpusId && (c.Stage == CorpusStages.Submitted || c.Stage == CorpusStages.Ingesting))
+            .Where(c => c.Id == e.CorpusId && (c.Generation < e.Generation
+                || (c.Generation == e.Generation && (c.Stage == CorpusStages.Submitted || c.Stage == CorpusStages.Ingesting))))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(c => c.Stage, CorpusStages.Failed)
+                .SetProperty(c => c.Generation, e.Generation)
                 .SetProperty(c => c.Error, reason)
                 .SetProperty(c => c.UpdatedAt, now), ct);
     }
@@ -151,6 +166,10 @@ public sealed class CorpusProjection(GatewayDbContext db, TimeProvider clock)
             db.ChangeTracker.Clear();
         }
     }
+
+    /// <summary>The newest generation seen of the corpus; null before its first event.</summary>
+    private Task<int?> GenerationAsync(Guid id, CancellationToken ct) =>
+        db.Corpora.AsNoTracking().Where(c => c.Id == id).Select(c => (int?)c.Generation).SingleOrDefaultAsync(ct);
 
     private DateTime Now() => clock.GetUtcNow().UtcDateTime;
 

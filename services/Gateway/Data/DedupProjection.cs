@@ -1,4 +1,3 @@
-using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Refinery.Contracts.Dedup;
 using Refinery.Contracts.Ingestion;
@@ -7,12 +6,12 @@ using Refinery.Hosting.Data;
 
 namespace Refinery.Gateway.Data;
 
-/// <summary>Applies dedup requests, <see cref="CorpusDeduplicated"/> and faults of <see cref="DeduplicateCorpus"/> to
+/// <summary>Applies dedup requests, <see cref="CorpusDeduplicated"/> and <see cref="CorpusDeduplicationFailed"/> to
 /// the dedup read model, one row per corpus and configuration tag. A request moves the row back to requested (the
 /// corpus may have new shards); the event or the fault then settles it.</summary>
 public sealed class DedupProjection(GatewayDbContext db, TimeProvider clock)
 {
-    private const int MaxErrorLength = 4000;
+    private const int MaxErrorLength = 4000, MaxStepLength = 128;
 
     public Task RequestedAsync(DeduplicateCorpus request, CancellationToken ct)
     {
@@ -24,6 +23,7 @@ public sealed class DedupProjection(GatewayDbContext db, TimeProvider clock)
         return db.UpsertAsync(row, c => db.Dedups.Where(d => d.CorpusId == row.CorpusId && d.Config == row.Config).ExecuteUpdateAsync(s => s
             .SetProperty(d => d.Stage, DedupStages.Requested)
             .SetProperty(d => d.Error, (string?)null)
+            .SetProperty(d => d.FailedStep, (string?)null)
             .SetProperty(d => d.UpdatedAt, row.UpdatedAt), c), ct);
     }
 
@@ -31,7 +31,7 @@ public sealed class DedupProjection(GatewayDbContext db, TimeProvider clock)
     {
         var row = new DedupView
         {
-            CorpusId = e.CorpusId, Config = e.Config, Corpus = CorpusOf(e.Clusters.Key), Stage = DedupStages.Done, Threshold = e.Threshold,
+            CorpusId = e.CorpusId, Config = e.Config, Corpus = e.Corpus, Stage = DedupStages.Done, Threshold = e.Threshold,
             ClustersKey = e.Clusters.Key, ClustersSha256 = e.Clusters.Sha256, ClustersLength = e.Clusters.Length, Documents = e.Documents,
             ClusteredDocuments = e.ClusteredDocuments, ClusterCount = e.ClusterCount, Removed = e.Removed, ExactDuplicates = e.ExactDuplicates,
             EarlierCorpusDuplicates = e.EarlierCorpusDuplicates, UpdatedAt = Now(),
@@ -49,19 +49,19 @@ public sealed class DedupProjection(GatewayDbContext db, TimeProvider clock)
             .SetProperty(d => d.ExactDuplicates, row.ExactDuplicates)
             .SetProperty(d => d.EarlierCorpusDuplicates, row.EarlierCorpusDuplicates)
             .SetProperty(d => d.Error, (string?)null)
+            .SetProperty(d => d.FailedStep, (string?)null)
             .SetProperty(d => d.UpdatedAt, row.UpdatedAt), c), ct);
     }
 
-    /// <summary>A request the dedup service gave up on; a row already done stays done (the fault may be of a rerun).</summary>
-    public async Task FailedAsync(Fault<DeduplicateCorpus> fault, CancellationToken ct)
+    /// <summary>A request the dedup service gave up on; a row already done stays done (the failure may be of a rerun).</summary>
+    public async Task FailedAsync(CorpusDeduplicationFailed e, CancellationToken ct)
     {
-        var request = fault.Message;
-        var (id, config) = (CorpusNames.IdOf(request.Corpus), DedupOutputs.Config(request));
-        var reason = string.Join("; ", fault.Exceptions.Select(x => x.Message));
-        if (reason.Length > MaxErrorLength) reason = reason[..MaxErrorLength];
-        await db.Dedups.Where(d => d.CorpusId == id && d.Config == config && d.Stage == DedupStages.Requested).ExecuteUpdateAsync(s => s
+        var reason = e.Reason.Length > MaxErrorLength ? e.Reason[..MaxErrorLength] : e.Reason;
+        var step = e.Step.Length > MaxStepLength ? e.Step[..MaxStepLength] : e.Step;
+        await db.Dedups.Where(d => d.CorpusId == e.CorpusId && d.Config == e.Config && d.Stage == DedupStages.Requested).ExecuteUpdateAsync(s => s
             .SetProperty(d => d.Stage, DedupStages.Failed)
             .SetProperty(d => d.Error, reason)
+            .SetProperty(d => d.FailedStep, step)
             .SetProperty(d => d.UpdatedAt, Now()), ct);
     }
 
@@ -70,9 +70,6 @@ public sealed class DedupProjection(GatewayDbContext db, TimeProvider clock)
 
     public Task<DedupView?> FindAsync(Guid corpusId, string config, CancellationToken ct) =>
         db.Dedups.AsNoTracking().SingleOrDefaultAsync(d => d.CorpusId == corpusId && d.Config == config, ct);
-
-    /// <summary>The corpus name from <c>dedup/{corpus}/{config}/clusters.parquet</c>: the event names the corpus by id only.</summary>
-    private static string CorpusOf(string clustersKey) => clustersKey.Split('/') is [_, var corpus, ..] ? corpus : "";
 
     private DateTime Now() => clock.GetUtcNow().UtcDateTime;
 }

@@ -45,6 +45,7 @@ public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options,
             e.Property(d => d.ClustersKey).HasMaxLength(1024);
             e.Property(d => d.ClustersSha256).HasMaxLength(64);
             e.Property(d => d.Error).HasMaxLength(4000);
+            e.Property(d => d.FailedStep).HasMaxLength(128);
         });
         model.Entity<DatasetVersionView>(e =>
         {

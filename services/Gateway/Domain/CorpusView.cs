@@ -17,6 +17,9 @@ public sealed class CorpusView
     /// <summary>JSON object: language code → document count.</summary>
     public string LanguagesJson { get; set; } = "{}";
     public string? Error { get; set; }
+    /// <summary>The newest ingestion run (generation) of the corpus the gateway has seen an event of; events of an
+    /// older run change nothing.</summary>
+    public int Generation { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

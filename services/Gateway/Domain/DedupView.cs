@@ -19,6 +19,8 @@ public sealed class DedupView
     public long ExactDuplicates { get; set; }
     public long EarlierCorpusDuplicates { get; set; }
     public string? Error { get; set; }
+    /// <summary>The step that failed ("request", "link partition 2"), with <see cref="Error"/>.</summary>
+    public string? FailedStep { get; set; }
     public DateTime UpdatedAt { get; set; }
 }
 

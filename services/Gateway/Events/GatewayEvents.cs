@@ -17,7 +17,9 @@ public static class GatewayEvents
         EventType.Of<CorpusIngested>(),
         EventType.Of<CorpusIngestionFailed>(),
         EventType.Of<ShardSignalsComputed>(),
+        EventType.Of<ShardSignalsFailed>(),
         EventType.Of<CorpusDeduplicated>(),
+        EventType.Of<CorpusDeduplicationFailed>(),
         EventType.Of<DatasetVersionCreated>(),
         EventType.Of<DatasetVersionFailed>(),
     ];

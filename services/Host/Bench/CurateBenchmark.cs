@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Refinery.Contracts;
+using Refinery.Contracts.Ingestion;
+using Refinery.Contracts.Signals;
 using Refinery.Curation.Domain;
 using Refinery.Curation.Pipeline;
 using Refinery.Curation.Recipes;
@@ -113,7 +115,7 @@ public static class CurateBenchmark
             var lines = new StringBuilder();
             foreach (var d in batch) lines.Append(JsonSerializer.Serialize(new { id = d.Id, text = d.Text, url = d.Url, lang = d.Language })).Append('\n');
             using var compressor = new Compressor(3);
-            var docs = await store.PutAsync($"docs/bench/{shard:D5}.jsonl.zst", new MemoryStream(compressor.Wrap(Encoding.UTF8.GetBytes(lines.ToString())).ToArray()), ct);
+            var docs = await store.PutAsync(IngestionKeys.Shard("bench", shard), new MemoryStream(compressor.Wrap(Encoding.UTF8.GetBytes(lines.ToString())).ToArray()), ct);
             using var file = new MemoryStream();
             await using (var writer = await SignalParquetWriter.CreateAsync(file, new SignalFileInfo { Config = "rpv2" }))
             {
@@ -121,7 +123,7 @@ public static class CurateBenchmark
                 await writer.CompleteAsync(ct);
             }
             file.Position = 0;
-            var shardSignals = await store.PutAsync($"signals/bench/{shard:D5}.rpv2.parquet", file, ct);
+            var shardSignals = await store.PutAsync(SignalsKeys.Signals("bench", shard, "rpv2"), file, ct);
             parts.Add(new PartInput("bench", $"{shard:D5}", docs, shardSignals));
         }
         return (parts, documents.Sum(d => (long)Encoding.UTF8.GetByteCount(d.Text)));

@@ -125,7 +125,7 @@ public static class IngestBenchmark
     {
         var storeDir = Path.Combine(workDir, "store-" + Guid.NewGuid().ToString("N"));
         var store = new FileSystemObjectStore(storeDir);
-        var key = "raw/bench/" + Path.GetFileName(input);
+        var key = IngestionKeys.Raw("bench", Path.GetFileName(input));
         await using (var file = File.OpenRead(input)) await store.PutAsync(key, file, ct);
         var options = Microsoft.Extensions.Options.Options.Create(new IngestionOptions());
         var identifier = new Lazy<LanguageIdentifier>(() => new LanguageIdentifier(options.Value.Languages, options.Value.LanguageSampleChars));

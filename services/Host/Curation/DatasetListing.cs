@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Refinery.Contracts.Curation;
 using Refinery.Contracts.Ingestion;
 using Refinery.Curation.Domain;
 using Refinery.Storage;
@@ -16,7 +17,7 @@ public static class DatasetListing
     {
         if (dataset is not null && CorpusNames.Problem(dataset) is { } problem) throw new ArgumentException($"dataset name '{dataset}': {problem}");
         var entries = new List<Entry>();
-        await foreach (var info in store.ListAsync(dataset is null ? "datasets/" : $"datasets/{dataset}/", ct))
+        await foreach (var info in store.ListAsync(dataset is null ? DatasetKeys.AllPrefix : DatasetKeys.Prefix(dataset), ct))
         {
             // datasets/{name}/{version}/manifest.json, and nothing deeper (a part's folder holds no manifest).
             if (info.Key.Split('/') is not ["datasets", var name, var version, DatasetKeys.Manifest]) continue;

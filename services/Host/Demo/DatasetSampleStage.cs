@@ -36,8 +36,8 @@ public sealed class DatasetSampleStage : IDemoStage
                 .Select(r => (Name: r.GetProperty("name").GetString()!, Removed: r.GetProperty("removed_documents").GetInt64()))
                 .Where(r => r.Removed > 0).ToList();
             var datasheet = platform.Store is FileSystemObjectStore files
-                ? Path.Join(files.Root, files.Bucket, manifest.Prefix + "datasheet.md")
-                : manifest.Prefix + "datasheet.md";
+                ? Path.Join(files.Root, files.Bucket, manifest.Prefix + DatasetKeys.Datasheet)
+                : manifest.Prefix + DatasetKeys.Datasheet;
             results.Add(new { created.Dataset, created.Version, created.Documents, created.KeptDocuments, created.Tokens, created.ValidationTokens,
                 Rules = rules.ToDictionary(r => r.Name, r => r.Removed), Datasheet = datasheet });
             if (context.Json) continue;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Refinery.Contracts.Ingestion;
 using Refinery.Storage;
 using ZstdSharp;
 
@@ -46,7 +47,7 @@ public static class ShardSummary
     /// <summary>Visits every document of every shard of the corpus, shard by shard, in line order.</summary>
     public static async Task ForEachDocumentAsync(IObjectStore store, string corpus, Action<JsonElement> visit, CancellationToken ct)
     {
-        await foreach (var info in store.ListAsync($"docs/{corpus}/", ct))
+        await foreach (var info in store.ListAsync(IngestionKeys.DocsPrefix(corpus), ct))
         {
             await using var raw = await store.OpenReadAsync(info.Key, ct);
             await using var zstd = new DecompressionStream(raw);

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Refinery.Contracts.Ingestion;
+using Refinery.Contracts.Signals;
 using Refinery.Quality.Formats;
 using Refinery.Quality.Rpv2;
 using Refinery.Storage;
@@ -89,10 +91,10 @@ public sealed class SignalsSampleStage : IDemoStage
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            var docs = await CountAsync(store, $"docs/{DemoContext.CorpusName}/", ".jsonl.zst", ct);
+            var docs = await CountAsync(store, IngestionKeys.DocsPrefix(DemoContext.CorpusName), IngestionKeys.DocumentSuffix, ct);
             var signals = new List<string>();
-            await foreach (var info in store.ListAsync($"signals/{DemoContext.CorpusName}/", ct))
-                if (info.Key.EndsWith($".{Config}.parquet", StringComparison.Ordinal)) signals.Add(info.Key);
+            await foreach (var info in store.ListAsync(SignalsKeys.Prefix(DemoContext.CorpusName), ct))
+                if (info.Key.EndsWith(SignalsKeys.Suffix(Config), StringComparison.Ordinal)) signals.Add(info.Key);
             context.Progress.Update($"signals: {signals.Count} of {docs} shards");
             if (docs > 0 && signals.Count >= docs) return signals.Order(StringComparer.Ordinal).ToArray();
             if (clock.Elapsed > Timeout)

@@ -27,13 +27,15 @@ public static class DatasetPreparation
             await EnsureSignalsAsync(platform, corpus, request.SignalsConfig, progress, ct);
             foreach (var threshold in thresholds)
             {
-                var key = DedupOutputs.ClustersKey(corpus, DedupOutputs.Config(request.SignalsConfig, threshold));
-                if (await platform.Store.StatAsync(key, ct) is not null) continue;
+                var config = DedupOutputs.Config(request.SignalsConfig, threshold);
+                if (await platform.Store.StatAsync(DedupKeys.Clusters(corpus, config), ct) is not null) continue;
                 progress($"deduplicating {corpus} at {threshold.ToString(CultureInfo.InvariantCulture)}");
                 var id = CorpusNames.IdOf(corpus);
-                await EventAwaiter.RequestAsync<DeduplicateCorpus, CorpusDeduplicated>(platform.Bus, CommandQueues.DeduplicateCorpus,
+                // A step of the job that fails for good ends the wait with its reason instead of the timeout.
+                await EventAwaiter.RequestAsync<DeduplicateCorpus, CorpusDeduplicated, CorpusDeduplicationFailed>(platform.Bus, CommandQueues.DeduplicateCorpus,
                     new DeduplicateCorpus { Corpus = corpus, Threshold = threshold, SignalsConfig = request.SignalsConfig },
-                    e => e.CorpusId == id && e.Threshold == threshold, Patience, ct);
+                    e => e.CorpusId == id && e.Config == config,
+                    f => f.CorpusId == id && f.Config == config ? $"dedup of {corpus} at {config} failed at {f.Step}: {f.Reason}" : null, Patience, ct);
             }
         }
         progress($"cutting {request.Dataset} with {recipe.Name}");
@@ -54,7 +56,7 @@ public static class DatasetPreparation
                 throw new InvalidDataException($"{shard.Documents.Key} is not a numbered shard");
             progress($"computing signals of {corpus} shard {number}");
             await EventAwaiter.PublishAsync<CorpusShardIngested, ShardSignalsComputed>(platform.Bus,
-                new CorpusShardIngested { CorpusId = id, Shard = number, Documents = shard.Documents, DocumentCount = 0 },
+                new CorpusShardIngested { CorpusId = id, Corpus = corpus, Shard = number, Documents = shard.Documents, DocumentCount = 0 },
                 e => e.CorpusId == id && e.Shard == number, Patience, ct);
         }
     }

@@ -16,7 +16,7 @@ public static class RawUploads
             var name = Path.GetFileName(path);
             // Two inputs with one file name (a/x.jsonl, b/x.jsonl) must not overwrite each other.
             for (var i = 2; !names.Add(name); i++) name = $"{i}-{Path.GetFileName(path)}";
-            var key = $"raw/{corpus}/{name}";
+            var key = IngestionKeys.Raw(corpus, name);
             ObjectKey.Validate(key);
             await using var file = File.OpenRead(path);
             await store.PutAsync(key, file, ct);

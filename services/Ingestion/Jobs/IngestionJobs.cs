@@ -143,5 +143,6 @@ public sealed class IngestionJobs(IngestionDbContext db, TimeProvider clock)
         InvalidUtf8Replaced = corpus.InvalidUtf8Replaced,
         RejectedByReason = JsonSerializer.Deserialize<Dictionary<string, long>>(corpus.RejectedByReasonJson, Json)!,
         Languages = JsonSerializer.Deserialize<Dictionary<string, long>>(corpus.LanguagesJson, Json)!,
+        Generation = corpus.Generation,
     };
 }

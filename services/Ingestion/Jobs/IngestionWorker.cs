@@ -66,7 +66,7 @@ public sealed class IngestionWorker(
                 command.Name, command.CorpusId, command.Sources.Count);
             await publisher.Publish(new CorpusIngestionStarted
             {
-                CorpusId = command.CorpusId, Name = command.Name, SourceCount = command.Sources.Count,
+                CorpusId = command.CorpusId, Name = command.Name, SourceCount = command.Sources.Count, Generation = job.Generation,
             }, run.Token);
             var ingestor = scope.ServiceProvider.GetRequiredService<CorpusIngestor>();
             var summary = await ingestor.RunAsync(command, async shard =>
@@ -74,8 +74,8 @@ public sealed class IngestionWorker(
                 await jobs.RecordShardAsync(command.CorpusId, shard, run.Token);
                 await publisher.Publish(new CorpusShardIngested
                 {
-                    CorpusId = command.CorpusId, Shard = shard.Shard, Documents = shard.Documents,
-                    DocumentCount = shard.DocumentCount,
+                    CorpusId = command.CorpusId, Corpus = command.Name, Shard = shard.Shard, Documents = shard.Documents,
+                    DocumentCount = shard.DocumentCount, Generation = job.Generation,
                 }, run.Token);
             }, run.Token);
             await run.CancelAsync();
@@ -112,7 +112,7 @@ public sealed class IngestionWorker(
     private async Task FailAsync(IngestionJobs jobs, IPublishEndpoint publisher, ClaimedJob job, string reason, CancellationToken ct)
     {
         await jobs.FailAsync(job, reason, ct);
-        await publisher.Publish(new CorpusIngestionFailed { CorpusId = job.CorpusId, Name = job.Command.Name, Reason = reason }, ct);
+        await publisher.Publish(new CorpusIngestionFailed { CorpusId = job.CorpusId, Name = job.Command.Name, Reason = reason, Generation = job.Generation }, ct);
         logger.LogError("Corpus {Corpus} failed: {Reason}", job.Command.Name, reason);
     }
 

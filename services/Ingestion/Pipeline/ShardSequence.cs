@@ -1,3 +1,4 @@
+using Refinery.Contracts.Ingestion;
 using Refinery.Ingestion.Domain;
 using Refinery.Storage;
 

@@ -19,8 +19,8 @@ public sealed class CorpusShardIngestedConsumer(ShardSignalRunner runner, Signal
     public async Task Consume(ConsumeContext<CorpusShardIngested> context)
     {
         var (message, ct) = (context.Message, context.CancellationToken);
-        var (corpus, problem) = SignalsKeys.CorpusOf(message);
-        if (problem is not null) throw new PermanentFailureException(problem);
+        if (ShardAnnouncements.Problem(message) is { } problem) throw new PermanentFailureException(problem);
+        var corpus = message.Corpus;
         if (message.Documents.Bucket != store.Bucket)
             throw new PermanentFailureException($"documents are in bucket '{message.Documents.Bucket}', this process reads '{store.Bucket}'");
 
@@ -32,7 +32,7 @@ public sealed class CorpusShardIngestedConsumer(ShardSignalRunner runner, Signal
         else
         {
             logger.LogInformation("Computing signals for {Corpus}/{Shard} ({Documents} documents)", corpus, message.Shard, message.DocumentCount);
-            row = await runner.ComputeAsync(message, corpus!, ct);
+            row = await runner.ComputeAsync(message, ct);
             await catalog.UpsertAsync(row, ct);
             logger.LogInformation("Signals for {Corpus}/{Shard}: {Documents} documents, {Quarantined} quarantined, in {ElapsedMs} ms",
                 corpus, message.Shard, row.Documents, row.Quarantined, row.ElapsedMs);
@@ -44,7 +44,8 @@ public sealed class CorpusShardIngestedConsumer(ShardSignalRunner runner, Signal
 /// <summary>Queue signals-corpus-shard-ingested, shared by every signals process (competing consumers). Each process
 /// takes as many shards at once as it has compute slots, so a second process gets work instead of waiting.</summary>
 public sealed class CorpusShardIngestedConsumerDefinition(IOptions<SignalsOptions> options)
-    : CompetingConsumerDefinition<CorpusShardIngestedConsumer>(EndpointNames.For<CorpusShardIngested>(ServiceName), options.Value.MaxConcurrency)
+    : CompetingConsumerDefinition<CorpusShardIngestedConsumer>(Queue, options.Value.MaxConcurrency)
 {
     public const string ServiceName = "signals";
+    public static readonly string Queue = EndpointNames.For<CorpusShardIngested>(ServiceName);
 }

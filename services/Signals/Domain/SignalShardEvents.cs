@@ -10,6 +10,7 @@ public static class SignalShardEvents
     public static ShardSignalsComputed ToEvent(this SignalShard row, string bucket) => new()
     {
         CorpusId = row.CorpusId,
+        Corpus = row.Corpus,
         Shard = row.Shard,
         Config = row.Config,
         Signals = new ObjectRef { Bucket = bucket, Key = row.Key, Sha256 = row.Sha256, Length = row.Length },

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Refinery.Contracts.Ingestion;
+using Refinery.Contracts.Signals;
 using Refinery.Hosting.Bus;
 using Refinery.Quality.Formats;
 using Refinery.Quality.Models;
@@ -45,8 +46,9 @@ public sealed class ShardSignalRunner(
         return reusable ? row : null;
     }
 
-    public async Task<SignalShard> ComputeAsync(CorpusShardIngested shard, string corpus, CancellationToken ct)
+    public async Task<SignalShard> ComputeAsync(CorpusShardIngested shard, CancellationToken ct)
     {
+        var corpus = shard.Corpus;
         var o = options.Value;
         var started = Stopwatch.GetTimestamp();
         var lists = await resources.GetAsync(ct);

@@ -6,5 +6,7 @@ public sealed record DatasetVersionFailed
 {
     public required string Dataset { get; init; }
     public required string Version { get; init; }
+    /// <summary>The step that failed ("part 3", "ranking round 1", "finish"); empty from a publisher older than the field.</summary>
+    public string Step { get; init; } = "";
     public required string Reason { get; init; }
 }

@@ -5,6 +5,9 @@ namespace Refinery.Contracts.Dedup;
 public sealed record CorpusDeduplicated
 {
     public required Guid CorpusId { get; init; }
+    /// <summary>The corpus name (<see cref="CorpusId"/> is derived from it), so no reader parses it out of a key.
+    /// Empty from a publisher older than the field.</summary>
+    public string Corpus { get; init; } = "";
     /// <summary>The configuration tag the output is named by, e.g. "rpv2-0.8".</summary>
     public required string Config { get; init; }
     public required double Threshold { get; init; }

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Refinery.Contracts.Dedup;
 
 /// <summary>What a <see cref="DeduplicateCorpus"/> request names: RPv2's thresholds (the bands signal shards store),
-/// the output's configuration tag and the key of its clusters file. The gateway tells the caller; the service writes there.</summary>
+/// the output's configuration tag (its clusters file is <see cref="DedupKeys.Clusters"/>). The gateway tells the caller; the service writes there.</summary>
 public static class DedupOutputs
 {
     public static readonly IReadOnlyList<double> Thresholds = [0.7, 0.8, 0.9, 1.0];
@@ -26,6 +26,4 @@ public static class DedupOutputs
         if (request.Keep != DedupRequests.KeepFirst) tag += $"-keep-{request.Keep.Replace(':', '-')}";
         return tag;
     }
-
-    public static string ClustersKey(string corpus, string config) => $"dedup/{corpus}/{config}/clusters.parquet";
 }

@@ -12,4 +12,7 @@ public sealed record CorpusIngested
     public required IReadOnlyDictionary<string, long> RejectedByReason { get; init; }
     public required IReadOnlyDictionary<string, long> Languages { get; init; }
     public required long InvalidUtf8Replaced { get; init; }
+    /// <summary>The ingestion run (of this corpus) the event belongs to: a newer run has a higher number, so a reader
+    /// can tell a late event of an earlier run from the current one. 0 from a publisher older than the field.</summary>
+    public int Generation { get; init; }
 }

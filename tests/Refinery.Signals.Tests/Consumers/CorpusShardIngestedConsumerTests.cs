@@ -101,6 +101,9 @@ public sealed class CorpusShardIngestedConsumerTests : IAsyncLifetime
         var fault = Assert.Single(await PublishedAsync<Fault<CorpusShardIngested>>(1));
         Assert.Contains(nameof(PermanentFailureException), fault.Exceptions[0].ExceptionType);
         Assert.Contains("not the one announced", fault.Exceptions[0].Message);
+        var failed = Assert.Single(await _host.PublishedAsync<ShardSignalsFailed>(1, faultsExpected: true));
+        Assert.Equal(("changed", stale.CorpusId, 0, "rpv2"), (failed.Corpus, failed.CorpusId, failed.Shard, failed.Config));
+        Assert.Contains("not the one announced", failed.Reason);
         Assert.Empty(await RowsAsync());
         Assert.Null(await _host.Store.StatAsync("signals/changed/00000.rpv2.parquet"));
     }
@@ -130,6 +133,22 @@ public sealed class CorpusShardIngestedConsumerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AFaultOfAnotherServicesConsumerOfTheEvent_IsNotASignalsFailure()
+    {
+        var shard = DocumentShards.Announce("elsewhere", 0,
+            new Refinery.Contracts.ObjectRef { Bucket = _host.Store.Bucket, Key = "docs/elsewhere/00000.jsonl.zst", Sha256 = new string('a', 64), Length = 10 }, 1);
+
+        // As the gateway's projection would publish it when it gives up, from its own queue.
+        await _host.Harness.Bus.Publish<Fault<CorpusShardIngested>>(new
+        {
+            FaultId = Guid.NewGuid(), Timestamp = DateTime.UtcNow, Message = shard, Exceptions = Array.Empty<ExceptionInfo>(),
+        }, c => c.SourceAddress = new Uri("loopback://localhost/gateway-corpus-shard-ingested"));
+
+        Assert.True(await _host.Harness.Consumed.Any<Fault<CorpusShardIngested>>(c => c.Context.Message.Message.Corpus == "elsewhere"));
+        Assert.Empty(_host.Harness.Published.Select<ShardSignalsFailed>()); // a failure would be published before the fault counts as consumed
+    }
+
+    [Fact]
     public async Task AMissingDocumentsShard_FaultsWithoutRetry()
     {
         var shard = DocumentShards.Announce("ghost", 2,
@@ -139,6 +158,9 @@ public sealed class CorpusShardIngestedConsumerTests : IAsyncLifetime
 
         var fault = Assert.Single(await PublishedAsync<Fault<CorpusShardIngested>>(1));
         Assert.Contains("does not exist", fault.Exceptions[0].Message);
+        var failed = Assert.Single(await _host.PublishedAsync<ShardSignalsFailed>(1, faultsExpected: true));
+        Assert.Equal(("ghost", 2), (failed.Corpus, failed.Shard));
+        Assert.Contains("does not exist", failed.Reason);
         Assert.Single(_host.Harness.GetConsumerHarness<Refinery.Signals.Consumers.CorpusShardIngestedConsumer>().Consumed.Select<CorpusShardIngested>());
     }
 }

@@ -1,8 +1,13 @@
-namespace Refinery.Curation.Domain;
+namespace Refinery.Contracts.Curation;
 
-/// <summary>Object keys of a dataset version (DESIGN §6): everything under <c>datasets/{name}/{version}/</c>.</summary>
+/// <summary>Object keys of dataset versions (DESIGN §6), defined once for the producer and every reader: everything
+/// under <c>datasets/{name}/{version}/</c>. The relative names are what a manifest lists.</summary>
 public static class DatasetKeys
 {
+    public const string AllPrefix = "datasets/";
+
+    public static string Prefix(string dataset) => $"datasets/{dataset}/";
+
     public static string Root(string dataset, string version) => $"datasets/{dataset}/{version}/";
 
     public static string Documents(int part) => $"documents/{part:D5}.jsonl.zst";
@@ -18,7 +23,6 @@ public static class DatasetKeys
 
     public static string Histogram(string signal) => $"stats/{signal}.svg";
 
-    /// <summary>Where the Dedup service writes a corpus's default clusters at a threshold.</summary>
-    public static string Clusters(string corpus, string signalsConfig, double threshold) =>
-        $"dedup/{corpus}/{signalsConfig}-{threshold.ToString("0.0#", System.Globalization.CultureInfo.InvariantCulture)}/clusters.parquet";
+    /// <summary>A file of a version by its relative name (<see cref="Manifest"/>, <see cref="Tokens"/>, …).</summary>
+    public static string Of(string dataset, string version, string relative) => Root(dataset, version) + relative;
 }
