@@ -11,22 +11,23 @@ public sealed class DatasetStepFaultConsumer(CurationCatalog catalog, ILogger<Da
     IConsumer<Fault<RankDatasetPart>>, IConsumer<Fault<FinishDatasetRanking>>, IConsumer<Fault<CurateDatasetPart>>, IConsumer<Fault<FinishDatasetVersion>>
 {
     public Task Consume(ConsumeContext<Fault<RankDatasetPart>> context) =>
-        FailAsync(context, context.Message, context.Message.Message.JobId, $"ranking round {context.Message.Message.Round}, part {context.Message.Message.Part}");
+        FailAsync(context, context.Message, context.Message.Message.JobId, context.Message.Message.RequestId,
+            $"ranking round {context.Message.Message.Round}, part {context.Message.Message.Part}");
 
     public Task Consume(ConsumeContext<Fault<FinishDatasetRanking>> context) =>
-        FailAsync(context, context.Message, context.Message.Message.JobId, $"ranking round {context.Message.Message.Round}");
+        FailAsync(context, context.Message, context.Message.Message.JobId, context.Message.Message.RequestId, $"ranking round {context.Message.Message.Round}");
 
     public Task Consume(ConsumeContext<Fault<CurateDatasetPart>> context) =>
-        FailAsync(context, context.Message, context.Message.Message.JobId, $"part {context.Message.Message.Part}");
+        FailAsync(context, context.Message, context.Message.Message.JobId, context.Message.Message.RequestId, $"part {context.Message.Message.Part}");
 
-    public Task Consume(ConsumeContext<Fault<FinishDatasetVersion>> context) => FailAsync(context, context.Message, context.Message.Message.JobId, "finish");
+    public Task Consume(ConsumeContext<Fault<FinishDatasetVersion>> context) => FailAsync(context, context.Message, context.Message.Message.JobId, context.Message.Message.RequestId, "finish");
 
-    private async Task FailAsync(ConsumeContext context, Fault fault, Guid jobId, string step)
+    private async Task FailAsync(ConsumeContext context, Fault fault, Guid jobId, Guid? requestId, string step)
     {
         if (await catalog.FindJobAsync(jobId, context.CancellationToken) is not { } job) return; // nothing to name: the step failed for want of its job
         var reason = $"{step}: {string.Join("; ", fault.Exceptions.Select(e => e.Message))}";
         logger.LogError("Dataset {Dataset}@{Version} failed at {Reason}", job.Dataset, job.Version, reason);
-        await context.Publish(new DatasetVersionFailed { Dataset = job.Dataset, Version = job.Version, Reason = reason }, context.CancellationToken);
+        await context.Publish(new DatasetVersionFailed { Dataset = job.Dataset, Version = job.Version, Reason = reason, RequestId = requestId }, context.CancellationToken);
     }
 }
 

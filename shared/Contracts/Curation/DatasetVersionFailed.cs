@@ -7,4 +7,6 @@ public sealed record DatasetVersionFailed
     public required string Dataset { get; init; }
     public required string Version { get; init; }
     public required string Reason { get; init; }
+    /// <summary>The <c>RequestId</c> of the request this answers, when it named one.</summary>
+    public Guid? RequestId { get; init; }
 }
