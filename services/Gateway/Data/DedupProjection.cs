@@ -52,12 +52,19 @@ public sealed class DedupProjection(GatewayDbContext db, TimeProvider clock)
             .SetProperty(d => d.UpdatedAt, row.UpdatedAt), c), ct);
     }
 
+    /// <summary>A request whose command never reached the bus: the row the request set to requested fails.</summary>
+    public Task SendFailedAsync(DeduplicateCorpus request, string reason, CancellationToken ct) =>
+        FailAsync(CorpusNames.IdOf(request.Corpus), DedupOutputs.Config(request), reason, ct);
+
     /// <summary>A request the dedup service gave up on; a row already done stays done (the fault may be of a rerun).</summary>
     public async Task FailedAsync(Fault<DeduplicateCorpus> fault, CancellationToken ct)
     {
         var request = fault.Message;
-        var (id, config) = (CorpusNames.IdOf(request.Corpus), DedupOutputs.Config(request));
-        var reason = string.Join("; ", fault.Exceptions.Select(x => x.Message));
+        await FailAsync(CorpusNames.IdOf(request.Corpus), DedupOutputs.Config(request), string.Join("; ", fault.Exceptions.Select(x => x.Message)), ct);
+    }
+
+    private async Task FailAsync(Guid id, string config, string reason, CancellationToken ct)
+    {
         if (reason.Length > MaxErrorLength) reason = reason[..MaxErrorLength];
         await db.Dedups.Where(d => d.CorpusId == id && d.Config == config && d.Stage == DedupStages.Requested).ExecuteUpdateAsync(s => s
             .SetProperty(d => d.Stage, DedupStages.Failed)
