@@ -52,6 +52,8 @@ public static class GatewayServiceExtensions
         {
             o.AddOperationTransformer(CorpusUploadOpenApi.DescribeUploadForm);
             o.AddOperationTransformer(ApiConventions.DescribeStatusLink);
+            o.AddDocumentTransformer(ApiKeyOpenApi.DescribeScheme);
+            o.AddOperationTransformer(ApiKeyOpenApi.DescribeRequirement);
         });
 
         builder.AddRefineryDbContext<GatewayDbContext>(GatewayDbContext.Schema);
