@@ -193,6 +193,19 @@ public sealed class DatasetsApiTests(KeyedGateway gateway) : IClassFixture<Keyed
         Assert.Equal(JsonValueKind.Null, failed.GetProperty("version").ValueKind);
     }
 
+    [Fact]
+    public async Task AMixtureTheServiceRefuses_ShowsFailed_WithTheReason()
+    {
+        using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsJsonAsync("/api/datasets/doomed/mixtures", new
+        {
+            components = new[] { new { dataset = "web", version = "0123456789ab", weight = 1.0 } }, tokenBudget = 100,
+        });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+
+        var failed = await gateway.EventuallyAsync(response.Headers.Location!.ToString(), s => s.GetProperty("stage").GetString() == "failed");
+        Assert.Equal(("mixture", "no finished dataset version web@0123456789ab"), (failed.GetProperty("kind").GetString(), failed.GetProperty("error").GetString()));
+    }
+
     [Theory]
     [InlineData("/api/datasets/answered/requests/00000000-0000-0000-0000-000000000001", HttpStatusCode.NotFound)]
     [InlineData("/api/datasets/Bad%20Name/requests/00000000-0000-0000-0000-000000000001", HttpStatusCode.BadRequest)]

@@ -172,12 +172,15 @@ public sealed class CaptureCreateDatasetVersion(SentCommands sent) : IConsumer<R
     }
 }
 
-/// <summary>Stands in for the curation service on queue curation-create-dataset-mixture.</summary>
+/// <summary>Stands in for the curation service on queue curation-create-dataset-mixture; refuses a mixture named
+/// "doomed" as the service refuses one whose component is not finished.</summary>
 public sealed class CaptureCreateDatasetMixture(SentCommands sent) : IConsumer<Refinery.Contracts.Curation.CreateDatasetMixture>
 {
     public Task Consume(ConsumeContext<Refinery.Contracts.Curation.CreateDatasetMixture> context)
     {
         sent.Mixtures.Enqueue(context.Message);
+        if (context.Message.Dataset == "doomed")
+            throw new Refinery.Hosting.Bus.PermanentFailureException("no finished dataset version web@0123456789ab");
         return Task.CompletedTask;
     }
 }
