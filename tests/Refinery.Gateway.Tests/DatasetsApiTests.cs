@@ -16,7 +16,7 @@ public sealed class DatasetsApiTests(KeyedGateway gateway) : IClassFixture<Keyed
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         var requestId = body.GetProperty("requestId").GetGuid();
         Assert.Equal($"/api/datasets/web-gopher/requests/{requestId}", response.Headers.Location?.ToString());
-        Assert.Equal(response.Headers.Location?.ToString(), body.GetProperty("status").GetString());
+        Assert.Equal(response.Headers.Location?.ToString(), body.GetProperty("statusUrl").GetString());
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (!gateway.Sent.Datasets.Any(c => c.Dataset == "web-gopher") && DateTime.UtcNow < deadline) await Task.Delay(20);
         var command = Assert.Single(gateway.Sent.Datasets, c => c.Dataset == "web-gopher");

@@ -14,6 +14,14 @@ public static class OpenApiRules
     private static readonly string[] Writes = ["post", "put", "patch", "delete"];
     private static readonly string[] Methods = ["get", .. Writes, "head", "options", "trace"];
 
+    /// <summary>Whether a schema, or the component it references, has the property.</summary>
+    private static bool HasProperty(JsonNode document, JsonNode? schema, string property)
+    {
+        if (schema?["$ref"]?.GetValue<string>() is { } reference && reference.StartsWith("#/components/schemas/", StringComparison.Ordinal))
+            schema = document["components"]?["schemas"]?[reference["#/components/schemas/".Length..]];
+        return schema?["properties"]?[property] is not null;
+    }
+
     public static int CountOperations(JsonNode document) =>
         document["paths"]!.AsObject().Sum(p => p.Value!.AsObject().Count(o => Methods.Contains(o.Key)));
 
@@ -52,6 +60,7 @@ public static class OpenApiRules
                         if (link is null || !link.StartsWith("GET ", StringComparison.Ordinal)) Break("202 without a documented Location (GET route)");
                         else if (!gets.Contains(link[4..])) Break($"202 Location {link[4..]} is not a GET route of this API");
                         else if (link[4..] == "/api/events") Break("202 Location is the event stream, not a status of its own");
+                        if (!HasProperty(document, accepted["content"]?["application/json"]?["schema"], "statusUrl")) Break("202 body has no statusUrl");
                     }
                     else if (responses["200"] is null && responses["201"] is null) Break("documents none of 202, 200, 201");
                 }
@@ -120,6 +129,7 @@ public sealed class OpenApiRulesTests(KeyedGateway gateway) : IClassFixture<Keye
     [InlineData("write open to readers", "does not require the writer policy")]
     [InlineData("202 pointing at the event stream", "not a status of its own")]
     [InlineData("202 without Location", "202 without a documented Location")]
+    [InlineData("202 body without its status URL", "202 body has no statusUrl")]
     [InlineData("read without its 4xx", "no 4xx of its own")]
     [InlineData("error that is not problem details", "is not application/problem+json")]
     public async Task ADocumentBreakingARule_IsReported(string change, string expected)
@@ -137,6 +147,7 @@ public sealed class OpenApiRulesTests(KeyedGateway gateway) : IClassFixture<Keye
             case "write open to readers": post["security"]![0]!["ApiKey"] = new JsonArray("reader"); break;
             case "202 pointing at the event stream": post["responses"]!["202"]!["headers"]!["Location"]!["description"] = "GET /api/events"; break;
             case "202 without Location": post["responses"]!["202"]!.AsObject().Remove("headers"); break;
+            case "202 body without its status URL": post["responses"]!["202"]!["content"]!["application/json"]!["schema"] = new JsonObject { ["type"] = "object" }; break;
             case "read without its 4xx": get["responses"]!.AsObject().Remove("404"); break;
             case "error that is not problem details": get["responses"]!["404"]!["content"] = new JsonObject { ["text/plain"] = new JsonObject() }; break;
             default: throw new ArgumentOutOfRangeException(nameof(change), change, null);

@@ -21,7 +21,7 @@ public sealed record DatasetVersionRequest(IReadOnlyList<string>? Corpora, strin
 /// <summary>What a version or mixture request started: the request's id and the URL to poll (its version is the hash of
 /// its inputs, known when the Curation service has read them), and the events that announce it.</summary>
 public sealed record DatasetVersionAccepted(string Dataset, Guid RequestId, IReadOnlyList<string> Corpora, string Recipe, string Tokenizer,
-    string Status, string Events);
+    string StatusUrl, string Events);
 
 /// <summary>One dataset request as the gateway last heard of it: requested, done (the version and its manifest) or
 /// failed (the reason; the version when the failure came after it was named).</summary>

@@ -18,7 +18,7 @@ public sealed record DedupRequest(double? Threshold, string? SignalsConfig, stri
     double? FalsePositiveRate = null, bool? Verify = null, string? ExactKey = null);
 
 /// <summary>What a dedup request started: where the clusters will be, the URL to poll and which event announces them.</summary>
-public sealed record DedupAccepted(string Corpus, double Threshold, string Config, string Clusters, string Status, string Events);
+public sealed record DedupAccepted(string Corpus, double Threshold, string Config, string Clusters, string StatusUrl, string Events);
 
 /// <summary>One dedup request of a corpus as the gateway last saw it: requested, done (with counts) or failed.</summary>
 public sealed record DedupStatus(string Corpus, string Config, string Stage, double Threshold, ObjectRef? Clusters, long Documents,
