@@ -48,7 +48,13 @@ public static class GatewayServiceExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddWriteRateLimit(
             builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions());
-        builder.Services.AddOpenApi(o => o.AddOperationTransformer(CorpusUploadOpenApi.DescribeUploadForm));
+        builder.Services.AddOpenApi(o =>
+        {
+            o.AddOperationTransformer(CorpusUploadOpenApi.DescribeUploadForm);
+            o.AddOperationTransformer(ApiConventions.DescribeStatusLink);
+            o.AddDocumentTransformer(ApiKeyOpenApi.DescribeScheme);
+            o.AddOperationTransformer(ApiKeyOpenApi.DescribeRequirement);
+        });
 
         builder.AddRefineryDbContext<GatewayDbContext>(GatewayDbContext.Schema);
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -70,6 +76,8 @@ public static class GatewayServiceExtensions
             x.AddConsumer<CorpusDeduplicationFailedConsumer, CorpusDeduplicationFailedConsumerDefinition>();
             x.AddConsumer<DatasetVersionCreatedConsumer, DatasetVersionCreatedConsumerDefinition>();
             x.AddConsumer<DatasetVersionFailedConsumer, DatasetVersionFailedConsumerDefinition>();
+            x.AddConsumer<CreateDatasetVersionFaultConsumer, CreateDatasetVersionFaultConsumerDefinition>();
+            x.AddConsumer<CreateDatasetMixtureFaultConsumer, CreateDatasetMixtureFaultConsumerDefinition>();
             foreach (var eventType in GatewayEvents.All)
             {
                 eventType.AddFanoutConsumer(x, e =>

@@ -50,12 +50,14 @@ public sealed class DatasetVersionTests
     {
         await using var host = await CurationTestHost.StartAsync();
         await PutCorpusAsync(host.Store);
+        var requestId = Guid.NewGuid();
 
         var created = await CreateAsync(host, new CreateDatasetVersion
         {
             Dataset = "golden-gopher", Corpora = [Corpus], Recipe = "gopher-rules-pass", Tokenizer = "bytes", ValidationFraction = 0.1,
-            Description = "A test of the golden documents.",
+            Description = "A test of the golden documents.", RequestId = requestId,
         });
+        Assert.Equal(requestId, created.RequestId); // carried through every part to the finish
 
         var manifest = await ManifestReader.ReadVerifiedAsync(host.Store, created.Manifest, CancellationToken.None);
         var recipe = Recipes.Recipe.Load("gopher-rules-pass");
@@ -190,11 +192,12 @@ public sealed class DatasetVersionTests
             await host.Store.PutAsync($"signals/{Corpus}/00001.rpv2.parquet", copy);
         }
 
+        var requestId = Guid.NewGuid();
         await host.SendAsync(CommandQueues.Uri(CommandQueues.CreateDatasetVersion),
-            new CreateDatasetVersion { Dataset = "misaligned", Corpora = [Corpus], Recipe = "none", Tokenizer = "bytes" });
+            new CreateDatasetVersion { Dataset = "misaligned", Corpora = [Corpus], Recipe = "none", Tokenizer = "bytes", RequestId = requestId });
 
         var failed = Assert.Single(await host.PublishedAsync<DatasetVersionFailed>(1, faultsExpected: true));
-        Assert.Equal(("misaligned", "part 1"), (failed.Dataset, failed.Step));
+        Assert.Equal(("misaligned", "part 1", requestId), (failed.Dataset, failed.Step, failed.RequestId));
         Assert.StartsWith("part 1: signals/golden-dev/00001.rpv2.parquet holds ", failed.Reason);
         Assert.Contains("where docs/golden-dev/00001.jsonl.zst has ", failed.Reason);
         Assert.False(host.Harness.Published.Select<DatasetVersionCreated>().Any());

@@ -13,10 +13,14 @@ public sealed class DatasetsApiTests(KeyedGateway gateway) : IClassFixture<Keyed
             new { corpora = new[] { "web-pages", "news" }, recipe = "gopher", tokenizer = "bytes", validationFraction = 0.05 });
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Assert.Equal("/api/events?type=DatasetVersionCreated,DatasetVersionFailed", response.Headers.Location?.ToString());
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var requestId = body.GetProperty("requestId").GetGuid();
+        Assert.Equal($"/api/datasets/web-gopher/requests/{requestId}", response.Headers.Location?.ToString());
+        Assert.Equal(response.Headers.Location?.ToString(), body.GetProperty("statusUrl").GetString());
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (!gateway.Sent.Datasets.Any(c => c.Dataset == "web-gopher") && DateTime.UtcNow < deadline) await Task.Delay(20);
         var command = Assert.Single(gateway.Sent.Datasets, c => c.Dataset == "web-gopher");
+        Assert.Equal(requestId, command.RequestId);
         Assert.Equal(["web-pages", "news"], command.Corpora);
         Assert.Equal(("gopher", "bytes", 0.05), (command.Recipe, command.Tokenizer, command.ValidationFraction));
     }
@@ -52,6 +56,7 @@ public sealed class DatasetsApiTests(KeyedGateway gateway) : IClassFixture<Keyed
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (!gateway.Sent.Mixtures.Any(c => c.Dataset == "blend") && DateTime.UtcNow < deadline) await Task.Delay(20);
         var command = Assert.Single(gateway.Sent.Mixtures, c => c.Dataset == "blend");
+        Assert.Equal($"/api/datasets/blend/requests/{command.RequestId}", response.Headers.Location?.ToString());
         Assert.Equal([new("web", "0123456789ab", 0.7), new Refinery.Contracts.Curation.MixtureComponent("code", "ba9876543210", 0.3)], command.Components);
         Assert.Equal((1_000_000L, 5), (command.TokenBudget, command.Seed));
     }
@@ -126,5 +131,99 @@ public sealed class DatasetsApiTests(KeyedGateway gateway) : IClassFixture<Keyed
         var status = await gateway.EventuallyAsync("/api/datasets/kept/versions/00000000000a", _ => true);
         Assert.Equal("done", status.GetProperty("stage").GetString());
         Assert.Equal(JsonValueKind.Null, status.GetProperty("error").ValueKind);
+    }
+
+    private async Task<(string Status, Guid RequestId)> RequestVersionAsync(string dataset)
+    {
+        using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsJsonAsync($"/api/datasets/{dataset}/versions",
+            new { corpora = new[] { "web" }, recipe = "none", tokenizer = "bytes" });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return (response.Headers.Location!.ToString(), body.GetProperty("requestId").GetGuid());
+    }
+
+    [Fact]
+    public async Task TheRequestUrl_ShowsRequested_ThenTheVersionAndManifestOfTheEventNamingIt()
+    {
+        var (status, requestId) = await RequestVersionAsync("answered");
+        Assert.Equal("requested", (await gateway.EventuallyAsync(status, _ => true)).GetProperty("stage").GetString());
+
+        // Another request's answer for the same dataset leaves this one waiting.
+        var manifest = new Refinery.Contracts.ObjectRef { Bucket = "refinery", Key = "datasets/answered/0123456789ab/manifest.json", Sha256 = new string('d', 64), Length = 42 };
+        await gateway.Bus.Publish(new Refinery.Contracts.Curation.DatasetVersionCreated
+        {
+            Dataset = "answered", Version = "ba9876543210", Manifest = manifest with { Key = "datasets/answered/ba9876543210/manifest.json" },
+            Documents = 1, KeptDocuments = 1, Tokens = 1, ValidationTokens = 0, RequestId = Guid.NewGuid(),
+        });
+        await gateway.EventuallyAsync("/api/datasets/answered/versions/ba9876543210", _ => true);
+        Assert.Equal("requested", (await gateway.EventuallyAsync(status, _ => true)).GetProperty("stage").GetString());
+
+        await gateway.Bus.Publish(new Refinery.Contracts.Curation.DatasetVersionCreated
+        {
+            Dataset = "answered", Version = "0123456789ab", Manifest = manifest, Documents = 10, KeptDocuments = 4, Tokens = 90, ValidationTokens = 1,
+            RequestId = requestId,
+        });
+
+        var done = await gateway.EventuallyAsync(status, s => s.GetProperty("stage").GetString() == "done");
+        Assert.Equal(("0123456789ab", "version", requestId), (done.GetProperty("version").GetString(), done.GetProperty("kind").GetString(),
+            done.GetProperty("id").GetGuid()));
+        Assert.Equal((manifest.Key, manifest.Sha256), (done.GetProperty("manifest").GetProperty("key").GetString(),
+            done.GetProperty("manifest").GetProperty("sha256").GetString()));
+    }
+
+    [Fact]
+    public async Task ARequestWhoseVersionFails_ShowsFailed_WithTheVersionAndReason()
+    {
+        var (status, requestId) = await RequestVersionAsync("broken");
+
+        await gateway.Bus.Publish(new Refinery.Contracts.Curation.DatasetVersionFailed
+            { Dataset = "broken", Version = "00000000000c", Reason = "part 2: the store went away", RequestId = requestId });
+
+        var failed = await gateway.EventuallyAsync(status, s => s.GetProperty("stage").GetString() == "failed");
+        Assert.Equal(("00000000000c", "part 2: the store went away"), (failed.GetProperty("version").GetString(), failed.GetProperty("error").GetString()));
+    }
+
+    [Fact]
+    public async Task ARequestTheServiceRefuses_ShowsFailed_WithTheReason()
+    {
+        var (status, _) = await RequestVersionAsync("doomed");
+
+        var failed = await gateway.EventuallyAsync(status, s => s.GetProperty("stage").GetString() == "failed");
+        Assert.Contains("has no document shards", failed.GetProperty("error").GetString());
+        Assert.Equal(JsonValueKind.Null, failed.GetProperty("version").ValueKind);
+    }
+
+    [Fact]
+    public async Task AMixtureTheServiceRefuses_ShowsFailed_WithTheReason()
+    {
+        using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsJsonAsync("/api/datasets/doomed/mixtures", new
+        {
+            components = new[] { new { dataset = "web", version = "0123456789ab", weight = 1.0 } }, tokenBudget = 100,
+        });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+
+        var failed = await gateway.EventuallyAsync(response.Headers.Location!.ToString(), s => s.GetProperty("stage").GetString() == "failed");
+        Assert.Equal(("mixture", "no finished dataset version web@0123456789ab"), (failed.GetProperty("kind").GetString(), failed.GetProperty("error").GetString()));
+    }
+
+    [Theory]
+    [InlineData("/api/datasets/answered/requests/00000000-0000-0000-0000-000000000001", HttpStatusCode.NotFound)]
+    [InlineData("/api/datasets/Bad%20Name/requests/00000000-0000-0000-0000-000000000001", HttpStatusCode.BadRequest)]
+    public async Task GetRequest_UnknownOrInvalid_IsAProblem(string url, HttpStatusCode expected)
+    {
+        using var response = await gateway.Client().GetAsync(url);
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task ARequest_IsNotFoundUnderAnotherDataset()
+    {
+        var (_, requestId) = await RequestVersionAsync("owner");
+
+        using var response = await gateway.Client().GetAsync($"/api/datasets/other/requests/{requestId}");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 }

@@ -19,6 +19,7 @@ public sealed class DedupApiTests(KeyedGateway gateway) : IClassFixture<KeyedGat
         Assert.Equal(("rpv2-0.7", "dedup/web-pages/rpv2-0.7/clusters.parquet"),
             (body.GetProperty("config").GetString(), body.GetProperty("clusters").GetString()));
         Assert.Equal("/api/corpora/web-pages/dedup/rpv2-0.7", response.Headers.Location?.ToString());
+        Assert.Equal("/api/corpora/web-pages/dedup/rpv2-0.7", body.GetProperty("statusUrl").GetString());
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (!gateway.Sent.Dedup.Any(c => c.Corpus == "web-pages") && DateTime.UtcNow < deadline) await Task.Delay(20);
         var command = Assert.Single(gateway.Sent.Dedup, c => c.Corpus == "web-pages");

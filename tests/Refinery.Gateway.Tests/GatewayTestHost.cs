@@ -42,6 +42,9 @@ public class GatewayTestHost : IAsyncLifetime
         ["Refinery:ApiKeys:2:Role"] = "admin",
     };
 
+    /// <summary>Services registered after the gateway's and the bus's, so a host may replace one of theirs.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services) { }
+
     public WebApplication App => _app ?? throw new InvalidOperationException("not started");
     public IServiceProvider Services => App.Services;
     public IObjectStore Store => Services.GetRequiredService<IObjectStore>();
@@ -76,6 +79,7 @@ public class GatewayTestHost : IAsyncLifetime
         });
         builder.AddRefineryBus();
         builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
+        ConfigureServices(builder.Services);
 
         _app = builder.Build();
         _app.MapGatewayEndpoints();
@@ -158,22 +162,28 @@ public sealed class CaptureDeduplicateCorpus(SentCommands sent) : IConsumer<Refi
     }
 }
 
-/// <summary>Stands in for the curation service on queue curation-create-dataset-version.</summary>
+/// <summary>Stands in for the curation service on queue curation-create-dataset-version; refuses a dataset named
+/// "doomed" as the service refuses a corpus without documents, so the bus publishes the fault.</summary>
 public sealed class CaptureCreateDatasetVersion(SentCommands sent) : IConsumer<Refinery.Contracts.Curation.CreateDatasetVersion>
 {
     public Task Consume(ConsumeContext<Refinery.Contracts.Curation.CreateDatasetVersion> context)
     {
         sent.Datasets.Enqueue(context.Message);
+        if (context.Message.Dataset == "doomed")
+            throw new Refinery.Hosting.Bus.PermanentFailureException("corpus 'web' has no document shards");
         return Task.CompletedTask;
     }
 }
 
-/// <summary>Stands in for the curation service on queue curation-create-dataset-mixture.</summary>
+/// <summary>Stands in for the curation service on queue curation-create-dataset-mixture; refuses a mixture named
+/// "doomed" as the service refuses one whose component is not finished.</summary>
 public sealed class CaptureCreateDatasetMixture(SentCommands sent) : IConsumer<Refinery.Contracts.Curation.CreateDatasetMixture>
 {
     public Task Consume(ConsumeContext<Refinery.Contracts.Curation.CreateDatasetMixture> context)
     {
         sent.Mixtures.Enqueue(context.Message);
+        if (context.Message.Dataset == "doomed")
+            throw new Refinery.Hosting.Bus.PermanentFailureException("no finished dataset version web@0123456789ab");
         return Task.CompletedTask;
     }
 }
@@ -233,4 +243,26 @@ public sealed class RateLimitedGateway : GatewayTestHost
         config["Refinery:Gateway:WritesPerMinute"] = "2";
         return config;
     }
+}
+
+/// <summary>Keys configured, and a bus that takes no command: every send fails as when the broker is unreachable.</summary>
+public sealed class BusDownGateway : GatewayTestHost
+{
+    protected override void ConfigureServices(IServiceCollection services) => services.AddScoped<ISendEndpointProvider, UnreachableSendEndpoints>();
+
+    private sealed class UnreachableSendEndpoints : ISendEndpointProvider
+    {
+        public Task<ISendEndpoint> GetSendEndpoint(Uri address) =>
+            Task.FromException<ISendEndpoint>(new BrokerUnreachableException($"broker unreachable for {address}"));
+
+        public ConnectHandle ConnectSendObserver(ISendObserver observer) => new NoHandle();
+
+        private sealed class NoHandle : ConnectHandle
+        {
+            public void Disconnect() { }
+            public void Dispose() { }
+        }
+    }
+
+    private sealed class BrokerUnreachableException(string message) : MassTransitException(message);
 }

@@ -53,7 +53,7 @@ public sealed class CreateDatasetMixtureConsumer(MixtureBuilder builder, Curatio
             logger.LogInformation("Mixture {Dataset}@{Version}: {Tokens} tokens from {Components}", job.Dataset, job.Version, job.Tokens, summary);
             job = await catalog.FindJobAsync(job.Id, ct) ?? job;
         }
-        await context.Publish(job.ToEvent(store.Bucket), ct);
+        await context.Publish(job.ToEvent(store.Bucket, message.RequestId), ct);
     }
 }
 

@@ -56,10 +56,10 @@ public sealed class CreateDatasetVersionConsumer(IObjectStore store, CurationCat
         if (job.Status == DatasetJobStatus.Done)
         {
             logger.LogInformation("Dataset {Dataset}@{Version} exists: {Key}", job.Dataset, job.Version, job.ManifestKey);
-            await context.Publish(job.ToEvent(store.Bucket), ct);
+            await context.Publish(job.ToEvent(store.Bucket, message.RequestId), ct);
             return;
         }
-        await steps.ContinueAsync(context, job, ct);
+        await steps.ContinueAsync(context, job, message.RequestId, ct);
         logger.LogInformation("Dataset {Dataset}@{Version}: {Parts} parts from {Corpora} with recipe {Recipe}", job.Dataset, job.Version,
             parts.Count, string.Join(", ", message.Corpora), recipe.Name);
     }

@@ -14,14 +14,15 @@ public sealed class DatasetStepFailures(CurationCatalog catalog)
 
     public static void Add(IBusRegistrationConfigurator x) =>
         x.AddStepFailures<DatasetStepFailures, DatasetVersionFailed>(Queue)
-            .Step<RankDatasetPart>(CommandQueues.RankDatasetPart, m => $"ranking round {m.Round}, part {m.Part}", (f, m, s, ct) => f.OfJobAsync(m.JobId, s, ct))
-            .Step<FinishDatasetRanking>(CommandQueues.FinishDatasetRanking, m => $"ranking round {m.Round}", (f, m, s, ct) => f.OfJobAsync(m.JobId, s, ct))
-            .Step<CurateDatasetPart>(CommandQueues.CurateDatasetPart, m => $"part {m.Part}", (f, m, s, ct) => f.OfJobAsync(m.JobId, s, ct))
-            .Step<FinishDatasetVersion>(CommandQueues.FinishDatasetVersion, _ => "finish", (f, m, s, ct) => f.OfJobAsync(m.JobId, s, ct));
+            .Step<RankDatasetPart>(CommandQueues.RankDatasetPart, m => $"ranking round {m.Round}, part {m.Part}", (f, m, s, ct) => f.OfJobAsync(m.JobId, m.RequestId, s, ct))
+            .Step<FinishDatasetRanking>(CommandQueues.FinishDatasetRanking, m => $"ranking round {m.Round}", (f, m, s, ct) => f.OfJobAsync(m.JobId, m.RequestId, s, ct))
+            .Step<CurateDatasetPart>(CommandQueues.CurateDatasetPart, m => $"part {m.Part}", (f, m, s, ct) => f.OfJobAsync(m.JobId, m.RequestId, s, ct))
+            .Step<FinishDatasetVersion>(CommandQueues.FinishDatasetVersion, _ => "finish", (f, m, s, ct) => f.OfJobAsync(m.JobId, m.RequestId, s, ct));
 
-    private async Task<DatasetVersionFailed?> OfJobAsync(Guid jobId, FailedStep failed, CancellationToken ct) =>
+    private async Task<DatasetVersionFailed?> OfJobAsync(Guid jobId, Guid? requestId, FailedStep failed, CancellationToken ct) =>
         await catalog.FindJobAsync(jobId, ct) is { } job
             // The reason keeps the step in front, as it did before Step existed, for readers of the reason alone.
-            ? new DatasetVersionFailed { Dataset = job.Dataset, Version = job.Version, Step = failed.Step, Reason = $"{failed.Step}: {failed.Reason}" }
+            ? new DatasetVersionFailed { Dataset = job.Dataset, Version = job.Version, Step = failed.Step, Reason = $"{failed.Step}: {failed.Reason}",
+                RequestId = requestId }
             : null;
 }

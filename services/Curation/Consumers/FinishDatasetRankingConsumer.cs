@@ -40,7 +40,7 @@ public sealed class FinishDatasetRankingConsumer(CurationCatalog catalog, Quanti
             }
             job = await catalog.FindJobAsync(job.Id, ct) ?? job;
         }
-        if (goOn) await steps.ContinueAsync(context, job, ct);
+        if (goOn) await steps.ContinueAsync(context, job, message.RequestId, ct);
     }
 }
 

@@ -34,7 +34,7 @@ public sealed class FinishDatasetVersionConsumer(VersionFinisher finisher, Curat
             }
             job = await catalog.FindJobAsync(job.Id, ct) ?? job;
         }
-        if (announce) await context.Publish(job.ToEvent(store.Bucket), ct);
+        if (announce) await context.Publish(job.ToEvent(store.Bucket, message.RequestId), ct);
     }
 }
 

@@ -3,10 +3,11 @@ using Refinery.Contracts.Curation;
 
 namespace Refinery.Curation.Domain;
 
-/// <summary>The event a finished version announces; the same for the first run and every repeated request.</summary>
+/// <summary>The event a finished version announces; the same for the first run and every repeated request but for the
+/// request it answers.</summary>
 public static class DatasetJobEvents
 {
-    public static DatasetVersionCreated ToEvent(this DatasetJob job, string bucket) => new()
+    public static DatasetVersionCreated ToEvent(this DatasetJob job, string bucket, Guid? requestId) => new()
     {
         Dataset = job.Dataset,
         Version = job.Version,
@@ -15,5 +16,6 @@ public static class DatasetJobEvents
         KeptDocuments = job.KeptDocuments,
         Tokens = job.Tokens,
         ValidationTokens = job.ValidationTokens,
+        RequestId = requestId,
     };
 }

@@ -13,8 +13,10 @@ namespace Refinery.Curation.Pipeline;
 /// been recorded only sends the step after its round or the parts, once they are all recorded.</summary>
 public sealed class VersionSteps(CurationCatalog catalog)
 {
+    /// <param name="requestId">The request the steps serve, carried in each so the version's last event names it. A request
+    /// that joins a version already under way sends its id only with the steps it sends itself.</param>
     /// <param name="sendMissing">Whether to send the parts not yet recorded (false after recording one: the others are on their way).</param>
-    public async Task ContinueAsync(ISendEndpointProvider sender, DatasetJob job, CancellationToken ct, bool sendMissing = true)
+    public async Task ContinueAsync(ISendEndpointProvider sender, DatasetJob job, Guid? requestId, CancellationToken ct, bool sendMissing = true)
     {
         var parts = JobInputs.Parts(job).Count;
         var rounds = QuantileRounds.Of(Recipe.Parse(job.RecipeText, job.RecipeName)).Count;
@@ -24,25 +26,25 @@ public sealed class VersionSteps(CurationCatalog catalog)
             var ranked = (await catalog.RankingsAsync(job.Id, round, ct)).Select(r => r.Part).ToHashSet();
             if (ranked.Count == parts)
             {
-                await SendAsync(sender, CommandQueues.FinishDatasetRanking, new FinishDatasetRanking { JobId = job.Id, Round = round }, ct);
+                await SendAsync(sender, CommandQueues.FinishDatasetRanking, new FinishDatasetRanking { JobId = job.Id, Round = round, RequestId = requestId }, ct);
                 return;
             }
             if (!sendMissing) return;
             var rank = await sender.GetSendEndpoint(CommandQueues.Uri(CommandQueues.RankDatasetPart));
             for (var p = 0; p < parts; p++)
-                if (!ranked.Contains(p)) await rank.Send(new RankDatasetPart { JobId = job.Id, Round = round, Part = p }, ct);
+                if (!ranked.Contains(p)) await rank.Send(new RankDatasetPart { JobId = job.Id, Round = round, Part = p, RequestId = requestId }, ct);
             return;
         }
         var written = (await catalog.PartsAsync(job.Id, ct)).Select(p => p.Part).ToHashSet();
         if (written.Count == parts)
         {
-            await SendAsync(sender, CommandQueues.FinishDatasetVersion, new FinishDatasetVersion { JobId = job.Id }, ct);
+            await SendAsync(sender, CommandQueues.FinishDatasetVersion, new FinishDatasetVersion { JobId = job.Id, RequestId = requestId }, ct);
             return;
         }
         if (!sendMissing) return;
         var curate = await sender.GetSendEndpoint(CommandQueues.Uri(CommandQueues.CurateDatasetPart));
         for (var p = 0; p < parts; p++)
-            if (!written.Contains(p)) await curate.Send(new CurateDatasetPart { JobId = job.Id, Part = p }, ct);
+            if (!written.Contains(p)) await curate.Send(new CurateDatasetPart { JobId = job.Id, Part = p, RequestId = requestId }, ct);
     }
 
     private static async Task SendAsync<T>(ISendEndpointProvider sender, string queue, T message, CancellationToken ct) where T : class =>

@@ -9,7 +9,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Refinery.Contracts;
 using Refinery.Contracts.Ingestion;
-using Refinery.Gateway.Auth;
 using Refinery.Gateway.Data;
 using Refinery.Gateway.Options;
 using Refinery.Storage;
@@ -23,34 +22,27 @@ public static class CorporaApi
     public const int MaxPageSize = 500;
     public const int MaxPreviewDocuments = 1000;
 
-    public static RouteGroupBuilder MapCorporaApi(this IEndpointRouteBuilder app, GatewayOptions options)
+    public static ApiGroup MapCorporaApi(this IEndpointRouteBuilder app, GatewayOptions options)
     {
-        var api = app.MapGroup("/api/corpora").WithTags("Corpora");
+        var api = app.MapApiGroup("/api/corpora", "Corpora", options);
 
-        api.MapPost("/", CreateCorpusAsync)
-            .RequireAuthorization(ApiKeyRoles.Writer)
-            .RequireRateLimiting(WriteRateLimit.Policy)
+        api.Writes.MapPost("/", CreateCorpusAsync)
             // One accepts list with both types: routing answers 415 to any other (the form's schema: CorpusUploadOpenApi).
             .Accepts<CreateCorpusRequest>("application/json", "multipart/form-data")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .AcceptedWithStatusAt("/api/corpora/{id}")
             .WithSummary("Submit a corpus for ingestion")
             .WithDescription("multipart/form-data: a name field, then one or more files, each stored as raw/{name}/{file}; " +
-                             "or application/json naming objects already in the store. Returns 202 with the URL to poll.");
+                             "or application/json naming objects already in the store. Returns 202 with the corpus's URL to poll.");
 
-        var reads = new[]
-        {
-            api.MapGet("/", ListCorporaAsync).WithSummary("List corpora, newest first"),
-            api.MapGet("/{id:guid}", GetCorpusAsync).WithSummary("One corpus: stage, counts, rejections, languages, shards"),
-            api.MapGet("/{id:guid}/documents", GetDocumentsAsync).WithSummary("The first documents of one shard"),
-        };
-        foreach (var read in reads)
-        {
-            if (options.RequireKeyForReads) read.RequireAuthorization(ApiKeyRoles.Reader);
-            else read.AllowAnonymous();
-        }
+        api.Reads.MapGet("/", ListCorporaAsync).WithSummary("List corpora, newest first");
+        api.Reads.MapGet("/{id:guid}", GetCorpusAsync).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("One corpus: stage, counts, rejections, languages, shards");
+        api.Reads.MapGet("/{id:guid}/documents", GetDocumentsAsync)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status502BadGateway)
+            .WithSummary("The first documents of one shard");
         return api;
     }
 
@@ -74,21 +66,14 @@ public static class CorporaApi
 
         // Recorded before sending, so the first event of the run can never be overtaken by the "submitted" row.
         await projection.SubmittedAsync(submission.Id, submission.Name, submission.Sources.Count, ct);
-        try
+        var status = $"/api/corpora/{submission.Id}";
+        if (!await send.TrySendAsync(CommandQueues.IngestCorpus, submission.ToCommand(), logger, ct))
         {
-            var endpoint = await send.GetSendEndpoint(CommandQueues.Uri(CommandQueues.IngestCorpus));
-            await endpoint.Send(submission.ToCommand(), ct);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogError(ex, "Could not send IngestCorpus for corpus {Corpus}", submission.Name);
-            await projection.SubmissionFailedAsync(submission.Id, "the command could not be sent to the ingestion service", CancellationToken.None);
-            return TypedResults.Problem("The ingestion service could not be reached; the corpus was not submitted. Try again.",
-                statusCode: StatusCodes.Status503ServiceUnavailable);
+            await projection.SubmissionFailedAsync(submission.Id, ApiConventions.NotSent, CancellationToken.None);
+            return ApiConventions.BusUnavailable($"the ingestion of corpus '{submission.Name}'", status);
         }
         logger.LogInformation("Submitted corpus {Corpus} ({CorpusId}) with {Sources} sources by {Caller}",
             submission.Name, submission.Id, submission.Sources.Count, request.HttpContext.User.Identity?.Name ?? "anonymous");
-        var status = $"/api/corpora/{submission.Id}";
         return TypedResults.Accepted(status, new CorpusAccepted(submission.Id, submission.Name, submission.Sources, status));
     }
 

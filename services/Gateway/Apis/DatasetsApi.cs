@@ -3,10 +3,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 using Refinery.Contracts;
 using Refinery.Contracts.Curation;
 using Refinery.Contracts.Ingestion;
-using Refinery.Gateway.Auth;
 using Refinery.Gateway.Data;
 using Refinery.Gateway.Domain;
 using Refinery.Gateway.Options;
@@ -18,9 +18,20 @@ namespace Refinery.Gateway.Apis;
 public sealed record DatasetVersionRequest(IReadOnlyList<string>? Corpora, string? Recipe, string? Tokenizer = null,
     double? ValidationFraction = null, string? SignalsConfig = null, string? Description = null, string? RecipeName = null);
 
-/// <summary>What a version request started: the event that announces the version (its name is the hash of its inputs,
-/// known when the Curation service has read them).</summary>
-public sealed record DatasetVersionAccepted(string Dataset, IReadOnlyList<string> Corpora, string Recipe, string Tokenizer, string Events);
+/// <summary>What a version or mixture request started: the request's id and the URL to poll (its version is the hash of
+/// its inputs, known when the Curation service has read them), and the events that announce it.</summary>
+public sealed record DatasetVersionAccepted(string Dataset, Guid RequestId, IReadOnlyList<string> Corpora, string Recipe, string Tokenizer,
+    string StatusUrl, string Events);
+
+/// <summary>One dataset request as the gateway last heard of it: requested, done (the version and its manifest) or
+/// failed (the reason; the version when the failure came after it was named).</summary>
+public sealed record DatasetRequestStatus(Guid Id, string Dataset, string Kind, string Stage, string? Version, ObjectRef? Manifest,
+    string? Error, DateTime CreatedAt, DateTime UpdatedAt)
+{
+    public static DatasetRequestStatus Of(Domain.DatasetRequestView r, string bucket) => new(r.Id, r.Dataset, r.Kind, r.Stage, r.Version,
+        r.ManifestKey is null ? null : new ObjectRef { Bucket = bucket, Key = r.ManifestKey, Sha256 = r.ManifestSha256!, Length = r.ManifestLength },
+        r.Error, DateTime.SpecifyKind(r.CreatedAt, DateTimeKind.Utc), DateTime.SpecifyKind(r.UpdatedAt, DateTimeKind.Utc));
+}
 
 /// <summary>The request body of POST /api/datasets/{name}/mixtures.</summary>
 public sealed record DatasetMixtureRequest(IReadOnlyList<MixtureComponent>? Components, long? TokenBudget, int? Seed = null, string? Description = null);
@@ -35,85 +46,109 @@ public sealed record DatasetVersionStatus(string Dataset, string Version, string
 }
 
 /// <summary>POST /api/datasets/{name}/versions cuts a dataset version from corpora with a recipe; POST
-/// /api/datasets/{name}/mixtures mixes finished versions by weight to a token budget. GET /api/datasets/{name}/versions
-/// lists the versions announced (done or failed); …/versions/{version} shows one, and …/manifest and …/datasheet serve a
-/// done version's documents.</summary>
+/// /api/datasets/{name}/mixtures mixes finished versions by weight to a token budget; each answers 202 with
+/// /api/datasets/{name}/requests/{id}, which shows the request requested, done (with its version) or failed. GET
+/// /api/datasets/{name}/versions lists the versions announced (done or failed); …/versions/{version} shows one, and
+/// …/manifest and …/datasheet serve a done version's documents.</summary>
 public static class DatasetsApi
 {
-    public static void MapDatasetsApi(this IEndpointRouteBuilder app, GatewayOptions options)
+    private const string Events = "/api/events?type=DatasetVersionCreated,DatasetVersionFailed";
+
+    public static ApiGroup MapDatasetsApi(this IEndpointRouteBuilder app, GatewayOptions options)
     {
-        var reads = new[]
-        {
-            app.MapGet("/api/datasets/{name}/versions", ListAsync).WithTags("Datasets").WithSummary("The versions of a dataset, done or failed"),
-            app.MapGet("/api/datasets/{name}/versions/{version}", GetAsync).WithTags("Datasets")
-                .WithSummary("One version: done (counts and manifest reference) or failed (the step and reason)"),
-            app.MapGet("/api/datasets/{name}/versions/{version}/manifest", (string name, string version, DatasetProjection projection, IObjectStore store,
-                    CancellationToken ct) => DocumentAsync(name, version, DatasetDocument.Manifest, projection, store, ct))
-                .WithTags("Datasets").WithSummary("A done version's manifest.json: lineage, counts and every file with its sha256"),
-            app.MapGet("/api/datasets/{name}/versions/{version}/datasheet", (string name, string version, DatasetProjection projection, IObjectStore store,
-                    CancellationToken ct) => DocumentAsync(name, version, DatasetDocument.Datasheet, projection, store, ct))
-                .WithTags("Datasets").WithSummary("A done version's datasheet.md"),
-        };
-        foreach (var read in reads)
-        {
-            if (options.RequireKeyForReads) read.RequireAuthorization(ApiKeyRoles.Reader);
-            else read.AllowAnonymous();
-        }
-        app.MapPost("/api/datasets/{name}/mixtures", MixAsync)
-            .WithTags("Datasets")
-            .RequireAuthorization(ApiKeyRoles.Writer)
-            .RequireRateLimiting(WriteRateLimit.Policy)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .WithSummary("Mix finished dataset versions by weight to a token budget")
-            .WithDescription("Body: components ([{dataset, version, weight}]), tokenBudget, seed, description. Whole documents are drawn with " +
-                             "the seed until each component's share is reached (further epochs when one pass is short). DatasetVersionCreated announces it.");
-        app.MapPost("/api/datasets/{name}/versions", CreateAsync)
-            .WithTags("Datasets")
-            .RequireAuthorization(ApiKeyRoles.Writer)
-            .RequireRateLimiting(WriteRateLimit.Policy)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
+        var api = app.MapApiGroup("/api/datasets/{name}", "Datasets", options);
+        api.Writes.MapPost("/versions", CreateAsync)
+            .AcceptedWithStatusAt("/api/datasets/{name}/requests/{id}")
             .WithSummary("Cut a dataset version from corpora with a filter recipe")
             .WithDescription("Body: corpora (names), recipe (a built-in name: gopher, gopher-rules-pass, c4, dedup-only, none; or a recipe's text), recipeName (what a recipe given as text is called), " +
                              "tokenizer (gpt2 or bytes), validationFraction, description. The version is named by the hash of its inputs: the same " +
-                             "request returns the existing version. DatasetVersionCreated on /api/events announces it with its manifest; DatasetVersionFailed says why it will not come.");
+                             "request gets the existing version. Returns 202 with the request's URL to poll: requested, then done (with the version and " +
+                             "its manifest) or failed (with the reason). DatasetVersionCreated and DatasetVersionFailed on /api/events carry the same requestId.");
+        api.Writes.MapPost("/mixtures", MixAsync)
+            .AcceptedWithStatusAt("/api/datasets/{name}/requests/{id}")
+            .WithSummary("Mix finished dataset versions by weight to a token budget")
+            .WithDescription("Body: components ([{dataset, version, weight}]), tokenBudget, seed, description. Whole documents are drawn with " +
+                             "the seed until each component's share is reached (further epochs when one pass is short). Returns 202 with the " +
+                             "request's URL to poll, as for a version.");
+
+        api.Reads.MapGet("/requests/{id:guid}", GetRequestAsync).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("One version or mixture request: requested, done (its version and manifest) or failed (the reason)");
+        api.Reads.MapGet("/versions", ListAsync).WithSummary("The versions of a dataset, done or failed");
+        api.Reads.MapGet("/versions/{version}", GetAsync).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("One version: done (counts and manifest reference) or failed (the step and reason)");
+        api.Reads.MapGet("/versions/{version}/manifest", (string name, string version, DatasetProjection projection, IObjectStore store,
+                CancellationToken ct) => DocumentAsync(name, version, DatasetDocument.Manifest, projection, store, ct))
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("A done version's manifest.json: lineage, counts and every file with its sha256");
+        api.Reads.MapGet("/versions/{version}/datasheet", (string name, string version, DatasetProjection projection, IObjectStore store,
+                CancellationToken ct) => DocumentAsync(name, version, DatasetDocument.Datasheet, projection, store, ct))
+            .Produces(StatusCodes.Status200OK, contentType: "text/markdown")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("A done version's datasheet.md");
+        return api;
     }
 
-    internal static async Task<Results<Accepted<DatasetVersionAccepted>, ValidationProblem>> MixAsync(string name, DatasetMixtureRequest? request,
-        ISendEndpointProvider send, CancellationToken ct)
+    internal static async Task<Results<Accepted<DatasetVersionAccepted>, ValidationProblem, ProblemHttpResult>> MixAsync(string name,
+        DatasetMixtureRequest? request, ISendEndpointProvider send, DatasetProjection projection, ILoggerFactory loggers, CancellationToken ct)
     {
         var command = new CreateDatasetMixture
         {
             Dataset = name, Components = request?.Components ?? [], TokenBudget = request?.TokenBudget ?? 0, Seed = request?.Seed ?? 42,
-            Description = request?.Description,
+            Description = request?.Description, RequestId = NewId.NextGuid(),
         };
         var problems = DatasetRequests.Problems(command);
         if (problems.Count > 0)
             return TypedResults.ValidationProblem(problems.ToDictionary(p => p.Key == "dataset" ? "name" : p.Key, p => new[] { p.Value }));
-        await (await send.GetSendEndpoint(CommandQueues.Uri(CommandQueues.CreateDatasetMixture))).Send(command, ct);
-        const string events = "/api/events?type=DatasetVersionCreated,DatasetVersionFailed";
-        return TypedResults.Accepted(events, new DatasetVersionAccepted(name, command.Components.Select(c => $"{c.Dataset}@{c.Version}").ToArray(),
-            "mixture", "", events));
+        var id = command.RequestId.Value;
+        await projection.RequestedAsync(id, name, DatasetRequestKinds.Mixture, ct);
+        if (!await send.TrySendAsync(CommandQueues.CreateDatasetMixture, command, loggers.CreateLogger(typeof(DatasetsApi)), ct))
+        {
+            await projection.RequestFailedAsync(id, null, ApiConventions.NotSent, CancellationToken.None);
+            return ApiConventions.BusUnavailable($"the mixture '{name}'", RequestUrl(name, id));
+        }
+        var status = RequestUrl(name, id);
+        return TypedResults.Accepted(status, new DatasetVersionAccepted(name, id, command.Components.Select(c => $"{c.Dataset}@{c.Version}").ToArray(),
+            "mixture", "", status, Events));
     }
 
-    internal static async Task<Results<Accepted<DatasetVersionAccepted>, ValidationProblem>> CreateAsync(string name, DatasetVersionRequest? request,
-        ISendEndpointProvider send, CancellationToken ct)
+    internal static async Task<Results<Accepted<DatasetVersionAccepted>, ValidationProblem, ProblemHttpResult>> CreateAsync(string name,
+        DatasetVersionRequest? request, ISendEndpointProvider send, DatasetProjection projection, ILoggerFactory loggers, CancellationToken ct)
     {
         var command = new CreateDatasetVersion
         {
             Dataset = name, Corpora = request?.Corpora ?? [], Recipe = request?.Recipe ?? "", RecipeName = request?.RecipeName,
             Tokenizer = request?.Tokenizer ?? "gpt2", ValidationFraction = request?.ValidationFraction ?? 0.01,
-            SignalsConfig = request?.SignalsConfig ?? "rpv2", Description = request?.Description,
+            SignalsConfig = request?.SignalsConfig ?? "rpv2", Description = request?.Description, RequestId = NewId.NextGuid(),
         };
         var problems = DatasetRequests.Problems(command);
         if (problems.Count > 0)
             return TypedResults.ValidationProblem(problems.ToDictionary(p => p.Key == "dataset" ? "name" : p.Key, p => new[] { p.Value }));
-        await (await send.GetSendEndpoint(CommandQueues.Uri(CommandQueues.CreateDatasetVersion))).Send(command, ct);
-        const string events = "/api/events?type=DatasetVersionCreated,DatasetVersionFailed";
-        return TypedResults.Accepted(events, new DatasetVersionAccepted(name, command.Corpora, command.Recipe.Length > 64 ? "(recipe text)" : command.Recipe,
-            command.Tokenizer, events));
+        var id = command.RequestId.Value;
+        // Recorded before sending, so the Curation service's answer can never be overtaken by the "requested" row.
+        await projection.RequestedAsync(id, name, DatasetRequestKinds.Version, ct);
+        if (!await send.TrySendAsync(CommandQueues.CreateDatasetVersion, command, loggers.CreateLogger(typeof(DatasetsApi)), ct))
+        {
+            await projection.RequestFailedAsync(id, null, ApiConventions.NotSent, CancellationToken.None);
+            return ApiConventions.BusUnavailable($"the version of dataset '{name}'", RequestUrl(name, id));
+        }
+        var status = RequestUrl(name, id);
+        return TypedResults.Accepted(status, new DatasetVersionAccepted(name, id, command.Corpora,
+            command.Recipe.Length > 64 ? "(recipe text)" : command.Recipe, command.Tokenizer, status, Events));
     }
+
+    internal static async Task<Results<Ok<DatasetRequestStatus>, ProblemHttpResult, ValidationProblem>> GetRequestAsync(string name, Guid id,
+        DatasetProjection projection, IObjectStore store, CancellationToken ct)
+    {
+        if (CorpusNames.Problem(name) is { } problem) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [problem] });
+        return await projection.FindRequestAsync(name, id, ct) is { } view
+            ? TypedResults.Ok(DatasetRequestStatus.Of(view, store.Bucket))
+            : TypedResults.Problem($"no request {id} for dataset '{name}'", statusCode: StatusCodes.Status404NotFound);
+    }
+
+    private static string RequestUrl(string name, Guid id) => $"/api/datasets/{name}/requests/{id}";
 
     internal static async Task<Results<Ok<DatasetVersionStatus[]>, ValidationProblem>> ListAsync(string name, DatasetProjection projection,
         IObjectStore store, CancellationToken ct)

@@ -3,10 +3,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 using Refinery.Contracts;
 using Refinery.Contracts.Dedup;
 using Refinery.Contracts.Ingestion;
-using Refinery.Gateway.Auth;
 using Refinery.Gateway.Data;
 using Refinery.Gateway.Options;
 using Refinery.Storage;
@@ -18,7 +18,7 @@ public sealed record DedupRequest(double? Threshold, string? SignalsConfig, stri
     double? FalsePositiveRate = null, bool? Verify = null, string? ExactKey = null);
 
 /// <summary>What a dedup request started: where the clusters will be, the URL to poll and which event announces them.</summary>
-public sealed record DedupAccepted(string Corpus, double Threshold, string Config, string Clusters, string Status, string Events);
+public sealed record DedupAccepted(string Corpus, double Threshold, string Config, string Clusters, string StatusUrl, string Events);
 
 /// <summary>One dedup request of a corpus as the gateway last saw it: requested, done (with counts) or failed.</summary>
 public sealed record DedupStatus(string Corpus, string Config, string Stage, double Threshold, ObjectRef? Clusters, long Documents,
@@ -34,35 +34,25 @@ public sealed record DedupStatus(string Corpus, string Config, string Stage, dou
 /// signals are computed; GET /api/corpora/{name}/dedup and /api/corpora/{name}/dedup/{config} show the requests.</summary>
 public static class DedupApi
 {
-    public static void MapDedupApi(this IEndpointRouteBuilder app, GatewayOptions options)
+    public static ApiGroup MapDedupApi(this IEndpointRouteBuilder app, GatewayOptions options)
     {
-        app.MapPost("/api/corpora/{name}/dedup", StartAsync)
-            .WithTags("Corpora")
-            .RequireAuthorization(ApiKeyRoles.Writer)
-            .RequireRateLimiting(WriteRateLimit.Policy)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
+        var api = app.MapApiGroup("/api/corpora/{name}/dedup", "Corpora", options);
+        api.Writes.MapPost("/", StartAsync)
+            .AcceptedWithStatusAt("/api/corpora/{name}/dedup/{config}")
             .WithSummary("Find the exact and near-duplicate clusters of a corpus")
             .WithDescription("MinHash LSH over the bands of the corpus's signal shards at one of RPv2's thresholds (0.7, 0.8, 0.9, 1.0), and " +
                              "exact copies of the normalised text within the corpus and against every corpus deduplicated before " +
                              "(exact: set, bloom or none; falsePositiveRate for bloom; exactKey: normalized, raw or url). verify: link candidates only at true Jaccard ≥ threshold. " +
                              "keep: first, longest, max:SIGNAL or min:SIGNAL. Returns 202 with the URL to poll and the key the clusters " +
                              "will be written to; CorpusDeduplicated on /api/events announces them.");
-        var reads = new[]
-        {
-            app.MapGet("/api/corpora/{name}/dedup", ListAsync).WithTags("Corpora").WithSummary("The dedup requests of a corpus"),
-            app.MapGet("/api/corpora/{name}/dedup/{config}", GetAsync).WithTags("Corpora")
-                .WithSummary("One dedup request of a corpus: requested, done (counts and clusters file) or failed (reason)"),
-        };
-        foreach (var read in reads)
-        {
-            if (options.RequireKeyForReads) read.RequireAuthorization(ApiKeyRoles.Reader);
-            else read.AllowAnonymous();
-        }
+        api.Reads.MapGet("/", ListAsync).WithSummary("The dedup requests of a corpus");
+        api.Reads.MapGet("/{config}", GetAsync).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("One dedup request of a corpus: requested, done (counts and clusters file) or failed (reason)");
+        return api;
     }
 
-    internal static async Task<Results<Accepted<DedupAccepted>, ValidationProblem>> StartAsync(string name, DedupRequest? request,
-        ISendEndpointProvider send, DedupProjection projection, CancellationToken ct)
+    internal static async Task<Results<Accepted<DedupAccepted>, ValidationProblem, ProblemHttpResult>> StartAsync(string name, DedupRequest? request,
+        ISendEndpointProvider send, DedupProjection projection, ILoggerFactory loggers, CancellationToken ct)
     {
         var command = new DeduplicateCorpus
         {
@@ -75,11 +65,15 @@ public static class DedupApi
         if (problems.Count > 0)
             return TypedResults.ValidationProblem(problems.ToDictionary(p => p.Key == "corpus" ? "name" : p.Key, p => new[] { p.Value }));
 
+        // Recorded before sending, so the dedup service's answer can never be overtaken by the "requested" row.
         await projection.RequestedAsync(command, ct);
-        var endpoint = await send.GetSendEndpoint(CommandQueues.Uri(CommandQueues.DeduplicateCorpus));
-        await endpoint.Send(command, ct);
         var tag = DedupOutputs.Config(command);
         var status = $"/api/corpora/{name}/dedup/{tag}";
+        if (!await send.TrySendAsync(CommandQueues.DeduplicateCorpus, command, loggers.CreateLogger(typeof(DedupApi)), ct))
+        {
+            await projection.SendFailedAsync(command, ApiConventions.NotSent, CancellationToken.None);
+            return ApiConventions.BusUnavailable($"the dedup of corpus '{name}'", status);
+        }
         return TypedResults.Accepted(status, new DedupAccepted(name, command.Threshold, tag, DedupKeys.Clusters(name, tag), status,
             "/api/events?type=CorpusDeduplicated"));
     }

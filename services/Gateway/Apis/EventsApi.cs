@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
-using Refinery.Gateway.Auth;
 using Refinery.Gateway.Events;
 using Refinery.Gateway.Options;
 
@@ -14,18 +13,16 @@ namespace Refinery.Gateway.Apis;
 /// <summary>/api/events: every platform event as server-sent events, filterable by type and by corpus, job or model.</summary>
 public static class EventsApi
 {
-    public static RouteHandlerBuilder MapEventsApi(this IEndpointRouteBuilder app, GatewayOptions options)
+    public static ApiGroup MapEventsApi(this IEndpointRouteBuilder app, GatewayOptions options)
     {
-        var endpoint = app.MapGet("/api/events", StreamEvents)
-            .WithTags("Events")
+        var api = app.MapApiGroup("/api/events", "Events", options);
+        api.Reads.MapGet("/", StreamEvents)
             .WithSummary("Stream platform events (text/event-stream)")
             .WithDescription("Each frame: 'event: {type}', 'id: {message id}', 'data: {message JSON}'. Filters: " +
                              "?type=CorpusIngested,CorpusShardIngested (any of), ?corpus=, ?job=, ?model= (ids). A ': keep-alive' " +
                              "comment is sent when idle. Known types: " + string.Join(", ", GatewayEvents.All.Select(e => e.Name)))
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
-        if (options.RequireKeyForReads) endpoint.RequireAuthorization(ApiKeyRoles.Reader);
-        else endpoint.AllowAnonymous();
-        return endpoint;
+        return api;
     }
 
     internal static Results<EventStreamResult, ValidationProblem> StreamEvents(

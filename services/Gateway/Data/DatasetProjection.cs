@@ -6,13 +6,30 @@ using Refinery.Hosting.Data;
 namespace Refinery.Gateway.Data;
 
 /// <summary>Applies <see cref="DatasetVersionCreated"/> and <see cref="DatasetVersionFailed"/> to the dataset versions
-/// read model. A version is immutable once created, so a failure never overwrites a done row (it may come from a
+/// read model, and to the request each names (its <c>RequestId</c>), which the gateway records when it sends it. A version is immutable once created, so a failure never overwrites a done row (it may come from a
 /// repeated request racing the first), and a later success replaces a failure (the request was repeated and finished).</summary>
 public sealed class DatasetProjection(GatewayDbContext db, TimeProvider clock)
 {
     private const int MaxErrorLength = 4000;
 
-    public Task CreatedAsync(DatasetVersionCreated e, CancellationToken ct)
+    public async Task CreatedAsync(DatasetVersionCreated e, CancellationToken ct)
+    {
+        await VersionCreatedAsync(e, ct);
+        if (e.RequestId is { } id)
+        {
+            // A request is answered once: a late failure of the same request (a redelivered fault) cannot undo this.
+            await db.DatasetRequests.Where(r => r.Id == id && r.Dataset == e.Dataset).ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.Stage, DatasetRequestStages.Done)
+                .SetProperty(r => r.Version, e.Version)
+                .SetProperty(r => r.ManifestKey, e.Manifest.Key)
+                .SetProperty(r => r.ManifestSha256, e.Manifest.Sha256)
+                .SetProperty(r => r.ManifestLength, e.Manifest.Length)
+                .SetProperty(r => r.Error, (string?)null)
+                .SetProperty(r => r.UpdatedAt, Now()), ct);
+        }
+    }
+
+    private Task VersionCreatedAsync(DatasetVersionCreated e, CancellationToken ct)
     {
         var row = new DatasetVersionView
         {
@@ -33,7 +50,36 @@ public sealed class DatasetProjection(GatewayDbContext db, TimeProvider clock)
             .SetProperty(v => v.UpdatedAt, row.UpdatedAt), c), ct);
     }
 
-    public Task FailedAsync(DatasetVersionFailed e, CancellationToken ct)
+    public async Task FailedAsync(DatasetVersionFailed e, CancellationToken ct)
+    {
+        await VersionFailedAsync(e, ct);
+        if (e.RequestId is { } id) await RequestFailedAsync(id, e.Version, e.Reason, ct);
+    }
+
+    /// <summary>Records a request before its command is sent, so no answer can overtake it.</summary>
+    public Task RequestedAsync(Guid id, string dataset, string kind, CancellationToken ct)
+    {
+        var now = Now();
+        db.DatasetRequests.Add(new DatasetRequestView { Id = id, Dataset = dataset, Kind = kind, Stage = DatasetRequestStages.Requested, CreatedAt = now, UpdatedAt = now });
+        return db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>A request that will not be answered with a version: its command was not sent, the service refused it, or
+    /// a step of its version failed for good. Only a request still requested fails; one done stays done.</summary>
+    public Task RequestFailedAsync(Guid id, string? version, string reason, CancellationToken ct)
+    {
+        if (reason.Length > MaxErrorLength) reason = reason[..MaxErrorLength];
+        return db.DatasetRequests.Where(r => r.Id == id && r.Stage == DatasetRequestStages.Requested).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.Stage, DatasetRequestStages.Failed)
+            .SetProperty(r => r.Version, version)
+            .SetProperty(r => r.Error, reason)
+            .SetProperty(r => r.UpdatedAt, Now()), ct);
+    }
+
+    public Task<DatasetRequestView?> FindRequestAsync(string dataset, Guid id, CancellationToken ct) =>
+        db.DatasetRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id && r.Dataset == dataset, ct);
+
+    private Task VersionFailedAsync(DatasetVersionFailed e, CancellationToken ct)
     {
         var reason = e.Reason.Length > MaxErrorLength ? e.Reason[..MaxErrorLength] : e.Reason;
         var row = new DatasetVersionView { Dataset = e.Dataset, Version = e.Version, Stage = DatasetVersionStages.Failed, Error = reason, UpdatedAt = Now() };

@@ -53,12 +53,18 @@ public sealed class DedupProjection(GatewayDbContext db, TimeProvider clock)
             .SetProperty(d => d.UpdatedAt, row.UpdatedAt), c), ct);
     }
 
+    /// <summary>A request whose command never reached the bus: the row the request set to requested fails.</summary>
+    public Task SendFailedAsync(DeduplicateCorpus request, string reason, CancellationToken ct) =>
+        FailAsync(CorpusNames.IdOf(request.Corpus), DedupOutputs.Config(request), "send", reason, ct);
+
     /// <summary>A request the dedup service gave up on; a row already done stays done (the failure may be of a rerun).</summary>
-    public async Task FailedAsync(CorpusDeduplicationFailed e, CancellationToken ct)
+    public Task FailedAsync(CorpusDeduplicationFailed e, CancellationToken ct) => FailAsync(e.CorpusId, e.Config, e.Step, e.Reason, ct);
+
+    private async Task FailAsync(Guid id, string config, string step, string reason, CancellationToken ct)
     {
-        var reason = e.Reason.Length > MaxErrorLength ? e.Reason[..MaxErrorLength] : e.Reason;
-        var step = e.Step.Length > MaxStepLength ? e.Step[..MaxStepLength] : e.Step;
-        await db.Dedups.Where(d => d.CorpusId == e.CorpusId && d.Config == e.Config && d.Stage == DedupStages.Requested).ExecuteUpdateAsync(s => s
+        if (reason.Length > MaxErrorLength) reason = reason[..MaxErrorLength];
+        if (step.Length > MaxStepLength) step = step[..MaxStepLength];
+        await db.Dedups.Where(d => d.CorpusId == id && d.Config == config && d.Stage == DedupStages.Requested).ExecuteUpdateAsync(s => s
             .SetProperty(d => d.Stage, DedupStages.Failed)
             .SetProperty(d => d.Error, reason)
             .SetProperty(d => d.FailedStep, step)

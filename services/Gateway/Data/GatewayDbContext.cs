@@ -4,7 +4,8 @@ using Refinery.Hosting.Data;
 
 namespace Refinery.Gateway.Data;
 
-/// <summary>The gateway's own read model: corpora, their shards and dedup requests, projected from platform events.</summary>
+/// <summary>The gateway's own read model: corpora, their shards, dedup requests, dataset versions and dataset requests,
+/// projected from platform events.</summary>
 public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options, DbSchema<GatewayDbContext>? schema = null)
     : DbContext(options)
 {
@@ -14,6 +15,7 @@ public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options,
     public DbSet<CorpusShardView> Shards => Set<CorpusShardView>();
     public DbSet<DedupView> Dedups => Set<DedupView>();
     public DbSet<DatasetVersionView> DatasetVersions => Set<DatasetVersionView>();
+    public DbSet<DatasetRequestView> DatasetRequests => Set<DatasetRequestView>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -57,6 +59,18 @@ public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options,
             e.Property(v => v.ManifestKey).HasMaxLength(1024);
             e.Property(v => v.ManifestSha256).HasMaxLength(64);
             e.Property(v => v.Error).HasMaxLength(4000);
+        });
+        model.Entity<DatasetRequestView>(e =>
+        {
+            e.ToTable("dataset_requests");
+            e.HasKey(r => r.Id);
+            e.Property(r => r.Dataset).HasMaxLength(64);
+            e.Property(r => r.Kind).HasMaxLength(16);
+            e.Property(r => r.Stage).HasMaxLength(16);
+            e.Property(r => r.Version).HasMaxLength(32);
+            e.Property(r => r.ManifestKey).HasMaxLength(1024);
+            e.Property(r => r.ManifestSha256).HasMaxLength(64);
+            e.Property(r => r.Error).HasMaxLength(4000);
         });
     }
 }

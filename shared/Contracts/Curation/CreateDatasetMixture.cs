@@ -11,6 +11,9 @@ public sealed record CreateDatasetMixture
     public required long TokenBudget { get; init; }
     public int Seed { get; init; } = 42;
     public string? Description { get; init; }
+    /// <summary>Chosen by whoever asks (the gateway), copied into the events that answer this request so the asker
+    /// can tell its answer from another's for the same dataset; not part of the version's identity.</summary>
+    public Guid? RequestId { get; init; }
 }
 
 /// <summary>One version in a mixture and its weight (weights are relative).</summary>

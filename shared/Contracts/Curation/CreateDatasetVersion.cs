@@ -19,4 +19,7 @@ public sealed record CreateDatasetVersion
     public string SignalsConfig { get; init; } = "rpv2";
     /// <summary>Free text for the datasheet's motivation section.</summary>
     public string? Description { get; init; }
+    /// <summary>Chosen by whoever asks (the gateway), copied into the events that answer this request so the asker
+    /// can tell its answer from another's for the same dataset; not part of the version's identity.</summary>
+    public Guid? RequestId { get; init; }
 }

@@ -6,4 +6,6 @@ public sealed record CurateDatasetPart
 {
     public required Guid JobId { get; init; }
     public required int Part { get; init; }
+    /// <summary>The request that sent this step, carried on so the version's last event names it.</summary>
+    public Guid? RequestId { get; init; }
 }

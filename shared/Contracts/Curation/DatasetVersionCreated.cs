@@ -11,4 +11,6 @@ public sealed record DatasetVersionCreated
     public required long KeptDocuments { get; init; }
     public required long Tokens { get; init; }
     public required long ValidationTokens { get; init; }
+    /// <summary>The <c>RequestId</c> of the request this answers, when it named one.</summary>
+    public Guid? RequestId { get; init; }
 }

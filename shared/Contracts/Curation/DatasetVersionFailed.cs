@@ -9,4 +9,6 @@ public sealed record DatasetVersionFailed
     /// <summary>The step that failed ("part 3", "ranking round 1", "finish"); empty from a publisher older than the field.</summary>
     public string Step { get; init; } = "";
     public required string Reason { get; init; }
+    /// <summary>The <c>RequestId</c> of the request this answers, when it named one.</summary>
+    public Guid? RequestId { get; init; }
 }

@@ -4,4 +4,6 @@ namespace Refinery.Contracts.Curation;
 public sealed record FinishDatasetVersion
 {
     public required Guid JobId { get; init; }
+    /// <summary>The request that sent this step, carried on so the version's last event names it.</summary>
+    public Guid? RequestId { get; init; }
 }

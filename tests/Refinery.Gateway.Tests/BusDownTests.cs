@@ -1,0 +1,65 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Refinery.Gateway.Tests;
+
+/// <summary>Every write that sends a command answers 503 when the bus will not take it, and its status URL shows the
+/// request failed rather than waiting for an answer that cannot come.</summary>
+public sealed class BusDownTests(BusDownGateway gateway) : IClassFixture<BusDownGateway>
+{
+    private async Task<JsonElement> PostAsync(string url, object body)
+    {
+        using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsJsonAsync(url, body);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Null(response.Headers.Location);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private async Task AssertFailedAsync(JsonElement problem)
+    {
+        Assert.Equal(503, problem.GetProperty("status").GetInt32());
+        var status = problem.GetProperty("statusUrl").GetString()!;
+        var failed = await gateway.EventuallyAsync(status, s => s.GetProperty("stage").GetString() == "failed");
+        Assert.Contains("could not be sent", failed.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task CorpusSubmission_Is503_AndTheCorpusShowsFailed()
+    {
+        await gateway.Store.PutAsync("raw/unsent/a.jsonl", new MemoryStream("{\"text\":\"x\"}\n"u8.ToArray()));
+
+        var problem = await PostAsync("/api/corpora", new { name = "unsent", sources = new[] { new { key = "raw/unsent/a.jsonl" } } });
+
+        await AssertFailedAsync(problem);
+    }
+
+    [Fact]
+    public async Task Dedup_Is503_AndItsStatusShowsFailed()
+    {
+        var problem = await PostAsync("/api/corpora/unsent/dedup", new { threshold = 0.8 });
+
+        await AssertFailedAsync(problem);
+    }
+
+    [Fact]
+    public async Task DatasetVersion_Is503_AndItsRequestShowsFailed()
+    {
+        var problem = await PostAsync("/api/datasets/unsent/versions", new { corpora = new[] { "web" }, recipe = "none" });
+
+        await AssertFailedAsync(problem);
+    }
+
+    [Fact]
+    public async Task DatasetMixture_Is503_AndItsRequestShowsFailed()
+    {
+        var problem = await PostAsync("/api/datasets/unsent/mixtures", new
+        {
+            components = new[] { new { dataset = "web", version = "0123456789ab", weight = 1.0 } }, tokenBudget = 100,
+        });
+
+        await AssertFailedAsync(problem);
+    }
+}
