@@ -15,7 +15,7 @@ public sealed class IngestionProcessKilledTests
         var configuration = backends.Configuration(Path.Combine(Path.GetTempPath(), "refinery-kill-" + Guid.NewGuid().ToString("N")));
         configuration["Refinery:Ingestion:JobLease"] = "00:00:05";
         await using var gateway = await RefineryProcess.StartAsync("gateway", configuration);
-        var victim = await RefineryProcess.StartAsync("ingestion", configuration);
+        await using var victim = await RefineryProcess.StartAsync("ingestion", configuration);
         using var http = new HttpClient { BaseAddress = gateway.Url, Timeout = Timeout.InfiniteTimeSpan };
         http.DefaultRequestHeaders.Add("X-Api-Key", "integration-writer-key");
         using var events = await http.GetAsync("/api/events?type=CorpusShardIngested,CorpusIngested", HttpCompletionOption.ResponseHeadersRead);
@@ -34,8 +34,7 @@ public sealed class IngestionProcessKilledTests
             Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
 
         Assert.Equal("CorpusShardIngested", (await NextEventAsync(reader)).Type);
-        victim.Kill();
-        await victim.DisposeAsync();
+        await victim.KillAsync();
         await using var successor = await RefineryProcess.StartAsync("ingestion", configuration);
 
         JsonElement done;
