@@ -55,6 +55,9 @@ public sealed class DeduplicateCorpusTests
         await host.QuiescentAsync(); // a second FinishDedup (two partitions completed at once) has been consumed by now
 
         Assert.Single(host.Harness.Published.Select<CorpusDeduplicated>());
+        // Each stage's commands went out once: two hash consumers finishing the last shards together send the
+        // partitions once between them, not once each.
+        Assert.Equal(2, host.Harness.Sent.Select<LinkDedupPartition>().Count());
         await host.SendAsync(CommandQueues.Uri(CommandQueues.DeduplicateCorpus), new DeduplicateCorpus { Corpus = Corpus, Threshold = 0.7 });
 
         var after = await host.PublishedAsync<CorpusDeduplicated>(2);
