@@ -58,10 +58,8 @@ public sealed class RefineryProcess : IAsyncDisposable
     /// <summary>The OS process id, for a test that looks the process up from outside.</summary>
     public int Id => _process.Id;
 
-    /// <summary>Kills the process at once (SIGKILL to it and its children), as a crash would.</summary>
-    public void Kill() => StartedProcesses.Kill(_process);
-
-    /// <summary>Kills the process and waits until it is gone; its output stays readable.</summary>
+    /// <summary>Kills the process at once (SIGKILL to it and its children), as a crash would, and waits until it is
+    /// gone; its output stays readable.</summary>
     public Task KillAsync() => StartedProcesses.StopAsync(_process);
 
     private void Append(string? line)
