@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: brings up local RabbitMQ, PostgreSQL and an S3 server (deploy/local/infra.sh),
 # builds once, runs every test project, validates docker-compose.yml, tears the servers down, and ends
-# with the line "N passed, N failed[, N skipped]". Exit code is non-zero when anything failed.
+# with the line "N passed, N failed[, N skipped]". Exit code is non-zero when anything failed, when any test
+# was skipped (a skip proves nothing), or when a `refinery` process started by the tests outlived them.
 set -uo pipefail
 cd "$(dirname "$0")"
 export REFINERY_INFRA_DIR="${REFINERY_INFRA_DIR:-/tmp/refinery-infra}"
@@ -30,6 +31,34 @@ if ! grep -q "Build succeeded" "$log_dir/build.log"; then
   exit 1
 fi
 
+# Every process the tests start inherits this marker, so a survivor is told apart from a `refinery` another
+# user or session runs on the same machine; the host processes present before the run are excluded as well.
+export REFINERY_TEST_RUN="test-sh-$$-$(date +%s%N)"
+# Host processes: `dotnet …/refinery.dll …` (the built host), `…/Refinery.Host.dll`, or the `refinery` launcher.
+refinery_pids() {
+  local dir pid args
+  for dir in /proc/[0-9]*; do
+    pid=${dir#/proc/}
+    args=$(tr '\0' ' ' 2>/dev/null < "$dir/cmdline") || continue
+    case "$args" in
+      *"/refinery.dll "*|*"/refinery.dll"|*"Refinery.Host.dll"*|*"/refinery "*|*"/refinery"|"refinery "*) echo "$pid";;
+    esac
+  done
+}
+refinery_before=" $(refinery_pids | tr '\n' ' ') "
+# Kills and names every refinery process of this run that is still alive; prints how many there were.
+kill_survivors() {
+  local pid n=0
+  for pid in $(refinery_pids); do
+    case "$refinery_before" in *" $pid "*) continue;; esac
+    tr '\0' '\n' 2>/dev/null < "/proc/$pid/environ" | grep -qx "REFINERY_TEST_RUN=$REFINERY_TEST_RUN" || continue
+    echo "   survivor: pid $pid $(tr '\0' ' ' 2>/dev/null < "/proc/$pid/cmdline")" >&2
+    kill -9 "$pid" 2>/dev/null || true
+    n=$((n + 1))
+  done
+  echo "$n"
+}
+
 passed=0 failed=0 skipped=0 status=0
 # Projects run one at a time: two cores, and the integration projects share the servers.
 for project in tests/*/*.csproj; do
@@ -39,6 +68,12 @@ for project in tests/*/*.csproj; do
   dotnet test "$project" -c Release --no-build --logger "console;verbosity=normal" \
     --results-directory "$log_dir/$name" > "$log_dir/$name.log" 2>&1
   rc=$?
+  # Checked after each project so a survivor is blamed on the project that started it.
+  survivors=$(kill_survivors)
+  if [ "$survivors" -gt 0 ]; then
+    echo "   $survivors refinery process(es) outlived $name; killed, counted as failures"
+    failed=$((failed + survivors)); status=1
+  fi
   # The VSTest console summary: "Total tests: N", then "Passed: N", "Failed: N", "Skipped: N" lines.
   tail_summary=$(sed -n '/^Total tests:/,$p' "$log_dir/$name.log")
   count() { sed -nE "s/^ *$1: *([0-9]+).*/\1/p" <<<"$tail_summary" | tail -1; }
@@ -53,6 +88,10 @@ for project in tests/*/*.csproj; do
   if [ "$rc" -ne 0 ] || [ "${f:-0}" -ne 0 ]; then
     status=1
     grep -E "^\s+Failed |Error Message:" -A3 "$log_dir/$name.log" | head -60
+  fi
+  if [ "${s:-0}" -ne 0 ]; then
+    status=1
+    echo "   skipped tests fail the run:"; grep -E "^\s+Skipped " "$log_dir/$name.log" | head -20
   fi
 done
 

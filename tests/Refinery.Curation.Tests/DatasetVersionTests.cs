@@ -112,7 +112,8 @@ public sealed class DatasetVersionTests
         var request = new CreateDatasetVersion { Dataset = "golden", Corpora = [Corpus], Recipe = "none", Tokenizer = "gpt2" };
 
         var first = await CreateAsync(host, request);
-        await Task.Delay(300);
+        // Every part and finish command of the first version consumed: the requests below find it finished.
+        await host.QuiescentAsync();
         var again = await CreateAsync(host, request, expected: 2);
         var other = await CreateAsync(host, request with { Recipe = "c4" }, expected: 3);
 

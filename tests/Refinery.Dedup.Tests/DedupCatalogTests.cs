@@ -42,4 +42,25 @@ public sealed class DedupCatalogTests
         Assert.True(await catalog.CommitPartitionAsync(Partition(job), [], CancellationToken.None));
         Assert.False(await catalog.CommitPartitionAsync(Partition(job), [], CancellationToken.None));
     }
+
+    [Fact]
+    public async Task OfTwoConsumersFindingEveryShardHashed_OnlyOneStartsLinking()
+    {
+        await using var host = await DedupTestHost.StartAsync();
+        var job = Guid.NewGuid();
+        await using (var scope = host.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<DedupCatalog>().AddJobAsync(
+                new DedupJob { Id = job, Corpus = "golden-dev", Config = "rpv2-0.8", CreatedAt = DateTime.UtcNow }, CancellationToken.None);
+
+        // Each consumer has its own scope (its own DbContext and connection), as two deliveries do.
+        async Task<bool> StartLinkingAsync()
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<DedupCatalog>().StartLinkingAsync(job, CancellationToken.None);
+        }
+        var together = await Task.WhenAll(StartLinkingAsync(), StartLinkingAsync());
+
+        Assert.Single(together, started => started);
+        Assert.False(await StartLinkingAsync());
+    }
 }

@@ -54,12 +54,16 @@ public sealed class DeduplicateCorpusTests
         await PutGoldenShardsAsync(host.Store);
         await host.SendAsync(CommandQueues.Uri(CommandQueues.DeduplicateCorpus), new DeduplicateCorpus { Corpus = Corpus, Threshold = 0.7 });
         var first = (await host.PublishedAsync<CorpusDeduplicated>(1))[0];
-        await Task.Delay(500); // a second FinishDedup (two partitions completed at once) would publish by now
+        await host.QuiescentAsync(); // a second FinishDedup (two partitions completed at once) has been consumed by now
 
         Assert.Single(host.Harness.Published.Select<CorpusDeduplicated>());
+        // Each stage's commands went out once: two hash consumers finishing the last shards together send the
+        // partitions once between them, not once each.
+        Assert.Equal(2, host.Harness.Sent.Select<LinkDedupPartition>().Count());
         await host.SendAsync(CommandQueues.Uri(CommandQueues.DeduplicateCorpus), new DeduplicateCorpus { Corpus = Corpus, Threshold = 0.7 });
 
         var after = await host.PublishedAsync<CorpusDeduplicated>(2);
+        await host.QuiescentAsync();
         Assert.Equal(first, after[^1]);
         Assert.Equal(2, host.Harness.Consumed.Select<LinkDedupPartition>().Count()); // nothing linked twice
         Assert.Equal(3, host.Harness.Consumed.Select<HashDedupShard>().Count()); // nothing hashed twice

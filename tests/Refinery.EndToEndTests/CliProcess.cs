@@ -15,19 +15,26 @@ public static class CliProcess
         };
         start.ArgumentList.Add(RefineryProcess.HostDll());
         foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
+        using var process = StartedProcesses.Start(new Process { StartInfo = start });
         try
         {
-            await process.WaitForExitAsync(cts.Token);
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            using var cts = new CancellationTokenSource(timeout);
+            try
+            {
+                await process.WaitForExitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                StartedProcesses.Kill(process);
+                throw new TimeoutException($"refinery {string.Join(' ', args)} did not finish in {timeout}:\n{await stderr}");
+            }
+            return new Result(process.ExitCode, await stdout, await stderr);
         }
-        catch (OperationCanceledException)
+        finally
         {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"refinery {string.Join(' ', args)} did not finish in {timeout}:\n{await stderr}");
+            await StartedProcesses.StopAsync(process);
         }
-        return new Result(process.ExitCode, await stdout, await stderr);
     }
 }

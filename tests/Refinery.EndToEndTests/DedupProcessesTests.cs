@@ -24,9 +24,11 @@ public sealed partial class DedupProcessesTests(ITestOutputHelper output)
         var actual = await ClustersAsync(platform, done);
         Assert.True(actual.Count > 50, $"only {actual.Count} clustered documents");
         Assert.Equal(await OneProcessAsync(platform, "0.7"), actual);
-        var linked = platform.Dedup.Select(p => Linked().Matches(p.Output).Select(m => int.Parse(m.Groups[1].Value)).ToHashSet()).ToList();
+        var linked = platform.Dedup.Select(p => Partitions(Committed(), p.Output)).ToList();
         output.WriteLine($"partitions linked per process: {string.Join(" | ", linked.Select(l => string.Join(",", l.Order())))}");
-        Assert.Equal(Enumerable.Range(0, 6), linked.SelectMany(l => l).Distinct().Order());
+        // Every partition committed once, by one of the two, and each process committed some.
+        Assert.Equal(Enumerable.Range(0, 6), linked.SelectMany(l => l).Order());
+        Assert.All(linked, l => Assert.NotEmpty(l));
     }
 
     [Fact]
@@ -40,16 +42,28 @@ public sealed partial class DedupProcessesTests(ITestOutputHelper output)
         var dedup = platform.DeduplicateAsync(0.8, Patience, verify: true);
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
         while (!Linked().IsMatch(victim.Output) && !dedup.IsCompleted && DateTime.UtcNow < deadline) await Task.Delay(5);
-        victim.Kill();
+        await victim.KillAsync();
         var done = await dedup;
 
-        output.WriteLine($"victim started partitions [{string.Join(",", Linked().Matches(victim.Output).Select(m => m.Groups[1].Value))}] before it was killed");
+        // The victim died mid-link: it had started a partition it never committed. That command came back to the
+        // queue, and the survivor linked and committed the partition.
+        var unfinished = Partitions(Linked(), victim.Output).Except(Partitions(Committed(), victim.Output)).ToList();
+        output.WriteLine($"victim started partitions [{string.Join(",", Partitions(Linked(), victim.Output))}], died holding [{string.Join(",", unfinished)}]");
+        Assert.True(unfinished.Count > 0, "the victim was not linking a partition when it was killed:\n" + victim.Output);
+        var survivor = platform.Dedup[1];
+        Assert.All(unfinished, partition => Assert.Contains(partition, Partitions(Committed(), survivor.Output)));
         Assert.Equal("rpv2-0.8-verify", done.GetProperty("config").GetString());
         Assert.Equal(await OneProcessAsync(platform, "0.8", "--verify"), await ClustersAsync(platform, done));
     }
 
     [GeneratedRegex(@"Linking partition (\d+) of dedup job")]
     private static partial Regex Linked();
+
+    [GeneratedRegex(@"Dedup job \S+: partition (\d+) linked")]
+    private static partial Regex Committed();
+
+    private static List<int> Partitions(Regex pattern, string log) =>
+        pattern.Matches(log).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
 
     /// <summary>(id, cluster_id, kind, keep) of every clustered document in the service's clusters.parquet, sorted.</summary>
     private static async Task<List<(string, ulong, string, bool)>> ClustersAsync(SignalsPlatform platform, JsonElement done)

@@ -6,7 +6,8 @@ using System.Text;
 namespace Refinery.EndToEndTests;
 
 /// <summary>`refinery serve --targets ...` as a separate OS process, configured through environment variables
-/// exactly as docker-compose configures it; its output is kept for the failure message.</summary>
+/// exactly as docker-compose configures it; its output is kept for the failure message. Disposing it kills it;
+/// a start that fails kills it before throwing; <see cref="StartedProcesses"/> kills any left at the test run's end.</summary>
 public sealed class RefineryProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -21,7 +22,8 @@ public sealed class RefineryProcess : IAsyncDisposable
     public Uri Url { get; }
     public string Output { get { lock (_output) return _output.ToString(); } }
 
-    public static async Task<RefineryProcess> StartAsync(string targets, IReadOnlyDictionary<string, string?> configuration)
+    public static async Task<RefineryProcess> StartAsync(string targets, IReadOnlyDictionary<string, string?> configuration,
+        TimeSpan? readiness = null)
     {
         var url = new Uri($"http://127.0.0.1:{FreePort()}");
         var start = new ProcessStartInfo("dotnet")
@@ -37,14 +39,28 @@ public sealed class RefineryProcess : IAsyncDisposable
         var self = new RefineryProcess(process, url);
         process.OutputDataReceived += (_, e) => self.Append(e.Data);
         process.ErrorDataReceived += (_, e) => self.Append(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        await self.WaitReadyAsync(TimeSpan.FromSeconds(90));
-        return self;
+        StartedProcesses.Start(process);
+        try
+        {
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            await self.WaitReadyAsync(readiness ?? TimeSpan.FromSeconds(90));
+            return self;
+        }
+        catch
+        {
+            // Nobody holds the process yet to dispose it: a host that never got ready must not outlive the test.
+            await self.DisposeAsync();
+            throw;
+        }
     }
 
-    public void Kill() => _process.Kill(entireProcessTree: true);
+    /// <summary>The OS process id, for a test that looks the process up from outside.</summary>
+    public int Id => _process.Id;
+
+    /// <summary>Kills the process at once (SIGKILL to it and its children), as a crash would, and waits until it is
+    /// gone; its output stays readable.</summary>
+    public Task KillAsync() => StartedProcesses.StopAsync(_process);
 
     private void Append(string? line)
     {
@@ -95,13 +111,13 @@ public sealed class RefineryProcess : IAsyncDisposable
         throw new DirectoryNotFoundException("Platform.sln not found above " + AppContext.BaseDirectory);
     }
 
+    private bool _disposed;
+
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
+        if (_disposed) return;
+        _disposed = true;
+        await StartedProcesses.StopAsync(_process);
         _process.Dispose();
     }
 }

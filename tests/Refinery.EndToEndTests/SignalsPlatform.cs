@@ -52,18 +52,27 @@ public sealed class SignalsPlatform : IAsyncDisposable
         configuration["Serilog:MinimumLevel:Override:Refinery.Curation"] = "Information";
         configuration["Refinery:Curation:MaxConcurrency"] = "1";
         var platform = new SignalsPlatform(backends, configuration);
-        platform.Gateway = await platform.StartProcessAsync("gateway,ingestion");
-        for (var i = 0; i < signalsProcesses; i++) platform.Signals.Add(await platform.StartProcessAsync("signals"));
-        for (var i = 0; i < dedupProcesses; i++) platform.Dedup.Add(await platform.StartProcessAsync("dedup"));
-        for (var i = 0; i < curationProcesses; i++) platform.Curation.Add(await platform.StartProcessAsync("curation"));
+        try
+        {
+            platform.Gateway = await platform.StartProcessAsync("gateway,ingestion");
+            for (var i = 0; i < signalsProcesses; i++) platform.Signals.Add(await platform.StartProcessAsync("signals"));
+            for (var i = 0; i < dedupProcesses; i++) platform.Dedup.Add(await platform.StartProcessAsync("dedup"));
+            for (var i = 0; i < curationProcesses; i++) platform.Curation.Add(await platform.StartProcessAsync("curation"));
 
-        platform._http = new HttpClient { BaseAddress = platform.Gateway.Url, Timeout = Timeout.InfiniteTimeSpan };
-        platform._http.DefaultRequestHeaders.Add("X-Api-Key", "integration-writer-key");
-        platform._events = await platform._http.GetAsync("/api/events?type=ShardSignalsComputed,CorpusIngested,CorpusIngestionFailed,CorpusDeduplicated,DatasetVersionCreated",
-            HttpCompletionOption.ResponseHeadersRead);
-        Assert.Equal(HttpStatusCode.OK, platform._events.StatusCode);
-        platform._reader = new StreamReader(await platform._events.Content.ReadAsStreamAsync(), Encoding.UTF8);
-        return platform;
+            platform._http = new HttpClient { BaseAddress = platform.Gateway.Url, Timeout = Timeout.InfiniteTimeSpan };
+            platform._http.DefaultRequestHeaders.Add("X-Api-Key", "integration-writer-key");
+            platform._events = await platform._http.GetAsync("/api/events?type=ShardSignalsComputed,CorpusIngested,CorpusIngestionFailed,CorpusDeduplicated,DatasetVersionCreated",
+                HttpCompletionOption.ResponseHeadersRead);
+            Assert.Equal(HttpStatusCode.OK, platform._events.StatusCode);
+            platform._reader = new StreamReader(await platform._events.Content.ReadAsStreamAsync(), Encoding.UTF8);
+            return platform;
+        }
+        catch
+        {
+            // The caller never receives the platform to dispose: stop the processes already started here.
+            await platform.DisposeAsync();
+            throw;
+        }
     }
 
     public async Task<RefineryProcess> StartProcessAsync(string targets)
@@ -201,9 +210,10 @@ public sealed class SignalsPlatform : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Processes first: stopping them never throws, and nothing below may keep one of them alive.
+        foreach (var process in _processes) await process.DisposeAsync();
         _reader?.Dispose();
         _events?.Dispose();
         _http?.Dispose();
-        foreach (var process in _processes) await process.DisposeAsync();
     }
 }

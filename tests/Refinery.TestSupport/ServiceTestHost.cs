@@ -80,6 +80,27 @@ public sealed class ServiceTestHost : IAsyncDisposable
         return Harness.Published.Select<T>().Select(m => m.Context.Message).ToList();
     }
 
+    /// <summary>Waits, at most 60 s, until the bus is provably quiescent: every message sent on it has been consumed to
+    /// the end (or faulted). Work here moves only by commands sent to queues (events end a flow), and a consumer sends
+    /// before it finishes, so once every sent message is consumed no consumer is running and none can start: a
+    /// "published once" assertion after this cannot be overtaken by a late second publish.</summary>
+    public async Task QuiescentAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            // Consumed first, then sent: a consumer still running at the first read has its message in the second
+            // read but not in the first, so a match means nothing was running in between.
+            var consumed = Harness.Consumed.Select(_ => true).Select(m => m.Context.MessageId).ToHashSet();
+            var pending = Harness.Sent.Select(_ => true).Where(m => !consumed.Contains(m.Context.MessageId))
+                .Select(m => m.MessageType.Name).ToList();
+            if (pending.Count == 0) return;
+            if (DateTime.UtcNow > deadline)
+                Assert.Fail($"still in flight after 60 s: {string.Join(", ", pending)}");
+            await Task.Delay(25);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync();

@@ -30,6 +30,12 @@ public sealed class DedupCatalog(DedupDbContext db)
             .SetProperty(j => j.EarlierCorpusDuplicates, done.EarlierCorpusDuplicates)
             .SetProperty(j => j.FinishedAt, done.FinishedAt), ct) == 1;
 
+    /// <summary>Records that every shard of the job is hashed (working → linking); true for the one caller that changed
+    /// it, so of two consumers hashing the last shards at once only one sends the partitions.</summary>
+    public async Task<bool> StartLinkingAsync(Guid jobId, CancellationToken ct) =>
+        await db.Jobs.Where(j => j.Id == jobId && j.Status == DedupJobStatus.Working)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, DedupJobStatus.Linking), ct) == 1;
+
     public Task<List<DedupShard>> ShardsAsync(Guid jobId, CancellationToken ct) =>
         db.Shards.AsNoTracking().Where(s => s.JobId == jobId).OrderBy(s => s.Shard).ToListAsync(ct);
 

@@ -39,9 +39,10 @@ public sealed class DedupJob
     public DateTime? FinishedAt { get; set; }
 }
 
+/// <summary>working (hashing, or linking when the texts are not needed) → linking (every shard hashed, partitions sent) → done.</summary>
 public static class DedupJobStatus
 {
-    public const string Working = "working", Done = "done";
+    public const string Working = "working", Linking = "linking", Done = "done";
 }
 
 /// <summary>One hashed document shard of a job: its keys file (normalised-text key and length per document) and, for

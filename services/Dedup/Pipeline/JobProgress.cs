@@ -3,6 +3,7 @@ using Refinery.Contracts;
 using Refinery.Contracts.Dedup;
 using Refinery.Dedup.Data;
 using Refinery.Dedup.Domain;
+using Refinery.Hosting.Bus;
 
 namespace Refinery.Dedup.Pipeline;
 
@@ -17,7 +18,10 @@ public static class JobProgress
 
     /// <summary>Sends the commands of the job's current stage that are not done. A stage consumer (<paramref name="caller"/>
     /// Hash or Link) sends only when its own stage is complete, so the commands of a stage go out once, from whoever
-    /// completes the stage before it; a request resends what is missing (lost or failed commands).</summary>
+    /// completes the stage before it; a request resends what is missing (lost or failed commands). Two hash consumers
+    /// that record the last shards at the same moment both find every shard hashed: only the one whose conditional
+    /// write moves the job to linking sends the partitions (<see cref="FinishOnce"/>), or a repeated delivery, whose
+    /// first attempt may have stopped between that write and the sends.</summary>
     public static async Task AdvanceAsync(DedupJob job, DedupCatalog catalog, ConsumeContext context, Stage caller, CancellationToken ct)
     {
         if (NeedsTexts(job))
@@ -37,6 +41,9 @@ public static class JobProgress
         if (linked.Count < job.Partitions)
         {
             if (caller is not (Stage.Request or Stage.Hash)) return;
+            // A request marks it too, so a late duplicate hash command does not send the partitions once more.
+            var first = NeedsTexts(job) && await catalog.StartLinkingAsync(job.Id, ct);
+            if (caller == Stage.Hash && !first && !context.IsRepeat()) return;
             var endpoint = await context.GetSendEndpoint(CommandQueues.Uri(CommandQueues.LinkDedupPartition));
             for (var p = 0; p < job.Partitions; p++)
                 if (!linked.Contains(p)) await endpoint.Send(new LinkDedupPartition { JobId = job.Id, Partition = p }, ct);
