@@ -15,7 +15,7 @@ namespace Refinery.Storage;
 /// <para>A put spools the content to a temp file while hashing it, because the sha256 travels as object metadata
 /// (<c>x-amz-meta-sha256</c>) and must be known before the upload starts; the known size also lets Minio upload
 /// objects of 5 MiB or more in parts (16 MiB each in Minio 7.0.0). S3 never shows a partly uploaded object, but a
-/// failed or killed multipart upload leaves its parts on the server: give the bucket an
+/// failed or killed multipart upload leaves its parts on the server: <see cref="EnsureBucketAsync"/> gives the bucket an
 /// AbortIncompleteMultipartUpload lifecycle rule.</para>
 /// <para>A missing bucket is an error (<see cref="InvalidOperationException"/>) on every call, not an absent object,
 /// so that a misconfigured store does not look empty. <see cref="EnsureBucketAsync"/> creates it.</para>
@@ -33,6 +33,9 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     private readonly IMinioClient _client;
     private readonly bool _ownsClient;
     private readonly string _spoolDirectory;
+    private readonly S3BucketLifecycle? _lifecycle;
+    private readonly HttpClient? _lifecycleHttp;
+    private readonly int _abortUploadsAfterDays;
 
     /// <summary>Uses <paramref name="client"/> (not disposed by this store) for the bucket in <paramref name="options"/>.</summary>
     public S3ObjectStore(IMinioClient client, S3Options options) : this(client, options, ownsClient: false)
@@ -47,6 +50,16 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         _ownsClient = ownsClient;
         Bucket = StorageNames.ValidateBucket(options.Bucket, nameof(options));
         _spoolDirectory = string.IsNullOrEmpty(options.SpoolDirectory) ? Path.GetTempPath() : Path.GetFullPath(options.SpoolDirectory);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.AbortIncompleteUploadsAfterDays, 1, nameof(options));
+        _abortUploadsAfterDays = options.AbortIncompleteUploadsAfterDays;
+        if (ownsClient)
+        {
+            // Only a store built from options knows the endpoint and credentials to sign its own lifecycle requests.
+            var (host, port, ssl) = ParseEndpoint(options.Endpoint, options.UseSsl);
+            _lifecycleHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            _lifecycle = new S3BucketLifecycle(_lifecycleHttp, new UriBuilder(ssl ? "https" : "http", host, port, "/").Uri, Bucket,
+                string.IsNullOrWhiteSpace(options.Region) ? "us-east-1" : options.Region, options.AccessKey, options.SecretKey);
+        }
     }
 
     /// <summary>Builds a Minio client from <paramref name="options"/> (endpoint, SSL, region, credentials); the store owns it.</summary>
@@ -65,19 +78,45 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
 
     public string Bucket { get; }
 
-    /// <summary>Creates the bucket when it does not exist.</summary>
-    public async Task EnsureBucketAsync(CancellationToken ct = default)
+    /// <summary>
+    /// Creates the bucket when it does not exist, and gives it the rule that aborts multipart uploads left incomplete
+    /// for <see cref="S3Options.AbortIncompleteUploadsAfterDays"/> days when the bucket is new or has no lifecycle
+    /// configuration at all (an operator's own configuration is left as it is).
+    /// </summary>
+    /// <returns>The days after which the bucket aborts incomplete uploads; null when no rule does (the operator's
+    /// configuration has none, the server has no lifecycle support, or this store was given a client and so cannot
+    /// sign its own requests).</returns>
+    public async Task<int?> EnsureBucketAsync(CancellationToken ct = default)
     {
-        if (await _client.BucketExistsAsync(new BucketExistsArgs().WithBucket(Bucket), ct).ConfigureAwait(false)) return;
-        try
+        var created = false;
+        if (!await _client.BucketExistsAsync(new BucketExistsArgs().WithBucket(Bucket), ct).ConfigureAwait(false))
         {
-            await _client.MakeBucketAsync(new MakeBucketArgs().WithBucket(Bucket), ct).ConfigureAwait(false);
+            try
+            {
+                await _client.MakeBucketAsync(new MakeBucketArgs().WithBucket(Bucket), ct).ConfigureAwait(false);
+                created = true;
+            }
+            catch (Minio.Exceptions.MinioException)
+            {
+                // Another process may have created it first; anything else is a real failure.
+                if (!await ExistsAfterRaceAsync(ct).ConfigureAwait(false)) throw;
+            }
         }
-        catch (Minio.Exceptions.MinioException)
-        {
-            // Another process may have created it first; anything else is a real failure.
-            if (!await ExistsAfterRaceAsync(ct).ConfigureAwait(false)) throw;
-        }
+        if (_lifecycle is null) return null;
+
+        // Parts of a killed upload are invisible to listing, so no sweep can find them; only the server can expire them.
+        var configuration = created ? null : await _lifecycle.GetAsync(ct).ConfigureAwait(false);
+        if (configuration is not null) return S3BucketLifecycle.AbortDays(configuration);
+        if (!await _lifecycle.PutAbortRuleAsync(_abortUploadsAfterDays, ct).ConfigureAwait(false)) return null;
+        return _abortUploadsAfterDays;
+    }
+
+    /// <summary>Days after which the bucket's lifecycle aborts incomplete multipart uploads, or null when no rule does.</summary>
+    public async Task<int?> AbortIncompleteUploadsAfterDaysAsync(CancellationToken ct = default)
+    {
+        if (_lifecycle is null)
+            throw new InvalidOperationException("This store was given a Minio client; build it with S3ObjectStore.Create to read the bucket lifecycle");
+        return S3BucketLifecycle.AbortDays(await _lifecycle.GetAsync(ct).ConfigureAwait(false));
     }
 
     public Task<ObjectRef> PutAsync(string key, Stream content, CancellationToken ct = default)
@@ -121,6 +160,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     public void Dispose()
     {
         if (_ownsClient) _client.Dispose();
+        _lifecycleHttp?.Dispose();
     }
 
     private async Task<ObjectRef> PutCoreAsync(string key, Stream content, CancellationToken ct)
