@@ -10,6 +10,9 @@ using MinioObjectNotFound = Minio.Exceptions.ObjectNotFoundException;
 
 namespace Refinery.Storage;
 
+/// <summary>What <see cref="S3ObjectStore.EnsureBucketAsync"/> found or did.</summary>
+public sealed record BucketSetup(bool Created, int? AbortIncompleteUploadsAfterDays, string? LifecycleProblem);
+
 /// <summary>The object store on an S3-compatible server, through the Minio .NET client (7.0.0).</summary>
 /// <remarks>
 /// <para>A put spools the content to a temp file while hashing it, because the sha256 travels as object metadata
@@ -83,10 +86,11 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     /// for <see cref="S3Options.AbortIncompleteUploadsAfterDays"/> days when the bucket is new or has no lifecycle
     /// configuration at all (an operator's own configuration is left as it is).
     /// </summary>
-    /// <returns>The days after which the bucket aborts incomplete uploads; null when no rule does (the operator's
-    /// configuration has none, the server has no lifecycle support, or this store was given a client and so cannot
-    /// sign its own requests).</returns>
-    public async Task<int?> EnsureBucketAsync(CancellationToken ct = default)
+    /// <returns>Whether the bucket was created, and the days after which it aborts incomplete uploads: null when no rule
+    /// does (the operator's configuration has none, the server has no lifecycle support, this store was given a client
+    /// and so cannot sign its own requests, or the lifecycle could not be read or set, as <c>LifecycleProblem</c> says;
+    /// credentials without lifecycle permissions must not stop a service from starting).</returns>
+    public async Task<BucketSetup> EnsureBucketAsync(CancellationToken ct = default)
     {
         var created = false;
         if (!await _client.BucketExistsAsync(new BucketExistsArgs().WithBucket(Bucket), ct).ConfigureAwait(false))
@@ -102,13 +106,21 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
                 if (!await ExistsAfterRaceAsync(ct).ConfigureAwait(false)) throw;
             }
         }
-        if (_lifecycle is null) return null;
+        if (_lifecycle is null) return new BucketSetup(created, null, "the store was given a Minio client; S3ObjectStore.Create signs lifecycle requests");
 
         // Parts of a killed upload are invisible to listing, so no sweep can find them; only the server can expire them.
-        var configuration = created ? null : await _lifecycle.GetAsync(ct).ConfigureAwait(false);
-        if (configuration is not null) return S3BucketLifecycle.AbortDays(configuration);
-        if (!await _lifecycle.PutAbortRuleAsync(_abortUploadsAfterDays, ct).ConfigureAwait(false)) return null;
-        return _abortUploadsAfterDays;
+        try
+        {
+            var configuration = created ? null : await _lifecycle.GetAsync(ct).ConfigureAwait(false);
+            if (configuration is not null) return new BucketSetup(created, S3BucketLifecycle.AbortDays(configuration), null);
+            return await _lifecycle.PutAbortRuleAsync(_abortUploadsAfterDays, ct).ConfigureAwait(false)
+                ? new BucketSetup(created, _abortUploadsAfterDays, null)
+                : new BucketSetup(created, null, "the S3 server has no lifecycle support");
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            return new BucketSetup(created, null, ex.Message);
+        }
     }
 
     /// <summary>Days after which the bucket's lifecycle aborts incomplete multipart uploads, or null when no rule does.</summary>

@@ -172,7 +172,8 @@ public sealed class S3BucketLifecycleTests(S3StoreFixture fixture) : IClassFixtu
         using var store = S3ObjectStore.Create(options);
         try
         {
-            Assert.Equal(2, await store.EnsureBucketAsync());
+            var setup = await store.EnsureBucketAsync();
+            Assert.Equal(new BucketSetup(Created: true, AbortIncompleteUploadsAfterDays: 2, LifecycleProblem: null), setup);
 
             // Read back twice: through the store's own signed request (which sees the days) and through Minio.
             Assert.Equal(2, await store.AbortIncompleteUploadsAfterDaysAsync());
@@ -197,14 +198,44 @@ public sealed class S3BucketLifecycleTests(S3StoreFixture fixture) : IClassFixtu
         try
         {
             Assert.Null(await store.AbortIncompleteUploadsAfterDaysAsync());
-            Assert.Equal(1, await store.EnsureBucketAsync());
-            Assert.Equal(1, await store.EnsureBucketAsync());
+            Assert.Equal(new BucketSetup(false, 1, null), await store.EnsureBucketAsync());
+            Assert.Equal(new BucketSetup(false, 1, null), await store.EnsureBucketAsync());
             Assert.Equal(1, await store.AbortIncompleteUploadsAfterDaysAsync());
         }
         finally
         {
             await fixture.Raw.RemoveBucketAsync(new RemoveBucketArgs().WithBucket(options.Bucket));
         }
+    }
+
+    [Fact]
+    public async Task Credentials_the_server_refuses_for_lifecycle_do_not_stop_EnsureBucket()
+    {
+        // An endpoint answering every lifecycle request with 403, as S3 does for credentials without that permission.
+        using var listener = new System.Net.HttpListener();
+        var port = Random.Shared.Next(20000, 60000);
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        var serve = Task.Run(async () =>
+        {
+            while (listener.IsListening)
+            {
+                System.Net.HttpListenerContext context;
+                try { context = await listener.GetContextAsync(); } catch (Exception ex) when (ex is System.Net.HttpListenerException or ObjectDisposedException) { return; }
+                // HEAD bucket (exists) succeeds; the lifecycle GET is refused.
+                context.Response.StatusCode = context.Request.Url!.Query.Contains("lifecycle", StringComparison.Ordinal) ? 403 : 200;
+                context.Response.Close();
+            }
+        });
+        using var store = S3ObjectStore.Create(new S3Options { Endpoint = $"127.0.0.1:{port}", AccessKey = "a", SecretKey = "b", Bucket = "refused" });
+
+        var setup = await store.EnsureBucketAsync();
+
+        Assert.False(setup.Created);
+        Assert.Null(setup.AbortIncompleteUploadsAfterDays);
+        Assert.Contains("403", setup.LifecycleProblem);
+        listener.Stop();
+        await serve;
     }
 
     private S3Options NewBucketOptions(int abortAfterDays) => new()

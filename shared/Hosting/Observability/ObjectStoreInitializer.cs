@@ -12,12 +12,12 @@ internal sealed class ObjectStoreInitializer(IObjectStore store, ILogger<ObjectS
     public async Task StartAsync(CancellationToken ct)
     {
         if (store is not S3ObjectStore s3) return;
-        var days = await s3.EnsureBucketAsync(ct);
-        if (days is null)
-            logger.LogWarning("S3 bucket {Bucket} has no rule aborting incomplete multipart uploads; parts of killed uploads stay until one is added",
-                s3.Bucket);
-        else
+        var setup = await s3.EnsureBucketAsync(ct);
+        if (setup.AbortIncompleteUploadsAfterDays is { } days)
             logger.LogInformation("S3 bucket {Bucket} aborts incomplete multipart uploads after {Days} days", s3.Bucket, days);
+        else
+            logger.LogWarning("S3 bucket {Bucket} has no rule aborting incomplete multipart uploads ({Problem}); parts of killed uploads stay until one is added",
+                s3.Bucket, setup.LifecycleProblem ?? "its lifecycle configuration has none");
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
