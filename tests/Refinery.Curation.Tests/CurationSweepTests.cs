@@ -95,6 +95,25 @@ public sealed class CurationSweepTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task TheScheduledSweep_RemovesRankingFilesOfAFinishedVersion_OnItsOwn()
+    {
+        await using var host = await ServiceTestHost.StartAsync("curation",
+            new Dictionary<string, string?>
+            {
+                ["Refinery:Curation:MaxConcurrency"] = "2", ["Refinery:Gc:Interval"] = "00:00:00.5", ["Refinery:Gc:Grace"] = "00:00:00",
+            },
+            b => b.AddCurationService(), CurationServiceExtensions.AddConsumers);
+        await CorpusShards.PutAsync(host.Store, Corpus, await CorpusShards.ReadAsync("golden", "signals_dev_docs.jsonl.gz"), shards: 3);
+        var created = await CutAsync(host, "scheduled");
+
+        var ranks = $"datasets/scheduled/{created.Version}/ranks/";
+        for (var wait = 0; wait < 200 && (await ListAsync(host.Store, ranks)).Count > 0; wait++) await Task.Delay(50);
+
+        Assert.Empty(await ListAsync(host.Store, ranks));
+        Assert.NotEmpty((await ManifestReader.ReadVerifiedAsync(host.Store, created.Manifest, CancellationToken.None)).Files);
+    }
+
+    [Fact]
     public async Task ADryRun_ReportsTheRankingFiles_AndDeletesNothing()
     {
         await using var host = await StartWithCorpusAsync();

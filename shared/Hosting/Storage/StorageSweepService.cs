@@ -29,6 +29,11 @@ internal sealed class StorageSweepService<TRule>(IServiceScopeFactory scopes, IO
             {
                 return;
             }
+            catch (ObjectDisposedException)
+            {
+                // The host's services are gone: it is shutting down, whether or not this service was told.
+                return;
+            }
             catch (Exception ex)
             {
                 // A failed sweep deletes nothing more; the next one starts from a fresh listing.
