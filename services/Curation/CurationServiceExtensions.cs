@@ -4,10 +4,12 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Refinery.Curation.Consumers;
 using Refinery.Curation.Data;
+using Refinery.Curation.Gc;
 using Refinery.Curation.Options;
 using Refinery.Curation.Pipeline;
 using Refinery.Hosting.Bus;
 using Refinery.Hosting.Data;
+using Refinery.Hosting.Storage;
 
 namespace Refinery.Curation;
 
@@ -30,6 +32,7 @@ public static class CurationServiceExtensions
         builder.Services.AddSingleton<PartCurator>();
         builder.Services.AddSingleton<VersionFinisher>();
         builder.Services.AddSingleton<MixtureBuilder>();
+        builder.AddStorageSweep<CurationSweepRule>();
         builder.AddRefineryConsumers(AddConsumers);
         return builder;
     }

@@ -4,10 +4,12 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Refinery.Dedup.Consumers;
 using Refinery.Dedup.Data;
+using Refinery.Dedup.Gc;
 using Refinery.Dedup.Options;
 using Refinery.Dedup.Pipeline;
 using Refinery.Hosting.Bus;
 using Refinery.Hosting.Data;
+using Refinery.Hosting.Storage;
 
 namespace Refinery.Dedup;
 
@@ -27,6 +29,7 @@ public static class DedupServiceExtensions
         builder.Services.AddSingleton<StoredExactIndex>();
         builder.Services.AddSingleton<PartitionLinker>();
         builder.Services.AddSingleton<ClusterMerger>();
+        builder.AddStorageSweep<DedupSweepRule>();
         builder.AddRefineryConsumers(AddConsumers);
         return builder;
     }

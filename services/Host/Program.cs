@@ -12,6 +12,7 @@ var root = new RootCommand("Refinery: ingest web text, compute quality signals, 
     DedupCommand.Create(),
     FilterCommand.Create(),
     DatasetCommand.Create(),
+    GcCommand.Create(),
     ResourcesCommand.Create(),
 };
 return await root.Parse(ServeCommand.DefaultToServe(args)).InvokeAsync();

@@ -18,4 +18,11 @@ public sealed class S3Options
     /// It needs room for the largest object being uploaded concurrently.
     /// </summary>
     public string? SpoolDirectory { get; set; }
+
+    /// <summary>
+    /// Days after which the bucket's lifecycle rule aborts an incomplete multipart upload (set when the store creates
+    /// the bucket, or finds it without any lifecycle configuration). A killed upload's parts are billed but never
+    /// listed, so no sweep can reach them.
+    /// </summary>
+    public int AbortIncompleteUploadsAfterDays { get; set; } = 1;
 }

@@ -10,12 +10,15 @@ using MinioObjectNotFound = Minio.Exceptions.ObjectNotFoundException;
 
 namespace Refinery.Storage;
 
+/// <summary>What <see cref="S3ObjectStore.EnsureBucketAsync"/> found or did.</summary>
+public sealed record BucketSetup(bool Created, int? AbortIncompleteUploadsAfterDays, string? LifecycleProblem);
+
 /// <summary>The object store on an S3-compatible server, through the Minio .NET client (7.0.0).</summary>
 /// <remarks>
 /// <para>A put spools the content to a temp file while hashing it, because the sha256 travels as object metadata
 /// (<c>x-amz-meta-sha256</c>) and must be known before the upload starts; the known size also lets Minio upload
 /// objects of 5 MiB or more in parts (16 MiB each in Minio 7.0.0). S3 never shows a partly uploaded object, but a
-/// failed or killed multipart upload leaves its parts on the server: give the bucket an
+/// failed or killed multipart upload leaves its parts on the server: <see cref="EnsureBucketAsync"/> gives the bucket an
 /// AbortIncompleteMultipartUpload lifecycle rule.</para>
 /// <para>A missing bucket is an error (<see cref="InvalidOperationException"/>) on every call, not an absent object,
 /// so that a misconfigured store does not look empty. <see cref="EnsureBucketAsync"/> creates it.</para>
@@ -33,6 +36,9 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     private readonly IMinioClient _client;
     private readonly bool _ownsClient;
     private readonly string _spoolDirectory;
+    private readonly S3BucketLifecycle? _lifecycle;
+    private readonly HttpClient? _lifecycleHttp;
+    private readonly int _abortUploadsAfterDays;
 
     /// <summary>Uses <paramref name="client"/> (not disposed by this store) for the bucket in <paramref name="options"/>.</summary>
     public S3ObjectStore(IMinioClient client, S3Options options) : this(client, options, ownsClient: false)
@@ -47,6 +53,16 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         _ownsClient = ownsClient;
         Bucket = StorageNames.ValidateBucket(options.Bucket, nameof(options));
         _spoolDirectory = string.IsNullOrEmpty(options.SpoolDirectory) ? Path.GetTempPath() : Path.GetFullPath(options.SpoolDirectory);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.AbortIncompleteUploadsAfterDays, 1, nameof(options));
+        _abortUploadsAfterDays = options.AbortIncompleteUploadsAfterDays;
+        if (ownsClient)
+        {
+            // Only a store built from options knows the endpoint and credentials to sign its own lifecycle requests.
+            var (host, port, ssl) = ParseEndpoint(options.Endpoint, options.UseSsl);
+            _lifecycleHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            _lifecycle = new S3BucketLifecycle(_lifecycleHttp, new UriBuilder(ssl ? "https" : "http", host, port, "/").Uri, Bucket,
+                string.IsNullOrWhiteSpace(options.Region) ? "us-east-1" : options.Region, options.AccessKey, options.SecretKey);
+        }
     }
 
     /// <summary>Builds a Minio client from <paramref name="options"/> (endpoint, SSL, region, credentials); the store owns it.</summary>
@@ -65,19 +81,54 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
 
     public string Bucket { get; }
 
-    /// <summary>Creates the bucket when it does not exist.</summary>
-    public async Task EnsureBucketAsync(CancellationToken ct = default)
+    /// <summary>
+    /// Creates the bucket when it does not exist, and gives it the rule that aborts multipart uploads left incomplete
+    /// for <see cref="S3Options.AbortIncompleteUploadsAfterDays"/> days when the bucket is new or has no lifecycle
+    /// configuration at all (an operator's own configuration is left as it is).
+    /// </summary>
+    /// <returns>Whether the bucket was created, and the days after which it aborts incomplete uploads: null when no rule
+    /// does (the operator's configuration has none, the server has no lifecycle support, this store was given a client
+    /// and so cannot sign its own requests, or the lifecycle could not be read or set, as <c>LifecycleProblem</c> says;
+    /// credentials without lifecycle permissions must not stop a service from starting).</returns>
+    public async Task<BucketSetup> EnsureBucketAsync(CancellationToken ct = default)
     {
-        if (await _client.BucketExistsAsync(new BucketExistsArgs().WithBucket(Bucket), ct).ConfigureAwait(false)) return;
+        var created = false;
+        if (!await _client.BucketExistsAsync(new BucketExistsArgs().WithBucket(Bucket), ct).ConfigureAwait(false))
+        {
+            try
+            {
+                await _client.MakeBucketAsync(new MakeBucketArgs().WithBucket(Bucket), ct).ConfigureAwait(false);
+                created = true;
+            }
+            catch (Minio.Exceptions.MinioException)
+            {
+                // Another process may have created it first; anything else is a real failure.
+                if (!await ExistsAfterRaceAsync(ct).ConfigureAwait(false)) throw;
+            }
+        }
+        if (_lifecycle is null) return new BucketSetup(created, null, "the store was given a Minio client; S3ObjectStore.Create signs lifecycle requests");
+
+        // Parts of a killed upload are invisible to listing, so no sweep can find them; only the server can expire them.
         try
         {
-            await _client.MakeBucketAsync(new MakeBucketArgs().WithBucket(Bucket), ct).ConfigureAwait(false);
+            var configuration = created ? null : await _lifecycle.GetAsync(ct).ConfigureAwait(false);
+            if (configuration is not null) return new BucketSetup(created, S3BucketLifecycle.AbortDays(configuration), null);
+            return await _lifecycle.PutAbortRuleAsync(_abortUploadsAfterDays, ct).ConfigureAwait(false)
+                ? new BucketSetup(created, _abortUploadsAfterDays, null)
+                : new BucketSetup(created, null, "the S3 server has no lifecycle support");
         }
-        catch (Minio.Exceptions.MinioException)
+        catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
-            // Another process may have created it first; anything else is a real failure.
-            if (!await ExistsAfterRaceAsync(ct).ConfigureAwait(false)) throw;
+            return new BucketSetup(created, null, ex.Message);
         }
+    }
+
+    /// <summary>Days after which the bucket's lifecycle aborts incomplete multipart uploads, or null when no rule does.</summary>
+    public async Task<int?> AbortIncompleteUploadsAfterDaysAsync(CancellationToken ct = default)
+    {
+        if (_lifecycle is null)
+            throw new InvalidOperationException("This store was given a Minio client; build it with S3ObjectStore.Create to read the bucket lifecycle");
+        return S3BucketLifecycle.AbortDays(await _lifecycle.GetAsync(ct).ConfigureAwait(false));
     }
 
     public Task<ObjectRef> PutAsync(string key, Stream content, CancellationToken ct = default)
@@ -121,6 +172,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     public void Dispose()
     {
         if (_ownsClient) _client.Dispose();
+        _lifecycleHttp?.Dispose();
     }
 
     private async Task<ObjectRef> PutCoreAsync(string key, Stream content, CancellationToken ct)

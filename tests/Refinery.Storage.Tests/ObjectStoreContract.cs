@@ -180,6 +180,30 @@ public abstract class ObjectStoreContract
     }
 
     [Fact]
+    public async Task List_gives_each_object_its_last_modified_time_in_UTC()
+    {
+        var before = DateTimeOffset.UtcNow;
+        await Store.PutBytesAsync(P + "t/older", [1]);
+        // S3 keeps times to the second: wait past one so the two puts cannot share a timestamp.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await Store.PutBytesAsync(P + "t/newer", [2]);
+
+        var listed = (await Store.ListAllAsync(P + "t/")).ToDictionary(i => i.Key);
+
+        Assert.All(listed.Values, i => Assert.Equal(TimeSpan.Zero, i.LastModified.Offset));
+        Assert.All(listed.Values, i => Assert.InRange(i.LastModified, before.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(5)));
+        Assert.True(listed[P + "t/newer"].LastModified > listed[P + "t/older"].LastModified,
+            $"{listed[P + "t/newer"].LastModified:O} should be after {listed[P + "t/older"].LastModified:O}");
+        // Listing and stat describe the same version (stat over HTTP has whole seconds only).
+        foreach (var info in listed.Values)
+        {
+            var stat = await Store.StatAsync(info.Key);
+            Assert.NotNull(stat);
+            Assert.InRange((info.LastModified - stat.LastModified).Duration(), TimeSpan.Zero, TimeSpan.FromSeconds(1));
+        }
+    }
+
+    [Fact]
     public async Task Delete_reports_whether_there_was_an_object()
     {
         await Store.PutBytesAsync(P + "d/x", [1, 2, 3]);

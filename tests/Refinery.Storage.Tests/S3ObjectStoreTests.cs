@@ -162,6 +162,125 @@ public sealed class S3ObjectStoreTests(S3StoreFixture fixture)
     }
 }
 
+/// <summary>The bucket's lifecycle rule for incomplete multipart uploads, on the S3 test server.</summary>
+public sealed class S3BucketLifecycleTests(S3StoreFixture fixture) : IClassFixture<S3StoreFixture>
+{
+    [Fact]
+    public async Task A_bucket_the_store_creates_aborts_incomplete_uploads_after_the_configured_days()
+    {
+        var options = NewBucketOptions(abortAfterDays: 2);
+        using var store = S3ObjectStore.Create(options);
+        try
+        {
+            var setup = await store.EnsureBucketAsync();
+            Assert.Equal(new BucketSetup(Created: true, AbortIncompleteUploadsAfterDays: 2, LifecycleProblem: null), setup);
+
+            // Read back twice: through the store's own signed request (which sees the days) and through Minio.
+            Assert.Equal(2, await store.AbortIncompleteUploadsAfterDaysAsync());
+            var configuration = await fixture.Raw.GetBucketLifecycleAsync(new GetBucketLifecycleArgs().WithBucket(options.Bucket));
+            var rule = Assert.Single(configuration.Rules);
+            Assert.Equal(S3BucketLifecycle.AbortRuleId, rule.ID);
+            Assert.Equal("Enabled", rule.Status);
+            Assert.NotNull(rule.AbortIncompleteMultipartUploadObject);
+        }
+        finally
+        {
+            await fixture.Raw.RemoveBucketAsync(new RemoveBucketArgs().WithBucket(options.Bucket));
+        }
+    }
+
+    [Fact]
+    public async Task An_existing_bucket_without_lifecycle_gets_the_rule_and_a_second_start_keeps_it()
+    {
+        var options = NewBucketOptions(abortAfterDays: 1);
+        await fixture.Raw.MakeBucketAsync(new MakeBucketArgs().WithBucket(options.Bucket));
+        using var store = S3ObjectStore.Create(options);
+        try
+        {
+            Assert.Null(await store.AbortIncompleteUploadsAfterDaysAsync());
+            Assert.Equal(new BucketSetup(false, 1, null), await store.EnsureBucketAsync());
+            Assert.Equal(new BucketSetup(false, 1, null), await store.EnsureBucketAsync());
+            Assert.Equal(1, await store.AbortIncompleteUploadsAfterDaysAsync());
+        }
+        finally
+        {
+            await fixture.Raw.RemoveBucketAsync(new RemoveBucketArgs().WithBucket(options.Bucket));
+        }
+    }
+
+    [Fact]
+    public async Task Credentials_the_server_refuses_for_lifecycle_do_not_stop_EnsureBucket()
+    {
+        // An endpoint answering every lifecycle request with 403, as S3 does for credentials without that permission.
+        using var listener = new System.Net.HttpListener();
+        var port = Random.Shared.Next(20000, 60000);
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        var serve = Task.Run(async () =>
+        {
+            while (listener.IsListening)
+            {
+                System.Net.HttpListenerContext context;
+                try { context = await listener.GetContextAsync(); } catch (Exception ex) when (ex is System.Net.HttpListenerException or ObjectDisposedException) { return; }
+                // HEAD bucket (exists) succeeds; the lifecycle GET is refused.
+                context.Response.StatusCode = context.Request.Url!.Query.Contains("lifecycle", StringComparison.Ordinal) ? 403 : 200;
+                context.Response.Close();
+            }
+        });
+        using var store = S3ObjectStore.Create(new S3Options { Endpoint = $"127.0.0.1:{port}", AccessKey = "a", SecretKey = "b", Bucket = "refused" });
+
+        var setup = await store.EnsureBucketAsync();
+
+        Assert.False(setup.Created);
+        Assert.Null(setup.AbortIncompleteUploadsAfterDays);
+        Assert.Contains("403", setup.LifecycleProblem);
+        listener.Stop();
+        await serve;
+    }
+
+    private S3Options NewBucketOptions(int abortAfterDays) => new()
+    {
+        Endpoint = fixture.Options.Endpoint,
+        AccessKey = fixture.Options.AccessKey,
+        SecretKey = fixture.Options.SecretKey,
+        Bucket = $"refinery-lc-{Guid.NewGuid():N}"[..40],
+        AbortIncompleteUploadsAfterDays = abortAfterDays,
+    };
+}
+
+/// <summary>Signature V4 and lifecycle parsing; need no server.</summary>
+public sealed class S3SignatureTests
+{
+    [Fact]
+    public void Authorize_matches_the_AWS_documented_GetObject_example()
+    {
+        // The "GET Object" example of AWS's Signature Version 4 header-based authentication documentation.
+        var headers = new Dictionary<string, string>
+        {
+            ["Host"] = "examplebucket.s3.amazonaws.com",
+            ["Range"] = "bytes=0-9",
+            ["x-amz-content-sha256"] = S3Signature.EmptyPayloadSha256,
+            ["x-amz-date"] = "20130524T000000Z",
+        };
+        var authorization = S3Signature.Authorize("GET", "/test.txt", "", headers, S3Signature.EmptyPayloadSha256,
+            new DateTimeOffset(2013, 5, 24, 0, 0, 0, TimeSpan.Zero), "us-east-1",
+            "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+
+        Assert.Equal("AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, "
+                     + "SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, "
+                     + "Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41", authorization);
+    }
+
+    [Theory]
+    [InlineData("<Rule><Filter><Prefix></Prefix></Filter><Status>Enabled</Status><AbortIncompleteMultipartUpload><DaysAfterInitiation>3</DaysAfterInitiation></AbortIncompleteMultipartUpload></Rule>", 3)]
+    [InlineData("<Rule><Filter><Prefix>tmp/</Prefix></Filter><Status>Enabled</Status><AbortIncompleteMultipartUpload><DaysAfterInitiation>3</DaysAfterInitiation></AbortIncompleteMultipartUpload></Rule>", null)]
+    [InlineData("<Rule><Filter/><Status>Disabled</Status><AbortIncompleteMultipartUpload><DaysAfterInitiation>3</DaysAfterInitiation></AbortIncompleteMultipartUpload></Rule>", null)]
+    [InlineData("<Rule><Filter/><Status>Enabled</Status><Expiration><Days>3</Days></Expiration></Rule>", null)]
+    public void AbortDays_counts_only_enabled_whole_bucket_abort_rules(string rules, int? expected) =>
+        Assert.Equal(expected, S3BucketLifecycle.AbortDays(System.Xml.Linq.XDocument.Parse(
+            $"<LifecycleConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">{rules}</LifecycleConfiguration>")));
+}
+
 /// <summary>Client construction; needs no server.</summary>
 public sealed class S3ObjectStoreCreateTests
 {

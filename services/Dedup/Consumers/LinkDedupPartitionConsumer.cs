@@ -4,9 +4,11 @@ using Microsoft.Extensions.Options;
 using Refinery.Contracts;
 using Refinery.Contracts.Dedup;
 using Refinery.Dedup.Data;
+using Refinery.Dedup.Domain;
 using Refinery.Dedup.Options;
 using Refinery.Dedup.Pipeline;
 using Refinery.Hosting.Bus;
+using Refinery.Storage;
 
 namespace Refinery.Dedup.Consumers;
 
@@ -32,8 +34,8 @@ public sealed class LinkDedupPartitionConsumer(PartitionLinker linker, DedupCata
             for (var attempt = 1; ; attempt++)
             {
                 var index = await catalog.IndexPartitionsAsync(job.ExactKey, linked.IndexKeys.Keys, ct);
-                var (row, next) = await linker.CompleteAsync(job, message.Partition, linked, index, ct);
-                if (await catalog.CommitPartitionAsync(row, next, ct))
+                var completed = await TryCompleteAsync(job, message.Partition, linked, index, ct);
+                if (completed is var (row, next) && await catalog.CommitPartitionAsync(row, next, ct))
                 {
                     logger.LogInformation("Dedup job {Job}: partition {Partition} linked, {Edges} edges, {Fresh} index partitions advanced",
                         job.Id, row.Partition, row.Edges, next.Count);
@@ -46,6 +48,28 @@ public sealed class LinkDedupPartitionConsumer(PartitionLinker linker, DedupCata
             }
         }
         await JobProgress.AdvanceAsync(job, catalog, context, JobProgress.Stage.Link, ct);
+    }
+
+    /// <summary>The partition's row and index versions, or null when an index version read a moment ago is gone because
+    /// another writer superseded it and the storage sweep removed it: the same case as a lost compare-and-swap.</summary>
+    private async Task<(DedupPartition Row, List<(long ReadVersion, ExactIndexPartition Next)> Next)?> TryCompleteAsync(DedupJob job, int partition,
+        PartitionLinker.Linked linked, Dictionary<int, ExactIndexPartition> index, CancellationToken ct)
+    {
+        try
+        {
+            return await linker.CompleteAsync(job, partition, linked, index, ct);
+        }
+        catch (PermanentFailureException ex) when (ex.InnerException is ObjectNotFoundException)
+        {
+            if (await IndexMovedAsync(job, linked, index, ct)) return null;
+            throw;
+        }
+    }
+
+    private async Task<bool> IndexMovedAsync(DedupJob job, PartitionLinker.Linked linked, Dictionary<int, ExactIndexPartition> read, CancellationToken ct)
+    {
+        var now = await catalog.IndexPartitionsAsync(job.ExactKey, linked.IndexKeys.Keys, ct);
+        return now.Any(p => !read.TryGetValue(p.Key, out var before) || before.Version != p.Value.Version);
     }
 }
 
