@@ -1,12 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Refinery.Gateway.Domain;
-using Refinery.Hosting.Data;
 
 namespace Refinery.Gateway.Data;
 
 /// <summary>The gateway's own read model: corpora, their shards and dedup requests, projected from platform events.</summary>
-public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options, DbSchema<GatewayDbContext>? schema = null)
-    : DbContext(options)
+public class GatewayDbContext(DbContextOptions options) : DbContext(options)
 {
     public const string Schema = "gateway";
 
@@ -17,7 +15,7 @@ public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options,
 
     protected override void OnModelCreating(ModelBuilder model)
     {
-        if (Database.IsNpgsql()) model.HasDefaultSchema(schema?.Name ?? Schema);
+        if (Database.IsNpgsql()) model.HasDefaultSchema(Schema);
         model.Entity<CorpusView>(e =>
         {
             e.ToTable("corpora");
