@@ -10,6 +10,7 @@ using Refinery.Gateway.Apis;
 using Refinery.Gateway.Auth;
 using Refinery.Gateway.Consumers;
 using Refinery.Gateway.Data;
+using Refinery.Gateway.Data.Migrations;
 using Refinery.Gateway.Events;
 using Refinery.Gateway.Options;
 using Refinery.Hosting.Bus;
@@ -50,7 +51,7 @@ public static class GatewayServiceExtensions
             builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions());
         builder.Services.AddOpenApi(o => o.AddOperationTransformer(CorpusUploadOpenApi.DescribeUploadForm));
 
-        builder.AddRefineryDbContext<GatewayDbContext>(GatewayDbContext.Schema);
+        builder.AddRefineryDbContext<GatewayDbContext, SqliteGatewayDbContext, PostgresGatewayDbContext>(GatewayDbContext.Schema);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddScoped<CorpusProjection>();
         builder.Services.AddScoped<DedupProjection>();
