@@ -13,6 +13,7 @@ var root = new RootCommand("Refinery: ingest web text, compute quality signals, 
     FilterCommand.Create(),
     DatasetCommand.Create(),
     ResourcesCommand.Create(),
+    DbCommand.Create(),
 };
 return await root.Parse(ServeCommand.DefaultToServe(args)).InvokeAsync();
 
