@@ -22,8 +22,9 @@ public sealed class IngestionJobsTests : IDisposable
 
     private IngestionJobs Jobs(out IngestionDbContext db)
     {
-        db = new SqliteIngestionDbContext(new DbContextOptionsBuilder<SqliteIngestionDbContext>()
-            .UseRefinerySqlite($"Data Source={_db};Pooling=False").Options);
+        var options = new DbContextOptionsBuilder<SqliteIngestionDbContext>();
+        options.UseRefinerySqlite($"Data Source={_db};Pooling=False");
+        db = new SqliteIngestionDbContext(options.Options);
         db.Database.Migrate();
         return new IngestionJobs(db, _clock);
     }
