@@ -31,7 +31,9 @@ internal sealed class ServiceDatabase<TContext>(IServiceProvider services, DbSch
         var all = db.Database.GetMigrations().ToList();
         if (!await db.GetService<IRelationalDatabaseCreator>().ExistsAsync(ct))
             return new(schema.Name, provider, DatabaseState.Pending, [], all, []);
-        var applied = (await db.Database.GetAppliedMigrationsAsync(ct)).ToList();
+        List<string> applied = await UnversionedSchema.HistoryExistsAsync(db, schema.Name, ct)
+            ? [.. await db.Database.GetAppliedMigrationsAsync(ct)]
+            : [];
         var pending = all.Except(applied).ToList();
         if (applied.Count == 0 && await UnversionedSchema.CompareWithFirstMigrationAsync(db, schema.Name, ct) is { } differences)
             return new(schema.Name, provider, differences.Count == 0 ? DatabaseState.Adoptable : DatabaseState.Unadoptable,

@@ -34,11 +34,14 @@ internal static class UnversionedSchema
     }
 
     /// <summary>Records the first migration as applied when the tables match it; throws naming the differences when
-    /// they do not. Does nothing to a database with history or without tables. Run under the migration lock.</summary>
+    /// they do not. Does nothing to a database with applied migrations or without tables. Run under the migration lock.</summary>
     public static async Task AdoptAsync(DbContext db, string schema, CancellationToken ct)
     {
         var history = db.GetService<IHistoryRepository>();
-        if (await history.ExistsAsync(ct)) return;
+        // Created first, so that reading it never fails (Npgsql logs a failed query for a missing history table);
+        // an empty history is what marks a database as unversioned.
+        await history.CreateIfNotExistsAsync(ct);
+        if ((await history.GetAppliedMigrationsAsync(ct)).Count > 0) return;
         if (await CompareWithFirstMigrationAsync(db, schema, ct) is not { } differences) return;
         var (id, _) = FirstMigration(db);
         if (differences.Count > 0)
@@ -47,9 +50,18 @@ internal static class UnversionedSchema
                 $"{string.Join(", ", differences)}. Either make them match, or start {schema} afresh " +
                 $"({(db.Database.IsNpgsql() ? $"DROP SCHEMA {schema} CASCADE in PostgreSQL" : $"delete {db.Database.GetDbConnection().DataSource}")}; " +
                 "its records are lost, objects in the store stay).");
-        await history.CreateIfNotExistsAsync(ct);
         await db.Database.ExecuteSqlRawAsync(history.GetInsertScript(new HistoryRow(id, ProductInfo.GetVersion())), ct);
     }
+
+    /// <summary>Whether the history table exists, asked of the catalog rather than by a query that may fail.</summary>
+    public static async Task<bool> HistoryExistsAsync(DbContext db, string schema, CancellationToken ct) =>
+        (db.Database.IsNpgsql()
+            ? await db.Database.SqlQueryRaw<int>(
+                "SELECT count(*)::int AS \"Value\" FROM information_schema.tables WHERE table_schema = {0} AND table_name = {1}",
+                schema, DbProviders.HistoryTable).SingleAsync(ct)
+            : await db.Database.SqlQueryRaw<int>(
+                "SELECT count(*) AS \"Value\" FROM sqlite_master WHERE type = 'table' AND name = {0}",
+                DbProviders.HistoryTable).SingleAsync(ct)) > 0;
 
     private static (string Id, Migration Migration) FirstMigration(DbContext db)
     {
