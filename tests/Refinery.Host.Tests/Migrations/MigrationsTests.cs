@@ -119,6 +119,24 @@ public sealed class MigrationsTests
         Assert.Empty(again);
     }
 
+    [Theory, MemberData(nameof(ServiceDatabases.OnSqlite), MemberType = typeof(ServiceDatabases))]
+    public async Task Migrate_Sqlite_LeavesTheFileInWalMode(string target)
+    {
+        await using var databases = await ServiceDatabases.CreateAsync(target, ServiceDatabases.Sqlite);
+
+        await databases.Database.MigrateAsync(default);
+
+        var mode = await databases.WithContextAsync(async db =>
+        {
+            var connection = db.Database.GetDbConnection();
+            await connection.OpenAsync();
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA journal_mode";
+            return (string?)await pragma.ExecuteScalarAsync();
+        });
+        Assert.Equal("wal", mode);
+    }
+
     /// <summary>The history is in the service's schema on PostgreSQL, in the service's own file on SQLite.</summary>
     private static Task<int> HistoryCountAsync(DbContext db, string schema)
     {

@@ -34,6 +34,14 @@ public sealed class ServiceDatabases : IAsyncDisposable
         return data;
     }
 
+    /// <summary>The five services with a database, for what only SQLite has.</summary>
+    public static TheoryData<string> OnSqlite()
+    {
+        var data = new TheoryData<string>();
+        foreach (var target in TargetCatalog.All) data.Add(target.Name);
+        return data;
+    }
+
     public ServiceDatabase Database { get; }
 
     /// <summary>A fresh, empty database for the target: nothing is created until a test asks.</summary>
