@@ -52,6 +52,35 @@ public sealed class DbMigrateProcessesTests
         Assert.Equal(0, current.GetProperty("pending").GetArrayLength());
     }
 
+    [Fact]
+    public async Task Migrate_TablesThatDifferFromTheFirstMigration_ExitsWithOne_NamingTheDifference()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "refinery-migrate-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(dir, "db"));
+        try
+        {
+            await using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(dir, "db", "signals.db")};Pooling=False"))
+            {
+                await old.OpenAsync();
+                await using var create = old.CreateCommand();
+                create.CommandText = "CREATE TABLE shards (CorpusId TEXT NOT NULL, Shard INTEGER NOT NULL, PRIMARY KEY (CorpusId, Shard))";
+                await create.ExecuteNonQueryAsync();
+            }
+
+            var result = await CliProcess.RunAsync(TimeSpan.FromMinutes(2), "db", "migrate", "--targets", "signals", "--data-dir", dir, "--json");
+
+            Assert.Equal(1, result.ExitCode);
+            var report = JsonDocument.Parse(result.Stdout).RootElement.EnumerateArray().Single();
+            Assert.Equal("unadoptable", report.GetProperty("state").GetString());
+            Assert.Contains("missing column shards.Config", report.GetProperty("differences").EnumerateArray().Select(d => d.GetString()));
+            Assert.Contains("missing column shards.Config", report.GetProperty("error").GetString());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private static async Task<List<(string, int)>> HistoryAsync(string connection, string schema)
     {
         await using var db = new NpgsqlConnection(connection);
