@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Refinery.Curation.Consumers;
 using Refinery.Curation.Data;
+using Refinery.Curation.Data.Migrations;
 using Refinery.Curation.Gc;
 using Refinery.Curation.Options;
 using Refinery.Curation.Pipeline;
@@ -22,7 +23,7 @@ public static class CurationServiceExtensions
             .Bind(builder.Configuration.GetSection(CurationOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.AddRefineryDbContext<CurationDbContext>(CurationDbContext.Schema);
+        builder.AddRefineryDbContext<CurationDbContext, SqliteCurationDbContext, PostgresCurationDbContext>(CurationDbContext.Schema);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddScoped<CurationCatalog>();
         builder.Services.AddSingleton<PartReader>();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Refinery.Dedup.Consumers;
 using Refinery.Dedup.Data;
+using Refinery.Dedup.Data.Migrations;
 using Refinery.Dedup.Gc;
 using Refinery.Dedup.Options;
 using Refinery.Dedup.Pipeline;
@@ -22,7 +23,7 @@ public static class DedupServiceExtensions
             .Bind(builder.Configuration.GetSection(DedupOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.AddRefineryDbContext<DedupDbContext>(DedupDbContext.Schema);
+        builder.AddRefineryDbContext<DedupDbContext, SqliteDedupDbContext, PostgresDedupDbContext>(DedupDbContext.Schema);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddScoped<DedupCatalog>();
         builder.Services.AddSingleton<ShardHasher>();

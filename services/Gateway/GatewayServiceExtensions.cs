@@ -10,6 +10,7 @@ using Refinery.Gateway.Apis;
 using Refinery.Gateway.Auth;
 using Refinery.Gateway.Consumers;
 using Refinery.Gateway.Data;
+using Refinery.Gateway.Data.Migrations;
 using Refinery.Gateway.Events;
 using Refinery.Gateway.Options;
 using Refinery.Hosting.Bus;
@@ -56,7 +57,7 @@ public static class GatewayServiceExtensions
             o.AddOperationTransformer(ApiKeyOpenApi.DescribeRequirement);
         });
 
-        builder.AddRefineryDbContext<GatewayDbContext>(GatewayDbContext.Schema);
+        builder.AddRefineryDbContext<GatewayDbContext, SqliteGatewayDbContext, PostgresGatewayDbContext>(GatewayDbContext.Schema);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddScoped<CorpusProjection>();
         builder.Services.AddScoped<DedupProjection>();

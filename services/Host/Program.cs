@@ -14,6 +14,7 @@ var root = new RootCommand("Refinery: ingest web text, compute quality signals, 
     DatasetCommand.Create(),
     GcCommand.Create(),
     ResourcesCommand.Create(),
+    DbCommand.Create(),
 };
 return await root.Parse(ServeCommand.DefaultToServe(args)).InvokeAsync();
 

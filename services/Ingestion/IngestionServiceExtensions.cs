@@ -7,6 +7,7 @@ using Refinery.Hosting.Bus;
 using Refinery.Hosting.Data;
 using Refinery.Ingestion.Consumers;
 using Refinery.Ingestion.Data;
+using Refinery.Ingestion.Data.Migrations;
 using Refinery.Ingestion.Jobs;
 using Refinery.Ingestion.Language;
 using Refinery.Ingestion.Options;
@@ -23,7 +24,7 @@ public static class IngestionServiceExtensions
             .Bind(builder.Configuration.GetSection(IngestionOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.AddRefineryDbContext<IngestionDbContext>(IngestionDbContext.Schema);
+        builder.AddRefineryDbContext<IngestionDbContext, SqliteIngestionDbContext, PostgresIngestionDbContext>(IngestionDbContext.Schema);
         // Built on first use: loading the language models takes seconds and hundreds of MB.
         builder.Services.AddSingleton(sp => new Lazy<LanguageIdentifier>(() =>
         {

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using Refinery.Quality.Resources;
 using Refinery.Signals.Consumers;
 using Refinery.Signals.Data;
+using Refinery.Signals.Data.Migrations;
 using Refinery.Signals.Options;
 using Refinery.Signals.Pipeline;
 using Refinery.Signals.Resources;
@@ -25,7 +26,7 @@ public static class SignalsServiceExtensions
             .Bind(builder.Configuration.GetSection(SignalsOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.AddRefineryDbContext<SignalsDbContext>(SignalsDbContext.Schema);
+        builder.AddRefineryDbContext<SignalsDbContext, SqliteSignalsDbContext, PostgresSignalsDbContext>(SignalsDbContext.Schema);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp =>
         {

@@ -1,12 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Refinery.Curation.Domain;
-using Refinery.Hosting.Data;
 
 namespace Refinery.Curation.Data;
 
 /// <summary>Dataset version jobs, their ranking rounds and their written parts.</summary>
-public sealed class CurationDbContext(DbContextOptions<CurationDbContext> options, DbSchema<CurationDbContext>? schema = null)
-    : DbContext(options)
+public class CurationDbContext(DbContextOptions options) : DbContext(options)
 {
     public const string Schema = "curation";
 
@@ -16,7 +14,7 @@ public sealed class CurationDbContext(DbContextOptions<CurationDbContext> option
 
     protected override void OnModelCreating(ModelBuilder model)
     {
-        if (Database.IsNpgsql()) model.HasDefaultSchema(schema?.Name ?? Schema);
+        if (Database.IsNpgsql()) model.HasDefaultSchema(Schema);
         model.Entity<DatasetJob>(e =>
         {
             e.ToTable("versions");

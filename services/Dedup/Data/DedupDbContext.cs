@@ -1,12 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Refinery.Dedup.Domain;
-using Refinery.Hosting.Data;
 
 namespace Refinery.Dedup.Data;
 
 /// <summary>Dedup jobs with their hashed shards and linked partitions, and the persistent exact index's partitions.</summary>
-public sealed class DedupDbContext(DbContextOptions<DedupDbContext> options, DbSchema<DedupDbContext>? schema = null)
-    : DbContext(options)
+public class DedupDbContext(DbContextOptions options) : DbContext(options)
 {
     public const string Schema = "dedup";
 
@@ -17,7 +15,7 @@ public sealed class DedupDbContext(DbContextOptions<DedupDbContext> options, DbS
 
     protected override void OnModelCreating(ModelBuilder model)
     {
-        if (Database.IsNpgsql()) model.HasDefaultSchema(schema?.Name ?? Schema);
+        if (Database.IsNpgsql()) model.HasDefaultSchema(Schema);
         model.Entity<DedupJob>(e =>
         {
             e.ToTable("jobs");

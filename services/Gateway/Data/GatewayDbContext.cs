@@ -1,13 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Refinery.Gateway.Domain;
-using Refinery.Hosting.Data;
 
 namespace Refinery.Gateway.Data;
 
 /// <summary>The gateway's own read model: corpora, their shards, dedup requests, dataset versions and dataset requests,
 /// projected from platform events.</summary>
-public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options, DbSchema<GatewayDbContext>? schema = null)
-    : DbContext(options)
+public class GatewayDbContext(DbContextOptions options) : DbContext(options)
 {
     public const string Schema = "gateway";
 
@@ -19,7 +17,7 @@ public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options,
 
     protected override void OnModelCreating(ModelBuilder model)
     {
-        if (Database.IsNpgsql()) model.HasDefaultSchema(schema?.Name ?? Schema);
+        if (Database.IsNpgsql()) model.HasDefaultSchema(Schema);
         model.Entity<CorpusView>(e =>
         {
             e.ToTable("corpora");

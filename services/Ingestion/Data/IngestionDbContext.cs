@@ -1,12 +1,10 @@
 using Microsoft.EntityFrameworkCore;
-using Refinery.Hosting.Data;
 using Refinery.Ingestion.Domain;
 
 namespace Refinery.Ingestion.Data;
 
 /// <summary>The ingestion catalog: corpora (with their job state), shards and sources.</summary>
-public sealed class IngestionDbContext(DbContextOptions<IngestionDbContext> options, DbSchema<IngestionDbContext>? schema = null)
-    : DbContext(options)
+public class IngestionDbContext(DbContextOptions options) : DbContext(options)
 {
     public const string Schema = "ingestion";
 
@@ -16,7 +14,7 @@ public sealed class IngestionDbContext(DbContextOptions<IngestionDbContext> opti
 
     protected override void OnModelCreating(ModelBuilder model)
     {
-        if (Database.IsNpgsql()) model.HasDefaultSchema(schema?.Name ?? Schema);
+        if (Database.IsNpgsql()) model.HasDefaultSchema(Schema);
         model.Entity<Corpus>(e =>
         {
             e.ToTable("corpora");

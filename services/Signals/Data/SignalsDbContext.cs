@@ -1,12 +1,10 @@
 using Microsoft.EntityFrameworkCore;
-using Refinery.Hosting.Data;
 using Refinery.Signals.Domain;
 
 namespace Refinery.Signals.Data;
 
 /// <summary>The signals catalog: one row per computed signal shard.</summary>
-public sealed class SignalsDbContext(DbContextOptions<SignalsDbContext> options, DbSchema<SignalsDbContext>? schema = null)
-    : DbContext(options)
+public class SignalsDbContext(DbContextOptions options) : DbContext(options)
 {
     public const string Schema = "signals";
 
@@ -14,7 +12,7 @@ public sealed class SignalsDbContext(DbContextOptions<SignalsDbContext> options,
 
     protected override void OnModelCreating(ModelBuilder model)
     {
-        if (Database.IsNpgsql()) model.HasDefaultSchema(schema?.Name ?? Schema);
+        if (Database.IsNpgsql()) model.HasDefaultSchema(Schema);
         model.Entity<SignalShard>(e =>
         {
             e.ToTable("shards");

@@ -9,27 +9,30 @@ namespace Refinery.Hosting.Data;
 public static class DataExtensions
 {
     /// <summary>Registers a service's own DbContext: its own SQLite file under the data directory when embedded,
-    /// its own schema in the shared PostgreSQL database otherwise; the schema is created at start.</summary>
-    public static IHostApplicationBuilder AddRefineryDbContext<TContext>(this IHostApplicationBuilder builder, string schema)
-        where TContext : DbContext
+    /// its own schema in the shared PostgreSQL database otherwise. Each provider has its own migrations, kept with a
+    /// context type derived for that provider (<typeparamref name="TSqlite"/>, <typeparamref name="TPostgres"/>);
+    /// the service itself only ever asks for <typeparamref name="TContext"/>. Migrations are applied at start.</summary>
+    public static IHostApplicationBuilder AddRefineryDbContext<TContext, TSqlite, TPostgres>(this IHostApplicationBuilder builder,
+        string schema)
+        where TContext : DbContext where TSqlite : TContext where TPostgres : TContext
     {
         var options = builder.Configuration.GetSection(RefineryOptions.SectionName).Get<RefineryOptions>() ?? new();
-        var connection = options.Database switch
+        if (options.Database == DatabaseKind.Postgres)
         {
-            DatabaseKind.Postgres => builder.Configuration.GetConnectionString("Postgres")
-                                     ?? throw new InvalidOperationException(
-                                         "Refinery:Database is Postgres but ConnectionStrings:Postgres is not set"),
-            _ => SqliteConnectionString(options.DataDir, schema),
-        };
-        builder.Services.AddDbContext<TContext>(db =>
+            var connection = builder.Configuration.GetConnectionString("Postgres")
+                             ?? throw new InvalidOperationException(
+                                 "Refinery:Database is Postgres but ConnectionStrings:Postgres is not set");
+            builder.Services.AddDbContext<TContext, TPostgres>(db => db.UseRefineryPostgres(connection, schema));
+        }
+        else
         {
-            if (options.Database == DatabaseKind.Postgres)
-                db.UseNpgsql(connection, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history", schema));
-            else
-                db.UseSqlite(connection);
-        });
+            var connection = SqliteConnectionString(options.DataDir, schema);
+            builder.Services.AddDbContext<TContext, TSqlite>(db => db.UseRefinerySqlite(connection));
+        }
         builder.Services.AddSingleton(new DbSchema<TContext>(schema));
-        builder.Services.AddHostedService<SchemaInitializer<TContext>>();
+        builder.Services.AddSingleton<ServiceDatabase<TContext>>();
+        builder.Services.AddSingleton<ServiceDatabase>(sp => sp.GetRequiredService<ServiceDatabase<TContext>>());
+        builder.Services.AddHostedService<MigrateAtStart<TContext>>();
         builder.Services.AddHealthChecks().AddDbContextCheck<TContext>($"db-{schema}", tags: ["ready"]);
         return builder;
     }
@@ -43,5 +46,6 @@ public static class DataExtensions
     }
 }
 
-/// <summary>The schema a context owns; contexts apply it as their default schema on PostgreSQL only.</summary>
+/// <summary>The schema a context owns on PostgreSQL (and the name of its SQLite file); it also names the advisory lock
+/// its migrations run under.</summary>
 public sealed record DbSchema<TContext>(string Name) where TContext : DbContext;

@@ -5,7 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Refinery.Contracts.Ingestion;
 using Refinery.Hosting.Bus;
 using Refinery.Ingestion.Consumers;
+using Refinery.Hosting.Data;
 using Refinery.Ingestion.Data;
+using Refinery.Ingestion.Data.Migrations;
 using Refinery.Ingestion.Domain;
 using Refinery.Ingestion.Jobs;
 
@@ -20,14 +22,14 @@ public sealed class IngestCorpusConsumerTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _services = new ServiceCollection()
-            .AddDbContext<IngestionDbContext>(o => o.UseSqlite($"Data Source={_db};Pooling=False"))
+            .AddDbContext<IngestionDbContext, SqliteIngestionDbContext>(o => o.UseRefinerySqlite($"Data Source={_db};Pooling=False"))
             .AddScoped<IngestionJobs>()
             .AddSingleton<JobSignal>()
             .AddSingleton(TimeProvider.System)
             .AddMassTransitTestHarness(x => x.AddConsumer<IngestCorpusConsumer, IngestCorpusConsumerDefinition>())
             .BuildServiceProvider(true);
         await using (var scope = _services.CreateAsyncScope())
-            await scope.ServiceProvider.GetRequiredService<IngestionDbContext>().Database.EnsureCreatedAsync();
+            await scope.ServiceProvider.GetRequiredService<IngestionDbContext>().Database.MigrateAsync();
         _harness = _services.GetRequiredService<ITestHarness>();
         await _harness.Start();
     }

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Refinery.Contracts.Ingestion;
+using Refinery.Hosting.Data;
 using Refinery.Ingestion.Data;
+using Refinery.Ingestion.Data.Migrations;
 using Refinery.Ingestion.Domain;
 using Refinery.Ingestion.Jobs;
 
@@ -20,8 +22,10 @@ public sealed class IngestionJobsTests : IDisposable
 
     private IngestionJobs Jobs(out IngestionDbContext db)
     {
-        db = new IngestionDbContext(new DbContextOptionsBuilder<IngestionDbContext>().UseSqlite($"Data Source={_db};Pooling=False").Options);
-        db.Database.EnsureCreated();
+        var options = new DbContextOptionsBuilder<SqliteIngestionDbContext>();
+        options.UseRefinerySqlite($"Data Source={_db};Pooling=False");
+        db = new SqliteIngestionDbContext(options.Options);
+        db.Database.Migrate();
         return new IngestionJobs(db, _clock);
     }
 

@@ -1,0 +1,165 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Refinery.Hosting.Data;
+
+namespace Refinery.Host.Tests.Migrations;
+
+/// <summary>Every service's migrations, on SQLite and on PostgreSQL.</summary>
+public sealed class MigrationsTests
+{
+    [Theory, MemberData(nameof(ServiceDatabases.All), MemberType = typeof(ServiceDatabases))]
+    public async Task Model_MatchesTheLatestMigration(string target, string provider)
+    {
+        await using var databases = ServiceDatabases.WithoutServer(target, provider);
+
+        var pending = await databases.WithContextAsync(db => Task.FromResult(db.Database.HasPendingModelChanges()));
+
+        Assert.False(pending, $"{target} on {provider}: the model changed without a migration (see README, \"Adding a migration\")");
+    }
+
+    [Theory, MemberData(nameof(ServiceDatabases.All), MemberType = typeof(ServiceDatabases))]
+    public async Task Model_WithAColumnNoMigrationAdds_HasPendingChanges(string target, string provider)
+    {
+        await using var databases = ServiceDatabases.WithoutServer(target, provider);
+
+        var pending = await databases.WithContextAsync(db =>
+        {
+            // The same context type (so the same migrations), its model built with one more column.
+            // The builder keeps the options' context type, so the derived context's constructor accepts them.
+            var options = new DbContextOptionsBuilder((DbContextOptions)db.GetService<IDbContextOptions>())
+                .ReplaceService<IModelCustomizer, AddsAColumn>()
+                .ReplaceService<IModelCacheKeyFactory, ChangedModelCacheKey>().Options;
+            using var changed = (DbContext)Activator.CreateInstance(db.GetType(), options)!;
+            return Task.FromResult(changed.Database.HasPendingModelChanges());
+        });
+
+        Assert.True(pending);
+    }
+
+    [Theory, MemberData(nameof(ServiceDatabases.All), MemberType = typeof(ServiceDatabases))]
+    public async Task Migrate_EmptyDatabase_CreatesEveryTableAndTheHistory(string target, string provider)
+    {
+        await using var databases = await ServiceDatabases.CreateAsync(target, provider);
+        Assert.Equal(DatabaseState.Pending, (await databases.Database.StatusAsync(default)).State);
+
+        var applied = await databases.Database.MigrateAsync(default);
+
+        var status = await databases.Database.StatusAsync(default);
+        Assert.Equal(DatabaseState.Current, status.State);
+        Assert.Equal(applied, status.Applied);
+        Assert.NotEmpty(applied);
+        await databases.WithContextAsync(async db =>
+        {
+            foreach (var entity in db.Model.GetEntityTypes()) Assert.Equal(0, await OldBuildSchema.CountAsync(db, entity));
+            Assert.Equal(applied.Count, await HistoryCountAsync(db, target));
+            return 0;
+        });
+    }
+
+    [Theory, MemberData(nameof(ServiceDatabases.All), MemberType = typeof(ServiceDatabases))]
+    public async Task Migrate_TablesAnEarlierBuildCreated_KeepsTheirRowsAndRecordsTheFirstMigration(string target, string provider)
+    {
+        await using var databases = await ServiceDatabases.CreateAsync(target, provider);
+        await databases.WithContextAsync(async db =>
+        {
+            await OldBuildSchema.CreateAsync(db);
+            await OldBuildSchema.AddOneRowPerTableAsync(db);
+            return 0;
+        });
+        var before = await databases.Database.StatusAsync(default);
+        Assert.Equal(DatabaseState.Adoptable, before.State);
+        Assert.Empty(before.Applied);
+
+        var applied = await databases.Database.MigrateAsync(default);
+
+        var after = await databases.Database.StatusAsync(default);
+        Assert.Equal(DatabaseState.Current, after.State);
+        Assert.Equal(before.Pending[0], after.Applied[0]);
+        Assert.DoesNotContain(before.Pending[0], applied);
+        await databases.WithContextAsync(async db =>
+        {
+            foreach (var entity in db.Model.GetEntityTypes()) Assert.Equal(1, await OldBuildSchema.CountAsync(db, entity));
+            Assert.Equal(after.Applied.Count, await HistoryCountAsync(db, target));
+            return 0;
+        });
+    }
+
+    [Theory, MemberData(nameof(ServiceDatabases.All), MemberType = typeof(ServiceDatabases))]
+    public async Task Migrate_TablesThatDifferFromTheFirstMigration_FailsNamingTheDifferences(string target, string provider)
+    {
+        await using var databases = await ServiceDatabases.CreateAsync(target, provider);
+        var table = await databases.WithContextAsync(async db =>
+        {
+            await OldBuildSchema.CreateAsync(db);
+            var entity = db.Model.GetEntityTypes().OrderBy(e => e.GetTableName()).First();
+            var qualified = entity.GetSchema() is { } schema ? $"\"{schema}\".\"{entity.GetTableName()}\"" : $"\"{entity.GetTableName()}\"";
+            // Names from the model, not from input: the SQL is built as text on purpose.
+            var alter = $"ALTER TABLE {qualified} ADD COLUMN \"Extra\" integer";
+            await db.Database.ExecuteSqlRawAsync(alter);
+            return entity.GetTableName();
+        });
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => databases.Database.MigrateAsync(default));
+
+        Assert.Contains($"unexpected column {table}.Extra", error.Message);
+        Assert.Contains(provider == ServiceDatabases.Postgres ? $"DROP SCHEMA {target} CASCADE" : $"{target}.db", error.Message);
+        var status = await databases.Database.StatusAsync(default);
+        Assert.Equal(DatabaseState.Unadoptable, status.State);
+        Assert.Empty(status.Applied);
+    }
+
+    [Theory, MemberData(nameof(ServiceDatabases.All), MemberType = typeof(ServiceDatabases))]
+    public async Task Migrate_ACurrentDatabase_AppliesNothing(string target, string provider)
+    {
+        await using var databases = await ServiceDatabases.CreateAsync(target, provider);
+        await databases.Database.MigrateAsync(default);
+
+        var again = await databases.Database.MigrateAsync(default);
+
+        Assert.Empty(again);
+    }
+
+    [Theory, MemberData(nameof(ServiceDatabases.OnSqlite), MemberType = typeof(ServiceDatabases))]
+    public async Task Migrate_Sqlite_LeavesTheFileInWalMode(string target)
+    {
+        await using var databases = await ServiceDatabases.CreateAsync(target, ServiceDatabases.Sqlite);
+
+        await databases.Database.MigrateAsync(default);
+
+        var mode = await databases.WithContextAsync(async db =>
+        {
+            var connection = db.Database.GetDbConnection();
+            await connection.OpenAsync();
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA journal_mode";
+            return (string?)await pragma.ExecuteScalarAsync();
+        });
+        Assert.Equal("wal", mode);
+    }
+
+    /// <summary>The history is in the service's schema on PostgreSQL, in the service's own file on SQLite.</summary>
+    private static Task<int> HistoryCountAsync(DbContext db, string schema)
+    {
+        var sql = db.Database.IsNpgsql()
+            ? $"SELECT count(*)::int AS \"Value\" FROM {schema}.{DbProviders.HistoryTable}"
+            : $"SELECT count(*) AS \"Value\" FROM {DbProviders.HistoryTable}";
+        return db.Database.SqlQueryRaw<int>(sql).SingleAsync();
+    }
+
+    /// <summary>Keeps the changed model apart from the real one wherever the model cache is shared.</summary>
+    private sealed class ChangedModelCacheKey : IModelCacheKeyFactory
+    {
+        public object Create(DbContext context, bool designTime) => (context.GetType(), nameof(AddsAColumn), designTime);
+    }
+
+    /// <summary>Adds a column to the first entity, as an edit to an entity would, without a migration for it.</summary>
+    private sealed class AddsAColumn(ModelCustomizerDependencies dependencies) : RelationalModelCustomizer(dependencies)
+    {
+        public override void Customize(ModelBuilder modelBuilder, DbContext context)
+        {
+            base.Customize(modelBuilder, context);
+            var entity = modelBuilder.Model.GetEntityTypes().OrderBy(e => e.Name).First();
+            modelBuilder.Entity(entity.ClrType).Property<int>("AddedWithoutMigration");
+        }
+    }
+}
