@@ -70,6 +70,9 @@ namespace Refinery.Gateway.Data.Migrations.Postgres
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
+                    b.Property<int>("Generation")
+                        .HasColumnType("integer");
+
                     b.Property<long>("InvalidUtf8Replaced")
                         .HasColumnType("bigint");
 
@@ -113,6 +116,57 @@ namespace Refinery.Gateway.Data.Migrations.Postgres
                     b.HasIndex("Name");
 
                     b.ToTable("corpora", "gateway");
+                });
+
+            modelBuilder.Entity("Refinery.Gateway.Domain.DatasetRequestView", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Dataset")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("ManifestKey")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<long>("ManifestLength")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ManifestSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Version")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("dataset_requests", "gateway");
                 });
 
             modelBuilder.Entity("Refinery.Gateway.Domain.DatasetVersionView", b =>
@@ -208,6 +262,10 @@ namespace Refinery.Gateway.Data.Migrations.Postgres
 
                     b.Property<long>("ExactDuplicates")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("FailedStep")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
 
                     b.Property<long>("Removed")
                         .HasColumnType("bigint");

@@ -64,6 +64,9 @@ namespace Refinery.Gateway.Data.Migrations.Sqlite
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Generation")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("InvalidUtf8Replaced")
                         .HasColumnType("INTEGER");
 
@@ -107,6 +110,57 @@ namespace Refinery.Gateway.Data.Migrations.Sqlite
                     b.HasIndex("Name");
 
                     b.ToTable("corpora", (string)null);
+                });
+
+            modelBuilder.Entity("Refinery.Gateway.Domain.DatasetRequestView", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Dataset")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ManifestKey")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ManifestLength")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ManifestSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Version")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("dataset_requests", (string)null);
                 });
 
             modelBuilder.Entity("Refinery.Gateway.Domain.DatasetVersionView", b =>
@@ -202,6 +256,10 @@ namespace Refinery.Gateway.Data.Migrations.Sqlite
 
                     b.Property<long>("ExactDuplicates")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("FailedStep")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("Removed")
                         .HasColumnType("INTEGER");
