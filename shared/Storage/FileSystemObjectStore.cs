@@ -113,12 +113,20 @@ public sealed class FileSystemObjectStore : IObjectStore
 
     private bool Delete(ObjectPath path)
     {
-        var existed = File.Exists(path.Full);
-        if (existed)
+        // Renamed aside first: a rename of a file that is gone fails, so of two deletes at once exactly one finds the
+        // object there (a sweep counts what it deleted); the hidden name is never listed.
+        var aside = Path.Join(path.Dir, $".{path.Name}.{Guid.NewGuid():N}.deleted{TempSuffix}");
+        bool existed;
+        try
         {
-            try { File.Delete(path.Full); }
-            catch (DirectoryNotFoundException) { existed = false; }
+            File.Move(path.Full, aside);
+            existed = true;
         }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            existed = false;
+        }
+        if (existed) TryDelete(aside);
         TryDelete(path.Sidecar);
         PruneEmptyFolders(path.Dir);
         return existed;

@@ -110,6 +110,24 @@ public sealed class FileSystemObjectStoreTests(FileSystemStoreFixture fixture)
         Assert.Equal([P + "race"], (await Store.ListAllAsync(P)).Select(i => i.Key));
     }
 
+    // A storage sweep counts what it deleted: of deletes racing for one object, exactly one may say it was there.
+    [Fact]
+    public async Task Racing_deletes_of_one_key_report_it_deleted_once()
+    {
+        for (var round = 0; round < 20; round++)
+        {
+            await Store.PutBytesAsync(P + "gone", TestData.Bytes(64, seed: round));
+
+            var deleted = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Store.DeleteAsync(P + "gone"))));
+
+            Assert.Equal(1, deleted.Count(d => d));
+            Assert.Null(await Store.StatAsync(P + "gone"));
+        }
+        // Nothing left aside: the folder is gone with its last object, or holds no trace of this one.
+        var folder = Path.GetDirectoryName(PathOf(P + "gone"))!;
+        Assert.False(Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any(f => f.Contains("gone")));
+    }
+
     [Fact]
     public async Task A_missing_sidecar_is_rebuilt()
     {
