@@ -26,6 +26,7 @@ public static class DedupServiceExtensions
         builder.AddRefineryDbContext<DedupDbContext, SqliteDedupDbContext, PostgresDedupDbContext>(DedupDbContext.Schema);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddScoped<DedupCatalog>();
+        builder.Services.AddScoped<DedupSteps>();
         builder.Services.AddSingleton<ShardHasher>();
         builder.Services.AddSingleton<StoredExactIndex>();
         builder.Services.AddSingleton<PartitionLinker>();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Refinery.Hosting.Bus;
 using Refinery.Hosting.Data;
+using Refinery.Hosting.Jobs;
 using Refinery.Ingestion.Consumers;
 using Refinery.Ingestion.Data;
 using Refinery.Ingestion.Data.Migrations;
@@ -32,10 +33,12 @@ public static class IngestionServiceExtensions
             return new LanguageIdentifier(o.Languages, o.LanguageSampleChars);
         }));
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<JobSignal>();
-        builder.Services.AddScoped<IngestionJobs>();
         builder.Services.AddScoped<CorpusIngestor>();
-        builder.Services.AddHostedService<IngestionWorker>();
+        builder.Services.AddLeasedJobs<ClaimedJob, IngestionJobs, IngestionRunner>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<IngestionOptions>>().Value;
+            return new LeasedJobOptions(o.JobLease, o.JobPollInterval);
+        });
         builder.AddRefineryConsumers(x => x.AddConsumer<IngestCorpusConsumer, IngestCorpusConsumerDefinition>());
         return builder;
     }

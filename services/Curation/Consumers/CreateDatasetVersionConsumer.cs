@@ -8,6 +8,7 @@ using Refinery.Curation.Domain;
 using Refinery.Curation.Pipeline;
 using Refinery.Curation.Recipes;
 using Refinery.Hosting.Bus;
+using Refinery.Hosting.Jobs;
 using Refinery.Storage;
 
 namespace Refinery.Curation.Consumers;
@@ -59,7 +60,7 @@ public sealed class CreateDatasetVersionConsumer(IObjectStore store, CurationCat
             await context.Publish(job.ToEvent(store.Bucket, message.RequestId), ct);
             return;
         }
-        await steps.ContinueAsync(context, job, message.RequestId, ct);
+        await steps.ContinueAsync(context, job, message.RequestId, StepCaller.SendMissing, ct);
         logger.LogInformation("Dataset {Dataset}@{Version}: {Parts} parts from {Corpora} with recipe {Recipe}", job.Dataset, job.Version,
             parts.Count, string.Join(", ", message.Corpora), recipe.Name);
     }

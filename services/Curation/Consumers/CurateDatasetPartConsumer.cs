@@ -9,6 +9,7 @@ using Refinery.Curation.Domain;
 using Refinery.Curation.Options;
 using Refinery.Curation.Pipeline;
 using Refinery.Hosting.Bus;
+using Refinery.Hosting.Jobs;
 
 namespace Refinery.Curation.Consumers;
 
@@ -25,7 +26,7 @@ public sealed class CurateDatasetPartConsumer(PartCurator curator, CurationCatal
         await catalog.UpsertPartAsync(new DatasetPart { JobId = job.Id, Part = message.Part, StatsJson = JsonSerializer.Serialize(stats) }, ct);
         logger.LogInformation("Dataset {Dataset}@{Version}: part {Part} kept {Kept} of {Documents} documents, {Tokens} tokens",
             job.Dataset, job.Version, message.Part, stats.Kept, stats.Documents, stats.Tokens + stats.ValidationTokens);
-        await steps.ContinueAsync(context, job, message.RequestId, ct, sendMissing: false);
+        await steps.ContinueAsync(context, job, message.RequestId, StepCaller.AfterRecording, ct);
     }
 }
 

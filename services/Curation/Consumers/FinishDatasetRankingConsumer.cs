@@ -7,6 +7,7 @@ using Refinery.Curation.Data;
 using Refinery.Curation.Pipeline;
 using Refinery.Curation.Recipes;
 using Refinery.Hosting.Bus;
+using Refinery.Hosting.Jobs;
 
 namespace Refinery.Curation.Consumers;
 
@@ -40,7 +41,7 @@ public sealed class FinishDatasetRankingConsumer(CurationCatalog catalog, Quanti
             }
             job = await catalog.FindJobAsync(job.Id, ct) ?? job;
         }
-        if (goOn) await steps.ContinueAsync(context, job, message.RequestId, ct);
+        if (goOn) await steps.ContinueAsync(context, job, message.RequestId, StepCaller.SendMissing, ct);
     }
 }
 

@@ -9,6 +9,7 @@ using Refinery.Curation.Domain;
 using Refinery.Curation.Options;
 using Refinery.Curation.Pipeline;
 using Refinery.Hosting.Bus;
+using Refinery.Hosting.Jobs;
 
 namespace Refinery.Curation.Consumers;
 
@@ -26,7 +27,7 @@ public sealed class RankDatasetPartConsumer(PartRanker ranker, CurationCatalog c
             { JobId = job.Id, Round = message.Round, Part = message.Part, FilesJson = JsonSerializer.Serialize(files) }, ct);
         logger.LogInformation("Dataset {Dataset}@{Version}: part {Part} ranked {Values} values for round {Round}", job.Dataset, job.Version,
             message.Part, files.Sum(f => f.Length / sizeof(double)), message.Round);
-        await steps.ContinueAsync(context, job, message.RequestId, ct, sendMissing: false);
+        await steps.ContinueAsync(context, job, message.RequestId, StepCaller.AfterRecording, ct);
     }
 }
 

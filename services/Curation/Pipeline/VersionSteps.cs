@@ -4,49 +4,40 @@ using Refinery.Contracts.Curation;
 using Refinery.Curation.Data;
 using Refinery.Curation.Domain;
 using Refinery.Curation.Recipes;
+using Refinery.Hosting.Bus;
+using Refinery.Hosting.Jobs;
 
 namespace Refinery.Curation.Pipeline;
 
-/// <summary>Sends what a version still needs, from what the catalog records: the parts of the first unfinished
-/// ranking round (or its merge when they are all collected), else the parts not yet written (or the finish when
-/// they are all written). A request repeated after a crash resumes where the version stopped; a part that has just
-/// been recorded only sends the step after its round or the parts, once they are all recorded.</summary>
+/// <summary>A version's stages, in order (<see cref="JobStages"/>): for each quantile rule a ranking round (every part
+/// ranks, then one merge records the round's thresholds), then the parts, then the finish. The next round's or the
+/// parts' work items are sent by the merge that recorded the round (once), never by a work item; a request repeated
+/// after a crash resumes where the version stopped.</summary>
 public sealed class VersionSteps(CurationCatalog catalog)
 {
     /// <param name="requestId">The request the steps serve, carried in each so the version's last event names it. A request
     /// that joins a version already under way sends its id only with the steps it sends itself.</param>
-    /// <param name="sendMissing">Whether to send the parts not yet recorded (false after recording one: the others are on their way).</param>
-    public async Task ContinueAsync(ISendEndpointProvider sender, DatasetJob job, Guid? requestId, CancellationToken ct, bool sendMissing = true)
+    public Task ContinueAsync(ConsumeContext context, DatasetJob job, Guid? requestId, StepCaller caller, CancellationToken ct) =>
+        JobStages.ContinueAsync(context, Stages(job, requestId), caller, context.IsRepeat(), ct);
+
+    private IEnumerable<Func<CancellationToken, Task<JobStage?>>> Stages(DatasetJob job, Guid? requestId)
     {
         var parts = JobInputs.Parts(job).Count;
         var rounds = QuantileRounds.Of(Recipe.Parse(job.RecipeText, job.RecipeName)).Count;
-        var round = QuantileRounds.Recorded(job).Count;
-        if (round < rounds)
+        var recorded = QuantileRounds.Recorded(job).Count;
+        for (var round = recorded; round < rounds; round++)
         {
-            var ranked = (await catalog.RankingsAsync(job.Id, round, ct)).Select(r => r.Part).ToHashSet();
-            if (ranked.Count == parts)
-            {
-                await SendAsync(sender, CommandQueues.FinishDatasetRanking, new FinishDatasetRanking { JobId = job.Id, Round = round, RequestId = requestId }, ct);
-                return;
-            }
-            if (!sendMissing) return;
-            var rank = await sender.GetSendEndpoint(CommandQueues.Uri(CommandQueues.RankDatasetPart));
-            for (var p = 0; p < parts; p++)
-                if (!ranked.Contains(p)) await rank.Send(new RankDatasetPart { JobId = job.Id, Round = round, Part = p, RequestId = requestId }, ct);
-            return;
+            var r = round;
+            yield return async ct => new JobStage(CommandQueues.RankDatasetPart, parts,
+                (await catalog.RankingsAsync(job.Id, r, ct)).Select(x => x.Part).ToHashSet(),
+                p => new RankDatasetPart { JobId = job.Id, Round = r, Part = p, RequestId = requestId });
+            yield return _ => Task.FromResult<JobStage?>(JobStage.Single(CommandQueues.FinishDatasetRanking,
+                new FinishDatasetRanking { JobId = job.Id, Round = r, RequestId = requestId }));
         }
-        var written = (await catalog.PartsAsync(job.Id, ct)).Select(p => p.Part).ToHashSet();
-        if (written.Count == parts)
-        {
-            await SendAsync(sender, CommandQueues.FinishDatasetVersion, new FinishDatasetVersion { JobId = job.Id, RequestId = requestId }, ct);
-            return;
-        }
-        if (!sendMissing) return;
-        var curate = await sender.GetSendEndpoint(CommandQueues.Uri(CommandQueues.CurateDatasetPart));
-        for (var p = 0; p < parts; p++)
-            if (!written.Contains(p)) await curate.Send(new CurateDatasetPart { JobId = job.Id, Part = p, RequestId = requestId }, ct);
+        yield return async ct => new JobStage(CommandQueues.CurateDatasetPart, parts,
+            (await catalog.PartsAsync(job.Id, ct)).Select(x => x.Part).ToHashSet(),
+            p => new CurateDatasetPart { JobId = job.Id, Part = p, RequestId = requestId });
+        yield return _ => Task.FromResult<JobStage?>(JobStage.Single(CommandQueues.FinishDatasetVersion,
+            new FinishDatasetVersion { JobId = job.Id, RequestId = requestId }));
     }
-
-    private static async Task SendAsync<T>(ISendEndpointProvider sender, string queue, T message, CancellationToken ct) where T : class =>
-        await (await sender.GetSendEndpoint(CommandQueues.Uri(queue))).Send(message, ct);
 }

@@ -9,14 +9,15 @@ using Refinery.Dedup.Domain;
 using Refinery.Dedup.Options;
 using Refinery.Dedup.Pipeline;
 using Refinery.Hosting.Bus;
+using Refinery.Hosting.Jobs;
 using Refinery.Storage;
 
 namespace Refinery.Dedup.Consumers;
 
 /// <summary>Starts (or finds) the dedup job of a corpus over its current signal and document shards and sends the
-/// commands of its current stage (<see cref="JobProgress"/>); never holds the delivery for the work itself (DESIGN §7 rule 4).
+/// commands of its current stage (<see cref="DedupSteps"/>); never holds the delivery for the work itself (DESIGN §7 rule 4).
 /// A finished job publishes its <see cref="CorpusDeduplicated"/> again.</summary>
-public sealed class DeduplicateCorpusConsumer(IObjectStore store, DedupCatalog catalog, IOptions<DedupOptions> options,
+public sealed class DeduplicateCorpusConsumer(IObjectStore store, DedupCatalog catalog, DedupSteps steps, IOptions<DedupOptions> options,
     TimeProvider clock, ILogger<DeduplicateCorpusConsumer> logger) : IConsumer<DeduplicateCorpus>
 {
     public async Task Consume(ConsumeContext<DeduplicateCorpus> context)
@@ -42,7 +43,7 @@ public sealed class DeduplicateCorpusConsumer(IObjectStore store, DedupCatalog c
             await context.Publish(job.ToEvent(store.Bucket), ct);
             return;
         }
-        await JobProgress.AdvanceAsync(job, catalog, context, JobProgress.Stage.Request, ct);
+        await steps.ContinueAsync(context, job, StepCaller.SendMissing, ct);
         logger.LogInformation("Dedup job {Job}: {Corpus} at {Config} over {Shards} shards in {Partitions} partitions",
             job.Id, job.Corpus, job.Config, shards.Count, job.Partitions);
     }

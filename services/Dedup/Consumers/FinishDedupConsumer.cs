@@ -27,7 +27,7 @@ public sealed class FinishDedupConsumer(ClusterMerger merger, DedupCatalog catal
             var partitions = await catalog.PartitionsAsync(job.Id, ct);
             if (partitions.Count != job.Partitions)
                 throw new PermanentFailureException($"dedup job {job.Id} has {partitions.Count} of {job.Partitions} partitions linked");
-            var hashed = JobProgress.NeedsTexts(job) ? await catalog.ShardsAsync(job.Id, ct) : [];
+            var hashed = DedupSteps.NeedsTexts(job) ? await catalog.ShardsAsync(job.Id, ct) : [];
             job = await merger.MergeAsync(job, hashed, partitions, clock.GetUtcNow().UtcDateTime, ct);
             if (await catalog.FinishJobAsync(job, ct))
             {

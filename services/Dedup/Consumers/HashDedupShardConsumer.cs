@@ -7,12 +7,13 @@ using Refinery.Dedup.Data;
 using Refinery.Dedup.Options;
 using Refinery.Dedup.Pipeline;
 using Refinery.Hosting.Bus;
+using Refinery.Hosting.Jobs;
 
 namespace Refinery.Dedup.Consumers;
 
 /// <summary>Hashes one document shard of a job (any process may take any shard), records it, and when every shard is
 /// hashed sends the job's partitions.</summary>
-public sealed class HashDedupShardConsumer(ShardHasher hasher, DedupCatalog catalog, ILogger<HashDedupShardConsumer> logger)
+public sealed class HashDedupShardConsumer(ShardHasher hasher, DedupCatalog catalog, DedupSteps steps, ILogger<HashDedupShardConsumer> logger)
     : IConsumer<HashDedupShard>
 {
     public async Task Consume(ConsumeContext<HashDedupShard> context)
@@ -22,7 +23,7 @@ public sealed class HashDedupShardConsumer(ShardHasher hasher, DedupCatalog cata
         var row = await hasher.HashAsync(job, message.Shard, ct);
         await catalog.UpsertShardAsync(row, ct);
         logger.LogInformation("Dedup job {Job}: shard {Shard} hashed, {Documents} documents", job.Id, row.Shard, row.Documents);
-        await JobProgress.AdvanceAsync(job, catalog, context, JobProgress.Stage.Hash, ct);
+        await steps.ContinueAsync(context, job, StepCaller.AfterRecording, ct);
     }
 }
 

@@ -8,6 +8,7 @@ using Refinery.Dedup.Domain;
 using Refinery.Dedup.Options;
 using Refinery.Dedup.Pipeline;
 using Refinery.Hosting.Bus;
+using Refinery.Hosting.Jobs;
 using Refinery.Storage;
 
 namespace Refinery.Dedup.Consumers;
@@ -15,7 +16,7 @@ namespace Refinery.Dedup.Consumers;
 /// <summary>Links one partition of a job (any process may take any partition) and commits it together with the exact
 /// index partitions it owns; when another writer moved one of those first, it reads them again and retries. The
 /// process that completes the last partition sends <see cref="FinishDedup"/>.</summary>
-public sealed class LinkDedupPartitionConsumer(PartitionLinker linker, DedupCatalog catalog, ILogger<LinkDedupPartitionConsumer> logger)
+public sealed class LinkDedupPartitionConsumer(PartitionLinker linker, DedupCatalog catalog, DedupSteps steps, ILogger<LinkDedupPartitionConsumer> logger)
     : IConsumer<LinkDedupPartition>
 {
     private const int MaxCommitAttempts = 20;
@@ -29,7 +30,7 @@ public sealed class LinkDedupPartitionConsumer(PartitionLinker linker, DedupCata
         if (!await catalog.HasPartitionAsync(job.Id, message.Partition, ct))
         {
             logger.LogInformation("Linking partition {Partition} of dedup job {Job}", message.Partition, job.Id);
-            var hashed = JobProgress.NeedsTexts(job) ? await catalog.ShardsAsync(job.Id, ct) : [];
+            var hashed = DedupSteps.NeedsTexts(job) ? await catalog.ShardsAsync(job.Id, ct) : [];
             var linked = await linker.LinkAsync(job, message.Partition, hashed, ct);
             for (var attempt = 1; ; attempt++)
             {
@@ -47,7 +48,7 @@ public sealed class LinkDedupPartitionConsumer(PartitionLinker linker, DedupCata
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(20, 200)), ct);
             }
         }
-        await JobProgress.AdvanceAsync(job, catalog, context, JobProgress.Stage.Link, ct);
+        await steps.ContinueAsync(context, job, StepCaller.AfterRecording, ct);
     }
 
     /// <summary>The partition's row and index versions, or null when an index version read a moment ago is gone because

@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using Refinery.Contracts.Ingestion;
 using Refinery.Hosting.Bus;
+using Refinery.Hosting.Jobs;
 using Refinery.Ingestion.Domain;
 using Refinery.Ingestion.Jobs;
 
@@ -9,7 +10,7 @@ namespace Refinery.Ingestion.Consumers;
 
 /// <summary>Records the corpus as a queued job and returns at once; the worker does the reading. A repeated
 /// command for a corpus already ingested republishes its result (DESIGN §7 rule 3).</summary>
-public sealed class IngestCorpusConsumer(IngestionJobs jobs, JobSignal signal, ILogger<IngestCorpusConsumer> logger)
+public sealed class IngestCorpusConsumer(IngestionJobs jobs, JobSignal<ClaimedJob> signal, ILogger<IngestCorpusConsumer> logger)
     : IConsumer<IngestCorpus>
 {
     public async Task Consume(ConsumeContext<IngestCorpus> context)

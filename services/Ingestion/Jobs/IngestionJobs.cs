@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Refinery.Contracts.Ingestion;
+using Refinery.Hosting.Jobs;
 using Refinery.Ingestion.Data;
 using Refinery.Ingestion.Domain;
 using Refinery.Ingestion.Pipeline;
@@ -12,7 +13,7 @@ public sealed record ClaimedJob(Guid CorpusId, int Generation, IngestCorpus Comm
 
 /// <summary>The ingestion job table operations. A job is a corpus row in stage queued (or ingesting with an
 /// expired lease: its process died); claiming is one conditional UPDATE, so competing processes never share one.</summary>
-public sealed class IngestionJobs(IngestionDbContext db, TimeProvider clock)
+public sealed class IngestionJobs(IngestionDbContext db, TimeProvider clock) : ILeasedJobs<ClaimedJob>
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

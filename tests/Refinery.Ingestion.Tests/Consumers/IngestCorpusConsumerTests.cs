@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Refinery.Contracts.Ingestion;
 using Refinery.Hosting.Bus;
+using Refinery.Hosting.Jobs;
 using Refinery.Ingestion.Consumers;
 using Refinery.Hosting.Data;
 using Refinery.Ingestion.Data;
@@ -24,7 +25,7 @@ public sealed class IngestCorpusConsumerTests : IAsyncLifetime
         _services = new ServiceCollection()
             .AddDbContext<IngestionDbContext, SqliteIngestionDbContext>(o => o.UseRefinerySqlite($"Data Source={_db};Pooling=False"))
             .AddScoped<IngestionJobs>()
-            .AddSingleton<JobSignal>()
+            .AddSingleton<JobSignal<ClaimedJob>>()
             .AddSingleton(TimeProvider.System)
             .AddMassTransitTestHarness(x => x.AddConsumer<IngestCorpusConsumer, IngestCorpusConsumerDefinition>())
             .BuildServiceProvider(true);

@@ -1,9 +1,10 @@
 using System.Threading.Channels;
 
-namespace Refinery.Ingestion.Jobs;
+namespace Refinery.Hosting.Jobs;
 
-/// <summary>Wakes this process's worker when its own consumer queued a job, instead of waiting for the next poll.</summary>
-public sealed class JobSignal
+/// <summary>Wakes this process's worker of <typeparamref name="TJob"/> when its own consumer queued a job, instead of
+/// waiting for the next poll.</summary>
+public sealed class JobSignal<TJob>
 {
     private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });

@@ -1,0 +1,112 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Refinery.Hosting.Jobs;
+
+/// <summary>Runs a service's leased jobs outside any message delivery (DESIGN §7 rule 4): claims one, renews its lease
+/// while it runs, and after <see cref="LeasedJobOptions.MaxAttempts"/> claims (each process that ran it stopped before
+/// it ended) fails it for good. A process that dies leaves an expiring lease; another process, or this one restarted,
+/// runs the job again.</summary>
+public sealed class LeasedJobWorker<TJob>(IServiceScopeFactory scopes, JobSignal<TJob> signal, LeasedJobOptions options,
+    ILogger<LeasedJobWorker<TJob>> logger) : BackgroundService where TJob : class
+{
+    private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+
+    protected override async Task ExecuteAsync(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                if (!await RunNextAsync(stop)) await signal.WaitAsync(options.PollInterval, stop);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
+            catch (Exception ex)
+            {
+                // The database may be briefly away; the worker must outlive that.
+                logger.LogError(ex, "{Job} worker loop failed; retrying", typeof(TJob).Name);
+                await Task.Delay(options.PollInterval, stop).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+
+    private async Task<bool> RunNextAsync(CancellationToken stop)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var jobs = scope.ServiceProvider.GetRequiredService<ILeasedJobs<TJob>>();
+        var job = await jobs.TryClaimAsync(_owner, options.Lease, stop);
+        if (job is null) return false;
+        var runner = scope.ServiceProvider.GetRequiredService<ILeasedJobRunner<TJob>>();
+        if (await jobs.AttemptsAsync(job, stop) > options.MaxAttempts)
+        {
+            var reason = $"gave up after {options.MaxAttempts} attempts (the process running it stopped each time)";
+            await runner.FailAsync(job, reason, stop);
+            logger.LogError("{Job} failed: {Reason}", runner.Describe(job), reason);
+            return true;
+        }
+
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var renewal = RenewLeaseAsync(job, options.Lease, run);
+        try
+        {
+            await runner.RunAsync(job, run.Token);
+        }
+        catch (OperationCanceledException) when (run.IsCancellationRequested && !stop.IsCancellationRequested)
+        {
+            logger.LogWarning("Lost the lease on {Job}; another run owns it now", runner.Describe(job));
+        }
+        catch (Exception ex) when (!stop.IsCancellationRequested)
+        {
+            // Bad records never get here (they are quarantined): this is a failure of the whole run, such as the
+            // object store being away. The lease is left to expire, so the job is tried again.
+            logger.LogError(ex, "{Job} failed; it will be tried again when its lease expires", runner.Describe(job));
+        }
+        finally
+        {
+            await run.CancelAsync();
+            await renewal;
+        }
+        return true;
+    }
+
+    private async Task RenewLeaseAsync(TJob job, TimeSpan lease, CancellationTokenSource run)
+    {
+        try
+        {
+            while (!run.IsCancellationRequested)
+            {
+                await Task.Delay(lease / 3, run.Token);
+                await using var scope = scopes.CreateAsyncScope();
+                if (!await scope.ServiceProvider.GetRequiredService<ILeasedJobs<TJob>>().RenewAsync(job, _owner, lease, run.Token))
+                {
+                    await run.CancelAsync();
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) { }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Could not renew the lease on {Job}", typeof(TJob).Name);
+        }
+    }
+}
+
+public static class LeasedJobRegistration
+{
+    /// <summary>Registers a service's leased jobs: its job table, its runner, the wake-up signal its consumer notifies,
+    /// and the worker.</summary>
+    public static IServiceCollection AddLeasedJobs<TJob, TJobs, TRunner>(this IServiceCollection services,
+        Func<IServiceProvider, LeasedJobOptions> options)
+        where TJob : class where TJobs : class, ILeasedJobs<TJob> where TRunner : class, ILeasedJobRunner<TJob>
+    {
+        services.AddSingleton<JobSignal<TJob>>();
+        services.AddScoped<TJobs>();
+        services.AddScoped<ILeasedJobs<TJob>>(sp => sp.GetRequiredService<TJobs>());
+        services.AddScoped<ILeasedJobRunner<TJob>, TRunner>();
+        services.AddHostedService(sp => new LeasedJobWorker<TJob>(sp.GetRequiredService<IServiceScopeFactory>(),
+            sp.GetRequiredService<JobSignal<TJob>>(), options(sp), sp.GetRequiredService<ILogger<LeasedJobWorker<TJob>>>()));
+        return services;
+    }
+}

@@ -1,0 +1,34 @@
+namespace Refinery.Hosting.Jobs;
+
+/// <summary>A service's table of leased jobs (scoped: it uses the service's own DbContext). A job is claimed by one
+/// conditional write, so competing processes never share one; a claim that is not renewed expires, and the job is
+/// claimed again (by any process) and run from the start, which rewrites the same deterministic outputs.</summary>
+public interface ILeasedJobs<TJob> where TJob : class
+{
+    /// <summary>Claims a queued job, or one whose lease expired, for <paramref name="owner"/>; null when there is none.</summary>
+    Task<TJob?> TryClaimAsync(string owner, TimeSpan lease, CancellationToken ct);
+
+    /// <summary>How many times the job has been claimed, this claim included.</summary>
+    Task<int> AttemptsAsync(TJob job, CancellationToken ct);
+
+    /// <summary>Extends the lease; false when the job is no longer this owner's (requeued or taken over).</summary>
+    Task<bool> RenewAsync(TJob job, string owner, TimeSpan lease, CancellationToken ct);
+}
+
+/// <summary>What a service does with a claimed job (scoped). The worker keeps the lease alive meanwhile.</summary>
+public interface ILeasedJobRunner<TJob> where TJob : class
+{
+    /// <summary>The job in a log line ("corpus web").</summary>
+    string Describe(TJob job);
+
+    /// <summary>Runs the job to its end: records the result and publishes the service's completion event. The token
+    /// is cancelled when the process stops or the lease is lost; an exception leaves the lease to expire, so the job
+    /// is tried again.</summary>
+    Task RunAsync(TJob job, CancellationToken ct);
+
+    /// <summary>The job failed for good: records that and publishes the service's <c>…Failed</c> event.</summary>
+    Task FailAsync(TJob job, string reason, CancellationToken ct);
+}
+
+/// <summary>How a service's leased jobs are run.</summary>
+public sealed record LeasedJobOptions(TimeSpan Lease, TimeSpan PollInterval, int MaxAttempts = 3);
