@@ -77,8 +77,6 @@ public static class GatewayServiceExtensions
             x.AddConsumer<CorpusDeduplicationFailedConsumer, CorpusDeduplicationFailedConsumerDefinition>();
             x.AddConsumer<DatasetVersionCreatedConsumer, DatasetVersionCreatedConsumerDefinition>();
             x.AddConsumer<DatasetVersionFailedConsumer, DatasetVersionFailedConsumerDefinition>();
-            x.AddConsumer<CreateDatasetVersionFaultConsumer, CreateDatasetVersionFaultConsumerDefinition>();
-            x.AddConsumer<CreateDatasetMixtureFaultConsumer, CreateDatasetMixtureFaultConsumerDefinition>();
             foreach (var eventType in GatewayEvents.All)
             {
                 eventType.AddFanoutConsumer(x, e =>

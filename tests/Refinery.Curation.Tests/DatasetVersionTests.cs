@@ -155,9 +155,10 @@ public sealed class DatasetVersionTests
         await host.SendAsync(CommandQueues.Uri(CommandQueues.CreateDatasetVersion),
             new CreateDatasetVersion { Dataset = "deduped", Corpora = [Corpus], Recipe = "dedup-only" });
 
-        var faults = await host.PublishedAsync<Fault<CreateDatasetVersion>>(2);
-        Assert.Contains(faults, f => f.Exceptions[0].Message.Contains("recipe:1:15: unknown signal 'rps_doc_wordcount'"));
-        Assert.Contains(faults, f => f.Exceptions[0].Message.Contains("has no dedup/golden-dev/rpv2-0.8/clusters.parquet: deduplicate it first"));
+        var failed = await host.PublishedAsync<DatasetVersionFailed>(2, faultsExpected: true);
+        Assert.All(failed, f => Assert.Equal(("request", ""), (f.Step, f.Version)));
+        Assert.Contains(failed, f => f.Dataset == "bad" && f.Reason.Contains("recipe:1:15: unknown signal 'rps_doc_wordcount'"));
+        Assert.Contains(failed, f => f.Dataset == "deduped" && f.Reason.Contains("has no dedup/golden-dev/rpv2-0.8/clusters.parquet: deduplicate it first"));
     }
 
     [Fact]

@@ -191,6 +191,8 @@ public sealed class DatasetsApiTests(KeyedGateway gateway) : IClassFixture<Keyed
         var failed = await gateway.EventuallyAsync(status, s => s.GetProperty("stage").GetString() == "failed");
         Assert.Contains("has no document shards", failed.GetProperty("error").GetString());
         Assert.Equal(JsonValueKind.Null, failed.GetProperty("version").ValueKind);
+        // A request refused before naming a version leaves no version behind.
+        Assert.Equal(0, (await gateway.Client().GetFromJsonAsync<JsonElement>("/api/datasets/doomed/versions")).GetArrayLength());
     }
 
     [Fact]
@@ -203,7 +205,7 @@ public sealed class DatasetsApiTests(KeyedGateway gateway) : IClassFixture<Keyed
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
 
         var failed = await gateway.EventuallyAsync(response.Headers.Location!.ToString(), s => s.GetProperty("stage").GetString() == "failed");
-        Assert.Equal(("mixture", "no finished dataset version web@0123456789ab"), (failed.GetProperty("kind").GetString(), failed.GetProperty("error").GetString()));
+        Assert.Equal(("mixture", "request: no finished dataset version web@0123456789ab"), (failed.GetProperty("kind").GetString(), failed.GetProperty("error").GetString()));
     }
 
     [Theory]

@@ -163,15 +163,20 @@ public sealed class CaptureDeduplicateCorpus(SentCommands sent) : IConsumer<Refi
 }
 
 /// <summary>Stands in for the curation service on queue curation-create-dataset-version; refuses a dataset named
-/// "doomed" as the service refuses a corpus without documents, so the bus publishes the fault.</summary>
+/// "doomed" as the service refuses a corpus without documents: it publishes the failure of the request step.</summary>
 public sealed class CaptureCreateDatasetVersion(SentCommands sent) : IConsumer<Refinery.Contracts.Curation.CreateDatasetVersion>
 {
+    /// <summary>What the Curation service publishes for a request it refuses before naming a version.</summary>
+    public static Task RefuseAsync(ConsumeContext context, Guid? requestId, string reason) =>
+        context.Publish(new Refinery.Contracts.Curation.DatasetVersionFailed
+        {
+            Dataset = "doomed", Version = "", Step = "request", Reason = $"request: {reason}", RequestId = requestId,
+        });
+
     public Task Consume(ConsumeContext<Refinery.Contracts.Curation.CreateDatasetVersion> context)
     {
         sent.Datasets.Enqueue(context.Message);
-        if (context.Message.Dataset == "doomed")
-            throw new Refinery.Hosting.Bus.PermanentFailureException("corpus 'web' has no document shards");
-        return Task.CompletedTask;
+        return context.Message.Dataset == "doomed" ? RefuseAsync(context, context.Message.RequestId, "corpus 'web' has no document shards") : Task.CompletedTask;
     }
 }
 
@@ -182,9 +187,9 @@ public sealed class CaptureCreateDatasetMixture(SentCommands sent) : IConsumer<R
     public Task Consume(ConsumeContext<Refinery.Contracts.Curation.CreateDatasetMixture> context)
     {
         sent.Mixtures.Enqueue(context.Message);
-        if (context.Message.Dataset == "doomed")
-            throw new Refinery.Hosting.Bus.PermanentFailureException("no finished dataset version web@0123456789ab");
-        return Task.CompletedTask;
+        return context.Message.Dataset == "doomed"
+            ? CaptureCreateDatasetVersion.RefuseAsync(context, context.Message.RequestId, "no finished dataset version web@0123456789ab")
+            : Task.CompletedTask;
     }
 }
 

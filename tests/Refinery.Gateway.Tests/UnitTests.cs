@@ -155,11 +155,4 @@ public sealed class EndpointNameTests
     [Fact]
     public void IngestCorpus_GoesToTheIngestionQueue() =>
         Assert.Equal(new Uri("queue:ingestion-ingest-corpus"), CommandQueues.Uri(CommandQueues.IngestCorpus));
-
-    [Fact]
-    public void DatasetRequestFaultQueues_AreGatewayPrefixed()
-    {
-        Assert.Equal("gateway-create-dataset-version-fault", ((IConsumerDefinition)new CreateDatasetVersionFaultConsumerDefinition()).GetEndpointName(KebabCaseEndpointNameFormatter.Instance));
-        Assert.Equal("gateway-create-dataset-mixture-fault", ((IConsumerDefinition)new CreateDatasetMixtureFaultConsumerDefinition()).GetEndpointName(KebabCaseEndpointNameFormatter.Instance));
-    }
 }

@@ -28,33 +28,3 @@ public sealed class DatasetVersionFailedConsumerDefinition : ConsumerDefinition<
 {
     public DatasetVersionFailedConsumerDefinition() => EndpointName = EndpointNames.For<DatasetVersionFailed>(GatewayServiceExtensions.ServiceName);
 }
-
-/// <summary>Projects the fault of a <see cref="CreateDatasetVersion"/> the Curation service refused (no shards, an unknown
-/// recipe, clusters not made): before the version has a name, so only its request can fail.</summary>
-public sealed class CreateDatasetVersionFaultConsumer(DatasetProjection projection) : IConsumer<Fault<CreateDatasetVersion>>
-{
-    public Task Consume(ConsumeContext<Fault<CreateDatasetVersion>> context) => context.Message.Message.RequestId is { } id
-        ? projection.RequestFailedAsync(id, null, string.Join("; ", context.Message.Exceptions.Select(x => x.Message)), context.CancellationToken)
-        : Task.CompletedTask;
-}
-
-/// <summary>A durable, competing-consumer queue: gateway-create-dataset-version-fault.</summary>
-public sealed class CreateDatasetVersionFaultConsumerDefinition : ConsumerDefinition<CreateDatasetVersionFaultConsumer>
-{
-    public CreateDatasetVersionFaultConsumerDefinition() => EndpointName = $"{GatewayServiceExtensions.ServiceName}-create-dataset-version-fault";
-}
-
-/// <summary>Projects the fault of a <see cref="CreateDatasetMixture"/> the Curation service refused (a component not
-/// finished, components tokenized differently) onto its request.</summary>
-public sealed class CreateDatasetMixtureFaultConsumer(DatasetProjection projection) : IConsumer<Fault<CreateDatasetMixture>>
-{
-    public Task Consume(ConsumeContext<Fault<CreateDatasetMixture>> context) => context.Message.Message.RequestId is { } id
-        ? projection.RequestFailedAsync(id, null, string.Join("; ", context.Message.Exceptions.Select(x => x.Message)), context.CancellationToken)
-        : Task.CompletedTask;
-}
-
-/// <summary>A durable, competing-consumer queue: gateway-create-dataset-mixture-fault.</summary>
-public sealed class CreateDatasetMixtureFaultConsumerDefinition : ConsumerDefinition<CreateDatasetMixtureFaultConsumer>
-{
-    public CreateDatasetMixtureFaultConsumerDefinition() => EndpointName = $"{GatewayServiceExtensions.ServiceName}-create-dataset-mixture-fault";
-}

@@ -50,10 +50,13 @@ public sealed class DatasetProjection(GatewayDbContext db, TimeProvider clock)
             .SetProperty(v => v.UpdatedAt, row.UpdatedAt), c), ct);
     }
 
+    /// <summary>A version's step failed for good, or a request was refused before its version had a name (no version:
+    /// only the request fails).</summary>
     public async Task FailedAsync(DatasetVersionFailed e, CancellationToken ct)
     {
-        await VersionFailedAsync(e, ct);
-        if (e.RequestId is { } id) await RequestFailedAsync(id, e.Version, e.Reason, ct);
+        var version = e.Version.Length > 0 ? e.Version : null;
+        if (version is not null) await VersionFailedAsync(e, ct);
+        if (e.RequestId is { } id) await RequestFailedAsync(id, version, e.Reason, ct);
     }
 
     /// <summary>Records a request before its command is sent, so no answer can overtake it.</summary>

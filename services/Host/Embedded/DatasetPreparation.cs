@@ -41,7 +41,8 @@ public static class DatasetPreparation
         progress($"cutting {request.Dataset} with {recipe.Name}");
         return await EventAwaiter.RequestAsync<CreateDatasetVersion, DatasetVersionCreated, DatasetVersionFailed>(platform.Bus,
             CommandQueues.CreateDatasetVersion, request, e => e.Dataset == request.Dataset,
-            f => f.Dataset == request.Dataset ? $"{f.Dataset}@{f.Version}: {f.Reason}" : null, Patience, ct, faulted => faulted.Dataset == request.Dataset);
+            f => f.Dataset != request.Dataset ? null : f.Version.Length > 0 ? $"{f.Dataset}@{f.Version}: {f.Reason}" : $"{f.Dataset}: {f.Reason}",
+            Patience, ct, faulted => faulted.Dataset == request.Dataset);
     }
 
     private static async Task EnsureSignalsAsync(EmbeddedPlatform platform, string corpus, string signalsConfig, Action<string> progress,
