@@ -96,22 +96,17 @@ public static class DatasetsApi
     {
         var command = new CreateDatasetMixture
         {
-            Dataset = name, Components = request?.Components ?? [], TokenBudget = request?.TokenBudget ?? 0, Seed = request?.Seed ?? 42,
+            Dataset = name, Components = request?.Components ?? [], TokenBudget = request?.TokenBudget ?? 0,
             Description = request?.Description, RequestId = NewId.NextGuid(),
         };
+        // What the request leaves out keeps the contract's default: one set of defaults for the API, the CLI and the service.
+        command = command with { Seed = request?.Seed ?? command.Seed };
         var problems = DatasetRequests.Problems(command);
         if (problems.Count > 0)
             return TypedResults.ValidationProblem(problems.ToDictionary(p => p.Key == "dataset" ? "name" : p.Key, p => new[] { p.Value }));
-        var id = command.RequestId.Value;
-        await projection.RequestedAsync(id, name, DatasetRequestKinds.Mixture, ct);
-        if (!await send.TrySendAsync(CommandQueues.CreateDatasetMixture, command, loggers.CreateLogger(typeof(DatasetsApi)), ct))
-        {
-            await projection.RequestFailedAsync(id, null, ApiConventions.NotSent, CancellationToken.None);
-            return ApiConventions.BusUnavailable($"the mixture '{name}'", RequestUrl(name, id));
-        }
-        var status = RequestUrl(name, id);
-        return TypedResults.Accepted(status, new DatasetVersionAccepted(name, id, command.Components.Select(c => $"{c.Dataset}@{c.Version}").ToArray(),
-            "mixture", "", status, Events));
+        return await SendRequestAsync(name, command.RequestId.Value, DatasetRequestKinds.Mixture, CommandQueues.CreateDatasetMixture, command,
+            $"the mixture '{name}'", status => new DatasetVersionAccepted(name, command.RequestId.Value,
+                command.Components.Select(c => $"{c.Dataset}@{c.Version}").ToArray(), "mixture", "", status, Events), send, projection, loggers, ct);
     }
 
     internal static async Task<Results<Accepted<DatasetVersionAccepted>, ValidationProblem, ProblemHttpResult>> CreateAsync(string name,
@@ -120,23 +115,36 @@ public static class DatasetsApi
         var command = new CreateDatasetVersion
         {
             Dataset = name, Corpora = request?.Corpora ?? [], Recipe = request?.Recipe ?? "", RecipeName = request?.RecipeName,
-            Tokenizer = request?.Tokenizer ?? "gpt2", ValidationFraction = request?.ValidationFraction ?? 0.01,
-            SignalsConfig = request?.SignalsConfig ?? "rpv2", Description = request?.Description, RequestId = NewId.NextGuid(),
+            Description = request?.Description, RequestId = NewId.NextGuid(),
+        };
+        command = command with
+        {
+            Tokenizer = request?.Tokenizer ?? command.Tokenizer, ValidationFraction = request?.ValidationFraction ?? command.ValidationFraction,
+            SignalsConfig = request?.SignalsConfig ?? command.SignalsConfig,
         };
         var problems = DatasetRequests.Problems(command);
         if (problems.Count > 0)
             return TypedResults.ValidationProblem(problems.ToDictionary(p => p.Key == "dataset" ? "name" : p.Key, p => new[] { p.Value }));
-        var id = command.RequestId.Value;
+        return await SendRequestAsync(name, command.RequestId.Value, DatasetRequestKinds.Version, CommandQueues.CreateDatasetVersion, command,
+            $"the version of dataset '{name}'", status => new DatasetVersionAccepted(name, command.RequestId.Value, command.Corpora,
+                command.Recipe.Length > 64 ? "(recipe text)" : command.Recipe, command.Tokenizer, status, Events), send, projection, loggers, ct);
+    }
+
+    /// <summary>Records the request, then sends its command: 202 with the request's own URL, or 503 with the request
+    /// marked failed when the bus refuses the command.</summary>
+    private static async Task<Results<Accepted<DatasetVersionAccepted>, ValidationProblem, ProblemHttpResult>> SendRequestAsync<T>(string name,
+        Guid id, string kind, string queue, T command, string what, Func<string, DatasetVersionAccepted> accepted, ISendEndpointProvider send,
+        DatasetProjection projection, ILoggerFactory loggers, CancellationToken ct) where T : class
+    {
         // Recorded before sending, so the Curation service's answer can never be overtaken by the "requested" row.
-        await projection.RequestedAsync(id, name, DatasetRequestKinds.Version, ct);
-        if (!await send.TrySendAsync(CommandQueues.CreateDatasetVersion, command, loggers.CreateLogger(typeof(DatasetsApi)), ct))
+        await projection.RequestedAsync(id, name, kind, ct);
+        var status = RequestUrl(name, id);
+        if (!await send.TrySendAsync(queue, command, loggers.CreateLogger(typeof(DatasetsApi)), ct))
         {
             await projection.RequestFailedAsync(id, null, ApiConventions.NotSent, CancellationToken.None);
-            return ApiConventions.BusUnavailable($"the version of dataset '{name}'", RequestUrl(name, id));
+            return ApiConventions.BusUnavailable(what, status);
         }
-        var status = RequestUrl(name, id);
-        return TypedResults.Accepted(status, new DatasetVersionAccepted(name, id, command.Corpora,
-            command.Recipe.Length > 64 ? "(recipe text)" : command.Recipe, command.Tokenizer, status, Events));
+        return TypedResults.Accepted(status, accepted(status));
     }
 
     internal static async Task<Results<Ok<DatasetRequestStatus>, ProblemHttpResult, ValidationProblem>> GetRequestAsync(string name, Guid id,

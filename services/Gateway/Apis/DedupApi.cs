@@ -54,12 +54,13 @@ public static class DedupApi
     internal static async Task<Results<Accepted<DedupAccepted>, ValidationProblem, ProblemHttpResult>> StartAsync(string name, DedupRequest? request,
         ISendEndpointProvider send, DedupProjection projection, ILoggerFactory loggers, CancellationToken ct)
     {
-        var command = new DeduplicateCorpus
+        var command = new DeduplicateCorpus { Corpus = name, Threshold = request?.Threshold ?? DedupOutputs.DefaultThreshold };
+        // What the request leaves out keeps the contract's default: one set of defaults for the API, the CLI and the service.
+        command = command with
         {
-            Corpus = name, Threshold = request?.Threshold ?? 0.8, SignalsConfig = request?.SignalsConfig ?? "rpv2",
-            Exact = request?.Exact ?? DedupRequests.ExactSet, Keep = request?.Keep ?? DedupRequests.KeepFirst,
-            FalsePositiveRate = request?.FalsePositiveRate ?? 0.001, Verify = request?.Verify ?? false,
-            ExactKey = request?.ExactKey ?? "normalized",
+            SignalsConfig = request?.SignalsConfig ?? command.SignalsConfig, Exact = request?.Exact ?? command.Exact,
+            Keep = request?.Keep ?? command.Keep, FalsePositiveRate = request?.FalsePositiveRate ?? command.FalsePositiveRate,
+            Verify = request?.Verify ?? command.Verify, ExactKey = request?.ExactKey ?? command.ExactKey,
         };
         var problems = DedupRequests.Problems(command);
         if (problems.Count > 0)

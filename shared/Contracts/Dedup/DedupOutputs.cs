@@ -8,6 +8,9 @@ public static class DedupOutputs
 {
     public static readonly IReadOnlyList<double> Thresholds = [0.7, 0.8, 0.9, 1.0];
 
+    /// <summary>The threshold of a request that names none: RPv2's usual choice.</summary>
+    public const double DefaultThreshold = 0.8;
+
     /// <summary>"rpv2-0.8": the signals configuration the bands come from and the threshold.</summary>
     public static string Config(string signalsConfig, double threshold) =>
         $"{signalsConfig}-{threshold.ToString("0.0#", CultureInfo.InvariantCulture)}";
