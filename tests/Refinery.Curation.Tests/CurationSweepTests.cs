@@ -33,12 +33,8 @@ public sealed class CurationSweepTests(ITestOutputHelper output)
         return host;
     }
 
-    private static async Task<SweepResult> SweepAsync(ServiceTestHost host, TimeSpan grace, bool dryRun = false)
-    {
-        await using var scope = host.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<ObjectSweep>()
-            .RunAsync(scope.ServiceProvider.GetRequiredService<CurationSweepRule>(), new SweepSettings(grace, dryRun), CancellationToken.None);
-    }
+    private static Task<SweepResult> SweepAsync(ServiceTestHost host, TimeSpan grace, bool dryRun = false) =>
+        host.SweepAsync<CurationSweepRule>(grace, dryRun);
 
     private static async Task<DatasetVersionCreated> CutAsync(ServiceTestHost host, string dataset)
     {
@@ -159,16 +155,7 @@ public sealed class CurationSweepTests(ITestOutputHelper output)
 
         await using var host = await StartWithCorpusAsync();
         using var stop = new CancellationTokenSource();
-        var sweeps = Task.Run(async () =>
-        {
-            var results = new List<SweepResult>();
-            while (!stop.IsCancellationRequested)
-            {
-                results.Add(await SweepAsync(host, TimeSpan.Zero));
-                await Task.Delay(10);
-            }
-            return results;
-        });
+        var sweeps = host.SweepUntilAsync<CurationSweepRule>(stop.Token);
         var swept = await CutAsync(host, "concurrent");
         await stop.CancelAsync();
         var results = await sweeps;

@@ -40,12 +40,8 @@ public sealed class DedupSweepTests(ITestOutputHelper output)
         throw new TimeoutException($"no CorpusDeduplicated for {corpus}");
     }
 
-    private static async Task<SweepResult> SweepAsync(ServiceTestHost host, TimeSpan grace)
-    {
-        await using var scope = host.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<ObjectSweep>()
-            .RunAsync(scope.ServiceProvider.GetRequiredService<DedupSweepRule>(), new SweepSettings(grace, DryRun: false), CancellationToken.None);
-    }
+    private static Task<SweepResult> SweepAsync(ServiceTestHost host, TimeSpan grace, bool dryRun = false) =>
+        host.SweepAsync<DedupSweepRule>(grace, dryRun);
 
     private static async Task<List<string>> KeysAsync(IObjectStore store, string prefix)
     {
@@ -118,16 +114,7 @@ public sealed class DedupSweepTests(ITestOutputHelper output)
         await using var host = await DedupTestHost.StartAsync(partitions: 3);
         await PutCorporaAsync(host.Store);
         using var stop = new CancellationTokenSource();
-        var sweeps = Task.Run(async () =>
-        {
-            var results = new List<SweepResult>();
-            while (!stop.IsCancellationRequested)
-            {
-                results.Add(await SweepAsync(host, TimeSpan.Zero));
-                await Task.Delay(10);
-            }
-            return results;
-        });
+        var sweeps = host.SweepUntilAsync<DedupSweepRule>(stop.Token);
         var first = await DeduplicateAsync(host, "first");
         var second = await DeduplicateAsync(host, "second");
         await stop.CancelAsync();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Refinery.Hosting;
+using Refinery.Hosting.Storage;
 using Refinery.Storage;
 using Xunit;
 
@@ -23,6 +24,26 @@ public sealed class ServiceTestHost : IAsyncDisposable
 
     public string DataDir { get; }
     public IServiceProvider Services => _host.Services;
+
+    /// <summary>One run of the service's storage sweep with <typeparamref name="TRule"/>, as its scheduled sweep runs it.</summary>
+    public async Task<SweepResult> SweepAsync<TRule>(TimeSpan grace, bool dryRun = false) where TRule : IStorageSweepRule
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ObjectSweep>()
+            .RunAsync(scope.ServiceProvider.GetRequiredService<TRule>(), new SweepSettings(grace, dryRun), CancellationToken.None);
+    }
+
+    /// <summary>Sweeps with grace 0, the harshest case, again and again until <paramref name="stop"/>; every run's result.</summary>
+    public Task<List<SweepResult>> SweepUntilAsync<TRule>(CancellationToken stop) where TRule : IStorageSweepRule => Task.Run(async () =>
+    {
+        var results = new List<SweepResult>();
+        while (!stop.IsCancellationRequested)
+        {
+            results.Add(await SweepAsync<TRule>(TimeSpan.Zero));
+            await Task.Delay(10);
+        }
+        return results;
+    });
     public ITestHarness Harness => _host.Services.GetRequiredService<ITestHarness>();
     public IObjectStore Store => _host.Services.GetRequiredService<IObjectStore>();
 
