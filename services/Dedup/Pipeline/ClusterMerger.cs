@@ -46,50 +46,37 @@ public sealed class ClusterMerger(IObjectStore store)
             for (var e = 0; e < result.EarlierDocuments.Count; e++) earlier[result.EarlierDocuments[e]] = result.EarlierIdInts[e];
             foreach (var copy in result.Copies) copies[copy] = true;
         }
-        long exactDuplicates = copies.Count(c => c);
-        if (texts is not null && job.Exact != DedupRequests.ExactNone)
+        var exact = texts is not null && job.Exact != DedupRequests.ExactNone;
+        if (exact)
         {
             // Only the first document with a key was looked up in the index; its copies share its earlier document.
             var earlierByKey = new Dictionary<UInt128, ulong>();
             for (var i = 0; i < n; i++)
-                if (earlier[i] is { } e && texts[i].Key != ExactKeys.None) earlierByKey.TryAdd(texts[i].Key, e);
-            var seen = new HashSet<UInt128>();
+                if (earlier[i] is { } e && texts![i].Key != ExactKeys.None) earlierByKey.TryAdd(texts[i].Key, e);
             for (var i = 0; i < n; i++)
-            {
-                if (earlierByKey.TryGetValue(texts[i].Key, out var e)) earlier[i] = e;
-                if (job.Exact == DedupRequests.ExactSet && texts[i].Key != ExactKeys.None && !seen.Add(texts[i].Key)) exactDuplicates++;
-            }
+                if (earlierByKey.TryGetValue(texts![i].Key, out var e)) earlier[i] = e;
         }
 
         var rule = KeepRule.Parse(job.Keep) ?? throw new PermanentFailureException($"dedup job {job.Id}: keep '{job.Keep}' is no keep rule");
         var values = rule.ReadsSignal ? await KeepValues.ReadAsync(store, JobShards.Of(job), rule.Signal!, ct) : null;
         var chosen = rule.Choose(components, i => copies[i] || earlier[i] is not null, rule.ReadsLengths ? texts!.Select(t => t.Length).ToArray() : null, values);
 
-        bool Reported(int i) => components.SizeOf(i) > 1 || copies[i] || earlier[i] is not null;
-        var members = Enumerable.Range(0, n).Where(Reported).ToArray();
-        var sameText = new Dictionary<(int Root, UInt128 Key), int>();
-        if (texts is not null && job.Exact != DedupRequests.ExactNone)
-            foreach (var i in members)
-                sameText[(components.Find(i), texts[i].Key)] = sameText.GetValueOrDefault((components.Find(i), texts[i].Key)) + 1;
-        string Kind(int i) => copies[i] || earlier[i] is not null
-                              || (texts is not null && texts[i].Key != ExactKeys.None && sameText.GetValueOrDefault((components.Find(i), texts[i].Key)) > 1)
-            ? "exact" : "near";
-        var keep = members.Select(i => chosen.TryGetValue(components.Find(i), out var c) && c == i).ToArray();
+        var (labels, counts) = ClusterLabels.Of(components, exact ? i => texts![i].Key : null, copies, earlier, chosen);
 
         using var output = new MemoryStream();
-        await ClustersFile.WriteAsync(output, members.Select((i, m) => new ClusterRow(ids[i], idInts[i], components.MinKeyOf(i), Kind(i), keep[m], earlier[i]))
-            .ToArray(), ct);
+        await ClustersFile.WriteAsync(output, labels.Select(l =>
+            new ClusterRow(ids[l.Document], idInts[l.Document], l.ClusterId, l.Exact ? "exact" : "near", l.Keep, l.EarlierIdInt)).ToArray(), ct);
         output.Position = 0;
         var stored = await store.PutAsync(DedupKeys.Clusters(job.Corpus, job.Config), output, ct);
         job.ClustersKey = stored.Key;
         job.ClustersSha256 = stored.Sha256;
         job.ClustersLength = stored.Length;
         job.Documents = n;
-        job.ClusteredDocuments = members.Length;
-        job.ClusterCount = members.Where(i => components.SizeOf(i) > 1).Select(components.Find).Distinct().Count();
-        job.Removed = members.Length - keep.Count(k => k);
-        job.ExactDuplicates = exactDuplicates;
-        job.EarlierCorpusDuplicates = earlier.Count(e => e is not null);
+        job.ClusteredDocuments = counts.Clustered;
+        job.ClusterCount = counts.Clusters;
+        job.Removed = counts.Removed;
+        job.ExactDuplicates = counts.ExactDuplicates;
+        job.EarlierCorpusDuplicates = counts.EarlierCorpusDuplicates;
         job.FinishedAt = now;
         return job;
     }

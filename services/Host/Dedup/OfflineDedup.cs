@@ -79,12 +79,12 @@ public static class OfflineDedup
 
         var keep = settings.Keep ?? KeepRule.First;
         var signal = keep.ReadsSignal ? await SignalValues.ReadAsync(settings.SignalFiles ?? [], keep.Signal!, ct) : null;
-        var (clusters, clustered, removed, exactDuplicates) = await WriteAsync(entries, components, copies, earlier, keep, signal, settings, output, ct);
+        var counts = await WriteAsync(entries, components, copies, earlier, keep, signal, settings, output, ct);
         // Only after the output is written: a run killed before this point leaves the index as it was.
         var added = index?.Add(entries.Where(e => e.ExactKey != ExactKeys.None).Select(e => (e.ExactKey, e.IdInt)).ToList(), source) ?? 0;
-        return new Summary(entries.Count, rejected, entries.Count(e => e.HasSignature), bands, rows, clusters, clustered, removed,
-            exactDuplicates, compared, watch.Elapsed.TotalSeconds, output, rejected > 0 ? rejectedPath : null,
-            earlier.Count(e => e is not null), added);
+        return new Summary(entries.Count, rejected, entries.Count(e => e.HasSignature), bands, rows, counts.Clusters, counts.Clustered,
+            counts.Removed, counts.ExactDuplicates, compared, watch.Elapsed.TotalSeconds, output, rejected > 0 ? rejectedPath : null,
+            counts.EarlierCorpusDuplicates, added);
     }
 
     /// <summary>Stored signatures instead of texts: the <c>signature_sim{t}</c> band column of Parquet files in RPv2's
@@ -228,55 +228,32 @@ public static class OfflineDedup
             if (entries[i].ExactKey != ExactKeys.None && !first.TryAdd(entries[i].ExactKey, i)) components.Union(first[entries[i].ExactKey], i);
     }
 
-    private static async Task<(long Clusters, long Clustered, long Removed, long ExactDuplicates)> WriteAsync(List<Entry> entries,
+    private static async Task<ClusterCounts> WriteAsync(List<Entry> entries,
         UnionFind components, bool[] copies, ulong?[] earlier, KeepRule keepRule, Dictionary<string, double>? signal, Settings settings, string output,
         CancellationToken ct)
     {
-        // A document is reported when it is in a cluster of two or more, is a (Bloom-found) copy, or an earlier corpus
-        // had its text; each cluster keeps the member the keep rule chooses among those no earlier corpus had.
-        bool Reported(int i) => components.SizeOf(i) > 1 || copies[i] || earlier[i] is not null;
         var kept = keepRule.Choose(components, i => copies[i] || earlier[i] is not null,
             keepRule.ReadsLengths ? entries.Select(e => e.Length).ToArray() : null,
             signal is null ? null : entries.Select(e => signal.TryGetValue(e.Id, out var v) ? v : double.NaN).ToArray());
-        var sameText = new Dictionary<(int Root, UInt128 Key), int>();
-        for (var i = 0; i < entries.Count; i++)
-        {
-            if (!Reported(i)) continue;
-            var key = (components.Find(i), entries[i].ExactKey);
-            sameText[key] = sameText.GetValueOrDefault(key) + 1;
-        }
-        long clustered = 0, exactDuplicates = 0, removed = 0;
-        var clusterRoots = new HashSet<int>();
+        var (labels, counts) = ClusterLabels.Of(components, settings.Exact ? i => entries[i].ExactKey : null, copies, earlier, kept);
         var partial = output + ".partial";
         await using (var writer = new StreamWriter(partial, append: false, new UTF8Encoding(false)))
         {
-            for (var i = 0; i < entries.Count; i++)
+            foreach (var label in labels)
             {
-                if (!Reported(i)) continue;
                 ct.ThrowIfCancellationRequested();
-                var root = components.Find(i);
-                if (components.SizeOf(i) > 1) clusterRoots.Add(root);
-                clustered++;
-                var keep = kept.TryGetValue(root, out var chosen) && chosen == i;
-                if (!keep) removed++;
                 var line = new Dictionary<string, object>
                 {
-                    ["id"] = entries[i].Id,
-                    ["cluster_id"] = components.MinKeyOf(i),
-                    ["keep"] = keep,
+                    ["id"] = entries[label.Document].Id,
+                    ["cluster_id"] = label.ClusterId,
+                    ["keep"] = label.Keep,
                 };
-                if (settings.Exact || earlier[i] is not null)
-                {
-                    var exact = copies[i] || earlier[i] is not null
-                                || (entries[i].ExactKey != ExactKeys.None && sameText[(root, entries[i].ExactKey)] > 1);
-                    if (exact && !keep) exactDuplicates++;
-                    line["kind"] = exact ? "exact" : "near";
-                }
-                if (earlier[i] is { } first) line["earlier_id_int"] = first;
+                if (settings.Exact || label.EarlierIdInt is not null) line["kind"] = label.Exact ? "exact" : "near";
+                if (label.EarlierIdInt is { } first) line["earlier_id_int"] = first;
                 await writer.WriteLineAsync(JsonSerializer.Serialize(line));
             }
         }
         File.Move(partial, output, overwrite: true);
-        return (clusterRoots.Count, clustered, removed, exactDuplicates);
+        return counts;
     }
 }
