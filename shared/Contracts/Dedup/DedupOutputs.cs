@@ -22,11 +22,15 @@ public static class DedupOutputs
     {
         var tag = Config(request.SignalsConfig, request.Threshold);
         if (request.Exact == DedupRequests.ExactBloom)
-            tag += $"-bloom{request.FalsePositiveRate.ToString("0.######", CultureInfo.InvariantCulture)}";
+            tag += $"-bloom{Canonical(request.FalsePositiveRate)}";
         else if (request.Exact != DedupRequests.ExactSet) tag += $"-{request.Exact}";
         if (request.Exact != DedupRequests.ExactNone && request.ExactKey != "normalized") tag += $"-{request.ExactKey}";
         if (request.Verify) tag += "-verify";
         if (request.Keep != DedupRequests.KeepFirst) tag += $"-keep-{request.Keep.Replace(':', '-')}";
         return tag;
     }
+
+    /// <summary>The shortest text that reads back as exactly <paramref name="value"/> ("0.001", "1.1e-06", "1e-300"), so
+    /// two different rates never share a tag, and one rate has one tag.</summary>
+    private static string Canonical(double value) => value.ToString("R", CultureInfo.InvariantCulture).ToLowerInvariant();
 }
