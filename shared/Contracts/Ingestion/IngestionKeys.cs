@@ -15,9 +15,11 @@ public static class IngestionKeys
     /// <summary>A document shard: <c>docs/{corpus}/{shard:D5}.jsonl.zst</c>.</summary>
     public static string Shard(string corpus, int shard) => $"docs/{corpus}/{shard:D5}{DocumentSuffix}";
 
-    /// <summary>Rejected records of one source; '/' in the source's name is flattened, so every source's file sits
-    /// directly in the corpus's quarantine folder (and other services' subfolders cannot collide with it).</summary>
-    public static string Quarantine(string corpus, string source) => $"quarantine/{corpus}/{source.Replace('/', '_')}.jsonl";
+    /// <summary>Rejected records of one source. The source's name is flattened so every source's file sits directly in
+    /// the corpus's quarantine folder (and other services' subfolders cannot collide with it), and flattened one-to-one
+    /// ('~' becomes "~7e", '/' becomes "~2f"), so two sources never share a file: "qa_b/c" and "qa/b_c" stay apart.</summary>
+    public static string Quarantine(string corpus, string source) =>
+        $"quarantine/{corpus}/{source.Replace("~", "~7e", StringComparison.Ordinal).Replace("/", "~2f", StringComparison.Ordinal)}.jsonl";
 
     /// <summary>The source's name inside the corpus: its key without the raw prefix.</summary>
     public static string SourceName(string corpus, string key) =>

@@ -114,6 +114,30 @@ public sealed class CorpusIngestorTests(LanguageFixture languages) : IClassFixtu
     }
 
     [Fact]
+    public async Task SourcesWhoseFlattenedNamesWouldMeet_EachKeepEveryRejectedRecord()
+    {
+        using var pipeline = new TempPipeline(languages);
+        static byte[] Lines(int bad) => Encoding.UTF8.GetBytes(string.Join('\n',
+            Enumerable.Range(0, bad).Select(i => $"[{i}]").Append("""{"text": "A good document in plain English prose, for the count."}""")) + "\n");
+        var names = new[] { "qa_b/c.jsonl", "qa/b_c.jsonl", "qa~2fb_c.jsonl", "qa~b/c.jsonl" };
+        var keys = new List<string>();
+        for (var i = 0; i < names.Length; i++) keys.Add(await pipeline.UploadAsync("clash", names[i], Lines(i + 1)));
+
+        var summary = await pipeline.Ingestor.RunAsync(Command("clash", 10, [.. keys]), _ => Task.CompletedTask, default);
+
+        Assert.Equal(names.Length, names.Select(n => IngestionKeys.Quarantine("clash", n)).Distinct().Count());
+        foreach (var source in summary.Sources)
+        {
+            await using var quarantine = await pipeline.Store.OpenReadAsync(IngestionKeys.Quarantine("clash", source.Source));
+            var records = (await new StreamReader(quarantine).ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(l => JsonDocument.Parse(l).RootElement).ToList();
+            Assert.Equal(source.Rejected, records.Count);
+            Assert.All(records, r => Assert.Equal(source.Source, r.GetProperty("source").GetString()));
+        }
+        Assert.Equal([1L, 2L, 3L, 4L], summary.Sources.Select(s => s.Rejected));
+    }
+
+    [Fact]
     public async Task MissingSourceObject_IsQuarantined_NotFatal()
     {
         using var pipeline = new TempPipeline(languages);
