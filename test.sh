@@ -34,6 +34,9 @@ fi
 # Every process the tests start inherits this marker, so a survivor is told apart from a `refinery` another
 # user or session runs on the same machine; the host processes present before the run are excluded as well.
 export REFINERY_TEST_RUN="test-sh-$$-$(date +%s%N)"
+# Tests start many hosts over data directories they delete when done; their scratch files go to one root that
+# outlives them (each process still has its own folder there, swept once the process is gone).
+export Refinery__TempDir="${Refinery__TempDir:-${TMPDIR:-/tmp}/refinery-test-scratch}"
 # Host processes: `dotnet …/refinery.dll …` (the built host), `…/Refinery.Host.dll`, or the `refinery` launcher.
 refinery_pids() {
   local dir pid args

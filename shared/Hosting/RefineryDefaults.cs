@@ -31,12 +31,22 @@ public static class RefineryDefaults
             .Bind(builder.Configuration.GetSection(RefineryOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        UseScratchSpace(builder.Configuration);
         builder.Services.AddOptions<S3Options>().Bind(builder.Configuration.GetSection(S3Options.SectionName));
         builder.Services.AddSingleton<IObjectStore>(_ => ObjectStoreFactory.Create(builder.Configuration));
         builder.Services.AddHostedService<ObjectStoreInitializer>();
         builder.Services.AddHealthChecks()
             .AddCheck<ObjectStoreHealthCheck>("object-store", tags: ["ready"]);
         return builder;
+    }
+
+    /// <summary>Temporary files go where the data is (or to <see cref="RefineryOptions.TempDir"/>), in a folder of this
+    /// process; folders left by processes that are gone are deleted now, before this one writes any.</summary>
+    private static void UseScratchSpace(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(RefineryOptions.SectionName).Get<RefineryOptions>() ?? new RefineryOptions();
+        var root = string.IsNullOrWhiteSpace(options.TempDir) ? Path.Combine(Path.GetFullPath(options.DataDir), "tmp") : options.TempDir;
+        ScratchSpace.UseRoot(root);
     }
 
     /// <summary>/health/live (the process runs), /health/ready (its dependencies answer) and /metrics.</summary>

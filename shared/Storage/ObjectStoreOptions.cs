@@ -14,7 +14,7 @@ public sealed class S3Options
     public string Region { get; set; } = "us-east-1";
 
     /// <summary>
-    /// Folder where uploads are spooled (hashed and sized) before they are sent; null means the system temp folder.
+    /// Folder where uploads are spooled (hashed and sized) before they are sent; null means the process's scratch folder (<see cref="ScratchSpace"/>).
     /// It needs room for the largest object being uploaded concurrently.
     /// </summary>
     public string? SpoolDirectory { get; set; }

@@ -35,7 +35,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
 
     private readonly IMinioClient _client;
     private readonly bool _ownsClient;
-    private readonly string _spoolDirectory;
+    private readonly string? _spoolDirectory;
     private readonly S3BucketLifecycle? _lifecycle;
     private readonly HttpClient? _lifecycleHttp;
     private readonly int _abortUploadsAfterDays;
@@ -52,7 +52,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         _client = client;
         _ownsClient = ownsClient;
         Bucket = StorageNames.ValidateBucket(options.Bucket, nameof(options));
-        _spoolDirectory = string.IsNullOrEmpty(options.SpoolDirectory) ? Path.GetTempPath() : Path.GetFullPath(options.SpoolDirectory);
+        _spoolDirectory = string.IsNullOrEmpty(options.SpoolDirectory) ? null : Path.GetFullPath(options.SpoolDirectory);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.AbortIncompleteUploadsAfterDays, 1, nameof(options));
         _abortUploadsAfterDays = options.AbortIncompleteUploadsAfterDays;
         if (ownsClient)
@@ -177,8 +177,9 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
 
     private async Task<ObjectRef> PutCoreAsync(string key, Stream content, CancellationToken ct)
     {
-        Directory.CreateDirectory(_spoolDirectory);
-        var spoolPath = Path.Join(_spoolDirectory, $"refinery-s3-{Guid.NewGuid():N}.spool");
+        var spoolDirectory = _spoolDirectory ?? ScratchSpace.Folder();
+        Directory.CreateDirectory(spoolDirectory);
+        var spoolPath = Path.Join(spoolDirectory, $"refinery-s3-{Guid.NewGuid():N}.spool");
         var spool = new FileStream(spoolPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None,
             HashingCopy.BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan | FileOptions.DeleteOnClose);
         await using (spool.ConfigureAwait(false))

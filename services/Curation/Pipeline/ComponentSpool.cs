@@ -1,4 +1,5 @@
 using Microsoft.Win32.SafeHandles;
+using Refinery.Storage;
 
 namespace Refinery.Curation.Pipeline;
 
@@ -64,7 +65,7 @@ public sealed class ComponentSpool : IDisposable
     }
 
     private static SafeFileHandle TemporaryFile(string what) =>
-        File.OpenHandle(Path.Combine(Path.GetTempPath(), $"refinery-mixture-{what}-{Guid.NewGuid():N}.bin"), FileMode.CreateNew, FileAccess.ReadWrite,
+        File.OpenHandle(ScratchSpace.NewFile($"mixture-{what}", ".bin"), FileMode.CreateNew, FileAccess.ReadWrite,
             FileShare.None, FileOptions.DeleteOnClose);
 
     public void Dispose()

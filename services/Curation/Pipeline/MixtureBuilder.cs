@@ -147,7 +147,7 @@ public sealed class MixtureBuilder(IObjectStore store)
     }
 
     /// <summary>Where a part goes until it is stored: a file, so memory does not grow with the mixture.</summary>
-    private static FileStream TemporaryFile() => new(Path.Combine(Path.GetTempPath(), $"refinery-mixture-part-{Guid.NewGuid():N}.bin"),
+    private static FileStream TemporaryFile() => new(ScratchSpace.NewFile("mixture-part", ".bin"),
         FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
 
     /// <summary>The component's validation parts, concatenated into the mixture's validation part for it.</summary>

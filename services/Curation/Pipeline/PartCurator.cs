@@ -76,7 +76,7 @@ public sealed class PartCurator(IObjectStore store, PartReader reader)
 
     /// <summary>Where a part's compressed documents go until they are stored: a file, so a part's memory does not grow
     /// with its shard.</summary>
-    private static FileStream TemporaryFile() => new(Path.Combine(Path.GetTempPath(), $"refinery-documents-{Guid.NewGuid():N}.jsonl.zst"),
+    private static FileStream TemporaryFile() => new(ScratchSpace.NewFile("documents", ".jsonl.zst"),
         FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
 
     private async Task<PartFile> PutAsync(string root, string path, Stream content, long documents, long tokens, CancellationToken ct)

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Refinery.Storage;
 
 namespace Refinery.Curation.Tokenize;
 
@@ -14,7 +15,7 @@ public sealed class TokenFile : IDisposable
     public TokenFile(int tokenBytes)
     {
         _tokenBytes = tokenBytes;
-        _file = new FileStream(Path.Combine(Path.GetTempPath(), $"refinery-tokens-{Guid.NewGuid():N}.bin"), FileMode.CreateNew, FileAccess.ReadWrite,
+        _file = new FileStream(ScratchSpace.NewFile("tokens", ".bin"), FileMode.CreateNew, FileAccess.ReadWrite,
             FileShare.None, 4096, FileOptions.DeleteOnClose);
         _buffer = new BufferedStream(_file, 1 << 16);
     }

@@ -15,7 +15,7 @@ public sealed class QuarantineWriter : IAsyncDisposable
     public QuarantineWriter(string source)
     {
         _source = source;
-        _file = new FileStream(Path.Combine(Path.GetTempPath(), $"refinery-quarantine-{Guid.NewGuid():N}.jsonl"),
+        _file = new FileStream(ScratchSpace.NewFile("quarantine", ".jsonl"),
             FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 14, FileOptions.DeleteOnClose);
         _json = new Utf8JsonWriter(_file);
     }

@@ -35,7 +35,7 @@ public sealed class ShardWriter : IAsyncDisposable
 
     public ShardWriter(int compressionLevel = 3)
     {
-        _file = new FileStream(Path.Combine(Path.GetTempPath(), $"refinery-shard-{Guid.NewGuid():N}.jsonl.zst"),
+        _file = new FileStream(ScratchSpace.NewFile("shard", ".jsonl.zst"),
             FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
         _zstd = new CompressionStream(_file, compressionLevel, leaveOpen: true);
         _json = new Utf8JsonWriter(_buffer, WriterOptions);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Parquet;
 using Parquet.Schema;
+using Refinery.Storage;
 
 namespace Refinery.Ingestion.Readers;
 
@@ -164,7 +165,7 @@ public sealed class ParquetDocumentReader : IDocumentReader
     }
 
     private static FileStream CreateSpool() =>
-        new(Path.Combine(Path.GetTempPath(), $"refinery-parquet-{Guid.NewGuid():N}.tmp"), FileMode.CreateNew, FileAccess.ReadWrite,
+        new(ScratchSpace.NewFile("parquet", ".tmp"), FileMode.CreateNew, FileAccess.ReadWrite,
             FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
 
     private static async Task<SourceDamagedException?> CopyAsync(Stream source, Stream spool, CancellationToken ct)

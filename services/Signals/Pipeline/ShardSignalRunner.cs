@@ -62,7 +62,7 @@ public sealed class ShardSignalRunner(
         var quarantine = new List<QuarantinedDocument>();
         var computed = 0;
 
-        await using var file = new FileStream(Path.Combine(Path.GetTempPath(), $"refinery-signals-{Guid.NewGuid():N}.parquet"),
+        await using var file = new FileStream(ScratchSpace.NewFile("signals", ".parquet"),
             FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
         await using (var writer = await SignalParquetWriter.CreateAsync(file, info, o.RowGroupDocuments, ct: ct))
         {

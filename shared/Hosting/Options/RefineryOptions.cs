@@ -18,6 +18,10 @@ public sealed class RefineryOptions
     /// <summary>Root of everything the embedded default keeps on disk (SQLite files, objects).</summary>
     [Required] public string DataDir { get; set; } = ".refinery";
 
+    /// <summary>Where the process's temporary files go (<see cref="Refinery.Storage.ScratchSpace"/>): a folder per process
+    /// under it, swept when its process is gone. Empty means <c>{DataDir}/tmp</c>.</summary>
+    public string? TempDir { get; set; }
+
     /// <summary>Bucket name for both object-store kinds.</summary>
     [Required, RegularExpression("^[a-z0-9][a-z0-9.-]{2,62}$")] public string Bucket { get; set; } = "refinery";
 
