@@ -84,4 +84,27 @@ public sealed class MixtureTests
         Assert.Equal(mix, mixes[1]); // the same request: the same version, announced again
         Assert.NotEqual(mix.Version, mixes[2].Version); // another seed: another sample
     }
+
+    [Fact]
+    public async Task ABudgetPastTheEpochLimit_IsRefusedBeforeAnyWork_NamingTheBudgetAndTheLargestThatFits()
+    {
+        await using var host = await CurationTestHost.StartAsync();
+        await CorpusShards.PutAsync(host.Store, "budget-dev", await CorpusShards.ReadAsync("golden", "signals_dev_docs.jsonl.gz"), shards: 2);
+        await host.SendAsync(CommandQueues.Uri(CommandQueues.CreateDatasetVersion),
+            new CreateDatasetVersion { Dataset = "small", Corpora = ["budget-dev"], Recipe = "gopher-rules-pass", Tokenizer = "bytes" });
+        var clean = await AwaitAsync(host, e => e.Dataset == "small");
+
+        // The probe's case: 10^12 tokens asked of a version of a few hundred thousand.
+        await host.SendAsync(CommandQueues.Uri(CommandQueues.CreateDatasetMixture), new CreateDatasetMixture
+        {
+            Dataset = "huge", TokenBudget = 1_000_000_000_000, Components = [new MixtureComponent("small", clean.Version, 1)],
+        });
+
+        var failed = Assert.Single(await host.PublishedAsync<DatasetVersionFailed>(1, faultsExpected: true), f => f.Dataset == "huge");
+        Assert.Equal(("request", ""), (failed.Step, failed.Version));
+        Assert.Contains("tokenBudget: ", failed.Reason);
+        Assert.Contains($"more than {DatasetRequests.DefaultMaxMixtureEpochs} epochs of its {clean.Tokens:N0} training tokens", failed.Reason);
+        Assert.Contains($"at most {clean.Tokens * DatasetRequests.DefaultMaxMixtureEpochs:N0} tokens", failed.Reason);
+        await foreach (var written in host.Store.ListAsync("datasets/huge/")) Assert.Fail($"a refused mixture wrote {written.Key}");
+    }
 }

@@ -56,6 +56,9 @@ public sealed class ServiceTestHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Refinery:DataDir"] = dataDir,
+            // Not under the data directory: a test deletes that when it ends, while other tests of the same process,
+            // which share one scratch root, may still be writing there.
+            ["Refinery:TempDir"] = Path.Combine(Path.GetTempPath(), "refinery-test-scratch"),
             ["Serilog:MinimumLevel:Default"] = "Warning",
         });
         builder.Configuration.AddInMemoryCollection(settings);

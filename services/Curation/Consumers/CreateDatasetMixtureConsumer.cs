@@ -3,10 +3,12 @@ using System.Security.Cryptography;
 using System.Text;
 using MassTransit;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Refinery.Contracts;
 using Refinery.Contracts.Curation;
 using Refinery.Curation.Data;
 using Refinery.Curation.Domain;
+using Refinery.Curation.Options;
 using Refinery.Curation.Pipeline;
 using Refinery.Hosting.Bus;
 using Refinery.Storage;
@@ -16,7 +18,7 @@ namespace Refinery.Curation.Consumers;
 /// <summary>Builds a mixture version from finished versions (one work item: it reads only their token shards and
 /// documents) and announces it with <see cref="DatasetVersionCreated"/>; a mixture already built only announces itself again.</summary>
 public sealed class CreateDatasetMixtureConsumer(MixtureBuilder builder, CurationCatalog catalog, IObjectStore store, TimeProvider clock,
-    ILogger<CreateDatasetMixtureConsumer> logger) : IConsumer<CreateDatasetMixture>
+    IOptions<CurationOptions> options, ILogger<CreateDatasetMixtureConsumer> logger) : IConsumer<CreateDatasetMixture>
 {
     public async Task Consume(ConsumeContext<CreateDatasetMixture> context)
     {
@@ -25,14 +27,19 @@ public sealed class CreateDatasetMixtureConsumer(MixtureBuilder builder, Curatio
             throw new PermanentFailureException(string.Join("; ", problems.Select(p => $"{p.Key}: {p.Value}")));
         var inputs = new List<(MixtureComponent, ObjectRef)>();
         var tokenizers = new HashSet<string>(StringComparer.Ordinal);
+        var tokens = new Dictionary<MixtureComponent, long>();
         foreach (var component in message.Components)
         {
             var version = await catalog.FindVersionAsync(component.Dataset, component.Version, ct);
             if (version is not { Status: DatasetJobStatus.Done })
                 throw new PermanentFailureException($"no finished dataset version {component.Dataset}@{component.Version}");
             tokenizers.Add(version.Tokenizer);
+            tokens[component] = version.Tokens;
             inputs.Add((component, new ObjectRef { Bucket = store.Bucket, Key = version.ManifestKey!, Sha256 = version.ManifestSha256!, Length = version.ManifestLength }));
         }
+        // Checked before any work: the work's time grows with the budget, so the budget is bounded by the data.
+        if (DatasetRequests.BudgetProblem(message, c => tokens[c], options.Value.MaxMixtureEpochs) is { } budget)
+            throw new PermanentFailureException($"tokenBudget: {budget}");
         if (tokenizers.Count > 1) throw new PermanentFailureException($"the components were tokenized differently ({string.Join(", ", tokenizers)})");
 
         var text = new StringBuilder($"mixture {message.Dataset}\nbudget {message.TokenBudget}\nseed {message.Seed}\ndescription {message.Description}\n");

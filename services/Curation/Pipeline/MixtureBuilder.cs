@@ -28,7 +28,6 @@ public sealed class MixtureBuilder(IObjectStore store)
             components.Add(new Component(component, await ManifestReader.ReadVerifiedAsync(store, manifestRef, ct), manifestRef));
         var tokenizer = components[0].Manifest.Root.GetProperty("tokenizer");
         var (endOfText, tokenBytes) = (tokenizer.GetProperty("end_of_text").GetInt32(), tokenizer.GetProperty("token_bytes").GetInt32());
-        var totalWeight = components.Sum(c => c.Request.Weight);
         var root = DatasetKeys.Root(job.Dataset, job.Version);
         var files = new List<PartFile>();
         var taken = new List<Taken>();
@@ -36,45 +35,43 @@ public sealed class MixtureBuilder(IObjectStore store)
         for (var i = 0; i < components.Count; i++)
         {
             var c = components[i];
-            var target = (long)Math.Round(request.TokenBudget * c.Request.Weight / totalWeight);
+            var target = DatasetRequests.ShareOf(request, c.Request);
             using var spool = await TrainingDocumentsAsync(c.Manifest, endOfText, tokenBytes, ct);
-            var order = new List<int>();
             var random = new Random(HashCode.Combine(request.Seed, i));
-            long tokens = 0;
+            long tokens = 0, drawn = 0;
             var epochs = 0;
-            while (tokens < target && spool.Documents > 0)
+            // Documents and tokens are written as they are drawn: memory holds one epoch's order (the component's
+            // size), never the budget's.
+            await using var docs = TemporaryFile();
+            await using var tokenStream = TemporaryFile();
+            using (var zstd = new CompressionStream(docs, 3, leaveOpen: true))
             {
-                epochs++;
                 var shuffled = Enumerable.Range(0, spool.Documents).ToArray();
-                random.Shuffle(shuffled);
-                foreach (var d in shuffled)
+                while (tokens < target && spool.Documents > 0)
                 {
-                    if (tokens >= target) break;
-                    order.Add(d);
-                    tokens += spool.TokensOf(d);
-                }
-            }
-            await using (var docs = TemporaryFile())
-            {
-                using (var zstd = new CompressionStream(docs, 3, leaveOpen: true))
-                    foreach (var d in order)
+                    ct.ThrowIfCancellationRequested();
+                    epochs++;
+                    for (var d = 0; d < shuffled.Length; d++) shuffled[d] = d;
+                    random.Shuffle(shuffled);
+                    foreach (var d in shuffled)
                     {
+                        if (tokens >= target) break;
                         zstd.Write(spool.Document(d));
                         zstd.WriteByte((byte)'\n');
+                        tokenStream.Write(spool.TokenSegment(d));
+                        tokens += spool.TokensOf(d);
+                        drawn++;
                     }
-                docs.Position = 0;
-                files.Add(await PutAsync(root, DatasetKeys.Documents(i), docs, order.Count, 0, ct));
+                }
             }
-            await using (var stream = TemporaryFile())
-            {
-                foreach (var d in order) stream.Write(spool.TokenSegment(d));
-                stream.Position = 0;
-                files.Add(await PutAsync(root, DatasetKeys.Tokens(i), stream, order.Count, tokens, ct));
-            }
+            docs.Position = 0;
+            files.Add(await PutAsync(root, DatasetKeys.Documents(i), docs, drawn, 0, ct));
+            tokenStream.Position = 0;
+            files.Add(await PutAsync(root, DatasetKeys.Tokens(i), tokenStream, drawn, tokens, ct));
             var validation = await CopyValidationAsync(c.Manifest, root, i, ct);
             files.Add(validation);
             validationTokens += validation.Tokens;
-            taken.Add(new Taken(c.Request.Dataset, c.Request.Version, c.ManifestRef.Sha256, c.Request.Weight, target, tokens, order.Count,
+            taken.Add(new Taken(c.Request.Dataset, c.Request.Version, c.ManifestRef.Sha256, c.Request.Weight, target, tokens, drawn,
                 spool.Documents, epochs));
         }
 

@@ -40,5 +40,38 @@ public static class DatasetRequests
         return problems;
     }
 
+    /// <summary>How many times a mixture may take a component's training tokens unless configured otherwise
+    /// (<see cref="MaxMixtureEpochsKey"/>): repeating data is normal, but a budget far past the data is a mistake, and
+    /// the work it asks for grows with it.</summary>
+    public const int DefaultMaxMixtureEpochs = 16;
+
+    /// <summary>The configuration key of the epoch limit, read by every process that checks a mixture.</summary>
+    public const string MaxMixtureEpochsKey = "Refinery:Curation:MaxMixtureEpochs";
+
+    /// <summary>Each component's share of the budget: the budget split by the weights, rounded to whole tokens.</summary>
+    public static long ShareOf(CreateDatasetMixture request, MixtureComponent component) =>
+        (long)Math.Round(request.TokenBudget * component.Weight / request.Components.Sum(c => c.Weight));
+
+    /// <summary>Whether the budget asks more of some component than <paramref name="maxEpochs"/> passes over its
+    /// training tokens (<paramref name="trainingTokens"/>, by component); null when every share fits.</summary>
+    public static string? BudgetProblem(CreateDatasetMixture request, Func<MixtureComponent, long> trainingTokens, int maxEpochs)
+    {
+        foreach (var component in request.Components)
+        {
+            var (share, tokens) = (ShareOf(request, component), trainingTokens(component));
+            if (share > 0 && (tokens <= 0 || share > tokens * (double)maxEpochs))
+                return $"{component.Dataset}@{component.Version}'s share is {share:N0} tokens, more than {maxEpochs} epochs of its " +
+                       $"{tokens:N0} training tokens; lower the budget or its weight (at most {MaxBudget(request, trainingTokens, maxEpochs):N0} tokens)";
+        }
+        return null;
+    }
+
+    /// <summary>The largest budget whose every share fits <paramref name="maxEpochs"/> passes.</summary>
+    private static long MaxBudget(CreateDatasetMixture request, Func<MixtureComponent, long> trainingTokens, int maxEpochs)
+    {
+        var total = request.Components.Sum(c => c.Weight);
+        return (long)request.Components.Min(c => trainingTokens(c) * (double)maxEpochs * total / c.Weight);
+    }
+
     public static bool IsVersion(string version) => version.Length == 12 && version.All(char.IsAsciiHexDigitLower);
 }
