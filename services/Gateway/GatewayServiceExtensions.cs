@@ -35,6 +35,7 @@ public static class GatewayServiceExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ApiKeysOptions>, ApiKeysOptionsValidator>();
         builder.Services.AddSingleton<ApiKeyRing>();
+        builder.Services.AddSingleton<FailedAuthentications>();
 
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
@@ -93,6 +94,7 @@ public static class GatewayServiceExtensions
     public static WebApplication MapGatewayEndpoints(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
+        app.UsePresentedKeyCheck();
         app.UseRateLimiter();
         app.MapOpenApi();
         app.MapScalarApiReference();

@@ -250,6 +250,18 @@ public sealed class RateLimitedGateway : GatewayTestHost
     }
 }
 
+/// <summary>Keys configured, two writes per minute per client and three refused keys per minute per address.</summary>
+public sealed class KeyAbuseGateway : GatewayTestHost
+{
+    protected override Dictionary<string, string?> Configuration()
+    {
+        var config = base.Configuration();
+        config["Refinery:Gateway:WritesPerMinute"] = "2";
+        config["Refinery:Gateway:FailedAuthenticationsPerMinute"] = "3";
+        return config;
+    }
+}
+
 /// <summary>Keys configured, and a bus that takes no command: every send fails as when the broker is unreachable.</summary>
 public sealed class BusDownGateway : GatewayTestHost
 {

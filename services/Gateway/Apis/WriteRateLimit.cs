@@ -1,9 +1,8 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Refinery.Gateway.Auth;
 using Refinery.Gateway.Options;
 
 namespace Refinery.Gateway.Apis;
@@ -35,14 +34,10 @@ public static class WriteRateLimit
                 }));
         });
 
-    private static string ClientOf(HttpContext http)
-    {
-        var key = http.Request.Headers["X-Api-Key"].ToString();
-        if (key.Length == 0 && http.Request.Headers.Authorization.ToString() is { Length: > 7 } bearer &&
-            bearer.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-            key = bearer[7..];
-        return key.Length > 0
-            ? "key:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16]
+    /// <summary>The identity authentication established (a key's fingerprint), never the raw header, so the same key
+    /// written differently (padded, by either header) is one client; anonymous clients by address.</summary>
+    private static string ClientOf(HttpContext http) =>
+        http.User.Identity is { IsAuthenticated: true, Name: { } name } && name != ApiKeyAuthenticationHandler.AnonymousName
+            ? "key:" + name
             : "ip:" + http.Connection.RemoteIpAddress;
-    }
 }

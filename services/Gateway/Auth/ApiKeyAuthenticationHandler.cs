@@ -15,11 +15,19 @@ public sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
     ApiKeyRing ring,
+    FailedAuthentications failures,
     IOptions<GatewayOptions> gateway)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string HeaderName = "X-Api-Key";
+
+    /// <summary>The name of a client without a key where anonymous writes are allowed.</summary>
+    public const string AnonymousName = "anonymous";
+
+    /// <summary>Set on a request whose presented key was refused ("invalid") or whose address is throttled
+    /// ("throttled"): <see cref="PresentedKeyCheck"/> answers it on every route, anonymous ones included.</summary>
+    public const string RefusalItem = "refinery.auth.refusal";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -27,12 +35,20 @@ public sealed class ApiKeyAuthenticationHandler(
         if (presented is null)
         {
             return Task.FromResult(gateway.Value.AllowAnonymousWrites
-                ? Success("anonymous", ApiKeyRoles.Writer)
+                ? Success(AnonymousName, ApiKeyRoles.Writer)
                 : AuthenticateResult.NoResult());
+        }
+        var address = Context.Connection.RemoteIpAddress;
+        if (failures.IsBlocked(address))
+        {
+            Context.Items[RefusalItem] = "throttled";
+            return Task.FromResult(AuthenticateResult.Fail("Too many refused API keys from this address"));
         }
         var role = ring.RoleOf(presented);
         if (role is null)
         {
+            failures.Record(address);
+            Context.Items[RefusalItem] = "invalid";
             Logger.LogInformation("Refused API key {KeyFingerprint}: it matches no configured key", ApiKeyRing.Fingerprint(presented));
             return Task.FromResult(AuthenticateResult.Fail("The API key is not valid"));
         }
@@ -41,6 +57,14 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items[RefusalItem] as string == "throttled")
+        {
+            Response.Headers.RetryAfter = "60";
+            await TypedResults.Problem($"More than {gateway.Value.FailedAuthenticationsPerMinute} refused API keys from this address in a " +
+                                       "minute (Refinery:Gateway:FailedAuthenticationsPerMinute); try again later.",
+                statusCode: StatusCodes.Status429TooManyRequests, title: "Too many refused keys").ExecuteAsync(Context);
+            return;
+        }
         Response.Headers.WWWAuthenticate = $"{SchemeName} header=\"{HeaderName}\", Bearer";
         var presented = PresentedKey(Request) is not null;
         var detail = ring.IsEmpty && !presented

@@ -15,6 +15,10 @@ public sealed class GatewayOptions
     /// and wrong is still refused.</summary>
     public bool AllowAnonymousWrites { get; set; }
 
+    /// <summary>Refused API keys one client address may present per minute; past it, every request from that address
+    /// presenting a key is answered 429 for the rest of the minute.</summary>
+    [Range(1, 1_000_000)] public int FailedAuthenticationsPerMinute { get; set; } = 10;
+
     /// <summary>Largest request body of a corpus upload (all files together), in bytes. Default 10 GiB.</summary>
     [Range(1, long.MaxValue)] public long MaxUploadBytes { get; set; } = 10L * 1024 * 1024 * 1024;
 

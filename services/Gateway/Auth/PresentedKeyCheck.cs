@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Refinery.Gateway.Auth;
+
+/// <summary>A request that presents a key which authentication refused is answered here, on every route: an anonymous
+/// read does not silently ignore a wrong key (the client should learn its key is wrong), and a throttled address gets
+/// 429 whatever route it tries.</summary>
+public static class PresentedKeyCheck
+{
+    public static IApplicationBuilder UsePresentedKeyCheck(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        // Authentication runs lazily for anonymous endpoints; run it here so every presented key is checked.
+        if (ApiKeyAuthenticationHandler.PresentedKey(context.Request) is not null)
+            await Microsoft.AspNetCore.Authentication.AuthenticationHttpContextExtensions.AuthenticateAsync(context, ApiKeyAuthenticationHandler.SchemeName);
+        switch (context.Items[ApiKeyAuthenticationHandler.RefusalItem] as string)
+        {
+            case "invalid":
+                context.Response.Headers.WWWAuthenticate = $"{ApiKeyAuthenticationHandler.SchemeName} header=\"{ApiKeyAuthenticationHandler.HeaderName}\", Bearer";
+                await TypedResults.Problem("The API key is not valid. Send a configured key, or none for what anonymous clients may do.",
+                    statusCode: StatusCodes.Status401Unauthorized, title: "API key refused").ExecuteAsync(context);
+                return;
+            case "throttled":
+                // The scheme's challenge answers a throttled address (429), as it does on routes that need a key.
+                await Microsoft.AspNetCore.Authentication.AuthenticationHttpContextExtensions.ChallengeAsync(context, ApiKeyAuthenticationHandler.SchemeName);
+                return;
+        }
+        await next(context);
+    });
+}
