@@ -28,6 +28,8 @@ public static class GatewayServiceExtensions
     {
         builder.Services.AddOptions<GatewayOptions>()
             .Bind(builder.Configuration.GetSection(GatewayOptions.SectionName))
+            .PostConfigure<IOptions<ApiKeysOptions>>((gateway, keys) =>
+                gateway.RequireKeyForReads ??= keys.Value.Keys.Any(k => !string.IsNullOrEmpty(k.Key)))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddOptions<ApiKeysOptions>()

@@ -31,9 +31,11 @@ public class GatewayTestHost : IAsyncLifetime
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "refinery-gateway-tests-" + Guid.NewGuid().ToString("N"));
     private WebApplication? _app;
 
-    /// <summary>Configuration on top of the data directory; the default has a reader, a writer and an admin key.</summary>
+    /// <summary>Configuration on top of the data directory; the default has a reader, a writer and an admin key, and
+    /// opens reads explicitly (most tests read without a key; <see cref="DefaultReadsGateway"/> keeps the default).</summary>
     protected virtual Dictionary<string, string?> Configuration() => new()
     {
+        ["Refinery:Gateway:RequireKeyForReads"] = "false",
         ["Refinery:ApiKeys:0:Key"] = ReaderKey,
         ["Refinery:ApiKeys:0:Role"] = "reader",
         ["Refinery:ApiKeys:1:Key"] = WriterKey,
@@ -226,6 +228,17 @@ public sealed class KeylessGateway : GatewayTestHost
 public sealed class AnonymousWritesGateway : GatewayTestHost
 {
     protected override Dictionary<string, string?> Configuration() => new() { ["Refinery:Gateway:AllowAnonymousWrites"] = "true" };
+}
+
+/// <summary>Keys configured and nothing said about reads: the default, which closes them.</summary>
+public sealed class DefaultReadsGateway : GatewayTestHost
+{
+    protected override Dictionary<string, string?> Configuration()
+    {
+        var config = base.Configuration();
+        config.Remove("Refinery:Gateway:RequireKeyForReads");
+        return config;
+    }
 }
 
 /// <summary>Keys configured and required for reads.</summary>

@@ -27,10 +27,11 @@ public static class ApiConventions
         return new ApiGroup(area.MapGroup("").RequireReadAccess(options), area.MapGroup("").RequireWriteAccess());
     }
 
-    /// <summary>Reads are anonymous unless Refinery:Gateway:RequireKeyForReads asks for a key with the reader role.</summary>
+    /// <summary>Reads need a key with the reader role when keys are configured, unless Refinery:Gateway:RequireKeyForReads
+    /// is false (see <see cref="GatewayOptions.RequireKeyForReads"/>).</summary>
     public static TBuilder RequireReadAccess<TBuilder>(this TBuilder builder, GatewayOptions options) where TBuilder : IEndpointConventionBuilder
     {
-        if (!options.RequireKeyForReads) return builder.AllowAnonymous();
+        if (!options.ReadsNeedKey) return builder.AllowAnonymous();
         builder.RequireAuthorization(ApiKeyRoles.Reader);
         return builder.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized, typeof(ProblemDetails), ["application/problem+json"]),
             new ProducesResponseTypeMetadata(StatusCodes.Status403Forbidden, typeof(ProblemDetails), ["application/problem+json"]));

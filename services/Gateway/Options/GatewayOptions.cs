@@ -7,8 +7,13 @@ public sealed class GatewayOptions
 {
     public const string SectionName = "Refinery:Gateway";
 
-    /// <summary>When true, every read (GET) needs a key with at least the reader role; by default reads are anonymous.</summary>
-    public bool RequireKeyForReads { get; set; }
+    /// <summary>Whether every read (GET) needs a key with at least the reader role. Unset, it does once any API key is
+    /// configured (a deployment with keys is not meant to be read by anyone), and not without keys (the embedded demo);
+    /// false opens reads explicitly.</summary>
+    public bool? RequireKeyForReads { get; set; }
+
+    /// <summary>Whether reads need a key, <see cref="RequireKeyForReads"/> resolved.</summary>
+    public bool ReadsNeedKey => RequireKeyForReads ?? false;
 
     /// <summary>When true, requests without a key may write (they act with the writer role). Meant for the embedded
     /// single-process demo, which nobody else can reach; never set it on a shared deployment. A key that is sent
