@@ -38,6 +38,7 @@ public static class GatewayServiceExtensions
         builder.Services.AddSingleton<IValidateOptions<ApiKeysOptions>, ApiKeysOptionsValidator>();
         builder.Services.AddSingleton<ApiKeyRing>();
         builder.Services.AddSingleton<FailedAuthentications>();
+        builder.Services.AddSingleton<ReadTickets>();
 
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);

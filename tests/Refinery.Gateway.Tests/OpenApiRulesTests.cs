@@ -88,7 +88,7 @@ public sealed class OpenApiRulesTests(KeyedGateway gateway) : IClassFixture<Keye
         var document = await DocumentAsync(gateway);
 
         Assert.Empty(OpenApiRules.Check(document));
-        Assert.Equal(15, OpenApiRules.CountOperations(document));
+        Assert.Equal(16, OpenApiRules.CountOperations(document));
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
+using Refinery.Gateway.Auth;
 using Refinery.Gateway.Events;
 using Refinery.Gateway.Options;
 
@@ -22,7 +23,35 @@ public static class EventsApi
                              "?type=CorpusIngested,CorpusShardIngested (any of), ?corpus=, ?job=, ?model= (ids). A ': keep-alive' " +
                              "comment is sent when idle. Known types: " + string.Join(", ", GatewayEvents.All.Select(e => e.Name)))
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+        // Always behind a key, even where reads are open: a ticket stands for the key that asked for it.
+        app.MapGroup("/api/events").WithTags("Events").MapGet("/ticket", IssueTicket)
+            .RequireAuthorization(ApiKeyRoles.Reader)
+            .WithSummary("A short-lived read ticket for clients that cannot send headers")
+            .WithDescription("For EventSource and other browser clients: send ?ticket=… on GET requests instead of a key. A " +
+                             "ticket reads only, is valid for ?ttl= seconds (1 to 300, default 60) and cannot be renewed with a ticket.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         return api;
+    }
+
+    /// <summary>A read ticket and where to use it.</summary>
+    public sealed record ReadTicket(string Ticket, DateTimeOffset ExpiresAt, string EventsUrl);
+
+    internal static Results<Ok<ReadTicket>, ValidationProblem> IssueTicket(HttpContext context, ReadTickets tickets, int? ttl = null)
+    {
+        var errors = new ValidationErrors();
+        var seconds = ttl ?? 60;
+        if (seconds < 1 || seconds > ReadTickets.MaxLifetime.TotalSeconds) errors.Add("ttl", $"ttl must be 1 to {ReadTickets.MaxLifetime.TotalSeconds} seconds");
+        var user = context.User;
+        var fingerprint = user.Identity?.Name;
+        if (user.FindFirst(System.Security.Claims.ClaimTypes.AuthenticationMethod)?.Value == ApiKeyAuthenticationHandler.ViaTicket)
+            errors.Add("ticket", "a ticket cannot be renewed with a ticket; ask with the key");
+        else if (fingerprint is null || !fingerprint.StartsWith("key-", StringComparison.Ordinal))
+            errors.Add("X-Api-Key", "a ticket is issued for an API key; send one (this gateway may need none)");
+        if (errors.Any) return TypedResults.ValidationProblem(errors.ToDictionary());
+        var (ticket, expires) = tickets.Issue(fingerprint!, TimeSpan.FromSeconds(seconds));
+        return TypedResults.Ok(new ReadTicket(ticket, expires, $"/api/events?{ReadTickets.QueryName}={Uri.EscapeDataString(ticket)}"));
     }
 
     internal static Results<EventStreamResult, ValidationProblem> StreamEvents(

@@ -16,6 +16,7 @@ public sealed class ApiKeyAuthenticationHandler(
     UrlEncoder encoder,
     ApiKeyRing ring,
     FailedAuthentications failures,
+    ReadTickets tickets,
     IOptions<GatewayOptions> gateway)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
@@ -32,6 +33,8 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var presented = PresentedKey(Request);
+        if (presented is null && Request.Query[ReadTickets.QueryName].FirstOrDefault() is { } ticket)
+            return Task.FromResult(AuthenticateTicket(ticket));
         if (presented is null)
         {
             return Task.FromResult(gateway.Value.AllowAnonymousWrites
@@ -54,6 +57,27 @@ public sealed class ApiKeyAuthenticationHandler(
         }
         return Task.FromResult(Success(ApiKeyRing.Fingerprint(presented), role));
     }
+
+    /// <summary>A read ticket stands for a reader key on GET requests only; anything else with a ticket is refused.</summary>
+    private AuthenticateResult AuthenticateTicket(string ticket)
+    {
+        var address = Context.Connection.RemoteIpAddress;
+        if (failures.IsBlocked(address))
+        {
+            Context.Items[RefusalItem] = "throttled";
+            return AuthenticateResult.Fail("Too many refused API keys from this address");
+        }
+        if (!HttpMethods.IsGet(Request.Method) || tickets.Verify(ticket) is not { } fingerprint)
+        {
+            failures.Record(address);
+            Context.Items[RefusalItem] = "invalid";
+            return AuthenticateResult.Fail("The read ticket is not valid");
+        }
+        return Success(fingerprint, ApiKeyRoles.Reader, ViaTicket);
+    }
+
+    /// <summary>The authentication method of a request that came with a read ticket, not a key.</summary>
+    public const string ViaTicket = "ticket";
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
@@ -100,10 +124,10 @@ public sealed class ApiKeyAuthenticationHandler(
         return null;
     }
 
-    private AuthenticateResult Success(string name, string role)
+    private AuthenticateResult Success(string name, string role, string method = SchemeName)
     {
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role)], SchemeName);
+            [new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role), new Claim(ClaimTypes.AuthenticationMethod, method)], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 }

@@ -11,13 +11,14 @@ public static class PresentedKeyCheck
     public static IApplicationBuilder UsePresentedKeyCheck(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         // Authentication runs lazily for anonymous endpoints; run it here so every presented key is checked.
-        if (ApiKeyAuthenticationHandler.PresentedKey(context.Request) is not null)
+        if (ApiKeyAuthenticationHandler.PresentedKey(context.Request) is not null || context.Request.Query.ContainsKey(ReadTickets.QueryName))
             await Microsoft.AspNetCore.Authentication.AuthenticationHttpContextExtensions.AuthenticateAsync(context, ApiKeyAuthenticationHandler.SchemeName);
         switch (context.Items[ApiKeyAuthenticationHandler.RefusalItem] as string)
         {
             case "invalid":
                 context.Response.Headers.WWWAuthenticate = $"{ApiKeyAuthenticationHandler.SchemeName} header=\"{ApiKeyAuthenticationHandler.HeaderName}\", Bearer";
-                await TypedResults.Problem("The API key is not valid. Send a configured key, or none for what anonymous clients may do.",
+                await TypedResults.Problem("The API key or read ticket is not valid (a ticket reads only, and expires). Send a " +
+                                           "configured key, or none for what anonymous clients may do.",
                     statusCode: StatusCodes.Status401Unauthorized, title: "API key refused").ExecuteAsync(context);
                 return;
             case "throttled":
