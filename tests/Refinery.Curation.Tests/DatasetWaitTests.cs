@@ -50,6 +50,15 @@ public sealed class DatasetWaitTests
         return await scope.ServiceProvider.GetRequiredService<CurationDbContext>().Set<JobWaitRow>().AsNoTracking().ToListAsync();
     }
 
+    /// <summary>Polls, at most 60 s, until no wait is left: a wait's row is deleted just after its request is sent
+    /// again or its failure published, so a crash in between repeats them rather than losing them.</summary>
+    private static async Task NoWaitsAsync(ServiceTestHost host)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); DateTime.UtcNow < deadline; await Task.Delay(25))
+            if ((await WaitsAsync(host)).Count == 0) return;
+        Assert.Empty(await WaitsAsync(host));
+    }
+
     /// <summary>Polls, at most 60 s, until the request consumer has finished <paramref name="count"/> deliveries.</summary>
     private static async Task ConsumedAsync(ServiceTestHost host, int count)
     {
@@ -97,7 +106,7 @@ public sealed class DatasetWaitTests
         var created = Assert.Single(await host.PublishedAsync<DatasetVersionCreated>(1));
         Assert.Equal((requestId, 1390L - 199), (created.RequestId, created.KeptDocuments));
         Assert.Equal(2, host.Harness.Consumed.Select<CreateDatasetVersion>().Count()); // once waiting, once sent again
-        Assert.Empty(await WaitsAsync(host));
+        await NoWaitsAsync(host);
     }
 
     [Fact]
@@ -143,7 +152,7 @@ public sealed class DatasetWaitTests
         Assert.Equal(("deduped", "", "waiting", requestId), (failed.Dataset, failed.Version, failed.Step, failed.RequestId));
         Assert.Equal("waiting: waited for duplicate clusters rpv2-0.8 of corpus golden-dev (a deduplication of it), which failed: " +
                      "link partition 1: the store was away", failed.Reason);
-        Assert.Empty(await WaitsAsync(host));
+        await NoWaitsAsync(host);
     }
 
     [Fact]
@@ -163,7 +172,7 @@ public sealed class DatasetWaitTests
 
         var failed = Assert.Single(await host.PublishedAsync<DatasetVersionFailed>(1));
         Assert.Equal("waiting: waited for duplicate clusters rpv2-0.8 of corpus golden-dev (a deduplication of it) for more than 24 h", failed.Reason);
-        Assert.Empty(await WaitsAsync(host));
+        await NoWaitsAsync(host);
     }
 
     [Fact]
@@ -185,7 +194,7 @@ public sealed class DatasetWaitTests
         Assert.Single(await host.PublishedAsync<DatasetVersionCreated>(1));
         Assert.Empty(Announced(host)); // it never announced a wait: it was ready at once
         Assert.Equal(2, host.Harness.Consumed.Select<CreateDatasetVersion>().Count());
-        Assert.Empty(await WaitsAsync(host));
+        await NoWaitsAsync(host);
     }
 
     [Fact]
