@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Refinery.Curation.Consumers;
 using Refinery.Curation.Data;
 using Refinery.Curation.Data.Migrations;
@@ -10,6 +11,7 @@ using Refinery.Curation.Options;
 using Refinery.Curation.Pipeline;
 using Refinery.Hosting.Bus;
 using Refinery.Hosting.Data;
+using Refinery.Hosting.Jobs;
 using Refinery.Hosting.Storage;
 
 namespace Refinery.Curation;
@@ -34,6 +36,7 @@ public static class CurationServiceExtensions
         builder.Services.AddSingleton<VersionFinisher>();
         builder.Services.AddSingleton<MixtureBuilder>();
         builder.AddStorageSweep<CurationSweepRule>();
+        builder.Services.AddJobWaitSweep<CurationDbContext>(sp => sp.GetRequiredService<IOptions<CurationOptions>>().Value.Waits);
         builder.AddRefineryConsumers(AddConsumers);
         return builder;
     }
@@ -48,5 +51,6 @@ public static class CurationServiceExtensions
         x.AddConsumer<FinishDatasetVersionConsumer, FinishDatasetVersionConsumerDefinition>();
         x.AddConsumer<CreateDatasetMixtureConsumer, CreateDatasetMixtureConsumerDefinition>();
         DatasetStepFailures.Add(x);
+        CurationWaits.Add(x);
     }
 }

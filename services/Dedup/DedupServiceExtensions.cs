@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Refinery.Dedup.Consumers;
 using Refinery.Dedup.Data;
 using Refinery.Dedup.Data.Migrations;
@@ -10,6 +11,7 @@ using Refinery.Dedup.Options;
 using Refinery.Dedup.Pipeline;
 using Refinery.Hosting.Bus;
 using Refinery.Hosting.Data;
+using Refinery.Hosting.Jobs;
 using Refinery.Hosting.Storage;
 
 namespace Refinery.Dedup;
@@ -32,6 +34,7 @@ public static class DedupServiceExtensions
         builder.Services.AddSingleton<PartitionLinker>();
         builder.Services.AddSingleton<ClusterMerger>();
         builder.AddStorageSweep<DedupSweepRule>();
+        builder.Services.AddJobWaitSweep<DedupDbContext>(sp => sp.GetRequiredService<IOptions<DedupOptions>>().Value.Waits);
         builder.AddRefineryConsumers(AddConsumers);
         return builder;
     }
@@ -44,5 +47,6 @@ public static class DedupServiceExtensions
         x.AddConsumer<LinkDedupPartitionConsumer, LinkDedupPartitionConsumerDefinition>();
         x.AddConsumer<FinishDedupConsumer, FinishDedupConsumerDefinition>();
         DedupStepFailures.Add(x);
+        DedupWaits.Add(x);
     }
 }

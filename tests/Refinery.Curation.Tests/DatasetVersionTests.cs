@@ -145,20 +145,29 @@ public sealed class DatasetVersionTests
     }
 
     [Fact]
-    public async Task ARecipeThatDoesNotParse_OrAMissingDedup_FailsWithTheReason()
+    public async Task ARecipeThatDoesNotParse_FailsWithTheReason()
     {
         await using var host = await CurationTestHost.StartAsync();
         await PutCorpusAsync(host.Store);
 
         await host.SendAsync(CommandQueues.Uri(CommandQueues.CreateDatasetVersion),
             new CreateDatasetVersion { Dataset = "bad", Corpora = [Corpus], Recipe = "keep doc when rps_doc_wordcount > 5" });
-        await host.SendAsync(CommandQueues.Uri(CommandQueues.CreateDatasetVersion),
-            new CreateDatasetVersion { Dataset = "deduped", Corpora = [Corpus], Recipe = "dedup-only" });
 
-        var failed = await host.PublishedAsync<DatasetVersionFailed>(2, faultsExpected: true);
-        Assert.All(failed, f => Assert.Equal(("request", ""), (f.Step, f.Version)));
-        Assert.Contains(failed, f => f.Dataset == "bad" && f.Reason.Contains("recipe:1:15: unknown signal 'rps_doc_wordcount'"));
-        Assert.Contains(failed, f => f.Dataset == "deduped" && f.Reason.Contains("has no dedup/golden-dev/rpv2-0.8/clusters.parquet: deduplicate it first"));
+        var failed = Assert.Single(await host.PublishedAsync<DatasetVersionFailed>(1, faultsExpected: true));
+        Assert.Equal(("bad", "request", ""), (failed.Dataset, failed.Step, failed.Version));
+        Assert.Contains("recipe:1:15: unknown signal 'rps_doc_wordcount'", failed.Reason);
+    }
+
+    [Fact]
+    public async Task ACorpusWithNoDocumentShards_IsRefusedAtOnce()
+    {
+        await using var host = await CurationTestHost.StartAsync();
+
+        await host.SendAsync(CommandQueues.Uri(CommandQueues.CreateDatasetVersion),
+            new CreateDatasetVersion { Dataset = "empty", Corpora = ["nothing-here"], Recipe = "none" });
+
+        var failed = Assert.Single(await host.PublishedAsync<DatasetVersionFailed>(1, faultsExpected: true));
+        Assert.Equal(("request", "request: corpus 'nothing-here' has no document shards"), (failed.Step, failed.Reason));
     }
 
     [Fact]

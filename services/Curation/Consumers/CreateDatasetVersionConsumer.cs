@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Refinery.Contracts;
 using Refinery.Contracts.Curation;
 using Refinery.Contracts.Dedup;
+using Refinery.Contracts.Jobs;
 using Refinery.Curation.Data;
 using Refinery.Curation.Domain;
 using Refinery.Curation.Pipeline;
@@ -16,9 +17,11 @@ namespace Refinery.Curation.Consumers;
 /// <summary>Resolves a version request into its inputs (the corpora's document and signal shards, the dedup clusters
 /// its recipe's duplicate(…) conditions read), names the version by their hash, and sends what it still needs
 /// (<see cref="VersionSteps"/>: ranking rounds for quantile rules, then one <see cref="CurateDatasetPart"/> per shard
-/// not yet written). A version already created only announces itself again.</summary>
-public sealed class CreateDatasetVersionConsumer(IObjectStore store, CurationCatalog catalog, VersionSteps steps, TimeProvider clock,
-    ILogger<CreateDatasetVersionConsumer> logger) : IConsumer<CreateDatasetVersion>
+/// not yet written). A version already created only announces itself again. Inputs not there yet (a corpus's signals,
+/// clusters not made yet) are waited for without holding the delivery (<see cref="CurationWaits"/>): the request is sent
+/// again when they come, and checks them all again.</summary>
+public sealed class CreateDatasetVersionConsumer(IObjectStore store, CurationCatalog catalog, VersionSteps steps, JobWaits<CurationDbContext> waits,
+    TimeProvider clock, ILogger<CreateDatasetVersionConsumer> logger) : IConsumer<CreateDatasetVersion>
 {
     public async Task Consume(ConsumeContext<CreateDatasetVersion> context)
     {
@@ -33,14 +36,21 @@ public sealed class CreateDatasetVersionConsumer(IObjectStore store, CurationCat
         {
             var shards = await CorpusObjects.ListAsync(store, corpus, message.SignalsConfig, ct);
             if (shards.Count == 0) throw new PermanentFailureException($"corpus '{corpus}' has no document shards");
-            if (shards.FirstOrDefault(s => s.Signals is null) is { } missing)
-                throw new InvalidOperationException($"corpus '{corpus}' has no {message.SignalsConfig} signals for shard {missing.Shard} yet");
+            if (shards.Any(s => s.Signals is null))
+            {
+                await WaitAsync(context, CurationWaits.ForSignals(store, corpus, message.SignalsConfig));
+                return;
+            }
             parts.AddRange(shards.Select(s => new PartInput(corpus, s.Shard, s.Documents, s.Signals!)));
             foreach (var threshold in ClusterThresholds(recipe))
             {
-                var key = DedupKeys.Clusters(corpus, DedupOutputs.Config(message.SignalsConfig, threshold));
-                var info = await store.StatAsync(key, ct)
-                           ?? throw new PermanentFailureException($"recipe {recipe.Name} reads duplicates at {threshold} but corpus '{corpus}' has no {key}: deduplicate it first");
+                var config = DedupOutputs.Config(message.SignalsConfig, threshold);
+                var key = DedupKeys.Clusters(corpus, config);
+                if (await store.StatAsync(key, ct) is not { } info)
+                {
+                    await WaitAsync(context, CurationWaits.ForClusters(store, corpus, config));
+                    return;
+                }
                 clusters.Add(new ClustersInput(corpus, threshold, new ObjectRef { Bucket = store.Bucket, Key = key, Sha256 = info.Sha256!, Length = info.Length }));
             }
         }
@@ -64,6 +74,10 @@ public sealed class CreateDatasetVersionConsumer(IObjectStore store, CurationCat
         logger.LogInformation("Dataset {Dataset}@{Version}: {Parts} parts from {Corpora} with recipe {Recipe}", job.Dataset, job.Version,
             parts.Count, string.Join(", ", message.Corpora), recipe.Name);
     }
+
+    /// <summary>The request waits, named by its dataset (its version has no name before its inputs are all there).</summary>
+    private Task WaitAsync(ConsumeContext<CreateDatasetVersion> context, JobWait wait) =>
+        waits.WaitAsync(context, new WaitingJob(JobServices.Curation, context.Message.Dataset, RequestId: context.Message.RequestId), wait);
 
     /// <summary>A built-in recipe by name, else the text of a recipe; a recipe that does not parse is permanent.</summary>
     private static Recipe ResolveRecipe(string recipe, string? name)

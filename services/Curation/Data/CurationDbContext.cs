@@ -1,9 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Refinery.Curation.Domain;
+using Refinery.Hosting.Jobs;
 
 namespace Refinery.Curation.Data;
 
-/// <summary>Dataset version jobs, their ranking rounds and their written parts.</summary>
+/// <summary>Dataset version jobs, their ranking rounds and their written parts, and the requests waiting for their inputs.</summary>
 public class CurationDbContext(DbContextOptions options) : DbContext(options)
 {
     public const string Schema = "curation";
@@ -39,5 +40,6 @@ public class CurationDbContext(DbContextOptions options) : DbContext(options)
             e.ToTable("rankings");
             e.HasKey(r => new { r.JobId, r.Round, r.Part });
         });
+        model.AddJobWaits();
     }
 }

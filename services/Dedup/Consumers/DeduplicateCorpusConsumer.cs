@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Refinery.Contracts;
 using Refinery.Contracts.Dedup;
 using Refinery.Contracts.Ingestion;
+using Refinery.Contracts.Jobs;
 using Refinery.Dedup.Data;
 using Refinery.Dedup.Domain;
 using Refinery.Dedup.Options;
@@ -16,9 +17,10 @@ namespace Refinery.Dedup.Consumers;
 
 /// <summary>Starts (or finds) the dedup job of a corpus over its current signal and document shards and sends the
 /// commands of its current stage (<see cref="DedupSteps"/>); never holds the delivery for the work itself (DESIGN §7 rule 4).
-/// A finished job publishes its <see cref="CorpusDeduplicated"/> again.</summary>
-public sealed class DeduplicateCorpusConsumer(IObjectStore store, DedupCatalog catalog, DedupSteps steps, IOptions<DedupOptions> options,
-    TimeProvider clock, ILogger<DeduplicateCorpusConsumer> logger) : IConsumer<DeduplicateCorpus>
+/// A finished job publishes its <see cref="CorpusDeduplicated"/> again. A corpus whose signals are not all computed yet
+/// is waited for without holding the delivery (<see cref="DedupWaits"/>): the request is sent again when they come.</summary>
+public sealed class DeduplicateCorpusConsumer(IObjectStore store, DedupCatalog catalog, DedupSteps steps, JobWaits<DedupDbContext> waits,
+    IOptions<DedupOptions> options, TimeProvider clock, ILogger<DeduplicateCorpusConsumer> logger) : IConsumer<DeduplicateCorpus>
 {
     public async Task Consume(ConsumeContext<DeduplicateCorpus> context)
     {
@@ -28,8 +30,13 @@ public sealed class DeduplicateCorpusConsumer(IObjectStore store, DedupCatalog c
         if (DedupRequests.SignalOf(message.Keep) is { } keep && KeepValues.IndexOf(keep.Signal) is null)
             throw new PermanentFailureException($"keep: '{keep.Signal}' is not a document-level RPv2 signal");
 
-        var (shards, documents) = await ShardsAsync(message, ct);
         var config = DedupOutputs.Config(message);
+        if (await ShardsAsync(message, ct) is not ({ } shards, { } documents))
+        {
+            await waits.WaitAsync(context, new WaitingJob(JobServices.Dedup, $"{message.Corpus}/{config}", CorpusNames.IdOf(message.Corpus)),
+                DedupWaits.ForSignals(store, message.Corpus, message.SignalsConfig));
+            return;
+        }
         var job = await catalog.AddJobAsync(new DedupJob
         {
             Id = JobShards.JobId(message.Corpus, config, shards, documents), CorpusId = CorpusNames.IdOf(message.Corpus),
@@ -48,17 +55,14 @@ public sealed class DeduplicateCorpusConsumer(IObjectStore store, DedupCatalog c
             job.Id, job.Corpus, job.Config, shards.Count, job.Partitions);
     }
 
-    /// <summary>The corpus's signal shards and the document shards they come from, in shard order; every document
-    /// shard must have its signal shard, or the corpus is not ready (retried: the signals service may still be working).</summary>
-    private async Task<(IReadOnlyList<ObjectRef> Signals, IReadOnlyList<ObjectRef> Documents)> ShardsAsync(DeduplicateCorpus message,
+    /// <summary>The corpus's signal shards and the document shards they come from, in shard order; null while some
+    /// document shard has no signal shard yet (the signals service is still working: the request waits).</summary>
+    private async Task<(IReadOnlyList<ObjectRef> Signals, IReadOnlyList<ObjectRef> Documents)?> ShardsAsync(DeduplicateCorpus message,
         CancellationToken ct)
     {
         var shards = await CorpusObjects.ListAsync(store, message.Corpus, message.SignalsConfig, ct);
         if (shards.Count == 0) throw new PermanentFailureException($"corpus '{message.Corpus}' has no document shards");
-        var missing = shards.Where(s => s.Signals is null).Select(s => s.Shard).ToList();
-        if (missing.Count > 0)
-            throw new InvalidOperationException($"corpus '{message.Corpus}' has signals ({message.SignalsConfig}) for {shards.Count - missing.Count} " +
-                                                $"of {shards.Count} shards, not for {string.Join(", ", missing.Take(5))}; not ready yet");
+        if (shards.Any(s => s.Signals is null)) return null;
         return (shards.Select(s => s.Signals!).ToArray(), shards.Select(s => s.Documents).ToArray());
     }
 }

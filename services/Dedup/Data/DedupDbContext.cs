@@ -1,9 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Refinery.Dedup.Domain;
+using Refinery.Hosting.Jobs;
 
 namespace Refinery.Dedup.Data;
 
-/// <summary>Dedup jobs with their hashed shards and linked partitions, and the persistent exact index's partitions.</summary>
+/// <summary>Dedup jobs with their hashed shards and linked partitions, and the persistent exact index's partitions, and the requests waiting for signals.</summary>
 public class DedupDbContext(DbContextOptions options) : DbContext(options)
 {
     public const string Schema = "dedup";
@@ -48,5 +49,6 @@ public class DedupDbContext(DbContextOptions options) : DbContext(options)
             e.Property(p => p.Kind).HasMaxLength(16);
             e.Property(p => p.Sha256).HasMaxLength(64);
         });
+        model.AddJobWaits();
     }
 }

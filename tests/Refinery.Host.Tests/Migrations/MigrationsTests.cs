@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Refinery.Hosting.Data;
+using Refinery.Hosting.Jobs;
 
 namespace Refinery.Host.Tests.Migrations;
 
@@ -138,6 +139,52 @@ public sealed class MigrationsTests
         });
     }
 
+    /// <summary>Curation's and Dedup's AddJobWaits: their rows from the first migration stay, and the new job_waits table
+    /// holds one row per awaited condition and request (a second of the same key is refused), its times read back as UTC.</summary>
+    [Theory]
+    [InlineData("curation", ServiceDatabases.Sqlite)]
+    [InlineData("curation", ServiceDatabases.Postgres)]
+    [InlineData("dedup", ServiceDatabases.Sqlite)]
+    [InlineData("dedup", ServiceDatabases.Postgres)]
+    public async Task Migrate_RowsFromTheFirstMigration_StayAndJobWaitsStartEmpty_OneRowPerWait(string target, string provider)
+    {
+        await using var databases = await ServiceDatabases.CreateAsync(target, provider);
+        await databases.WithContextAsync(async db =>
+        {
+            await OldBuildSchema.MigrateToFirstAsync(db);
+            await OldBuildSchema.AddOneRowPerTableAsync(db);
+            return 0;
+        });
+
+        var applied = await databases.Database.MigrateAsync(default);
+
+        Assert.Contains(applied, id => id.EndsWith("_AddJobWaits", StringComparison.Ordinal));
+        var since = new DateTime(2026, 12, 7, 6, 30, 0, DateTimeKind.Utc);
+        JobWaitRow Wait() => new()
+        {
+            Key = "signals:0f:rpv2", BodySha256 = new string('a', 64), MessageType = "Refinery.Contracts.Dedup.DeduplicateCorpus",
+            Body = "{}", WaitingFor = "signals (rpv2) of corpus web", Since = since, RecordedAt = since, Token = Guid.NewGuid(),
+        };
+        await databases.WithContextAsync(async db =>
+        {
+            foreach (var entity in db.Model.GetEntityTypes().Where(e => OldBuildSchema.IsFirstMigrations(db, e)))
+                Assert.Single(await RowsAsync(db, entity.ClrType));
+            Assert.Empty(await db.Set<JobWaitRow>().ToListAsync());
+            db.Add(Wait());
+            await db.SaveChangesAsync();
+            return 0;
+        });
+        await databases.WithContextAsync(async db =>
+        {
+            db.Add(Wait());
+            await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+            return 0;
+        });
+        var stored = await databases.WithContextAsync(db => db.Set<JobWaitRow>().AsNoTracking().SingleAsync());
+        Assert.Equal(since, DateTime.SpecifyKind(stored.Since, DateTimeKind.Utc)); // SQLite reads a time back without its kind
+        Assert.Equal("signals (rpv2) of corpus web", stored.WaitingFor);
+    }
+
     /// <summary>Every row of an entity's table, read through the model.</summary>
     private static async Task<List<object>> RowsAsync(DbContext db, Type entity)
     {
@@ -152,7 +199,8 @@ public sealed class MigrationsTests
         var table = await databases.WithContextAsync(async db =>
         {
             await OldBuildSchema.CreateAsync(db);
-            var entity = db.Model.GetEntityTypes().OrderBy(e => e.GetTableName()).First();
+            // A table the earlier build made: tables of later migrations are not there to alter.
+            var entity = db.Model.GetEntityTypes().Where(e => OldBuildSchema.IsFirstMigrations(db, e)).OrderBy(e => e.GetTableName()).First();
             var qualified = entity.GetSchema() is { } schema ? $"\"{schema}\".\"{entity.GetTableName()}\"" : $"\"{entity.GetTableName()}\"";
             // Names from the model, not from input: the SQL is built as text on purpose.
             var alter = $"ALTER TABLE {qualified} ADD COLUMN \"Extra\" integer";

@@ -212,6 +212,46 @@ namespace Refinery.Dedup.Data.Migrations.Sqlite
 
                     b.ToTable("exact_index", (string)null);
                 });
+
+            modelBuilder.Entity("Refinery.Hosting.Jobs.JobWaitRow", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BodySha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MessageType")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Since")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Token")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WaitingFor")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key", "BodySha256");
+
+                    b.HasIndex("Since");
+
+                    b.ToTable("job_waits", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }

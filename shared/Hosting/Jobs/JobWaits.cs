@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Refinery.Contracts.Jobs;
+using Refinery.Hosting.Data;
+
+namespace Refinery.Hosting.Jobs;
+
+/// <summary>What a request waits for: the key its releasing event names, the same in words, and the check that tells
+/// whether it is there now (run again once the wait is recorded, for an event that came in between).</summary>
+public sealed record JobWait(string Key, string WaitingFor, Func<CancellationToken, Task<bool>> IsReady);
+
+/// <summary>The waiting job as <see cref="JobProgressed"/> names it.</summary>
+public sealed record WaitingJob(string Service, string Job, Guid? CorpusId = null, Guid? RequestId = null);
+
+/// <summary>Lets a request wait for another service's event without holding its delivery: it records the wait and
+/// completes; the event, when it comes, sends the request again (see <see cref="JobWaitRegistration.AddJobWaits{TDbContext}"/>),
+/// and the request runs its checks again. Scoped: it writes the service's own <typeparamref name="TDbContext"/>.</summary>
+public sealed class JobWaits<TDbContext>(TDbContext db, JobWaiters<TDbContext> waiters, TimeProvider clock,
+    ILogger<JobWaits<TDbContext>> logger) where TDbContext : DbContext
+{
+    /// <summary>Records that the request in <paramref name="context"/> waits for <paramref name="wait"/> and announces
+    /// it; if the awaited event arrived meanwhile, sends the request again at once. The caller returns afterwards.</summary>
+    public async Task WaitAsync<TMessage>(ConsumeContext<TMessage> context, WaitingJob job, JobWait wait) where TMessage : class
+    {
+        var ct = context.CancellationToken;
+        var waiter = waiters.Of(typeof(TMessage));
+        var now = clock.GetUtcNow().UtcDateTime;
+        var row = waiter.Row(context.Message, wait, WaitingSince(context) ?? now, now);
+        await db.UpsertAsync(row, c => db.Set<JobWaitRow>().Where(w => w.Key == row.Key && w.BodySha256 == row.BodySha256)
+            .ExecuteUpdateAsync(s => s.SetProperty(w => w.Token, row.Token).SetProperty(w => w.RecordedAt, row.RecordedAt)
+                .SetProperty(w => w.WaitingFor, row.WaitingFor), c), ct);
+
+        // The event may have come between the caller's check and the record, and found nothing to release.
+        if (await wait.IsReady(ct))
+        {
+            logger.LogInformation("{Job} is ready after all ({WaitingFor}); sending it again", job.Job, wait.WaitingFor);
+            await JobWaitRelease.SendAgainAsync(db, waiters, context, row, ct);
+            return;
+        }
+        logger.LogInformation("{Service} job {Job} waits for {WaitingFor}", job.Service, job.Job, wait.WaitingFor);
+        await context.Publish(new JobProgressed
+        {
+            Service = job.Service, Job = job.Job, CorpusId = job.CorpusId, RequestId = job.RequestId, Step = JobWaitRelease.WaitingStep,
+            Done = 0, Total = 0, WaitingFor = wait.WaitingFor, At = clock.GetUtcNow(),
+        }, ct);
+    }
+
+    private static DateTime? WaitingSince(ConsumeContext context) =>
+        context.Headers.Get<string>(JobWaitRelease.SinceHeader) is { } text
+        && DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var since)
+            ? since.ToUniversalTime()
+            : null;
+}
+
+/// <summary>Sending a waiting request again, and failing it, the same way for the releasing consumers and the sweep.</summary>
+internal static class JobWaitRelease
+{
+    /// <summary>The step <see cref="JobProgressed"/> names for a waiting job.</summary>
+    public const string WaitingStep = "waiting";
+
+    /// <summary>Carries the time of the first wait on a request sent again, so that a timeout counts the whole wait.</summary>
+    public const string SinceHeader = "Refinery-Waiting-Since";
+
+    /// <summary>Sends the request first and deletes its row after, so a crash in between sends it twice (the requests
+    /// are idempotent) rather than never; the delete is by token, so a row the resent request recorded since stays.</summary>
+    public static async Task SendAgainAsync(DbContext db, IJobWaiterRegistry waiters, ISendEndpointProvider sender, JobWaitRow row,
+        CancellationToken ct)
+    {
+        await waiters.Of(row.MessageType).SendAsync(sender, row, ct);
+        await DeleteAsync(db, row, ct);
+    }
+
+    public static async Task FailAsync(DbContext db, IJobWaiterRegistry waiters, IPublishEndpoint publisher, JobWaitRow row, string reason,
+        CancellationToken ct)
+    {
+        await waiters.Of(row.MessageType).FailAsync(publisher, row, reason, ct);
+        await DeleteAsync(db, row, ct);
+    }
+
+    private static Task<int> DeleteAsync(DbContext db, JobWaitRow row, CancellationToken ct) =>
+        db.Set<JobWaitRow>().Where(w => w.Key == row.Key && w.BodySha256 == row.BodySha256 && w.Token == row.Token).ExecuteDeleteAsync(ct);
+
+    public static string Sha256(string messageType, string body) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(messageType + "\n" + body)));
+}
