@@ -19,6 +19,9 @@ public sealed class EmbeddedPlatform : IAsyncDisposable
     public IObjectStore Store => _app.Services.GetRequiredService<IObjectStore>();
     public IBus Bus => _app.Services.GetRequiredService<IBus>();
 
+    /// <summary>The gateway's address (a free local port, chosen at start).</summary>
+    public Uri Url => new(_app.Urls.First());
+
     public static async Task<EmbeddedPlatform> StartAsync(string dataDir, bool quiet, CancellationToken ct)
     {
         var settings = new Dictionary<string, string?>

@@ -1,0 +1,86 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Refinery.Contracts.Ingestion;
+using Refinery.Host.Embedded;
+using Refinery.TestSupport;
+
+namespace Refinery.Host.Tests.Embedded;
+
+/// <summary>Every request the gateway accepts (202) ends: for each reason the Curation service refuses one, its status
+/// URL turns failed with a reason naming the problem, and the event stream carries exactly one DatasetVersionFailed
+/// for it. The whole embedded platform runs in this process, as `refinery serve` runs it.</summary>
+public sealed class RefusedRequestsEndTests : IAsyncLifetime
+{
+    private readonly string _dataDir = Directory.CreateTempSubdirectory("refinery-refused-").FullName;
+    private EmbeddedPlatform? _platform;
+    private HttpClient? _http;
+
+    public async Task InitializeAsync()
+    {
+        _platform = await EmbeddedPlatform.StartAsync(_dataDir, quiet: true, CancellationToken.None);
+        _http = new HttpClient { BaseAddress = _platform.Url, Timeout = TimeSpan.FromMinutes(2) };
+        var documents = Path.Combine(_dataDir, "docs.jsonl");
+        await File.WriteAllLinesAsync(documents, (await CorpusShards.ReadAsync("golden", "signals_dev_docs.jsonl.gz")).Take(60)
+            .Select(d => JsonSerializer.Serialize(new { id = d.Id, text = d.Text, url = d.Url })));
+        await _platform.IngestAsync("small", [documents], new IngestSettings { DetectLanguage = false }, _ => { }, CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http?.Dispose();
+        if (_platform is not null) await _platform.DisposeAsync();
+        Directory.Delete(_dataDir, recursive: true);
+    }
+
+    [Fact]
+    public async Task EachRefusalReason_EndsInAFailedStatus_AndExactlyOneFailedEvent()
+    {
+        using var events = await _http!.GetStreamAsync("/api/events?type=DatasetVersionFailed");
+        using var frames = new StreamReader(events);
+        Assert.Equal(": connected", await frames.ReadLineAsync());
+
+        var requests = new (string Path, object Body, string Problem)[]
+        {
+            ("/api/datasets/typo/versions", new { corpora = new[] { "small" }, recipe = "keep doc when rps_doc_wordcount > 50" },
+                "unknown signal 'rps_doc_wordcount' (did you mean 'rps_doc_word_count'?)"),
+            ("/api/datasets/nowhere/versions", new { corpora = new[] { "no-such-corpus" }, recipe = "none" },
+                "corpus 'no-such-corpus' has no document shards"),
+            ("/api/datasets/blend/mixtures", new { components = new[] { new { dataset = "ghost", version = "0123456789ab", weight = 1.0 } }, tokenBudget = 1000 },
+                "no finished dataset version ghost@0123456789ab"),
+            ("/api/datasets/deep/versions", new { corpora = new[] { "small" }, recipe = "keep doc when " + new string('(', 5000) + "true" + new string(')', 5000) },
+                "nest more than"),
+        };
+        var statusUrls = new List<string>();
+        foreach (var (path, body, _) in requests)
+        {
+            using var accepted = await _http.PostAsJsonAsync(path, body);
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+            statusUrls.Add(accepted.Headers.Location!.ToString());
+        }
+
+        for (var i = 0; i < requests.Length; i++)
+        {
+            var status = await FinalStatusAsync(statusUrls[i]);
+            Assert.Equal("failed", status.GetProperty("stage").GetString());
+            Assert.Contains(requests[i].Problem, status.GetProperty("error").GetString());
+        }
+        var failedIds = new List<string>();
+        using var enough = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (failedIds.Count < requests.Length && await frames.ReadLineAsync(enough.Token) is { } line)
+            if (line.StartsWith("data: ", StringComparison.Ordinal))
+                failedIds.Add(JsonDocument.Parse(line[6..]).RootElement.GetProperty("requestId").GetString()!);
+        Assert.Equal(statusUrls.Select(u => u[(u.LastIndexOf('/') + 1)..]).Order(), failedIds.Order());
+    }
+
+    private async Task<JsonElement> FinalStatusAsync(string url)
+    {
+        for (var attempt = 0; attempt < 600; attempt++)
+        {
+            var status = await _http!.GetFromJsonAsync<JsonElement>(url);
+            if (status.GetProperty("stage").GetString() != "requested") return status;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"{url} never left 'requested'");
+    }
+}
