@@ -50,7 +50,8 @@ public sealed class JobProjectionTests(KeyedGateway gateway) : IClassFixture<Key
     {
         const string job = "waits/rpv2-0.8";
         await ApplyAsync(p => p.ProgressedAsync(Progress(job, "waiting", 0, 0, 1, waitingFor: "signals of corpus waits"), default));
-        Assert.Equal((JobStates.Waiting, "signals of corpus waits"), ((await JobAsync(JobServices.Dedup, job)).State, (await JobAsync(JobServices.Dedup, job)).WaitingFor));
+        var waiting = await JobAsync(JobServices.Dedup, job);
+        Assert.Equal((JobStates.Waiting, "signals of corpus waits"), (waiting.State, waiting.WaitingFor));
 
         await ApplyAsync(p => p.ProgressedAsync(Progress(job, "link partitions", 0, 2, 2), default));
 
