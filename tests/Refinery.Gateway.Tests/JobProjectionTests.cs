@@ -100,4 +100,40 @@ public sealed class JobProjectionTests(KeyedGateway gateway) : IClassFixture<Key
         var row = await JobAsync(JobServices.Dedup, job);
         Assert.Equal((JobStates.Running, "hash shards", 1, 3), (row.State, row.Step, row.Done, row.Total));
     }
+
+    private static JobProgressed OfRequest(Guid requestId, string job, string step, int second, string? waitingFor = null) =>
+        Progress(job, step, 0, 0, second, waitingFor) with { Service = JobServices.Curation, CorpusId = null, RequestId = requestId };
+
+    [Fact]
+    public async Task ARequestWaitingUnderItsDataset_IsReplacedByItsVersion_OnceTheVersionReports()
+    {
+        var requestId = Guid.NewGuid();
+        await ApplyProgressAsync(OfRequest(requestId, "provisional", "waiting", 1, waitingFor: "signals (rpv2) of corpus web"));
+        Assert.Equal(JobStates.Waiting, (await JobAsync(JobServices.Curation, "provisional")).State);
+
+        await ApplyProgressAsync(OfRequest(requestId, "provisional@0123456789ab", "parts", 2) with { Total = 3 });
+
+        var jobs = await JobsOfRequestAsync(requestId);
+        Assert.Equal(["provisional@0123456789ab"], jobs.Select(j => j.Job));
+    }
+
+    [Fact]
+    public async Task ARequestFailingBeforeItsVersionHasAName_FailsTheJobWaitingInItsName()
+    {
+        var requestId = Guid.NewGuid();
+        await ApplyProgressAsync(OfRequest(requestId, "never-named", "waiting", 1, waitingFor: "signals (rpv2) of corpus web"));
+
+        await ApplyAsync(p => p.RequestFailedAsync(JobServices.Curation, requestId, "request", T0.AddSeconds(2).UtcDateTime, default));
+
+        var row = await JobAsync(JobServices.Curation, "never-named");
+        Assert.Equal((JobStates.Failed, "request", (string?)null), (row.State, row.Step, row.WaitingFor));
+    }
+
+    private Task ApplyProgressAsync(JobProgressed e) => ApplyAsync(p => p.ProgressedAsync(e, default));
+
+    private async Task<List<JobView>> JobsOfRequestAsync(Guid requestId)
+    {
+        await using var scope = gateway.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<GatewayDbContext>().Jobs.AsNoTracking().Where(j => j.RequestId == requestId).ToListAsync();
+    }
 }

@@ -52,7 +52,7 @@ public sealed class JobsApiTests(KeyedGateway gateway) : IClassFixture<KeyedGate
     [InlineData("limit=0", "limit")]
     public async Task Jobs_WithABadFilter_Is400_NamingIt(string query, string field)
     {
-        using var response = await gateway.Client().GetAsync($"/api/jobs?{query}");
+        using var response = await gateway.Client(GatewayTestHost.ReaderKey).GetAsync($"/api/jobs?{query}");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(field, out _));

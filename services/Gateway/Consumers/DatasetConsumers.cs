@@ -30,9 +30,10 @@ public sealed class DatasetVersionFailedConsumer(DatasetProjection projection, J
     {
         var (e, ct) = (context.Message, context.CancellationToken);
         await projection.FailedAsync(e, ct);
-        // A request refused before its version had a name started no job.
         if (e.Version.Length > 0)
             await jobs.FailedAsync(JobServices.Curation, JobIds.DatasetVersion(e.Dataset, e.Version), null, e.RequestId, e.Step, context.SentTime, ct);
+        else if (e.RequestId is { } requestId)
+            await jobs.RequestFailedAsync(JobServices.Curation, requestId, e.Step, context.SentTime, ct); // before its version had a name
     }
 }
 

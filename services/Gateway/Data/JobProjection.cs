@@ -19,7 +19,20 @@ public sealed class JobProjection(GatewayDbContext db, TimeProvider clock)
     /// ingestion (which its start and failure events do not name).</summary>
     public const string RequestedStep = "requested", IngestionStep = "read sources";
 
-    public Task ProgressedAsync(JobProgressed e, CancellationToken ct)
+    public async Task ProgressedAsync(JobProgressed e, CancellationToken ct)
+    {
+        await ApplyProgressAsync(e, ct);
+        // A request may wait before its job has a business id (a dataset version is named once its inputs are all there),
+        // and so be reported under a provisional one (the dataset): once the job reports under its own, that row is gone.
+        if (e.RequestId is { } requestId)
+        {
+            var at = e.At.UtcDateTime;
+            await db.Jobs.Where(j => j.Service == e.Service && j.RequestId == requestId && j.Job != e.Job && j.UpdatedAt <= at
+                && (j.State == JobStates.Running || j.State == JobStates.Waiting)).ExecuteDeleteAsync(ct);
+        }
+    }
+
+    private Task ApplyProgressAsync(JobProgressed e, CancellationToken ct)
     {
         var at = e.At.UtcDateTime;
         var (corpusId, requestId) = (e.CorpusId, e.RequestId);
@@ -91,6 +104,20 @@ public sealed class JobProjection(GatewayDbContext db, TimeProvider clock)
             .SetProperty(j => j.CorpusId, j => corpusId ?? j.CorpusId)
             .SetProperty(j => j.RequestId, j => requestId ?? j.RequestId)
             .SetProperty(j => j.UpdatedAt, j => j.UpdatedAt > at ? j.UpdatedAt : at), ct);
+    }
+
+    /// <summary>A request refused or failed before its job had a business id (a dataset request whose inputs never came):
+    /// whatever job of the service is still under way in its name fails.</summary>
+    public Task RequestFailedAsync(string service, Guid requestId, string step, DateTime? sentAt, CancellationToken ct)
+    {
+        var at = At(sentAt);
+        step = Truncate(step, MaxStepLength);
+        return db.Jobs.Where(j => j.Service == service && j.RequestId == requestId && (j.State == JobStates.Running || j.State == JobStates.Waiting))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.State, JobStates.Failed)
+                .SetProperty(j => j.Step, step)
+                .SetProperty(j => j.WaitingFor, (string?)null)
+                .SetProperty(j => j.UpdatedAt, j => j.UpdatedAt > at ? j.UpdatedAt : at), ct);
     }
 
     /// <summary>Jobs newest first, of one service and in one state when given.</summary>
