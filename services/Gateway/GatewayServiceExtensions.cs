@@ -66,6 +66,7 @@ public static class GatewayServiceExtensions
         builder.Services.AddScoped<CorpusProjection>();
         builder.Services.AddScoped<DedupProjection>();
         builder.Services.AddScoped<DatasetProjection>();
+        builder.Services.AddScoped<JobProjection>();
         builder.Services.AddSingleton<EventBroadcaster>();
 
         // Unique per process: each gateway process gets its own temporary queue bound to every event,
@@ -81,6 +82,7 @@ public static class GatewayServiceExtensions
             x.AddConsumer<CorpusDeduplicationFailedConsumer, CorpusDeduplicationFailedConsumerDefinition>();
             x.AddConsumer<DatasetVersionCreatedConsumer, DatasetVersionCreatedConsumerDefinition>();
             x.AddConsumer<DatasetVersionFailedConsumer, DatasetVersionFailedConsumerDefinition>();
+            x.AddConsumer<JobProgressedConsumer, JobProgressedConsumerDefinition>();
             foreach (var eventType in GatewayEvents.All)
             {
                 eventType.AddFanoutConsumer(x, e =>
@@ -104,6 +106,7 @@ public static class GatewayServiceExtensions
         app.MapCorporaApi(options);
         app.MapDedupApi(options);
         app.MapDatasetsApi(options);
+        app.MapJobsApi(options);
         app.MapEventsApi(options);
         return app;
     }

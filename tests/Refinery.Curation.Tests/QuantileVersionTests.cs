@@ -72,6 +72,26 @@ public sealed class QuantileVersionTests
     }
 
     [Fact]
+    public async Task AVersion_PublishesItsProgress_ForEachRankingRoundItsMergeThePartsAndTheFinish()
+    {
+        await using var host = await CurationTestHost.StartAsync();
+        await PutCorpusAsync(host.Store);
+        var requestId = Guid.NewGuid();
+
+        await host.SendAsync(CommandQueues.Uri(CommandQueues.CreateDatasetVersion),
+            new CreateDatasetVersion { Dataset = "ranked-progress", Corpora = [Corpus], Recipe = RecipeText, Tokenizer = "bytes", RequestId = requestId });
+        var created = (await host.PublishedAsync<DatasetVersionCreated>(1))[0];
+        await host.QuiescentAsync();
+
+        var trail = JobProgressTrail.Of(host.Harness, Contracts.Jobs.JobServices.Curation, $"ranked-progress@{created.Version}");
+        JobProgressTrail.AssertSteps(trail,
+            ["ranking round 1", "merge ranking round 1", "ranking round 2", "merge ranking round 2", "parts", "finish"],
+            fannedOut: ["ranking round 1", "ranking round 2", "parts"]);
+        Assert.Equal(3, trail.Last(p => p.Step == "parts").Total);
+        Assert.All(trail, p => Assert.Equal(requestId, p.RequestId));
+    }
+
+    [Fact]
     public async Task ARankingRoundFinishedTwice_RecordsItsThresholdsOnce_AndTheVersionIsAnnouncedOnce()
     {
         await using var host = await CurationTestHost.StartAsync();

@@ -70,6 +70,23 @@ public sealed class DeduplicateCorpusTests
     }
 
     [Fact]
+    public async Task AJob_PublishesItsProgress_ForEachStage_UpToItsTotal()
+    {
+        await using var host = await DedupTestHost.StartAsync(partitions: 3);
+        await PutGoldenShardsAsync(host.Store);
+
+        await host.SendAsync(CommandQueues.Uri(CommandQueues.DeduplicateCorpus), new DeduplicateCorpus { Corpus = Corpus, Threshold = 0.8 });
+        var done = Assert.Single(await host.PublishedAsync<CorpusDeduplicated>(1));
+        await host.QuiescentAsync();
+
+        var trail = JobProgressTrail.Of(host.Harness, Contracts.Jobs.JobServices.Dedup, $"{Corpus}/{done.Config}");
+        JobProgressTrail.AssertSteps(trail, ["hash shards", "link partitions", "finish"], fannedOut: ["hash shards", "link partitions"]);
+        Assert.Equal((3, 3, 1), (trail.Last(p => p.Step == "hash shards").Total, trail.Last(p => p.Step == "link partitions").Total,
+            trail.Last().Total));
+        Assert.All(trail, p => Assert.Equal((CorpusNames.IdOf(Corpus), (string?)null), (p.CorpusId, p.WaitingFor)));
+    }
+
+    [Fact]
     public async Task ACorpusWithoutDocuments_FailsWithTheReason()
     {
         await using var host = await DedupTestHost.StartAsync();

@@ -132,12 +132,13 @@ public sealed class EventBroadcasterTests
     }
 
     [Fact]
-    public void EventList_CoversTheIngestionSignalsDedupAndCurationEvents() =>
+    public void EventList_CoversTheIngestionSignalsDedupAndCurationEvents_AndJobProgress() =>
         Assert.Equal(
             [nameof(CorpusIngestionStarted), nameof(CorpusShardIngested), nameof(CorpusIngested), nameof(CorpusIngestionFailed),
              nameof(Refinery.Contracts.Signals.ShardSignalsComputed), nameof(Refinery.Contracts.Signals.ShardSignalsFailed),
              nameof(Refinery.Contracts.Dedup.CorpusDeduplicated), nameof(Refinery.Contracts.Dedup.CorpusDeduplicationFailed),
-             nameof(Refinery.Contracts.Curation.DatasetVersionCreated), nameof(Refinery.Contracts.Curation.DatasetVersionFailed)],
+             nameof(Refinery.Contracts.Curation.DatasetVersionCreated), nameof(Refinery.Contracts.Curation.DatasetVersionFailed),
+             nameof(Refinery.Contracts.Jobs.JobProgressed)],
             GatewayEvents.All.Select(e => e.Name));
 }
 
@@ -150,6 +151,7 @@ public sealed class EndpointNameTests
         Assert.Equal("gateway-corpus-shard-ingested", ((IConsumerDefinition)new CorpusShardIngestedConsumerDefinition()).GetEndpointName(KebabCaseEndpointNameFormatter.Instance));
         Assert.Equal("gateway-corpus-ingested", ((IConsumerDefinition)new CorpusIngestedConsumerDefinition()).GetEndpointName(KebabCaseEndpointNameFormatter.Instance));
         Assert.Equal("gateway-corpus-ingestion-failed", ((IConsumerDefinition)new CorpusIngestionFailedConsumerDefinition()).GetEndpointName(KebabCaseEndpointNameFormatter.Instance));
+        Assert.Equal("gateway-job-progressed", ((IConsumerDefinition)new JobProgressedConsumerDefinition()).GetEndpointName(KebabCaseEndpointNameFormatter.Instance));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Refinery.Contracts;
 using Refinery.Contracts.Ingestion;
+using Refinery.Contracts.Jobs;
 using Refinery.Host.Embedded;
 using Refinery.Ingestion.Data;
 using Refinery.Storage;
@@ -25,6 +26,14 @@ public sealed class IngestionOnRealInfrastructureTests
         var shardEvents = new List<CorpusShardIngested>();
         await using var watch = await CorpusEventWatch.StartAsync(bus, CorpusNames.IdOf("cc"),
             e => { if (e is CorpusShardIngested s) lock (shardEvents) shardEvents.Add(s); }, default);
+        var progress = new List<JobProgressed>();
+        var progressWatch = bus.ConnectReceiveEndpoint(new TemporaryEndpointDefinition(), KebabCaseEndpointNameFormatter.Instance, e =>
+            e.Handler<JobProgressed>(c =>
+            {
+                if (c.Message.CorpusId == CorpusNames.IdOf("cc")) lock (progress) progress.Add(c.Message);
+                return Task.CompletedTask;
+            }));
+        await progressWatch.Ready;
 
         var endpoint = await bus.GetSendEndpoint(CommandQueues.Uri(CommandQueues.IngestCorpus));
         await endpoint.Send(new IngestCorpus
@@ -40,6 +49,12 @@ public sealed class IngestionOnRealInfrastructureTests
         Assert.Equal([0, 1, 2], shardEvents.Select(s => s.Shard).Order());
         Assert.True(done.Generation > 0);
         Assert.All(shardEvents, s => Assert.Equal(("cc", done.Generation), (s.Corpus, s.Generation)));
+        // Its progress, one event per shard alongside the shard events, on a queue of its own: it may trail CorpusIngested.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline && progress.Count < 3) await Task.Delay(50);
+        await progressWatch.StopAsync();
+        Assert.Equal([1, 2, 3], progress.Select(p => p.Done).Order());
+        Assert.All(progress, p => Assert.Equal((JobServices.Ingestion, "cc", "read sources", 0), (p.Service, p.Job, p.Step, p.Total)));
         var s3 = S3ObjectStore.Create(new S3Options
         {
             Endpoint = TestInfrastructure.S3Endpoint, AccessKey = TestInfrastructure.S3AccessKey,

@@ -23,14 +23,16 @@ public sealed record DatasetVersionRequest(IReadOnlyList<string>? Corpora, strin
 public sealed record DatasetVersionAccepted(string Dataset, Guid RequestId, IReadOnlyList<string> Corpora, string Recipe, string Tokenizer,
     string StatusUrl, string Events);
 
-/// <summary>One dataset request as the gateway last heard of it: requested, done (the version and its manifest) or
-/// failed (the reason; the version when the failure came after it was named).</summary>
+/// <summary>One dataset request as the gateway last heard of it: requested (with its version's progress once the
+/// Curation service reports it), done (the version and its manifest) or failed (the reason; the version when the failure
+/// came after it was named).</summary>
 public sealed record DatasetRequestStatus(Guid Id, string Dataset, string Kind, string Stage, string? Version, ObjectRef? Manifest,
-    string? Error, DateTime CreatedAt, DateTime UpdatedAt)
+    string? Error, DateTime CreatedAt, DateTime UpdatedAt, JobProgress? Progress = null)
 {
-    public static DatasetRequestStatus Of(Domain.DatasetRequestView r, string bucket) => new(r.Id, r.Dataset, r.Kind, r.Stage, r.Version,
+    public static DatasetRequestStatus Of(Domain.DatasetRequestView r, string bucket, Domain.JobView? job) => new(r.Id, r.Dataset, r.Kind,
+        r.Stage, r.Version,
         r.ManifestKey is null ? null : new ObjectRef { Bucket = bucket, Key = r.ManifestKey, Sha256 = r.ManifestSha256!, Length = r.ManifestLength },
-        r.Error, DateTime.SpecifyKind(r.CreatedAt, DateTimeKind.Utc), DateTime.SpecifyKind(r.UpdatedAt, DateTimeKind.Utc));
+        r.Error, DateTime.SpecifyKind(r.CreatedAt, DateTimeKind.Utc), DateTime.SpecifyKind(r.UpdatedAt, DateTimeKind.Utc), JobProgress.Of(job));
 }
 
 /// <summary>The request body of POST /api/datasets/{name}/mixtures.</summary>
@@ -148,11 +150,11 @@ public static class DatasetsApi
     }
 
     internal static async Task<Results<Ok<DatasetRequestStatus>, ProblemHttpResult, ValidationProblem>> GetRequestAsync(string name, Guid id,
-        DatasetProjection projection, IObjectStore store, CancellationToken ct)
+        DatasetProjection projection, JobProjection jobs, IObjectStore store, CancellationToken ct)
     {
         if (CorpusNames.Problem(name) is { } problem) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [problem] });
         return await projection.FindRequestAsync(name, id, ct) is { } view
-            ? TypedResults.Ok(DatasetRequestStatus.Of(view, store.Bucket))
+            ? TypedResults.Ok(DatasetRequestStatus.Of(view, store.Bucket, await jobs.OfDatasetRequestAsync(view, ct)))
             : TypedResults.Problem($"no request {id} for dataset '{name}'", statusCode: StatusCodes.Status404NotFound);
     }
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Refinery.Contracts;
 using Refinery.Contracts.Dedup;
 using Refinery.Contracts.Ingestion;
+using Refinery.Contracts.Jobs;
 using Refinery.Gateway.Data;
 using Refinery.Gateway.Options;
 using Refinery.Storage;
@@ -20,14 +21,16 @@ public sealed record DedupRequest(double? Threshold, string? SignalsConfig, stri
 /// <summary>What a dedup request started: where the clusters will be, the URL to poll and which event announces them.</summary>
 public sealed record DedupAccepted(string Corpus, double Threshold, string Config, string Clusters, string StatusUrl, string Events);
 
-/// <summary>One dedup request of a corpus as the gateway last saw it: requested, done (with counts) or failed.</summary>
+/// <summary>One dedup request of a corpus as the gateway last saw it: requested (with its job's progress), done (with
+/// counts) or failed.</summary>
 public sealed record DedupStatus(string Corpus, string Config, string Stage, double Threshold, ObjectRef? Clusters, long Documents,
     long ClusteredDocuments, long ClusterCount, long Removed, long ExactDuplicates, long EarlierCorpusDuplicates, string? Error,
-    DateTime UpdatedAt, string? FailedStep = null)
+    DateTime UpdatedAt, string? FailedStep = null, JobProgress? Progress = null)
 {
-    public static DedupStatus Of(Domain.DedupView v, string bucket) => new(v.Corpus, v.Config, v.Stage, v.Threshold,
+    public static DedupStatus Of(Domain.DedupView v, string bucket, Domain.JobView? job) => new(v.Corpus, v.Config, v.Stage, v.Threshold,
         v.ClustersKey is null ? null : new ObjectRef { Bucket = bucket, Key = v.ClustersKey, Sha256 = v.ClustersSha256!, Length = v.ClustersLength },
-        v.Documents, v.ClusteredDocuments, v.ClusterCount, v.Removed, v.ExactDuplicates, v.EarlierCorpusDuplicates, v.Error, v.UpdatedAt, v.FailedStep);
+        v.Documents, v.ClusteredDocuments, v.ClusterCount, v.Removed, v.ExactDuplicates, v.EarlierCorpusDuplicates, v.Error, v.UpdatedAt, v.FailedStep,
+        JobProgress.Of(job));
 }
 
 /// <summary>POST /api/corpora/{name}/dedup starts the exact and near-duplicate clusters of an ingested corpus whose
@@ -52,7 +55,7 @@ public static class DedupApi
     }
 
     internal static async Task<Results<Accepted<DedupAccepted>, ValidationProblem, ProblemHttpResult>> StartAsync(string name, DedupRequest? request,
-        ISendEndpointProvider send, DedupProjection projection, ILoggerFactory loggers, CancellationToken ct)
+        ISendEndpointProvider send, DedupProjection projection, JobProjection jobs, ILoggerFactory loggers, CancellationToken ct)
     {
         var command = new DeduplicateCorpus { Corpus = name, Threshold = request?.Threshold ?? DedupOutputs.DefaultThreshold };
         // What the request leaves out keeps the contract's default: one set of defaults for the API, the CLI and the service.
@@ -69,10 +72,14 @@ public static class DedupApi
         // Recorded before sending, so the dedup service's answer can never be overtaken by the "requested" row.
         await projection.RequestedAsync(command, ct);
         var tag = DedupOutputs.Config(command);
+        // The job starts again too: the corpus may have new shards, and an ended job's row takes no progress until then.
+        var (job, corpusId) = (JobIds.Dedup(name, tag), CorpusNames.IdOf(name));
+        await jobs.StartedAsync(JobServices.Dedup, job, corpusId, JobProjection.RequestedStep, null, ct);
         var status = $"/api/corpora/{name}/dedup/{tag}";
         if (!await send.TrySendAsync(CommandQueues.DeduplicateCorpus, command, loggers.CreateLogger(typeof(DedupApi)), ct))
         {
             await projection.SendFailedAsync(command, ApiConventions.NotSent, CancellationToken.None);
+            await jobs.FailedAsync(JobServices.Dedup, job, corpusId, null, "send", null, CancellationToken.None);
             return ApiConventions.BusUnavailable($"the dedup of corpus '{name}'", status);
         }
         return TypedResults.Accepted(status, new DedupAccepted(name, command.Threshold, tag, DedupKeys.Clusters(name, tag), status,
@@ -80,19 +87,22 @@ public static class DedupApi
     }
 
     internal static async Task<Results<Ok<DedupStatus[]>, ValidationProblem>> ListAsync(string name, DedupProjection projection,
-        IObjectStore store, CancellationToken ct)
+        JobProjection jobs, IObjectStore store, CancellationToken ct)
     {
         if (CorpusNames.Problem(name) is { } problem) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [problem] });
-        return TypedResults.Ok((await projection.ListAsync(CorpusNames.IdOf(name), ct)).Select(v => DedupStatus.Of(v, store.Bucket)).ToArray());
+        var corpusId = CorpusNames.IdOf(name);
+        var progress = await jobs.DedupsOfAsync(corpusId, ct);
+        return TypedResults.Ok((await projection.ListAsync(corpusId, ct))
+            .Select(v => DedupStatus.Of(v, store.Bucket, progress.GetValueOrDefault(JobIds.Dedup(v.Corpus, v.Config)))).ToArray());
     }
 
     internal static async Task<Results<Ok<DedupStatus>, ProblemHttpResult, ValidationProblem>> GetAsync(string name, string config,
-        DedupProjection projection, IObjectStore store, CancellationToken ct)
+        DedupProjection projection, JobProjection jobs, IObjectStore store, CancellationToken ct)
     {
         if (CorpusNames.Problem(name) is { } problem) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [problem] });
         if (config.Length > 128) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["config"] = ["at most 128 characters"] });
         return await projection.FindAsync(CorpusNames.IdOf(name), config, ct) is { } view
-            ? TypedResults.Ok(DedupStatus.Of(view, store.Bucket))
+            ? TypedResults.Ok(DedupStatus.Of(view, store.Bucket, await jobs.FindAsync(JobServices.Dedup, JobIds.Dedup(view.Corpus, config), ct)))
             : TypedResults.Problem($"no dedup request '{config}' of corpus '{name}'", statusCode: StatusCodes.Status404NotFound);
     }
 }

@@ -1,15 +1,20 @@
 using MassTransit;
 using Refinery.Contracts.Ingestion;
+using Refinery.Contracts.Jobs;
 using Refinery.Gateway.Data;
 using Refinery.Hosting.Bus;
 
 namespace Refinery.Gateway.Consumers;
 
-/// <summary>Projects <see cref="CorpusIngestionFailed"/>: the final stage and the reason.</summary>
-public sealed class CorpusIngestionFailedConsumer(CorpusProjection projection) : IConsumer<CorpusIngestionFailed>
+/// <summary>Projects <see cref="CorpusIngestionFailed"/>: the final stage and the reason; its ingestion job failed.</summary>
+public sealed class CorpusIngestionFailedConsumer(CorpusProjection projection, JobProjection jobs) : IConsumer<CorpusIngestionFailed>
 {
-    public Task Consume(ConsumeContext<CorpusIngestionFailed> context) =>
-        projection.FailedAsync(context.Message, context.CancellationToken);
+    public async Task Consume(ConsumeContext<CorpusIngestionFailed> context)
+    {
+        var (e, ct) = (context.Message, context.CancellationToken);
+        await projection.FailedAsync(e, ct);
+        await jobs.FailedAsync(JobServices.Ingestion, JobIds.Ingestion(e.Name), e.CorpusId, null, JobProjection.IngestionStep, context.SentTime, ct);
+    }
 }
 
 /// <summary>A durable, competing-consumer queue: gateway-corpus-ingestion-failed.</summary>

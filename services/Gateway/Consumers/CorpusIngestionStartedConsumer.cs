@@ -1,15 +1,21 @@
 using MassTransit;
 using Refinery.Contracts.Ingestion;
+using Refinery.Contracts.Jobs;
 using Refinery.Gateway.Data;
 using Refinery.Hosting.Bus;
 
 namespace Refinery.Gateway.Consumers;
 
-/// <summary>Projects <see cref="CorpusIngestionStarted"/> into the corpus read model: the run is under way.</summary>
-public sealed class CorpusIngestionStartedConsumer(CorpusProjection projection) : IConsumer<CorpusIngestionStarted>
+/// <summary>Projects <see cref="CorpusIngestionStarted"/> into the corpus read model and the job read model: the run
+/// is under way (a new run reopens an ingestion that ended).</summary>
+public sealed class CorpusIngestionStartedConsumer(CorpusProjection projection, JobProjection jobs) : IConsumer<CorpusIngestionStarted>
 {
-    public Task Consume(ConsumeContext<CorpusIngestionStarted> context) =>
-        projection.StartedAsync(context.Message, context.CancellationToken);
+    public async Task Consume(ConsumeContext<CorpusIngestionStarted> context)
+    {
+        var (e, ct) = (context.Message, context.CancellationToken);
+        await projection.StartedAsync(e, ct);
+        await jobs.StartedAsync(JobServices.Ingestion, JobIds.Ingestion(e.Name), e.CorpusId, JobProjection.IngestionStep, context.SentTime, ct);
+    }
 }
 
 /// <summary>A durable, competing-consumer queue: gateway-corpus-ingestion-started.</summary>

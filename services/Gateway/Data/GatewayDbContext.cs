@@ -3,8 +3,8 @@ using Refinery.Gateway.Domain;
 
 namespace Refinery.Gateway.Data;
 
-/// <summary>The gateway's own read model: corpora, their shards, dedup requests, dataset versions and dataset requests,
-/// projected from platform events.</summary>
+/// <summary>The gateway's own read model: corpora, their shards, dedup requests, dataset versions, dataset requests and
+/// every service's jobs, projected from platform events.</summary>
 public class GatewayDbContext(DbContextOptions options) : DbContext(options)
 {
     public const string Schema = "gateway";
@@ -14,6 +14,7 @@ public class GatewayDbContext(DbContextOptions options) : DbContext(options)
     public DbSet<DedupView> Dedups => Set<DedupView>();
     public DbSet<DatasetVersionView> DatasetVersions => Set<DatasetVersionView>();
     public DbSet<DatasetRequestView> DatasetRequests => Set<DatasetRequestView>();
+    public DbSet<JobView> Jobs => Set<JobView>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -69,6 +70,19 @@ public class GatewayDbContext(DbContextOptions options) : DbContext(options)
             e.Property(r => r.ManifestKey).HasMaxLength(1024);
             e.Property(r => r.ManifestSha256).HasMaxLength(64);
             e.Property(r => r.Error).HasMaxLength(4000);
+        });
+        // Listed newest first, and found by the request that asked for the job.
+        model.Entity<JobView>(e =>
+        {
+            e.ToTable("jobs");
+            e.HasKey(j => new { j.Service, j.Job });
+            e.HasIndex(j => j.UpdatedAt);
+            e.HasIndex(j => j.RequestId);
+            e.Property(j => j.Service).HasMaxLength(16);
+            e.Property(j => j.Job).HasMaxLength(256);
+            e.Property(j => j.State).HasMaxLength(16);
+            e.Property(j => j.Step).HasMaxLength(JobProjection.MaxStepLength);
+            e.Property(j => j.WaitingFor).HasMaxLength(JobProjection.MaxWaitingForLength);
         });
     }
 }

@@ -2,6 +2,7 @@ using MassTransit;
 using Refinery.Contracts.Curation;
 using Refinery.Contracts.Dedup;
 using Refinery.Contracts.Ingestion;
+using Refinery.Contracts.Jobs;
 using Refinery.Contracts.Signals;
 
 namespace Refinery.Gateway.Events;
@@ -22,6 +23,7 @@ public static class GatewayEvents
         EventType.Of<CorpusDeduplicationFailed>(),
         EventType.Of<DatasetVersionCreated>(),
         EventType.Of<DatasetVersionFailed>(),
+        EventType.Of<JobProgressed>(),
     ];
 
     /// <summary>The event type with this name (case-insensitive), or null.</summary>

@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Refinery.Contracts.Ingestion;
+using Refinery.Contracts.Jobs;
 using Refinery.Hosting.Jobs;
 using Refinery.Ingestion.Data;
 using Refinery.Ingestion.Pipeline;
@@ -9,11 +10,15 @@ using Refinery.Ingestion.Pipeline;
 namespace Refinery.Ingestion.Jobs;
 
 /// <summary>Runs one claimed ingestion job for the shared <see cref="LeasedJobWorker{TJob}"/>: announces the run,
-/// publishes a shard event per shard and CorpusIngested at the end, all of the job's generation. A rerun after a crash
+/// publishes a shard event per shard (and its progress, <see cref="JobProgressed"/>) and CorpusIngested at the end, all of
+/// the job's generation. A rerun after a crash
 /// rewrites the same shards.</summary>
 public sealed class IngestionRunner(IngestionJobs jobs, CorpusIngestor ingestor, IngestionDbContext db, IPublishEndpoint publisher,
     ILogger<IngestionRunner> logger) : ILeasedJobRunner<ClaimedJob>
 {
+    /// <summary>The one step of an ingestion in its progress events.</summary>
+    public const string ReadSources = "read sources";
+
     public string Describe(ClaimedJob job) => $"corpus {job.Command.Name}";
 
     public async Task RunAsync(ClaimedJob job, CancellationToken ct)
@@ -24,6 +29,9 @@ public sealed class IngestionRunner(IngestionJobs jobs, CorpusIngestor ingestor,
         {
             CorpusId = command.CorpusId, Name = command.Name, SourceCount = command.Sources.Count, Generation = job.Generation,
         }, ct);
+        // Shards are numbered from 0 as they are cut, so a shard's number + 1 is the count so far; the total is known only
+        // at the end (shards are cut by document count as the sources are read), so it stays 0.
+        var progress = new JobName(JobServices.Ingestion, JobIds.Ingestion(command.Name), command.CorpusId);
         var summary = await ingestor.RunAsync(command, async shard =>
         {
             await jobs.RecordShardAsync(command.CorpusId, shard, ct);
@@ -32,6 +40,7 @@ public sealed class IngestionRunner(IngestionJobs jobs, CorpusIngestor ingestor,
                 CorpusId = command.CorpusId, Corpus = command.Name, Shard = shard.Shard, Documents = shard.Documents,
                 DocumentCount = shard.DocumentCount, Generation = job.Generation,
             }, ct);
+            await publisher.Publish(progress.Progressed(ReadSources, shard.Shard + 1, 0), ct);
         }, ct);
         if (!await jobs.CompleteAsync(job, summary, ct))
         {

@@ -8,8 +8,8 @@ public sealed record JobProgressed
 {
     /// <summary>The service whose job this is: one of <see cref="JobServices"/>.</summary>
     public required string Service { get; init; }
-    /// <summary>The job's business id as its service names it ("web" for a corpus's ingestion, "web/rpv2-0.8" for a
-    /// dedup of it, "news@3f2a9c01d4e5" for a dataset version).</summary>
+    /// <summary>The job's business id as its service names it (<see cref="JobIds"/>: "web" for a corpus's ingestion,
+    /// "web/rpv2-0.8" for a dedup of it, "news@3f2a9c01d4e5" for a dataset version).</summary>
     public required string Job { get; init; }
     /// <summary>The corpus the job works on, when it works on one.</summary>
     public Guid? CorpusId { get; init; }
@@ -23,6 +23,8 @@ public sealed record JobProgressed
     public required int Total { get; init; }
     /// <summary>What the job waits for, when it waits for another service's event ("signals of corpus web"); null otherwise.</summary>
     public string? WaitingFor { get; init; }
+    /// <summary>When <see cref="Done"/> was read, not when the event was sent: records only grow, so of a job's events the
+    /// latest <see cref="At"/> is the furthest progress, whatever order they arrive in.</summary>
     public required DateTimeOffset At { get; init; }
 }
 

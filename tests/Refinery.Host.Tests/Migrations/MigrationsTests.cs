@@ -139,6 +139,46 @@ public sealed class MigrationsTests
         });
     }
 
+    /// <summary>Gateway's third migration: the job read model, empty, beside the rows the earlier migrations' tables hold;
+    /// a job written after it reads back.</summary>
+    [Theory]
+    [InlineData(ServiceDatabases.Sqlite)]
+    [InlineData(ServiceDatabases.Postgres)]
+    public async Task Migrate_GatewayRowsFromBeforeTheJobs_KeepTheirRows_AndGainAnEmptyJobsTable(string provider)
+    {
+        await using var databases = await ServiceDatabases.CreateAsync("gateway", provider);
+        var (requestId, corpusId, now) = (Guid.NewGuid(), Guid.NewGuid(), DateTime.UtcNow);
+        await databases.WithContextAsync(async db =>
+        {
+            await OldBuildSchema.MigrateToBeforeAsync(db, "AddJobs");
+            var gateway = (Gateway.Data.GatewayDbContext)db;
+            gateway.DatasetRequests.Add(new Gateway.Domain.DatasetRequestView { Id = requestId, Dataset = "news", CreatedAt = now, UpdatedAt = now });
+            gateway.Dedups.Add(new Gateway.Domain.DedupView { CorpusId = corpusId, Config = "rpv2-0.8", Corpus = "web", UpdatedAt = now });
+            return await db.SaveChangesAsync();
+        });
+
+        var applied = await databases.Database.MigrateAsync(default);
+
+        Assert.EndsWith("_AddJobs", Assert.Single(applied));
+        await databases.WithContextAsync(async db =>
+        {
+            var gateway = (Gateway.Data.GatewayDbContext)db;
+            Assert.Equal(requestId, (await gateway.DatasetRequests.SingleAsync()).Id);
+            var dedup = await gateway.Dedups.SingleAsync();
+            Assert.Equal(("web", "rpv2-0.8"), (dedup.Corpus, dedup.Config));
+            Assert.Empty(await gateway.Jobs.ToListAsync());
+            gateway.Jobs.Add(new Gateway.Domain.JobView
+            {
+                Service = "dedup", Job = "web/rpv2-0.8", Step = "link partitions", Done = 1, Total = 3, CorpusId = corpusId, UpdatedAt = now,
+            });
+            await db.SaveChangesAsync();
+            db.ChangeTracker.Clear();
+            var job = await gateway.Jobs.SingleAsync();
+            Assert.Equal(("running", "link partitions", 1, 3, (Guid?)corpusId), (job.State, job.Step, job.Done, job.Total, job.CorpusId));
+            return 0;
+        });
+    }
+
     /// <summary>Curation's and Dedup's AddJobWaits: their rows from the first migration stay, and the new job_waits table
     /// holds one row per awaited condition and request (a second of the same key is refused), its times read back as UTC.</summary>
     [Theory]

@@ -25,6 +25,15 @@ public static class OldBuildSchema
     /// <summary>The database at the first migration, recorded as applied.</summary>
     public static async Task MigrateToFirstAsync(DbContext db) => await db.GetService<IMigrator>().MigrateAsync(FirstMigration(db).Id);
 
+    /// <summary>The database at the migration just before the one named <paramref name="name"/>, recorded as applied.</summary>
+    public static async Task MigrateToBeforeAsync(DbContext db, string name)
+    {
+        var ids = db.GetService<IMigrationsAssembly>().Migrations.Keys.Order(StringComparer.Ordinal).ToList();
+        var index = ids.FindIndex(id => id.EndsWith("_" + name, StringComparison.Ordinal));
+        if (index < 1) throw new InvalidOperationException($"no migration before {name}");
+        await db.GetService<IMigrator>().MigrateAsync(ids[index - 1]);
+    }
+
     /// <summary>The first migration's tables without any history: what a build before migrations created.</summary>
     public static async Task CreateAsync(DbContext db)
     {

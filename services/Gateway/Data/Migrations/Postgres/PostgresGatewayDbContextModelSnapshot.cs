@@ -285,6 +285,54 @@ namespace Refinery.Gateway.Data.Migrations.Postgres
 
                     b.ToTable("dedups", "gateway");
                 });
+
+            modelBuilder.Entity("Refinery.Gateway.Domain.JobView", b =>
+                {
+                    b.Property<string>("Service")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Job")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<Guid?>("CorpusId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Done")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("RequestId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Step")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<int>("Total")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("WaitingFor")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("Service", "Job");
+
+                    b.HasIndex("RequestId");
+
+                    b.HasIndex("UpdatedAt");
+
+                    b.ToTable("jobs", "gateway");
+                });
 #pragma warning restore 612, 618
         }
     }

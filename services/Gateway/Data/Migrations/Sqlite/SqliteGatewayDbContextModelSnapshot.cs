@@ -279,6 +279,54 @@ namespace Refinery.Gateway.Data.Migrations.Sqlite
 
                     b.ToTable("dedups", (string)null);
                 });
+
+            modelBuilder.Entity("Refinery.Gateway.Domain.JobView", b =>
+                {
+                    b.Property<string>("Service")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Job")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CorpusId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Done")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("RequestId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Step")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Total")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WaitingFor")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Service", "Job");
+
+                    b.HasIndex("RequestId");
+
+                    b.HasIndex("UpdatedAt");
+
+                    b.ToTable("jobs", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }

@@ -1,0 +1,29 @@
+namespace Refinery.Gateway.Domain;
+
+/// <summary>The gateway's read model of one job of any service, by service and business id (<c>JobIds</c>): the step
+/// under way and its items done out of its total, from <c>JobProgressed</c>; then done or failed, from the service's own
+/// completion and failure events.</summary>
+public sealed class JobView
+{
+    public string Service { get; set; } = "";
+    public string Job { get; set; } = "";
+    public string State { get; set; } = JobStates.Running;
+    public string Step { get; set; } = "";
+    public int Done { get; set; }
+    /// <summary>0 while the step's size is not known (an ingestion's shards).</summary>
+    public int Total { get; set; }
+    public string? WaitingFor { get; set; }
+    public Guid? CorpusId { get; set; }
+    /// <summary>The request the last event named (a dataset request's id), when one did.</summary>
+    public Guid? RequestId { get; set; }
+    /// <summary>When the job last moved, by the clock of the event's sender; older events change nothing.</summary>
+    public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>running (a step under way) and waiting (for another service's event) until done or failed.</summary>
+public static class JobStates
+{
+    public const string Running = "running", Waiting = "waiting", Done = "done", Failed = "failed";
+
+    public static readonly IReadOnlyList<string> All = [Running, Waiting, Done, Failed];
+}
