@@ -183,7 +183,7 @@ public sealed class AskForAnswerConsumer(Inputs inputs, JobWaits<WaitsDbContext>
             await context.Publish(new Answered(name));
             return;
         }
-        await waits.WaitAsync(context, new WaitingJob("test", name),
+        await waits.WaitAsync(context, new JobName("test", name),
             new JobWait($"input:{name}", $"the input of {name}", _ => Task.FromResult(inputs.IsThere(name))));
     }
 }

@@ -77,7 +77,7 @@ public sealed class CreateDatasetVersionConsumer(IObjectStore store, CurationCat
 
     /// <summary>The request waits, named by its dataset (its version has no name before its inputs are all there).</summary>
     private Task WaitAsync(ConsumeContext<CreateDatasetVersion> context, JobWait wait) =>
-        waits.WaitAsync(context, new WaitingJob(JobServices.Curation, context.Message.Dataset, RequestId: context.Message.RequestId), wait);
+        waits.WaitAsync(context, new JobName(JobServices.Curation, context.Message.Dataset, RequestId: context.Message.RequestId), wait);
 
     /// <summary>A built-in recipe by name, else the text of a recipe; a recipe that does not parse is permanent.</summary>
     private static Recipe ResolveRecipe(string recipe, string? name)

@@ -33,7 +33,7 @@ public sealed class DeduplicateCorpusConsumer(IObjectStore store, DedupCatalog c
         var config = DedupOutputs.Config(message);
         if (await ShardsAsync(message, ct) is not ({ } shards, { } documents))
         {
-            await waits.WaitAsync(context, new WaitingJob(JobServices.Dedup, $"{message.Corpus}/{config}", CorpusNames.IdOf(message.Corpus)),
+            await waits.WaitAsync(context, new JobName(JobServices.Dedup, JobIds.Dedup(message.Corpus, config), CorpusNames.IdOf(message.Corpus)),
                 DedupWaits.ForSignals(store, message.Corpus, message.SignalsConfig));
             return;
         }

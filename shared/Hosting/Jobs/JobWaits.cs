@@ -13,9 +13,6 @@ namespace Refinery.Hosting.Jobs;
 /// whether it is there now (run again once the wait is recorded, for an event that came in between).</summary>
 public sealed record JobWait(string Key, string WaitingFor, Func<CancellationToken, Task<bool>> IsReady);
 
-/// <summary>The waiting job as <see cref="JobProgressed"/> names it.</summary>
-public sealed record WaitingJob(string Service, string Job, Guid? CorpusId = null, Guid? RequestId = null);
-
 /// <summary>Lets a request wait for another service's event without holding its delivery: it records the wait and
 /// completes; the event, when it comes, sends the request again (see <see cref="JobWaitRegistration.AddJobWaits{TDbContext}"/>),
 /// and the request runs its checks again. Scoped: it writes the service's own <typeparamref name="TDbContext"/>.</summary>
@@ -24,7 +21,7 @@ public sealed class JobWaits<TDbContext>(TDbContext db, JobWaiters<TDbContext> w
 {
     /// <summary>Records that the request in <paramref name="context"/> waits for <paramref name="wait"/> and announces
     /// it; if the awaited event arrived meanwhile, sends the request again at once. The caller returns afterwards.</summary>
-    public async Task WaitAsync<TMessage>(ConsumeContext<TMessage> context, WaitingJob job, JobWait wait) where TMessage : class
+    public async Task WaitAsync<TMessage>(ConsumeContext<TMessage> context, JobName job, JobWait wait) where TMessage : class
     {
         var ct = context.CancellationToken;
         var waiter = waiters.Of(typeof(TMessage));
@@ -42,11 +39,7 @@ public sealed class JobWaits<TDbContext>(TDbContext db, JobWaiters<TDbContext> w
             return;
         }
         logger.LogInformation("{Service} job {Job} waits for {WaitingFor}", job.Service, job.Job, wait.WaitingFor);
-        await context.Publish(new JobProgressed
-        {
-            Service = job.Service, Job = job.Job, CorpusId = job.CorpusId, RequestId = job.RequestId, Step = JobWaitRelease.WaitingStep,
-            Done = 0, Total = 0, WaitingFor = wait.WaitingFor, At = clock.GetUtcNow(),
-        }, ct);
+        await context.Publish(job.Progressed(JobWaitRelease.WaitingStep, 0, 0, wait.WaitingFor, clock.GetUtcNow()), ct);
     }
 
     private static DateTime? WaitingSince(ConsumeContext context) =>
