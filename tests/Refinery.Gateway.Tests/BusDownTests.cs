@@ -55,6 +55,7 @@ public sealed class BusDownTests(BusDownGateway gateway) : IClassFixture<BusDown
     [Fact]
     public async Task DatasetMixture_Is503_AndItsRequestShowsFailed()
     {
+        await gateway.AnnounceVersionAsync("web", "0123456789ab", tokens: 1_000);
         var problem = await PostAsync("/api/datasets/unsent/mixtures", new
         {
             components = new[] { new { dataset = "web", version = "0123456789ab", weight = 1.0 } }, tokenBudget = 100,

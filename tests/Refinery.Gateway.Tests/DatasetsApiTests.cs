@@ -46,6 +46,8 @@ public sealed class DatasetsApiTests(KeyedGateway gateway) : IClassFixture<Keyed
     [Fact]
     public async Task PostMixture_Is202_AndSendsTheComponentsWeightsAndBudget()
     {
+        await gateway.AnnounceVersionAsync("web", "0123456789ab", tokens: 1_000_000);
+        await gateway.AnnounceVersionAsync("code", "ba9876543210", tokens: 1_000_000);
         using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsJsonAsync("/api/datasets/blend/mixtures", new
         {
             components = new[] { new { dataset = "web", version = "0123456789ab", weight = 0.7 }, new { dataset = "code", version = "ba9876543210", weight = 0.3 } },
@@ -73,6 +75,36 @@ public sealed class DatasetsApiTests(KeyedGateway gateway) : IClassFixture<Keyed
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
         Assert.True(errors.TryGetProperty(field, out _), errors.ToString());
+    }
+
+    [Fact]
+    public async Task AMixtureOfAVersionNotSeenFinished_Is400_NamingIt_AndNothingIsSent()
+    {
+        using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsJsonAsync("/api/datasets/unseen/mixtures", new
+        {
+            components = new[] { new { dataset = "ghost", version = "00000000abcd", weight = 1.0 } }, tokenBudget = 100,
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal("no finished dataset version ghost@00000000abcd", errors.GetProperty("components")[0].GetString());
+        Assert.DoesNotContain(gateway.Sent.Mixtures, c => c.Dataset == "unseen");
+    }
+
+    [Fact]
+    public async Task AMixtureBudgetPastTheEpochLimit_Is400_NamingTheLargestThatFits()
+    {
+        await gateway.AnnounceVersionAsync("tiny", "0000000000f1", tokens: 93_000);
+        using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsJsonAsync("/api/datasets/huge/mixtures", new
+        {
+            components = new[] { new { dataset = "tiny", version = "0000000000f1", weight = 1.0 } }, tokenBudget = 1_000_000_000_000,
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("tokenBudget")[0].GetString();
+        Assert.Contains("more than 16 epochs of its 93,000 training tokens", problem);
+        Assert.EndsWith("(at most 1,488,000 tokens)", problem);
+        Assert.DoesNotContain(gateway.Sent.Mixtures, c => c.Dataset == "huge");
     }
 
     [Fact]
@@ -198,6 +230,7 @@ public sealed class DatasetsApiTests(KeyedGateway gateway) : IClassFixture<Keyed
     [Fact]
     public async Task AMixtureTheServiceRefuses_ShowsFailed_WithTheReason()
     {
+        await gateway.AnnounceVersionAsync("web", "0123456789ab", tokens: 1_000_000);
         using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsJsonAsync("/api/datasets/doomed/mixtures", new
         {
             components = new[] { new { dataset = "web", version = "0123456789ab", weight = 1.0 } }, tokenBudget = 100,
@@ -205,7 +238,7 @@ public sealed class DatasetsApiTests(KeyedGateway gateway) : IClassFixture<Keyed
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
 
         var failed = await gateway.EventuallyAsync(response.Headers.Location!.ToString(), s => s.GetProperty("stage").GetString() == "failed");
-        Assert.Equal(("mixture", "request: no finished dataset version web@0123456789ab"), (failed.GetProperty("kind").GetString(), failed.GetProperty("error").GetString()));
+        Assert.Equal(("mixture", "request: the components were tokenized differently (gpt2, bytes)"), (failed.GetProperty("kind").GetString(), failed.GetProperty("error").GetString()));
     }
 
     [Theory]

@@ -95,6 +95,16 @@ public class GatewayTestHost : IAsyncLifetime
         try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
+    /// <summary>Announces a finished version of <paramref name="tokens"/> training tokens, as the Curation service
+    /// would, and waits until this gateway has it (a mixture may name only versions the gateway has seen finished).</summary>
+    public async Task AnnounceVersionAsync(string dataset, string version, long tokens)
+    {
+        var manifest = new ObjectRef { Bucket = "refinery", Key = $"datasets/{dataset}/{version}/manifest.json", Sha256 = new string('a', 64), Length = 10 };
+        await Bus.Publish(new Refinery.Contracts.Curation.DatasetVersionCreated
+            { Dataset = dataset, Version = version, Manifest = manifest, Documents = 10, KeptDocuments = 10, Tokens = tokens, ValidationTokens = 0 });
+        await EventuallyAsync($"/api/datasets/{dataset}/versions/{version}", v => v.GetProperty("stage").GetString() == "done");
+    }
+
     /// <summary>Polls GET <paramref name="url"/> until <paramref name="done"/> holds for its JSON, for at most 15 s.</summary>
     public async Task<JsonElement> EventuallyAsync(string url, Func<JsonElement, bool> done)
     {
@@ -190,7 +200,7 @@ public sealed class CaptureCreateDatasetMixture(SentCommands sent) : IConsumer<R
     {
         sent.Mixtures.Enqueue(context.Message);
         return context.Message.Dataset == "doomed"
-            ? CaptureCreateDatasetVersion.RefuseAsync(context, context.Message.RequestId, "no finished dataset version web@0123456789ab")
+            ? CaptureCreateDatasetVersion.RefuseAsync(context, context.Message.RequestId, "the components were tokenized differently (gpt2, bytes)")
             : Task.CompletedTask;
     }
 }

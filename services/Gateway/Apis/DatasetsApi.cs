@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Refinery.Contracts;
 using Refinery.Contracts.Curation;
@@ -94,7 +95,8 @@ public static class DatasetsApi
     }
 
     internal static async Task<Results<Accepted<DatasetVersionAccepted>, ValidationProblem, ProblemHttpResult>> MixAsync(string name,
-        DatasetMixtureRequest? request, ISendEndpointProvider send, DatasetProjection projection, ILoggerFactory loggers, CancellationToken ct)
+        DatasetMixtureRequest? request, ISendEndpointProvider send, DatasetProjection projection, IConfiguration configuration,
+        ILoggerFactory loggers, CancellationToken ct)
     {
         var command = new CreateDatasetMixture
         {
@@ -104,11 +106,33 @@ public static class DatasetsApi
         // What the request leaves out keeps the contract's default: one set of defaults for the API, the CLI and the service.
         command = command with { Seed = request?.Seed ?? command.Seed };
         var problems = DatasetRequests.Problems(command);
+        if (problems.Count == 0) await CheckComponentsAsync(command, projection, configuration, problems, ct);
         if (problems.Count > 0)
             return TypedResults.ValidationProblem(problems.ToDictionary(p => p.Key == "dataset" ? "name" : p.Key, p => new[] { p.Value }));
         return await SendRequestAsync(name, command.RequestId.Value, DatasetRequestKinds.Mixture, CommandQueues.CreateDatasetMixture, command,
             $"the mixture '{name}'", status => new DatasetVersionAccepted(name, command.RequestId.Value,
                 command.Components.Select(c => $"{c.Dataset}@{c.Version}").ToArray(), "mixture", "", status, Events), send, projection, loggers, ct);
+    }
+
+    /// <summary>A mixture's cost grows with its budget, so before it is accepted its components must be versions this
+    /// gateway has seen finished, and the budget must fit the epoch limit over their training tokens (the Curation
+    /// service checks the same again with its own catalog).</summary>
+    private static async Task CheckComponentsAsync(CreateDatasetMixture command, DatasetProjection projection, IConfiguration configuration,
+        Dictionary<string, string> problems, CancellationToken ct)
+    {
+        var tokens = new Dictionary<MixtureComponent, long>();
+        foreach (var component in command.Components)
+        {
+            if (await projection.FindAsync(component.Dataset, component.Version, ct) is { Stage: DatasetVersionStages.Done } version)
+                tokens[component] = version.Tokens;
+            else
+            {
+                problems["components"] = $"no finished dataset version {component.Dataset}@{component.Version}";
+                return;
+            }
+        }
+        var maxEpochs = configuration.GetValue<int?>(DatasetRequests.MaxMixtureEpochsKey) ?? DatasetRequests.DefaultMaxMixtureEpochs;
+        if (DatasetRequests.BudgetProblem(command, c => tokens[c], maxEpochs) is { } budget) problems["tokenBudget"] = budget;
     }
 
     internal static async Task<Results<Accepted<DatasetVersionAccepted>, ValidationProblem, ProblemHttpResult>> CreateAsync(string name,
