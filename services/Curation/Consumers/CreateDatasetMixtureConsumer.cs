@@ -5,6 +5,7 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using Refinery.Contracts;
 using Refinery.Contracts.Curation;
+using Refinery.Contracts.Options;
 using Refinery.Curation.Data;
 using Refinery.Curation.Domain;
 using Refinery.Curation.Pipeline;
@@ -24,7 +25,7 @@ public sealed class CreateDatasetMixtureConsumer(MixtureBuilder builder, Curatio
         if (DatasetRequests.Problems(message) is { Count: > 0 } problems)
             throw new PermanentFailureException(string.Join("; ", problems.Select(p => $"{p.Key}: {p.Value}")));
         var inputs = new List<(MixtureComponent, ObjectRef)>();
-        var tokenizers = new HashSet<string>(StringComparer.Ordinal);
+        var tokenizers = new HashSet<TokenizerKind>();
         foreach (var component in message.Components)
         {
             var version = await catalog.FindVersionAsync(component.Dataset, component.Version, ct);
@@ -33,7 +34,7 @@ public sealed class CreateDatasetMixtureConsumer(MixtureBuilder builder, Curatio
             tokenizers.Add(version.Tokenizer);
             inputs.Add((component, new ObjectRef { Bucket = store.Bucket, Key = version.ManifestKey!, Sha256 = version.ManifestSha256!, Length = version.ManifestLength }));
         }
-        if (tokenizers.Count > 1) throw new PermanentFailureException($"the components were tokenized differently ({string.Join(", ", tokenizers)})");
+        if (tokenizers.Count > 1) throw new PermanentFailureException($"the components were tokenized differently ({string.Join(", ", tokenizers.Select(OptionValues<TokenizerKind>.NameOf))})");
 
         var text = new StringBuilder($"mixture {message.Dataset}\nbudget {message.TokenBudget}\nseed {message.Seed}\ndescription {message.Description}\n");
         foreach (var (component, manifest) in inputs)

@@ -47,7 +47,7 @@ public sealed class ClusterMerger(IObjectStore store)
             foreach (var copy in result.Copies) copies[copy] = true;
         }
         long exactDuplicates = copies.Count(c => c);
-        if (texts is not null && job.Exact != DedupRequests.ExactNone)
+        if (texts is not null && job.Exact != ExactMode.None)
         {
             // Only the first document with a key was looked up in the index; its copies share its earlier document.
             var earlierByKey = new Dictionary<UInt128, ulong>();
@@ -57,7 +57,7 @@ public sealed class ClusterMerger(IObjectStore store)
             for (var i = 0; i < n; i++)
             {
                 if (earlierByKey.TryGetValue(texts[i].Key, out var e)) earlier[i] = e;
-                if (job.Exact == DedupRequests.ExactSet && texts[i].Key != ExactKeys.None && !seen.Add(texts[i].Key)) exactDuplicates++;
+                if (job.Exact == ExactMode.Set && texts[i].Key != ExactKeys.None && !seen.Add(texts[i].Key)) exactDuplicates++;
             }
         }
 
@@ -68,7 +68,7 @@ public sealed class ClusterMerger(IObjectStore store)
         bool Reported(int i) => components.SizeOf(i) > 1 || copies[i] || earlier[i] is not null;
         var members = Enumerable.Range(0, n).Where(Reported).ToArray();
         var sameText = new Dictionary<(int Root, UInt128 Key), int>();
-        if (texts is not null && job.Exact != DedupRequests.ExactNone)
+        if (texts is not null && job.Exact != ExactMode.None)
             foreach (var i in members)
                 sameText[(components.Find(i), texts[i].Key)] = sameText.GetValueOrDefault((components.Find(i), texts[i].Key)) + 1;
         string Kind(int i) => copies[i] || earlier[i] is not null
