@@ -2,6 +2,7 @@ using System.Text.Json;
 using MassTransit.Serialization;
 using Refinery.Contracts.Curation;
 using Refinery.Contracts.Dedup;
+using Refinery.Contracts.Ingestion;
 using Refinery.Contracts.Options;
 using Xunit;
 
@@ -19,6 +20,7 @@ public sealed class OptionValuesJsonTests
         Assert.Equal(["set", "bloom", "none"], OptionValues<ExactMode>.Names);
         Assert.Equal(["normalized", "raw", "url"], OptionValues<ExactKeyKind>.Names);
         Assert.Equal(["gpt2", "bytes"], OptionValues<TokenizerKind>.Names);
+        Assert.Equal(["jsonl", "parquet", "warc", "wet", "text"], OptionValues<SourceFormat>.Names);
     }
 
     [Fact]
@@ -43,6 +45,16 @@ public sealed class OptionValuesJsonTests
         Assert.Equal((ExactMode.Set, ExactKeyKind.Normalized), (dedup.Exact, dedup.ExactKey));
         Assert.Equal(TokenizerKind.Gpt2, dataset.Tokenizer);
         Assert.Equal("gpt2", JsonDocument.Parse(JsonSerializer.Serialize(dataset, Bus)).RootElement.GetProperty("tokenizer").GetString());
+    }
+
+    [Fact]
+    public void OldIngestMessage_ReadsItsSourceFormats()
+    {
+        const string old = """{"corpusId":"0d8f2c56-8a0e-4d8b-a4a5-4a7a3a1f0c11","name":"web","sources":[{"key":"a.warc.gz","format":"warc"},{"key":"b.jsonl","format":null}]}""";
+
+        var message = JsonSerializer.Deserialize<IngestCorpus>(old, Bus)!;
+
+        Assert.Equal([SourceFormat.Warc, null], message.Sources.Select(s => s.Format));
     }
 
     [Theory]
