@@ -1,6 +1,9 @@
 using MassTransit;
+using Refinery.Contracts.Options;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -51,10 +54,15 @@ public static class GatewayServiceExtensions
         }
 
         builder.Services.AddProblemDetails();
+        // Option enums are strings in the API's JSON, as on the bus; a body that cannot be read (an unknown option
+        // value, broken JSON) throws so BadRequestProblems can answer with the field and what it allows.
+        builder.Services.ConfigureHttpJsonOptions(o => ContractJson.Configure(o.SerializerOptions));
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddWriteRateLimit(
             builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions());
         builder.Services.AddOpenApi(o =>
         {
+            o.AddSchemaTransformer(OptionValuesOpenApi.DescribeOptionEnum);
             o.AddOperationTransformer(CorpusUploadOpenApi.DescribeUploadForm);
             o.AddOperationTransformer(ApiConventions.DescribeStatusLink);
             o.AddDocumentTransformer(ApiKeyOpenApi.DescribeScheme);
@@ -99,6 +107,7 @@ public static class GatewayServiceExtensions
     public static WebApplication MapGatewayEndpoints(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
+        app.UseMiddleware<BadRequestProblems>();
         app.UsePresentedKeyCheck();
         app.UseRateLimiter();
         app.MapOpenApi();

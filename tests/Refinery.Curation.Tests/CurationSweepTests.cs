@@ -24,7 +24,7 @@ public sealed class CurationSweepTests(ITestOutputHelper output)
         """;
 
     private static CreateDatasetVersion Request(string dataset) =>
-        new() { Dataset = dataset, Corpora = [Corpus], Recipe = RecipeText, Tokenizer = "bytes" };
+        new() { Dataset = dataset, Corpora = [Corpus], Recipe = RecipeText, Tokenizer = TokenizerKind.Bytes };
 
     private static async Task<ServiceTestHost> StartWithCorpusAsync()
     {

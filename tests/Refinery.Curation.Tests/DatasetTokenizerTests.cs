@@ -1,3 +1,4 @@
+using Refinery.Contracts.Curation;
 using Refinery.Curation.Tokenize;
 
 namespace Refinery.Curation.Tests;
@@ -11,7 +12,7 @@ public sealed class DatasetTokenizerTests
     {
         var tokens = new List<int>();
 
-        DatasetTokenizer.Create("gpt2").Encode(text, tokens);
+        DatasetTokenizer.Create(TokenizerKind.Gpt2).Encode(text, tokens);
 
         Assert.Equal([.. ids, 50256], tokens);
     }
@@ -21,9 +22,9 @@ public sealed class DatasetTokenizerTests
     {
         var tokens = new List<int>();
 
-        DatasetTokenizer.Create("bytes").Encode("añ", tokens);
+        DatasetTokenizer.Create(TokenizerKind.Bytes).Encode("añ", tokens);
 
         Assert.Equal([0x61, 0xC3, 0xB1, 256], tokens);
-        Assert.Equal(2, DatasetTokenizer.Create("bytes").TokenBytes);
+        Assert.Equal(2, DatasetTokenizer.Create(TokenizerKind.Bytes).TokenBytes);
     }
 }

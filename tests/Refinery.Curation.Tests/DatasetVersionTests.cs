@@ -54,7 +54,7 @@ public sealed class DatasetVersionTests
 
         var created = await CreateAsync(host, new CreateDatasetVersion
         {
-            Dataset = "golden-gopher", Corpora = [Corpus], Recipe = "gopher-rules-pass", Tokenizer = "bytes", ValidationFraction = 0.1,
+            Dataset = "golden-gopher", Corpora = [Corpus], Recipe = "gopher-rules-pass", Tokenizer = TokenizerKind.Bytes, ValidationFraction = 0.1,
             Description = "A test of the golden documents.", RequestId = requestId,
         });
         Assert.Equal(requestId, created.RequestId); // carried through every part to the finish
@@ -109,7 +109,7 @@ public sealed class DatasetVersionTests
     {
         await using var host = await CurationTestHost.StartAsync();
         await PutCorpusAsync(host.Store);
-        var request = new CreateDatasetVersion { Dataset = "golden", Corpora = [Corpus], Recipe = "none", Tokenizer = "gpt2" };
+        var request = new CreateDatasetVersion { Dataset = "golden", Corpora = [Corpus], Recipe = "none", Tokenizer = TokenizerKind.Gpt2 };
 
         var first = await CreateAsync(host, request);
         // Every part and finish command of the first version consumed: the requests below find it finished.
@@ -134,7 +134,7 @@ public sealed class DatasetVersionTests
     {
         await using var host = await CurationTestHost.StartAsync();
         await PutCorpusAsync(host.Store);
-        var created = await CreateAsync(host, new CreateDatasetVersion { Dataset = "golden", Corpora = [Corpus], Recipe = "none", Tokenizer = "bytes" });
+        var created = await CreateAsync(host, new CreateDatasetVersion { Dataset = "golden", Corpora = [Corpus], Recipe = "none", Tokenizer = TokenizerKind.Bytes });
         var manifest = await ManifestReader.ReadVerifiedAsync(host.Store, created.Manifest, CancellationToken.None);
 
         await host.Store.PutAsync(manifest.Prefix + "tokens/00001.bin", new MemoryStream([1, 2, 3]));
@@ -182,7 +182,7 @@ public sealed class DatasetVersionTests
         clusters.Position = 0;
         await host.Store.PutAsync($"dedup/{Corpus}/rpv2-0.8/clusters.parquet", clusters);
 
-        var created = await CreateAsync(host, new CreateDatasetVersion { Dataset = "deduped", Corpora = [Corpus], Recipe = "dedup-only", Tokenizer = "bytes" });
+        var created = await CreateAsync(host, new CreateDatasetVersion { Dataset = "deduped", Corpora = [Corpus], Recipe = "dedup-only", Tokenizer = TokenizerKind.Bytes });
 
         var manifest = await ManifestReader.ReadVerifiedAsync(host.Store, created.Manifest, CancellationToken.None);
         Assert.Equal(ids.Where(id => !drop.Contains(id)), (await DocumentsAsync(host.Store, manifest)).Select(d => d.GetProperty("id").GetString()!));
@@ -205,7 +205,7 @@ public sealed class DatasetVersionTests
 
         var requestId = Guid.NewGuid();
         await host.SendAsync(CommandQueues.Uri(CommandQueues.CreateDatasetVersion),
-            new CreateDatasetVersion { Dataset = "misaligned", Corpora = [Corpus], Recipe = "none", Tokenizer = "bytes", RequestId = requestId });
+            new CreateDatasetVersion { Dataset = "misaligned", Corpora = [Corpus], Recipe = "none", Tokenizer = TokenizerKind.Bytes, RequestId = requestId });
 
         var failed = Assert.Single(await host.PublishedAsync<DatasetVersionFailed>(1, faultsExpected: true));
         Assert.Equal(("misaligned", "part 1", requestId), (failed.Dataset, failed.Step, failed.RequestId));
@@ -219,7 +219,7 @@ public sealed class DatasetVersionTests
     {
         await using var host = await CurationTestHost.StartAsync();
         await PutCorpusAsync(host.Store);
-        var created = await CreateAsync(host, new CreateDatasetVersion { Dataset = "twice", Corpora = [Corpus], Recipe = "c4", Tokenizer = "bytes" });
+        var created = await CreateAsync(host, new CreateDatasetVersion { Dataset = "twice", Corpora = [Corpus], Recipe = "c4", Tokenizer = TokenizerKind.Bytes });
         var jobId = host.Harness.Consumed.Select<CurateDatasetPart>().First().Context.Message.JobId;
 
         // A second finisher, later: what it writes must be what the first recorded.

@@ -34,10 +34,10 @@ public sealed class MixtureTests
         await using var host = await CurationTestHost.StartAsync();
         await CorpusShards.PutAsync(host.Store, "golden-dev", await CorpusShards.ReadAsync("golden", "signals_dev_docs.jsonl.gz"), shards: 3);
         await host.SendAsync(CommandQueues.Uri(CommandQueues.CreateDatasetVersion),
-            new CreateDatasetVersion { Dataset = "clean", Corpora = ["golden-dev"], Recipe = "gopher-rules-pass", Tokenizer = "bytes" });
+            new CreateDatasetVersion { Dataset = "clean", Corpora = ["golden-dev"], Recipe = "gopher-rules-pass", Tokenizer = TokenizerKind.Bytes });
         var clean = await AwaitAsync(host, e => e.Dataset == "clean");
         await host.SendAsync(CommandQueues.Uri(CommandQueues.CreateDatasetVersion),
-            new CreateDatasetVersion { Dataset = "raw", Corpora = ["golden-dev"], Recipe = "none", Tokenizer = "bytes" });
+            new CreateDatasetVersion { Dataset = "raw", Corpora = ["golden-dev"], Recipe = "none", Tokenizer = TokenizerKind.Bytes });
         var raw = await AwaitAsync(host, e => e.Dataset == "raw");
         // Equal weights, each half between the two versions' sizes: the clean half needs a second epoch, the raw one not.
         Assert.True(raw.Tokens > clean.Tokens);

@@ -53,7 +53,7 @@ public sealed class QuantileVersionTests
         await PutCorpusAsync(host.Store);
 
         await host.SendAsync(CommandQueues.Uri(CommandQueues.CreateDatasetVersion),
-            new CreateDatasetVersion { Dataset = "ranked", Corpora = [Corpus], Recipe = RecipeText, Tokenizer = "bytes" });
+            new CreateDatasetVersion { Dataset = "ranked", Corpora = [Corpus], Recipe = RecipeText, Tokenizer = TokenizerKind.Bytes });
         var created = (await host.PublishedAsync<DatasetVersionCreated>(1))[0];
 
         var (expectedIds, thresholds) = Expected();
@@ -96,7 +96,7 @@ public sealed class QuantileVersionTests
     {
         await using var host = await CurationTestHost.StartAsync();
         await PutCorpusAsync(host.Store);
-        var request = new CreateDatasetVersion { Dataset = "ranked", Corpora = [Corpus], Recipe = RecipeText, Tokenizer = "bytes" };
+        var request = new CreateDatasetVersion { Dataset = "ranked", Corpora = [Corpus], Recipe = RecipeText, Tokenizer = TokenizerKind.Bytes };
         await host.SendAsync(CommandQueues.Uri(CommandQueues.CreateDatasetVersion), request);
         var created = (await host.PublishedAsync<DatasetVersionCreated>(1))[0];
         var jobId = host.Harness.Consumed.Select<RankDatasetPart>().First().Context.Message.JobId;

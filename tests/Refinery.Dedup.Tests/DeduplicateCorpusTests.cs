@@ -33,7 +33,7 @@ public sealed class DeduplicateCorpusTests
         await PutGoldenShardsAsync(host.Store);
 
         await host.SendAsync(CommandQueues.Uri(CommandQueues.DeduplicateCorpus),
-            new DeduplicateCorpus { Corpus = Corpus, Threshold = threshold, Exact = DedupRequests.ExactNone });
+            new DeduplicateCorpus { Corpus = Corpus, Threshold = threshold, Exact = ExactMode.None });
 
         var done = Assert.Single(await host.PublishedAsync<CorpusDeduplicated>(1));
         Assert.Equal($"rpv2-{threshold.ToString("0.0#", CultureInfo.InvariantCulture)}-none", done.Config);
@@ -111,7 +111,7 @@ public sealed class DeduplicateCorpusTests
         var job = new Domain.DedupJob
         {
             Id = Guid.NewGuid(), CorpusId = CorpusNames.IdOf(Corpus), Corpus = Corpus, Config = "rpv2-0.8-none", Threshold = 0.8,
-            Exact = DedupRequests.ExactNone, Partitions = 2, ShardsJson = Pipeline.JobShards.ToJson(signals),
+            Exact = ExactMode.None, Partitions = 2, ShardsJson = Pipeline.JobShards.ToJson(signals),
             DocumentsJson = Pipeline.JobShards.ToJson(shards.Select(s => s.Documents).ToArray()), CreatedAt = DateTime.UtcNow,
         };
         await using (var scope = host.Services.CreateAsyncScope())

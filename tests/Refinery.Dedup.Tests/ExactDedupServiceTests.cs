@@ -76,7 +76,7 @@ public sealed class ExactDedupServiceTests
         await CorpusShards.PutAsync(host.Store, "dedup-dev", documents, shards: 4);
 
         var done = await DeduplicateAsync(host, new DeduplicateCorpus
-            { Corpus = "dedup-dev", Threshold = 0.8, Exact = DedupRequests.ExactBloom, FalsePositiveRate = 0.0001 });
+            { Corpus = "dedup-dev", Threshold = 0.8, Exact = ExactMode.Bloom, FalsePositiveRate = 0.0001 });
 
         Assert.Equal("rpv2-0.8-bloom0.0001", done.Config);
         var rows = (await CorpusShards.ClustersAsync(host.Store, done.Clusters)).ToDictionary(r => r.Id);
@@ -154,7 +154,7 @@ public sealed class ExactDedupServiceTests
         await using var host = await DedupTestHost.StartAsync(partitions: 2);
         await CorpusShards.PutAsync(host.Store, "by-url", documents, shards: 2);
 
-        var done = await DeduplicateAsync(host, new DeduplicateCorpus { Corpus = "by-url", Threshold = 0.8, ExactKey = "url" });
+        var done = await DeduplicateAsync(host, new DeduplicateCorpus { Corpus = "by-url", Threshold = 0.8, ExactKey = ExactKeyKind.Url });
 
         Assert.Equal("rpv2-0.8-url", done.Config);
         var pairs = documents.Where(d => d.Url is not null).GroupBy(d => d.Url).Where(g => g.Count() == 2).ToList();

@@ -26,10 +26,10 @@ public sealed class VerifiedDedupServiceTests
         await CorpusShards.PutAsync(host.Store, "dedup-dev", documents, shards: 3);
 
         await host.SendAsync(CommandQueues.Uri(CommandQueues.DeduplicateCorpus),
-            new DeduplicateCorpus { Corpus = "dedup-dev", Threshold = threshold, Exact = DedupRequests.ExactNone, Verify = true });
+            new DeduplicateCorpus { Corpus = "dedup-dev", Threshold = threshold, Exact = ExactMode.None, Verify = true });
         var verified = Assert.Single(await host.PublishedAsync<CorpusDeduplicated>(1));
         await host.SendAsync(CommandQueues.Uri(CommandQueues.DeduplicateCorpus),
-            new DeduplicateCorpus { Corpus = "dedup-dev", Threshold = threshold, Exact = DedupRequests.ExactNone });
+            new DeduplicateCorpus { Corpus = "dedup-dev", Threshold = threshold, Exact = ExactMode.None });
         var plain = (await host.PublishedAsync<CorpusDeduplicated>(2))[1];
 
         Assert.Equal("rpv2-0.7-none-verify", verified.Config);

@@ -201,7 +201,7 @@ public sealed class CorpusWriteTests(KeyedGateway gateway) : IClassFixture<Keyed
         Assert.Equal("body", command.Settings.TextField);
         Assert.Equal(250, command.Settings.ShardDocuments);
         Assert.False(command.Settings.DetectLanguage);
-        Assert.Equal("jsonl", command.Sources[0].Format);
+        Assert.Equal(SourceFormat.Jsonl, command.Sources[0].Format);
     }
 
     [Fact]

@@ -22,7 +22,8 @@ public sealed class DatasetsApiTests(KeyedGateway gateway) : IClassFixture<Keyed
         var command = Assert.Single(gateway.Sent.Datasets, c => c.Dataset == "web-gopher");
         Assert.Equal(requestId, command.RequestId);
         Assert.Equal(["web-pages", "news"], command.Corpora);
-        Assert.Equal(("gopher", "bytes", 0.05), (command.Recipe, command.Tokenizer, command.ValidationFraction));
+        Assert.Equal(("gopher", Refinery.Contracts.Curation.TokenizerKind.Bytes, 0.05), (command.Recipe, command.Tokenizer, command.ValidationFraction));
+        Assert.Equal("bytes", body.GetProperty("tokenizer").GetString());
     }
 
     [Theory]
@@ -41,6 +42,18 @@ public sealed class DatasetsApiTests(KeyedGateway gateway) : IClassFixture<Keyed
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
         Assert.True(errors.TryGetProperty(field, out _), errors.ToString());
+    }
+
+    [Fact]
+    public async Task Post_WithAnUnknownTokenizer_Is400_ListingTheTokenizers()
+    {
+        using var content = new StringContent("{\"corpora\":[\"web\"],\"recipe\":\"none\",\"tokenizer\":\"llama\"}", System.Text.Encoding.UTF8, "application/json");
+        using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsync("/api/datasets/ds/versions", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal("'llama' is not one of gpt2, bytes", Assert.Single(errors.GetProperty("tokenizer").EnumerateArray()).GetString());
+        Assert.DoesNotContain(gateway.Sent.Datasets, c => c.Dataset == "ds");
     }
 
     [Fact]

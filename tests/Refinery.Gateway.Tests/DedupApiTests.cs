@@ -98,8 +98,43 @@ public sealed class DedupApiTests(KeyedGateway gateway) : IClassFixture<KeyedGat
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (!gateway.Sent.Dedup.Any(c => c.Corpus == "mail-spam") && DateTime.UtcNow < deadline) await Task.Delay(20);
         var command = Assert.Single(gateway.Sent.Dedup, c => c.Corpus == "mail-spam");
-        Assert.Equal(("bloom", 0.01, "max:rps_doc_word_count"), (command.Exact, command.FalsePositiveRate, command.Keep));
+        Assert.Equal((ExactMode.Bloom, 0.01, "max:rps_doc_word_count"), (command.Exact, command.FalsePositiveRate, command.Keep));
     }
+
+    [Theory]
+    [InlineData("exact", "{\"exact\":\"fuzzy\"}", "'fuzzy' is not one of set, bloom, none")]
+    [InlineData("exact", "{\"exact\":\"Set\"}", "'Set' is not one of set, bloom, none")]
+    [InlineData("exact", "{\"exact\":0}", "a JSON number is not one of set, bloom, none")]
+    [InlineData("exactKey", "{\"exactKey\":\"text\"}", "'text' is not one of normalized, raw, url")]
+    public async Task Post_WithAnUnknownOptionValue_Is400_NamingTheFieldAndItsValues(string field, string json, string message)
+    {
+        using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsync("/api/corpora/unknown-option/dedup", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal(message, Assert.Single(errors.GetProperty(field).EnumerateArray()).GetString());
+        Assert.DoesNotContain(gateway.Sent.Dedup, c => c.Corpus == "unknown-option");
+    }
+
+    [Fact]
+    public async Task OpenApi_ShowsTheOptionValuesAsStrings()
+    {
+        var document = await gateway.Client().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        var enums = EnumsIn(document).Select(e => string.Join(",", e.EnumerateArray().Select(v => v.GetString()))).ToHashSet();
+        Assert.Contains("set,bloom,none", enums);
+        Assert.Contains("normalized,raw,url", enums);
+        Assert.Contains("gpt2,bytes", enums);
+    }
+
+    private static IEnumerable<JsonElement> EnumsIn(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => element.EnumerateObject().SelectMany(p => p.Name == "enum" && p.Value.ValueKind == JsonValueKind.Array ? [p.Value] : EnumsIn(p.Value)),
+        JsonValueKind.Array => element.EnumerateArray().SelectMany(EnumsIn),
+        _ => [],
+    };
 
     [Theory]
     [InlineData("exact", "{\"exact\":\"fuzzy\"}")]

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Refinery.Contracts;
 using Refinery.Contracts.Curation;
+using Refinery.Contracts.Options;
 using Refinery.Curation.Data;
 using Refinery.Curation.Domain;
 using Refinery.Curation.Options;
@@ -26,7 +27,7 @@ public sealed class CreateDatasetMixtureConsumer(MixtureBuilder builder, Curatio
         if (DatasetRequests.Problems(message) is { Count: > 0 } problems)
             throw new PermanentFailureException(string.Join("; ", problems.Select(p => $"{p.Key}: {p.Value}")));
         var inputs = new List<(MixtureComponent, ObjectRef)>();
-        var tokenizers = new HashSet<string>(StringComparer.Ordinal);
+        var tokenizers = new HashSet<TokenizerKind>();
         var tokens = new Dictionary<MixtureComponent, long>();
         foreach (var component in message.Components)
         {
@@ -40,7 +41,7 @@ public sealed class CreateDatasetMixtureConsumer(MixtureBuilder builder, Curatio
         // Checked before any work: the work's time grows with the budget, so the budget is bounded by the data.
         if (DatasetRequests.BudgetProblem(message, c => tokens[c], options.Value.MaxMixtureEpochs) is { } budget)
             throw new PermanentFailureException($"tokenBudget: {budget}");
-        if (tokenizers.Count > 1) throw new PermanentFailureException($"the components were tokenized differently ({string.Join(", ", tokenizers)})");
+        if (tokenizers.Count > 1) throw new PermanentFailureException($"the components were tokenized differently ({string.Join(", ", tokenizers.Select(OptionValues<TokenizerKind>.NameOf))})");
 
         var text = new StringBuilder($"mixture {message.Dataset}\nbudget {message.TokenBudget}\nseed {message.Seed}\ndescription {message.Description}\n");
         foreach (var (component, manifest) in inputs)

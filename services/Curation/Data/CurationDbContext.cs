@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Refinery.Curation.Domain;
+using Refinery.Hosting.Data;
 using Refinery.Hosting.Jobs;
 
 namespace Refinery.Curation.Data;
@@ -26,7 +27,7 @@ public class CurationDbContext(DbContextOptions options) : DbContext(options)
             e.Property(j => j.Status).HasMaxLength(16);
             e.Property(j => j.RecipeName).HasMaxLength(256);
             e.Property(j => j.RecipeSha256).HasMaxLength(64);
-            e.Property(j => j.Tokenizer).HasMaxLength(16);
+            e.Property(j => j.Tokenizer).HasOptionValueConversion().HasMaxLength(16);
             e.Property(j => j.SignalsConfig).HasMaxLength(32);
             e.Property(j => j.ManifestSha256).HasMaxLength(64);
         });

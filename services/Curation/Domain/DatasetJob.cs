@@ -1,3 +1,5 @@
+using Refinery.Contracts.Curation;
+
 namespace Refinery.Curation.Domain;
 
 /// <summary>One dataset version being cut, or cut: its content-addressed id and version, its inputs (parts, clusters,
@@ -19,7 +21,7 @@ public sealed class DatasetJob
     public string RecipeName { get; set; } = "";
     public string RecipeText { get; set; } = "";
     public string RecipeSha256 { get; set; } = "";
-    public string Tokenizer { get; set; } = "gpt2";
+    public TokenizerKind Tokenizer { get; set; } = TokenizerKind.Gpt2;
     public double ValidationFraction { get; set; }
     public string SignalsConfig { get; set; } = "rpv2";
     public string? Description { get; set; }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Refinery.Contracts.Curation;
+using Refinery.Contracts.Options;
 using Refinery.Curation.Domain;
 
 namespace Refinery.Curation.Pipeline;
@@ -20,7 +21,7 @@ public static class JobInputs
         var text = new StringBuilder();
         text.Append("dataset ").Append(request.Dataset).Append('\n')
             .Append("recipe ").Append(recipeSha256).Append('\n')
-            .Append("tokenizer ").Append(request.Tokenizer).Append('\n')
+            .Append("tokenizer ").Append(OptionValues<TokenizerKind>.NameOf(request.Tokenizer)).Append('\n')
             .Append("validation ").Append(request.ValidationFraction.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).Append('\n')
             .Append("description ").Append(request.Description ?? "").Append('\n');
         foreach (var part in parts)

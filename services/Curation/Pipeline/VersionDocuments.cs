@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using Refinery.Contracts.Curation;
+using Refinery.Contracts.Options;
 using Refinery.Curation.Domain;
 using Refinery.Curation.Recipes;
 using Refinery.Curation.Tokenize;
@@ -140,7 +141,7 @@ public static class VersionDocuments
         md.AppendLine("## Composition");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"- {total.Kept:N0} documents kept of {total.Documents:N0} read, from {string.Join(", ", corpora)}.");
-        md.AppendLine(CultureInfo.InvariantCulture, $"- {total.Tokens:N0} training tokens and {total.ValidationTokens:N0} validation tokens ({total.ValidationDocuments:N0} documents held out, {job.ValidationFraction:P2} by a hash of the id), tokenizer `{job.Tokenizer}`.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- {total.Tokens:N0} training tokens and {total.ValidationTokens:N0} validation tokens ({total.ValidationDocuments:N0} documents held out, {job.ValidationFraction:P2} by a hash of the id), tokenizer `{OptionValues<TokenizerKind>.NameOf(job.Tokenizer)}`.");
         md.AppendLine("- Documents per language (kept / read):");
         foreach (var (language, counts) in total.Languages.OrderByDescending(l => l.Value[0]))
             md.AppendLine(CultureInfo.InvariantCulture, $"  - `{language}`: {counts[1]:N0} / {counts[0]:N0}");

@@ -1,5 +1,7 @@
 using System.Text;
 using Microsoft.ML.Tokenizers;
+using Refinery.Contracts.Curation;
+using Refinery.Contracts.Options;
 
 namespace Refinery.Curation.Tokenize;
 
@@ -8,9 +10,9 @@ namespace Refinery.Curation.Tokenize;
 /// ids, end-of-text 50256). "bytes": the UTF-8 bytes, with 256 as end-of-text. Both fit uint16.</summary>
 public abstract class DatasetTokenizer
 {
-    public static readonly IReadOnlyList<string> Names = ["gpt2", "bytes"];
-
-    public abstract string Name { get; }
+    /// <summary>The tokenizer's option name, written into the manifest.</summary>
+    public string Name => OptionValues<TokenizerKind>.NameOf(Kind);
+    public abstract TokenizerKind Kind { get; }
     public abstract int VocabularySize { get; }
     public abstract int EndOfText { get; }
 
@@ -20,18 +22,18 @@ public abstract class DatasetTokenizer
     /// <summary>Appends the document's ids and then the end-of-text id.</summary>
     public abstract void Encode(string text, List<int> into);
 
-    public static DatasetTokenizer Create(string name) => name switch
+    public static DatasetTokenizer Create(TokenizerKind kind) => kind switch
     {
-        "gpt2" => new Gpt2(),
-        "bytes" => new Bytes(),
-        _ => throw new ArgumentException($"unknown tokenizer '{name}' (there are {string.Join(", ", Names)})", nameof(name)),
+        TokenizerKind.Gpt2 => new Gpt2(),
+        TokenizerKind.Bytes => new Bytes(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a tokenizer"),
     };
 
     private sealed class Gpt2 : DatasetTokenizer
     {
         private static readonly Lazy<TiktokenTokenizer> Shared = new(() => TiktokenTokenizer.CreateForModel("gpt2"));
 
-        public override string Name => "gpt2";
+        public override TokenizerKind Kind => TokenizerKind.Gpt2;
         public override int VocabularySize => 50_257;
         public override int EndOfText => 50_256;
 
@@ -44,7 +46,7 @@ public abstract class DatasetTokenizer
 
     private sealed class Bytes : DatasetTokenizer
     {
-        public override string Name => "bytes";
+        public override TokenizerKind Kind => TokenizerKind.Bytes;
         public override int VocabularySize => 257;
         public override int EndOfText => 256;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Refinery.Contracts;
 using Refinery.Contracts.Dedup;
+using Refinery.Contracts.Options;
 using Refinery.Dedup.Data;
 using Refinery.Dedup.Domain;
 using Refinery.Dedup.Options;
@@ -34,7 +35,7 @@ public sealed class LinkDedupPartitionConsumer(PartitionLinker linker, DedupCata
             var linked = await linker.LinkAsync(job, message.Partition, hashed, ct);
             for (var attempt = 1; ; attempt++)
             {
-                var index = await catalog.IndexPartitionsAsync(job.ExactKey, linked.IndexKeys.Keys, ct);
+                var index = await catalog.IndexPartitionsAsync(OptionValues<ExactKeyKind>.NameOf(job.ExactKey), linked.IndexKeys.Keys, ct);
                 var completed = await TryCompleteAsync(job, message.Partition, linked, index, ct);
                 if (completed is var (row, next) && await catalog.CommitPartitionAsync(row, next, ct))
                 {
@@ -69,7 +70,7 @@ public sealed class LinkDedupPartitionConsumer(PartitionLinker linker, DedupCata
 
     private async Task<bool> IndexMovedAsync(DedupJob job, PartitionLinker.Linked linked, Dictionary<int, ExactIndexPartition> read, CancellationToken ct)
     {
-        var now = await catalog.IndexPartitionsAsync(job.ExactKey, linked.IndexKeys.Keys, ct);
+        var now = await catalog.IndexPartitionsAsync(OptionValues<ExactKeyKind>.NameOf(job.ExactKey), linked.IndexKeys.Keys, ct);
         return now.Any(p => !read.TryGetValue(p.Key, out var before) || before.Version != p.Value.Version);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Refinery.Dedup.Domain;
+using Refinery.Hosting.Data;
 using Refinery.Hosting.Jobs;
 
 namespace Refinery.Dedup.Data;
@@ -23,8 +24,8 @@ public class DedupDbContext(DbContextOptions options) : DbContext(options)
             e.HasKey(j => j.Id);
             e.Property(j => j.Corpus).HasMaxLength(64);
             e.Property(j => j.Config).HasMaxLength(128);
-            e.Property(j => j.Exact).HasMaxLength(8);
-            e.Property(j => j.ExactKey).HasMaxLength(16);
+            e.Property(j => j.Exact).HasOptionValueConversion().HasMaxLength(8);
+            e.Property(j => j.ExactKey).HasOptionValueConversion().HasMaxLength(16);
             e.Property(j => j.Keep).HasMaxLength(80);
             e.Property(j => j.Status).HasMaxLength(16);
             e.Property(j => j.ClustersSha256).HasMaxLength(64);

@@ -1,3 +1,5 @@
+using Refinery.Contracts.Dedup;
+
 namespace Refinery.Dedup.Domain;
 
 /// <summary>One deduplication of a corpus with one set of options over one set of shards. Its id is derived from
@@ -11,11 +13,9 @@ public sealed class DedupJob
     /// <summary>The output's configuration tag, e.g. "rpv2-0.8".</summary>
     public string Config { get; set; } = "";
     public double Threshold { get; set; }
-    /// <summary>"set", "bloom" or "none" (DedupRequests).</summary>
-    public string Exact { get; set; } = "set";
+    public ExactMode Exact { get; set; } = ExactMode.Set;
     public double FalsePositiveRate { get; set; }
-    /// <summary>"normalized", "raw" or "url" (ExactKeys).</summary>
-    public string ExactKey { get; set; } = "normalized";
+    public ExactKeyKind ExactKey { get; set; } = ExactKeyKind.Normalized;
     /// <summary>"first", "longest", "max:SIGNAL" or "min:SIGNAL".</summary>
     public string Keep { get; set; } = "first";
     /// <summary>Candidate pairs are linked only when their true Jaccard reaches the threshold.</summary>

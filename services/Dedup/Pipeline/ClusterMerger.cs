@@ -46,7 +46,7 @@ public sealed class ClusterMerger(IObjectStore store)
             for (var e = 0; e < result.EarlierDocuments.Count; e++) earlier[result.EarlierDocuments[e]] = result.EarlierIdInts[e];
             foreach (var copy in result.Copies) copies[copy] = true;
         }
-        var exact = texts is not null && job.Exact != DedupRequests.ExactNone;
+        var exact = texts is not null && job.Exact != ExactMode.None;
         if (exact)
         {
             // Only the first document with a key was looked up in the index; its copies share its earlier document.

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Refinery.Contracts.Dedup;
+using Refinery.Contracts.Options;
 using Refinery.Dedup.Domain;
 using Refinery.Hosting.Bus;
 using Refinery.Storage;
@@ -54,7 +55,7 @@ public sealed class PartitionLinker(IObjectStore store, StoredExactIndex index)
 
         var copies = new List<int>();
         var indexKeys = new SortedDictionary<int, List<IndexKey>>();
-        if (job.Exact != DedupRequests.ExactNone)
+        if (job.Exact != ExactMode.None)
             await LinkExactAsync(job, partition, hashed, documents, components, copies, indexKeys, ct);
         var edges = new List<int>();
         for (var d = 0; d < documents; d++)
@@ -100,7 +101,7 @@ public sealed class PartitionLinker(IObjectStore store, StoredExactIndex index)
         if (shards.Sum(s => s.Length) != documents)
             throw new InvalidDataException($"job {job.Id}: the text keys hold {shards.Sum(s => s.Length)} documents, the signal shards {documents}");
         bool Owned(UInt128 key) => StoredExactIndex.OwnerOf(StoredExactIndex.PartitionOf(key), job.Partitions) == partition;
-        var bloom = job.Exact == DedupRequests.ExactBloom
+        var bloom = job.Exact == ExactMode.Bloom
             ? new BloomFilter(Math.Max(1, shards.Sum(s => s.Count(r => Owned(r.Key)))), job.FalsePositiveRate)
             : null;
         var first = bloom is null ? new Dictionary<UInt128, int>() : null;
@@ -156,7 +157,7 @@ public sealed class PartitionLinker(IObjectStore store, StoredExactIndex index)
                 result.EarlierDocuments.Add(key.Document);
                 result.EarlierIdInts.Add(entry.IdInt);
             }
-            if (fresh.Count > 0) next.Add((row?.Version ?? 0, await index.WriteAsync(job.ExactKey, indexPartition, row, old, fresh, ct)));
+            if (fresh.Count > 0) next.Add((row?.Version ?? 0, await index.WriteAsync(OptionValues<ExactKeyKind>.NameOf(job.ExactKey), indexPartition, row, old, fresh, ct)));
         }
 
         var bytes = result.ToBytes();

@@ -23,7 +23,6 @@ public sealed class ShardHasher(IObjectStore store)
         var documents = JobShards.DocumentsOf(job);
         if (shard < 0 || shard >= documents.Count) throw new PermanentFailureException($"shard {shard} is outside job {job.Id}'s {documents.Count}");
         var fingerprinter = new DedupFingerprinter(MinHashPermutations.RpV2, Rpv2SignalComputer.MinHashNGram);
-        var kind = ExactKeys.Parse(job.ExactKey) ?? throw new PermanentFailureException($"job {job.Id}: unknown exact key '{job.ExactKey}'");
         var records = new List<TextKeyRecord>();
         var shingles = job.Verify ? new List<ShingleSet>() : null;
         using (var bytes = await store.ReadVerifiedAsync(documents[shard], ct))
@@ -31,7 +30,7 @@ public sealed class ShardHasher(IObjectStore store)
                 foreach (var line in batch)
                     if (line.Document is { } document)
                     {
-                        records.Add(new TextKeyRecord(ExactKeys.Of(kind, document.Text, document.Url, fingerprinter.NormalizedKey),
+                        records.Add(new TextKeyRecord(ExactKeys.Of(job.ExactKey, document.Text, document.Url, fingerprinter.NormalizedKey),
                             Rpv2SignalComputer.IdInt(document.Id),
                             document.Text.Length));
                         shingles?.Add(fingerprinter.Shingles(document.Text));

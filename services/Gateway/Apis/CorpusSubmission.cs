@@ -1,5 +1,6 @@
 using System.Globalization;
 using Refinery.Contracts.Ingestion;
+using Refinery.Contracts.Options;
 
 namespace Refinery.Gateway.Apis;
 
@@ -26,7 +27,7 @@ internal static class SubmissionSettings
     public const int MaxShardDocuments = 1_000_000;
 
     /// <summary>Formats the ingestion readers understand; null or empty means detect from the file name.</summary>
-    public static readonly IReadOnlyList<string> Formats = ["jsonl", "parquet", "warc", "wet", "text"];
+    public static IReadOnlyList<string> Formats => OptionValues<SourceFormat>.Names;
 
     public static IngestSettings Build(string? textField, string? idField, string? urlField, string? shardDocuments,
         string? detectLanguage, string prefix, ValidationErrors errors)
@@ -55,11 +56,10 @@ internal static class SubmissionSettings
     }
 
     /// <summary>The normalized format, or null (detect); adds an error naming <paramref name="field"/> when unknown.</summary>
-    public static string? Format(string? format, string field, ValidationErrors errors)
+    public static SourceFormat? Format(string? format, string field, ValidationErrors errors)
     {
         if (string.IsNullOrWhiteSpace(format)) return null;
-        var normal = format.Trim().ToLowerInvariant();
-        if (Formats.Contains(normal)) return normal;
+        if (OptionValues<SourceFormat>.TryParse(format.Trim().ToLowerInvariant(), out var known)) return known;
         errors.Add(field, $"format must be one of {string.Join(", ", Formats)} (or absent to detect it from the file name)");
         return null;
     }

@@ -16,12 +16,12 @@ using Refinery.Storage;
 namespace Refinery.Gateway.Apis;
 
 /// <summary>The request body of POST /api/datasets/{name}/versions.</summary>
-public sealed record DatasetVersionRequest(IReadOnlyList<string>? Corpora, string? Recipe, string? Tokenizer = null,
+public sealed record DatasetVersionRequest(IReadOnlyList<string>? Corpora, string? Recipe, TokenizerKind? Tokenizer = null,
     double? ValidationFraction = null, string? SignalsConfig = null, string? Description = null, string? RecipeName = null);
 
 /// <summary>What a version or mixture request started: the request's id and the URL to poll (its version is the hash of
 /// its inputs, known when the Curation service has read them), and the events that announce it.</summary>
-public sealed record DatasetVersionAccepted(string Dataset, Guid RequestId, IReadOnlyList<string> Corpora, string Recipe, string Tokenizer,
+public sealed record DatasetVersionAccepted(string Dataset, Guid RequestId, IReadOnlyList<string> Corpora, string Recipe, TokenizerKind? Tokenizer,
     string StatusUrl, string Events);
 
 /// <summary>One dataset request as the gateway last heard of it: requested (with its version's progress once the
@@ -111,7 +111,7 @@ public static class DatasetsApi
             return TypedResults.ValidationProblem(problems.ToDictionary(p => p.Key == "dataset" ? "name" : p.Key, p => new[] { p.Value }));
         return await SendRequestAsync(name, command.RequestId.Value, DatasetRequestKinds.Mixture, CommandQueues.CreateDatasetMixture, command,
             $"the mixture '{name}'", status => new DatasetVersionAccepted(name, command.RequestId.Value,
-                command.Components.Select(c => $"{c.Dataset}@{c.Version}").ToArray(), "mixture", "", status, Events), send, projection, loggers, ct);
+                command.Components.Select(c => $"{c.Dataset}@{c.Version}").ToArray(), "mixture", null, status, Events), send, projection, loggers, ct);
     }
 
     /// <summary>A mixture's cost grows with its budget, so before it is accepted its components must be versions this

@@ -40,7 +40,7 @@ public static class CurateBenchmark
         DatasetJob Job(string recipe, string tokenizer) => new()
         {
             Id = Guid.NewGuid(), Dataset = "bench", Version = "000000000000", PartsJson = JsonSerializer.Serialize(parts),
-            RecipeName = recipe, RecipeText = Recipe.Load(recipe).Text, Tokenizer = tokenizer, ValidationFraction = 0.01,
+            RecipeName = recipe, RecipeText = Recipe.Load(recipe).Text, Tokenizer = Contracts.Options.OptionValues<Contracts.Curation.TokenizerKind>.Parse(tokenizer), ValidationFraction = 0.01,
         };
         var curator = new PartCurator(store, new PartReader(store));
         // Steady state: every case once over the first part, then until the JIT has stopped compiling.

@@ -64,9 +64,10 @@ public static class DatasetCommand
         var name = new Argument<string>("name") { Description = "The dataset's name" };
         var corpora = new Option<string[]>("--corpus") { Description = "An ingested corpus (repeat for several)", Required = true, AllowMultipleArgumentsPerToken = true };
         var recipe = new Option<string>("--recipe") { Description = $"A built-in recipe ({string.Join(", ", Recipe.BuiltInNames)}) or a recipe file", Required = true };
-        var tokenizer = new Option<string>("--tokenizer") { DefaultValueFactory = _ => "gpt2", Description = "gpt2 (GPT-2 BPE) or bytes" };
-        tokenizer.AcceptOnlyFromAmong([.. DatasetRequests.Tokenizers]);
-        var validation = new Option<double>("--validation-fraction") { DefaultValueFactory = _ => 0.01, Description = "Share of documents held out for validation" };
+        // The service's defaults, so the CLI and a CreateDatasetVersion sent to the service agree.
+        var defaults = new CreateDatasetVersion { Dataset = "", Corpora = [], Recipe = "" };
+        var tokenizer = OptionValueOption.Create("--tokenizer", defaults.Tokenizer, "gpt2 (GPT-2 BPE) or bytes (one token a UTF-8 byte)");
+        var validation = new Option<double>("--validation-fraction") { DefaultValueFactory = _ => defaults.ValidationFraction, Description = "Share of documents held out for validation" };
         var description = new Option<string?>("--description") { Description = "Why the dataset exists: the datasheet's motivation" };
         var dataDir = CommonOptions.DataDir();
         var json = CommonOptions.Json();
@@ -83,7 +84,7 @@ public static class DatasetCommand
             if (recipeText is null) return await CommonOptions.FailAsync($"--recipe {recipeArgument}: neither a built-in recipe nor a file");
             var request = new CreateDatasetVersion
             {
-                Dataset = result.GetValue(name)!, Corpora = result.GetValue(corpora)!, Recipe = recipeText, Tokenizer = result.GetValue(tokenizer)!,
+                Dataset = result.GetValue(name)!, Corpora = result.GetValue(corpora)!, Recipe = recipeText, Tokenizer = result.GetValue(tokenizer),
                 RecipeName = recipeText == recipeArgument ? null : RecipeNameOf(recipeArgument),
                 ValidationFraction = result.GetValue(validation), Description = result.GetValue(description),
             };

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Refinery.Contracts.Dedup;
 using Refinery.Host.Dedup;
 using Refinery.Text.Dedup;
 using Refinery.Text.MinHash;
@@ -18,21 +19,21 @@ public static class DedupCommand
         var perms = new Option<int>("--perms") { DefaultValueFactory = _ => MinHashPermutations.RpV2Count, Description = "MinHash permutations (RPv2: 128); bands × rows follow from the threshold" };
         var verify = new Option<bool>("--verify") { Description = "Link a candidate pair only if its true shingle Jaccard reaches the threshold" };
         var exact = new Option<bool>("--exact") { Description = "Also cluster documents whose normalised text is identical (short ones included) and mark each line exact or near" };
-        var exactMode = new Option<string>("--exact-mode") { DefaultValueFactory = _ => "set", Description = "With --exact: set (exact 128-bit keys) or bloom (a Bloom filter of fixed memory; --fp-rate of unique documents are wrongly marked as copies)" };
-        exactMode.AcceptOnlyFromAmong("set", "bloom");
+        // The service's defaults, so the CLI and a DeduplicateCorpus sent to the service agree.
+        var defaults = new DeduplicateCorpus { Corpus = "", Threshold = DedupOutputs.DefaultThreshold };
+        // "none" is --exact left out.
+        var exactMode = OptionValueOption.Create("--exact-mode", defaults.Exact,
+            "With --exact: set (exact 128-bit keys) or bloom (a Bloom filter of fixed memory; --fp-rate of unique documents are wrongly marked as copies)",
+            [ExactMode.Set, ExactMode.Bloom]);
         var fpRate = new Option<double>("--fp-rate") { DefaultValueFactory = _ => 0.01, Description = "False-positive rate of --exact-mode bloom (RPv2 used 0.01)" };
         var bands = new Option<int?>("--bands") { Description = "LSH bands (with --rows; bands × rows ≤ --perms); by default datasketch's optimal_param for the threshold" };
         var rows = new Option<int?>("--rows") { Description = "Rows (signature values) per LSH band, with --bands" };
-        var exactKey = new Option<string>("--exact-key")
-        {
-            DefaultValueFactory = _ => "normalized",
-            Description = "What --exact and --index compare: normalized (the RPv2-normalised text), raw (the text byte for byte) or url (documents without a URL are never exact duplicates)",
-        };
-        exactKey.AcceptOnlyFromAmong([.. ExactKeys.Names]);
+        var exactKey = OptionValueOption.Create("--exact-key", defaults.ExactKey,
+            "What --exact and --index compare: normalized (the RPv2-normalised text), raw (the text byte for byte) or url (documents without a URL are never exact duplicates)");
         var index = new Option<string?>("--index") { Description = "Folder of a persistent exact index: documents whose normalised text an earlier run's input had are marked (never kept), and this input's texts are added" };
         var keep = new Option<string>("--keep")
         {
-            DefaultValueFactory = _ => "first",
+            DefaultValueFactory = _ => defaults.Keep,
             Description = "Which member of a cluster to keep: first (input order), longest, max:SIGNAL or min:SIGNAL (a document signal read from --signals)",
         };
         var signals = new Option<string[]>("--signals") { Description = "Signal files for --keep max:/min: (as `refinery signals` writes them, or RPv2's .signals.json.gz)", AllowMultipleArgumentsPerToken = true };
@@ -84,8 +85,8 @@ public static class DedupCommand
             var settings = new OfflineDedup.Settings(files, result.GetValue(output)!, t, result.GetValue(ngram), result.GetValue(perms),
                 MinHashPermutations.RpV2Seed, result.GetValue(verify), result.GetValue(exact), keepRule,
                 result.GetValue(hash) == "xxhash3" ? ShingleHash.XxHash3 : ShingleHash.Sha1, result.GetValue(threads), result.GetValue(workDir),
-                result.GetValue(exactMode) == "bloom" ? OfflineDedup.ExactMode.Bloom : OfflineDedup.ExactMode.Set, result.GetValue(fpRate),
-                result.GetValue(index), signalFiles, result.GetValue(minhash), ExactKeys.Parse(result.GetValue(exactKey)!)!.Value, b, r);
+                result.GetValue(exactMode), result.GetValue(fpRate),
+                result.GetValue(index), signalFiles, result.GetValue(minhash), result.GetValue(exactKey), b, r);
             var s = await OfflineDedup.RunAsync(settings, Progress, ct);
             if (quiet)
             {

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using Refinery.Contracts.Dedup;
+using Refinery.Contracts.Options;
 using Refinery.Quality.Formats;
 using Refinery.Quality.Rpv2;
 using Refinery.Text.Dedup;
@@ -19,10 +21,6 @@ public static class OfflineDedup
 
     /// <summary>Band-record partitions on disk; a bucket lies whole in one, so each is linked on its own.</summary>
     public const int SpillPartitions = 128;
-
-    /// <summary>How exact duplicates are found: an exact set of 128-bit keys, or a Bloom filter of fixed size whose
-    /// false positives (at the configured rate) mark a unique document as a copy.</summary>
-    public enum ExactMode { Set, Bloom }
 
     public sealed record Settings(IReadOnlyList<string> Inputs, string Output, double Threshold, int NGram = 13,
         int Permutations = MinHashPermutations.RpV2Count, int Seed = MinHashPermutations.RpV2Seed, bool Verify = false,
@@ -71,7 +69,7 @@ public static class OfflineDedup
         if (settings.Exact && settings.ExactBy == ExactMode.Bloom) MarkBloomCopies(entries, settings.FalsePositiveRate, copies);
         // Keys of different kinds never meet: the normalised-text index is the folder itself, the others sub-folders.
         var index = settings.Index is null ? null
-            : new ExactIndex(settings.KeyKind == ExactKeyKind.Normalized ? settings.Index : Path.Combine(settings.Index, ExactKeys.NameOf(settings.KeyKind)));
+            : new ExactIndex(settings.KeyKind == ExactKeyKind.Normalized ? settings.Index : Path.Combine(settings.Index, OptionValues<ExactKeyKind>.NameOf(settings.KeyKind)));
         var source = SourceTag(entries);
         var earlier = index?.Lookup(entries.Select(e => e.ExactKey).ToList(), source) ?? new ulong?[entries.Count];
         for (var i = 0; i < entries.Count; i++)

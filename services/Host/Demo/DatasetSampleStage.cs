@@ -28,7 +28,7 @@ public sealed class DatasetSampleStage : IDemoStage
             context.Progress.Update($"curation: {dataset}");
             var created = await DatasetPreparation.CreateAsync(platform, new CreateDatasetVersion
             {
-                Dataset = dataset, Corpora = [DemoContext.CorpusName], Recipe = recipe, RecipeName = recipeName, Tokenizer = "gpt2",
+                Dataset = dataset, Corpora = [DemoContext.CorpusName], Recipe = recipe, RecipeName = recipeName, Tokenizer = TokenizerKind.Gpt2,
                 Description = "The Refinery demo's sample corpus (mail, books, speeches, declarations), to show recipes side by side.",
             }, context.Progress.Update, ct);
             var manifest = await ManifestReader.ReadVerifiedAsync(platform.Store, created.Manifest, ct);

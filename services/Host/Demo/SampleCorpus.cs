@@ -31,7 +31,7 @@ internal interface ISampleBuilder
 public static class SampleCorpus
 {
     /// <summary>Bump when the way sources are written changes, so existing caches are rebuilt.</summary>
-    internal const int FormatVersion = 1;
+    internal const int FormatVersion = 2;
 
     private static readonly JsonSerializerOptions StampJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 

@@ -1,3 +1,4 @@
+using Refinery.Ingestion.Text;
 using Refinery.Quality.Resources;
 using System.Text.RegularExpressions;
 
@@ -33,7 +34,7 @@ internal sealed partial class UdhrSample : ISampleBuilder
             var bcp47 = Attribute(root, "lang");
             var direction = Attribute(root, "dir");
             var title = Title().Match(html) is { Success: true } t ? System.Net.WebUtility.HtmlDecode(t.Groups[1].Value.Trim()) : null;
-            await writer.WriteAsync($"udhr-{iso6393}", HtmlText.ToPlainText(html), json =>
+            await writer.WriteAsync($"udhr-{iso6393}", HtmlTextExtractor.Extract(html), json =>
             {
                 json.WriteString("language", iso6393);
                 json.WriteString("bcp47", bcp47);

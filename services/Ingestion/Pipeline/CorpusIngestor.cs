@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Refinery.Contracts;
 using Refinery.Contracts.Ingestion;
+using Refinery.Contracts.Options;
 using Refinery.Ingestion.Domain;
 using Refinery.Ingestion.Language;
 using Refinery.Ingestion.Options;
@@ -69,7 +70,7 @@ public sealed class CorpusIngestor(
         try
         {
             await using var raw = await store.OpenReadAsync(source.Key, ct);
-            await foreach (var item in SourceReader.ReadAsync(raw, name, source.Format, readerOptions, ct))
+            await foreach (var item in SourceReader.ReadAsync(raw, name, source.Format is { } format ? OptionValues<SourceFormat>.NameOf(format) : null, readerOptions, ct))
             {
                 if (item.Rejection is { } rejection)
                 {

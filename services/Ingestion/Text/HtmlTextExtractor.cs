@@ -15,9 +15,14 @@ public static class HtmlTextExtractor
     /// <summary>A line whose characters are at least this share link text is navigation, not prose (headings excepted).</summary>
     private const double MaxLinkDensity = 0.8;
 
-    // Exactly the characters char.IsWhiteSpace accepts (NBSP included).
-    private static readonly SearchValues<char> Whitespace = SearchValues.Create(
-        "\t\n\v\f\r \u0085\u00A0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200A\u2028\u2029\u202F\u205F\u3000");
+    /// <summary>A page's own &lt;header&gt; (outside &lt;main&gt;/&lt;article&gt;) with fewer lines or less text than
+    /// these is its banner (site name, a tagline or intro, a few links) and is dropped; one with more is the document's
+    /// opening, as the UDHR's preamble is (a heading and several paragraphs, 475 characters in Chinese).</summary>
+    private const int MinPageHeaderLines = 4, MinPageHeaderText = 200;
+
+    // HTML's whitespace is ASCII only: a no-break space is text ("Article 1 :" keeps its NBSP), though a line never
+    // starts or ends with one and a line of nothing else is empty.
+    private static readonly SearchValues<char> Whitespace = SearchValues.Create("\t\n\f\r ");
 
     [ThreadStatic] private static HtmlParser? t_parser;
     [ThreadStatic] private static Dictionary<string, bool>? t_classCache;
@@ -109,6 +114,7 @@ public static class HtmlTextExtractor
         var open = candidates is null ? null : new Stack<int>();
         var stack = new Stack<(INode Node, bool Exit)>();
         stack.Push((root, false));
+        var pageHeaders = new Stack<int>();
         int linkDepth = 0, preDepth = 0, headingDepth = 0, contentDepth = 0;
         var isRoot = true;
 
@@ -126,10 +132,15 @@ public static class HtmlTextExtractor
                     if (name is "article" or "main") contentDepth--;
                     if (BlockTags.Contains(name)) sink.Break();
                     if (open is not null && IsContentRoot(element, name)) candidates!.Add((open.Pop(), sink.Length));
+                    if (name == "header" && contentDepth == 0 && pageHeaders.Pop() is var start && !sink.IsProse(start))
+                    {
+                        sink.Truncate(start);
+                        candidates?.RemoveAll(c => c.Start >= start);
+                    }
                     continue;
                 }
 
-                if (!isRoot && IsDropped(element, name, strict, contentDepth > 0)) continue;
+                if (!isRoot && IsDropped(element, name, strict)) continue;
                 isRoot = false;
                 if (name == "br")
                 {
@@ -137,6 +148,7 @@ public static class HtmlTextExtractor
                     continue;
                 }
                 if (BlockTags.Contains(name)) sink.Break();
+                if (name == "header" && contentDepth == 0) pageHeaders.Push(sink.Length);
                 if (open is not null && IsContentRoot(element, name)) open.Push(sink.Length);
                 if (name == "a") linkDepth++;
                 else if (name == "pre") preDepth++;
@@ -177,11 +189,9 @@ public static class HtmlTextExtractor
     private static bool IsHeading(string name) =>
         name.Length == 2 && name[0] == 'h' && name[1] is >= '1' and <= '6';
 
-    private static bool IsDropped(IElement element, string name, bool strict, bool insideContent)
+    private static bool IsDropped(IElement element, string name, bool strict)
     {
         if (DroppedTags.Contains(name)) return true;
-        // A page header is chrome; an <article>'s or <main>'s own header carries its title and byline.
-        if (name == "header" && !insideContent) return true;
         var attributes = element.Attributes;
         if (attributes.Length == 0) return false;
 
@@ -269,6 +279,8 @@ public static class HtmlTextExtractor
             {
                 var space = rest.IndexOfAny(Whitespace);
                 var word = space < 0 ? rest : rest[..space];
+                // A line starts with text, not with a no-break space.
+                if (_chars == 0) word = word.TrimStart();
                 if (!word.IsEmpty)
                 {
                     if (_pendingSpace)
@@ -290,6 +302,7 @@ public static class HtmlTextExtractor
 
         public void Break()
         {
+            while (_out.Length > _lineStart && char.IsWhiteSpace(_out[_out.Length - 1])) _out.Length--;
             if (_chars == 0 || (!_heading && _linkChars >= MaxLinkDensity * _chars))
                 _out.Length = _lineStart;
             else
@@ -299,6 +312,24 @@ public static class HtmlTextExtractor
             _linkChars = 0;
             _heading = false;
             _pendingSpace = false;
+        }
+
+        /// <summary>Whether the complete lines written from <paramref name="start"/> on are many and long enough to be
+        /// prose rather than a banner.</summary>
+        public bool IsProse(int start)
+        {
+            if (_out.Length - start < MinPageHeaderText) return false;
+            var lines = 0;
+            for (var i = start; i < _out.Length && lines < MinPageHeaderLines; i++)
+                if (_out[i] == '\n') lines++;
+            return lines >= MinPageHeaderLines;
+        }
+
+        /// <summary>Drops everything written from <paramref name="length"/> on; call right after <see cref="Break"/>.</summary>
+        public void Truncate(int length)
+        {
+            _out.Length = Math.Min(_out.Length, length);
+            _lineStart = _out.Length;
         }
 
         public override string ToString()

@@ -13,7 +13,7 @@ public sealed record CreateDatasetVersion
     /// Not part of the version's identity: the recipe's text is.</summary>
     public string? RecipeName { get; init; }
     /// <summary>"gpt2" or "bytes".</summary>
-    public string Tokenizer { get; init; } = "gpt2";
+    public TokenizerKind Tokenizer { get; init; } = TokenizerKind.Gpt2;
     /// <summary>The share of documents held out as the validation part, chosen by a hash of the document id.</summary>
     public double ValidationFraction { get; init; } = 0.01;
     public string SignalsConfig { get; init; } = "rpv2";

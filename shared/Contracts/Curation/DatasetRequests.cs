@@ -1,4 +1,5 @@
 using Refinery.Contracts.Ingestion;
+using Refinery.Contracts.Options;
 
 namespace Refinery.Contracts.Curation;
 
@@ -6,8 +7,6 @@ namespace Refinery.Contracts.Curation;
 /// the recipe parses is the service's to say (it owns the recipe language).</summary>
 public static class DatasetRequests
 {
-    public static readonly IReadOnlyList<string> Tokenizers = ["gpt2", "bytes"];
-
     public static Dictionary<string, string> Problems(CreateDatasetVersion request)
     {
         var problems = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -20,7 +19,7 @@ public static class DatasetRequests
         if (request.RecipeName is { } recipeName && (recipeName.Length is 0 or > 64
                 || !recipeName.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
             problems["recipeName"] = "1 to 64 letters, digits, '-', '_' or '.'";
-        if (!Tokenizers.Contains(request.Tokenizer)) problems["tokenizer"] = $"must be one of {string.Join(", ", Tokenizers)}";
+        if (!Enum.IsDefined(request.Tokenizer)) problems["tokenizer"] = $"must be {OptionValues<TokenizerKind>.Expected}";
         if (request.ValidationFraction is < 0 or >= 1) problems["validationFraction"] = "must be in [0, 1)";
         if (ConfigTags.Problem(request.SignalsConfig) is { } tag) problems["signalsConfig"] = tag;
         if (request.Description is { Length: > 4000 }) problems["description"] = "at most 4000 characters";

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Refinery.Contracts.Options;
 
 namespace Refinery.Contracts.Dedup;
 
@@ -21,10 +22,10 @@ public static class DedupOutputs
     public static string Config(DeduplicateCorpus request)
     {
         var tag = Config(request.SignalsConfig, request.Threshold);
-        if (request.Exact == DedupRequests.ExactBloom)
+        if (request.Exact == ExactMode.Bloom)
             tag += $"-bloom{Canonical(request.FalsePositiveRate)}";
-        else if (request.Exact != DedupRequests.ExactSet) tag += $"-{request.Exact}";
-        if (request.Exact != DedupRequests.ExactNone && request.ExactKey != "normalized") tag += $"-{request.ExactKey}";
+        else if (request.Exact != ExactMode.Set) tag += $"-{OptionValues<ExactMode>.NameOf(request.Exact)}";
+        if (request.Exact != ExactMode.None && request.ExactKey != ExactKeyKind.Normalized) tag += $"-{OptionValues<ExactKeyKind>.NameOf(request.ExactKey)}";
         if (request.Verify) tag += "-verify";
         if (request.Keep != DedupRequests.KeepFirst) tag += $"-keep-{request.Keep.Replace(':', '-')}";
         return tag;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Refinery.Contracts.Ingestion;
+using Refinery.Contracts.Options;
 
 namespace Refinery.Contracts.Dedup;
 
@@ -8,13 +9,7 @@ namespace Refinery.Contracts.Dedup;
 /// service.</summary>
 public static partial class DedupRequests
 {
-    public const string ExactSet = "set", ExactBloom = "bloom", ExactNone = "none";
     public const string KeepFirst = "first", KeepLongest = "longest";
-
-    public static readonly IReadOnlyList<string> ExactModes = [ExactSet, ExactBloom, ExactNone];
-
-    /// <summary>What exact duplicates share (Refinery.Text.Dedup.ExactKeys names them the same).</summary>
-    public static readonly IReadOnlyList<string> ExactKeyKinds = ["normalized", "raw", "url"];
 
     [GeneratedRegex("^(max|min):([a-z][a-z0-9_]{0,63})$")]
     private static partial Regex SignalKeep();
@@ -32,8 +27,9 @@ public static partial class DedupRequests
         if (!DedupOutputs.Thresholds.Contains(request.Threshold))
             problems["threshold"] = $"must be one of {string.Join(", ", DedupOutputs.Thresholds.Select(t => t.ToString(CultureInfo.InvariantCulture)))}";
         if (ConfigTags.Problem(request.SignalsConfig) is { } tag) problems["signalsConfig"] = tag;
-        if (!ExactModes.Contains(request.Exact)) problems["exact"] = $"must be one of {string.Join(", ", ExactModes)}";
-        if (!ExactKeyKinds.Contains(request.ExactKey)) problems["exactKey"] = $"must be one of {string.Join(", ", ExactKeyKinds)}";
+        // A value the JSON convention could not read never gets here; one set in code out of range does.
+        if (!Enum.IsDefined(request.Exact)) problems["exact"] = $"must be {OptionValues<ExactMode>.Expected}";
+        if (!Enum.IsDefined(request.ExactKey)) problems["exactKey"] = $"must be {OptionValues<ExactKeyKind>.Expected}";
         if (request.FalsePositiveRate is not (> 0 and < 1)) problems["falsePositiveRate"] = "must be between 0 and 1, exclusive";
         if (request.Keep is not (KeepFirst or KeepLongest) && SignalOf(request.Keep) is null)
             problems["keep"] = "must be first, longest, max:SIGNAL or min:SIGNAL";

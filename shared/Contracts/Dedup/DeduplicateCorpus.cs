@@ -14,10 +14,10 @@ public sealed record DeduplicateCorpus
     /// <summary>Exact duplicates within the corpus: "set" (hash sets partitioned by key prefix), "bloom" (a Bloom
     /// filter per partition sized by <see cref="FalsePositiveRate"/>) or "none". Unless "none", the corpus is also
     /// checked against, and added to, the index of earlier corpora.</summary>
-    public string Exact { get; init; } = DedupRequests.ExactSet;
+    public ExactMode Exact { get; init; } = ExactMode.Set;
     /// <summary>What exact duplicates share: "normalized" (the RPv2-normalised text), "raw" (the text byte for byte) or
     /// "url" (a document without a URL is never an exact duplicate). Each kind has its own index of earlier corpora.</summary>
-    public string ExactKey { get; init; } = "normalized";
+    public ExactKeyKind ExactKey { get; init; } = ExactKeyKind.Normalized;
     /// <summary>The Bloom filters' false-positive rate in "bloom" mode.</summary>
     public double FalsePositiveRate { get; init; } = 0.001;
     /// <summary>Which member of a cluster is kept: "first" (in shard order), "longest", or "max:SIGNAL" / "min:SIGNAL"

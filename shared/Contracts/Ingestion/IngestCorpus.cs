@@ -13,7 +13,7 @@ public sealed record IngestCorpus
 public sealed record SourceRef
 {
     public required string Key { get; init; }
-    public string? Format { get; init; }
+    public SourceFormat? Format { get; init; }
 }
 
 /// <summary>Per-corpus reader settings that change the output (so they are part of its identity).</summary>

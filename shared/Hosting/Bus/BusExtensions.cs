@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Refinery.Contracts.Options;
 using Refinery.Hosting.Options;
 
 namespace Refinery.Hosting.Bus;
@@ -29,11 +30,16 @@ public static class BusExtensions
                     x.UsingRabbitMq((context, cfg) =>
                     {
                         cfg.Host(new Uri(uri));
+                        cfg.ConfigureJsonSerializerOptions(ContractJson.Configure);
                         cfg.ConfigureEndpoints(context);
                     });
                     break;
                 default:
-                    x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+                    x.UsingInMemory((context, cfg) =>
+                    {
+                        cfg.ConfigureJsonSerializerOptions(ContractJson.Configure);
+                        cfg.ConfigureEndpoints(context);
+                    });
                     break;
             }
         });

@@ -1,25 +1,14 @@
 using System.IO.Hashing;
 using System.Text;
+using Refinery.Contracts.Dedup;
 
 namespace Refinery.Text.Dedup;
-
-/// <summary>What makes two documents exact duplicates: the same RPv2-normalised text (the default, as RPv2's exact
-/// dedup), the same raw text byte for byte, or the same URL.</summary>
-public enum ExactKeyKind { Normalized, Raw, Url }
 
 /// <summary>The 128-bit exact keys. <see cref="None"/> stands for a document without one (no URL): it is never an
 /// exact duplicate and never enters an index. XxHash128 gives zero for another input with probability 2^−128.</summary>
 public static class ExactKeys
 {
     public static readonly UInt128 None = UInt128.Zero;
-
-    private static readonly string[] NameArray = ["normalized", "raw", "url"];
-
-    public static IReadOnlyList<string> Names => NameArray;
-
-    public static string NameOf(ExactKeyKind kind) => NameArray[(int)kind];
-
-    public static ExactKeyKind? Parse(string name) => Array.IndexOf(NameArray, name) is var i and >= 0 ? (ExactKeyKind)i : null;
 
     /// <summary>The key of a document by <paramref name="kind"/>; <paramref name="normalizedKey"/> computes the
     /// normalised one only when it is asked for.</summary>

@@ -52,7 +52,7 @@ public static class OldBuildSchema
         {
             var names = string.Join(", ", table.Columns.Select(c => $"\"{c.Name}\""));
             var slots = string.Join(", ", table.Columns.Select((_, i) => $"{{{i}}}"));
-            var values = table.Columns.Select(c => Sample(c, postgres)).ToArray();
+            var values = table.Columns.Select(c => ConvertedSample(db, c) ?? Sample(c, postgres)).ToArray();
             // Names from the migration, values as parameters: the SQL is built as text on purpose.
             var insert = $"INSERT INTO {Qualified(table.Schema, table.Name)} ({names}) VALUES ({slots})";
             await db.Database.ExecuteSqlRawAsync(insert, values);
@@ -71,6 +71,17 @@ public static class OldBuildSchema
         FirstMigration(db).Tables.Any(t => t.Name == entity.GetTableName());
 
     private static string Qualified(string? schema, string table) => schema is null ? $"\"{table}\"" : $"\"{schema}\".\"{table}\"";
+
+    /// <summary>For a column the model reads through a value conversion (an option enum kept as its name), a value the
+    /// conversion accepts, as a real row holds: the first of the enum's values, as the model writes it.</summary>
+    private static object? ConvertedSample(DbContext db, AddColumnOperation column)
+    {
+        var property = db.Model.GetEntityTypes().Where(e => e.GetTableName() == column.Table)
+            .SelectMany(e => e.GetProperties()).FirstOrDefault(p => p.GetColumnName() == column.Name);
+        if (property?.GetValueConverter() is not { } converter) return null;
+        var type = Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType;
+        return type.IsEnum ? converter.ConvertToProvider(Enum.GetValues(type).GetValue(0)) : null;
+    }
 
     private static object Sample(AddColumnOperation column, bool postgres)
     {

@@ -60,7 +60,7 @@ public sealed class HtmlTextExtractorTests
 
     [Theory]
     [InlineData("dclm_common_crawl_page1.html", "软件功能")]
-    [InlineData("dclm_common_crawl_page3.html", "Серада 22 сакавіка 2023 г.")]
+    [InlineData("dclm_common_crawl_page3.html", "Серада\u00A022\u00A0сакавіка\u00A02023\u00A0г.")]   // written with &nbsp;
     [InlineData("dclm_common_crawl_page4.html", "当前位置：首页 > 公司简介")]
     public void Html_CommonCrawlPages_GiveCleanLines(string page, string expected)
     {
@@ -85,7 +85,7 @@ public sealed class HtmlTextExtractorTests
             </body></html>
             """;
 
-        Assert.Equal("a b c & d\none\ntwo bold\nx\ny\nc1\nc2\nl1\nl2\nTitle", HtmlTextExtractor.Extract(html));
+        Assert.Equal("a b c\u00A0& d\none\ntwo bold\nx\ny\nc1\nc2\nl1\nl2\nTitle", HtmlTextExtractor.Extract(html));
     }
 
     [Fact]
@@ -147,5 +147,46 @@ public sealed class HtmlTextExtractorTests
         var html = string.Concat(Enumerable.Repeat("<div>", 20_000)) + "deep text" + string.Concat(Enumerable.Repeat("</div>", 20_000));
 
         Assert.Equal("deep text", HtmlTextExtractor.Extract(html));
+    }
+
+    [Fact]
+    public void Html_NoBreakSpace_IsTextButNeverStartsOrEndsALine()
+    {
+        const string html = "<body><p>Article&nbsp;1 :</p><p>&nbsp;</p><p>&nbsp; edges&nbsp;</p></body>";
+
+        Assert.Equal("Article\u00A01 :\nedges", HtmlTextExtractor.Extract(html));
+    }
+
+    [Fact]
+    public void Html_PageHeaderHoldingProse_IsKeptWithCommentsStylesAndEntitiesHandled()
+    {
+        var preamble = string.Join("", Enumerable.Range(1, 4).Select(i => $"<p>Whereas recital {i} &#x26; its dignity are &lt;recognised&gt; by all the peoples,</p>"));
+        var html = $"""
+            <!doctype html>
+            <html lang="en"><head><title>English</title><style>p {"{"} color: red {"}"}</style></head>
+            <body>
+              <h1>Universal   Declaration</h1>
+              <header><h2>Preamble</h2>{preamble}<!-- a comment --></header>
+              <article><h2>Article 1</h2><ol><li><p>One &lt;two&gt;</p></li><li>Three</li></ol></article>
+            </body></html>
+            """;
+
+        var expected = "Universal Declaration\nPreamble\n" +
+                       string.Join("\n", Enumerable.Range(1, 4).Select(i => $"Whereas recital {i} & its dignity are <recognised> by all the peoples,")) +
+                       "\nArticle 1\nOne <two>\nThree";
+        Assert.Equal(expected, HtmlTextExtractor.Extract(html));
+    }
+
+    [Fact]
+    public void Html_PageHeaderBanner_IsDroppedButAnArticlesHeaderStays()
+    {
+        const string html = """
+            <body><header><a href="/">Example News</a><p>All the news, all the time</p></header>
+            <article><header><h1>Storm hits the coast</h1><p>By A. Reporter</p></header>
+            <p>The storm reached the coast on Monday night and closed the harbour for two days.</p></article></body>
+            """;
+
+        Assert.Equal("Storm hits the coast\nBy A. Reporter\nThe storm reached the coast on Monday night and closed the harbour for two days.",
+            HtmlTextExtractor.Extract(html));
     }
 }
