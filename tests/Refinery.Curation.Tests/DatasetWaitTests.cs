@@ -28,7 +28,7 @@ public sealed class DatasetWaitTests
         await CorpusShards.PutAsync(store, Corpus, await CorpusShards.ReadAsync("golden", "signals_dev_docs.jsonl.gz"), shards: 3);
 
     private static CreateDatasetVersion DedupOnly(Guid? requestId = null) =>
-        new() { Dataset = "deduped", Corpora = [Corpus], Recipe = "dedup-only", Tokenizer = "bytes", RequestId = requestId };
+        new() { Dataset = "deduped", Corpora = [Corpus], Recipe = "dedup-only", Tokenizer = TokenizerKind.Bytes, RequestId = requestId };
 
     /// <summary>Every document in a cluster of its own but every seventh, dropped: a clusters file as dedup leaves it.</summary>
     private static async Task<byte[]> ClustersAsync()
@@ -119,7 +119,7 @@ public sealed class DatasetWaitTests
         await using (var file = await host.Store.OpenReadAsync(signals)) await file.CopyToAsync(held);
         await host.Store.DeleteAsync(signals);
 
-        await SendAsync(host, new CreateDatasetVersion { Dataset = "plain", Corpora = [Corpus], Recipe = "none", Tokenizer = "bytes" });
+        await SendAsync(host, new CreateDatasetVersion { Dataset = "plain", Corpora = [Corpus], Recipe = "none", Tokenizer = TokenizerKind.Bytes });
         var waiting = Assert.Single(await WaitingAsync(host));
         Assert.Equal("signals (rpv2) of corpus golden-dev", waiting.WaitingFor);
 

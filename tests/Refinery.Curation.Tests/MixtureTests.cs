@@ -91,7 +91,7 @@ public sealed class MixtureTests
         await using var host = await CurationTestHost.StartAsync();
         await CorpusShards.PutAsync(host.Store, "budget-dev", await CorpusShards.ReadAsync("golden", "signals_dev_docs.jsonl.gz"), shards: 2);
         await host.SendAsync(CommandQueues.Uri(CommandQueues.CreateDatasetVersion),
-            new CreateDatasetVersion { Dataset = "small", Corpora = ["budget-dev"], Recipe = "gopher-rules-pass", Tokenizer = "bytes" });
+            new CreateDatasetVersion { Dataset = "small", Corpora = ["budget-dev"], Recipe = "gopher-rules-pass", Tokenizer = TokenizerKind.Bytes });
         var clean = await AwaitAsync(host, e => e.Dataset == "small");
 
         // The probe's case: 10^12 tokens asked of a version of a few hundred thousand.

@@ -79,7 +79,7 @@ public sealed class QuantileVersionTests
         var requestId = Guid.NewGuid();
 
         await host.SendAsync(CommandQueues.Uri(CommandQueues.CreateDatasetVersion),
-            new CreateDatasetVersion { Dataset = "ranked-progress", Corpora = [Corpus], Recipe = RecipeText, Tokenizer = "bytes", RequestId = requestId });
+            new CreateDatasetVersion { Dataset = "ranked-progress", Corpora = [Corpus], Recipe = RecipeText, Tokenizer = TokenizerKind.Bytes, RequestId = requestId });
         var created = (await host.PublishedAsync<DatasetVersionCreated>(1))[0];
         await host.QuiescentAsync();
 

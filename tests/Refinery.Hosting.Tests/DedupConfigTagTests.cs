@@ -8,7 +8,7 @@ namespace Refinery.Hosting.Tests;
 public sealed class DedupConfigTagTests
 {
     private static string Bloom(double rate) =>
-        DedupOutputs.Config(new DeduplicateCorpus { Corpus = "web", Threshold = 0.8, Exact = DedupRequests.ExactBloom, FalsePositiveRate = rate });
+        DedupOutputs.Config(new DeduplicateCorpus { Corpus = "web", Threshold = 0.8, Exact = ExactMode.Bloom, FalsePositiveRate = rate });
 
     [Theory]
     [InlineData(1e-7, 1e-300)]
