@@ -25,7 +25,11 @@ public static class DedupCommand
         var exactMode = OptionValueOption.Create("--exact-mode", defaults.Exact,
             "With --exact: set (exact 128-bit keys) or bloom (a Bloom filter of fixed memory; --fp-rate of unique documents are wrongly marked as copies)",
             [ExactMode.Set, ExactMode.Bloom]);
-        var fpRate = new Option<double>("--fp-rate") { DefaultValueFactory = _ => 0.01, Description = "False-positive rate of --exact-mode bloom (RPv2 used 0.01)" };
+        var fpRate = new Option<double>("--fp-rate")
+        {
+            DefaultValueFactory = _ => defaults.FalsePositiveRate,
+            Description = $"False-positive rate of --exact-mode bloom (the service's default, {defaults.FalsePositiveRate}; RPv2 used 0.01)",
+        };
         var bands = new Option<int?>("--bands") { Description = "LSH bands (with --rows; bands × rows ≤ --perms); by default datasketch's optimal_param for the threshold" };
         var rows = new Option<int?>("--rows") { Description = "Rows (signature values) per LSH band, with --bands" };
         var exactKey = OptionValueOption.Create("--exact-key", defaults.ExactKey,

@@ -25,7 +25,7 @@ public static class OfflineDedup
     public sealed record Settings(IReadOnlyList<string> Inputs, string Output, double Threshold, int NGram = 13,
         int Permutations = MinHashPermutations.RpV2Count, int Seed = MinHashPermutations.RpV2Seed, bool Verify = false,
         bool Exact = false, KeepRule? Keep = null, ShingleHash Hash = ShingleHash.Sha1, int Threads = 1,
-        string? WorkDir = null, ExactMode ExactBy = ExactMode.Set, double FalsePositiveRate = 0.01, string? Index = null,
+        string? WorkDir = null, ExactMode ExactBy = ExactMode.Set, double FalsePositiveRate = 0.001, string? Index = null,
         IReadOnlyList<string>? SignalFiles = null, bool FromMinHash = false,
         ExactKeyKind KeyKind = ExactKeyKind.Normalized, int? Bands = null, int? Rows = null);
 
