@@ -107,4 +107,14 @@ public sealed class MixtureTests
         Assert.Contains($"at most {clean.Tokens * DatasetRequests.DefaultMaxMixtureEpochs:N0} tokens", failed.Reason);
         await foreach (var written in host.Store.ListAsync("datasets/huge/")) Assert.Fail($"a refused mixture wrote {written.Key}");
     }
+
+    [Fact]
+    public void EachComponentsDraws_AreSeededTheSameInEveryProcess()
+    {
+        // Pinned: a seed that changed from process to process (HashCode.Combine does) would draw another sample after a
+        // restart, for the same content-addressed version.
+        Assert.Equal([-1165370133, 1819109488], [MixtureBuilder.ComponentSeed(7, 0), MixtureBuilder.ComponentSeed(7, 1)]);
+        Assert.NotEqual(MixtureBuilder.ComponentSeed(7, 0), MixtureBuilder.ComponentSeed(7, 1));
+        Assert.NotEqual(MixtureBuilder.ComponentSeed(7, 0), MixtureBuilder.ComponentSeed(8, 0));
+    }
 }

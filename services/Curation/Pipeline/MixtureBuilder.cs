@@ -37,7 +37,7 @@ public sealed class MixtureBuilder(IObjectStore store)
             var c = components[i];
             var target = DatasetRequests.ShareOf(request, c.Request);
             using var spool = await TrainingDocumentsAsync(c.Manifest, endOfText, tokenBytes, ct);
-            var random = new Random(HashCode.Combine(request.Seed, i));
+            var random = new Random(ComponentSeed(request.Seed, i));
             long tokens = 0, drawn = 0;
             var epochs = 0;
             // Documents and tokens are written as they are drawn: memory holds one epoch's order (the component's
@@ -108,6 +108,11 @@ public sealed class MixtureBuilder(IObjectStore store)
         job.FinishedAt = now;
         return job;
     }
+
+    /// <summary>The seed of component <paramref name="component"/>'s draws. Not HashCode.Combine: that is seeded anew in
+    /// every process, so the same request would draw other documents after a restart or in another process.</summary>
+    public static int ComponentSeed(int seed, int component) =>
+        (int)System.IO.Hashing.XxHash32.HashToUInt32(BitConverter.GetBytes(((long)seed << 32) | (uint)component));
 
     /// <summary>The component's training documents (as stored) and their tokens, spooled: the documents outside the
     /// validation share, in part order, paired with the segments of the training token stream between end-of-text tokens.</summary>
