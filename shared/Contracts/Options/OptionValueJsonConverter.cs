@@ -33,9 +33,13 @@ public sealed class OptionValueJsonConverter : JsonConverterFactory
 /// <summary>The contracts' JSON settings that serializers outside them (the bus, the gateway) add to their own.</summary>
 public static class ContractJson
 {
+    /// <summary>Puts the converter first in <paramref name="options"/>. Options already used (read-only) are left as they
+    /// are: MassTransit's are process-wide, and a test process may have serialized with them before a host configured its
+    /// bus; the enums' own attribute still applies there, as long as those options hold no other enum converter.</summary>
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {
-        if (!options.Converters.Any(c => c is OptionValueJsonConverter)) options.Converters.Insert(0, new OptionValueJsonConverter());
+        if (options.IsReadOnly || options.Converters.Any(c => c is OptionValueJsonConverter)) return options;
+        options.Converters.Insert(0, new OptionValueJsonConverter());
         return options;
     }
 }

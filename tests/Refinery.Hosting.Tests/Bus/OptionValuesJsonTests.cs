@@ -11,8 +11,9 @@ namespace Refinery.Hosting.Tests.Bus;
 /// <summary>The option enums on the bus: the same strings messages carried when the options were strings.</summary>
 public sealed class OptionValuesJsonTests
 {
-    // What AddRefineryBus gives MassTransit's serializer (ConfigureJsonSerializerOptions changes these very options).
-    private static readonly JsonSerializerOptions Bus = ContractJson.Configure(SystemTextJsonMessageSerializer.Options);
+    // What AddRefineryBus gives MassTransit's serializer, on a copy: the process-wide options are read-only once another
+    // test's bus has serialized with them, and changing them here would change every other test's bus.
+    private static readonly JsonSerializerOptions Bus = ContractJson.Configure(new JsonSerializerOptions(SystemTextJsonMessageSerializer.Options));
 
     [Fact]
     public void Names_AreTheWireStrings()
