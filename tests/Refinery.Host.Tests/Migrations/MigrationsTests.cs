@@ -15,7 +15,7 @@ public sealed class MigrationsTests
 
         var pending = await databases.WithContextAsync(db => Task.FromResult(db.Database.HasPendingModelChanges()));
 
-        Assert.False(pending, $"{target} on {provider}: the model changed without a migration (see README, \"Adding a migration\")");
+        Assert.False(pending, $"{target} on {provider}: the model changed without a migration (see README, \"Contributing: schema changes\")");
     }
 
     [Theory, MemberData(nameof(ServiceDatabases.All), MemberType = typeof(ServiceDatabases))]
