@@ -56,7 +56,12 @@ public static class GatewayServiceExtensions
         builder.Services.AddProblemDetails();
         // Option enums are strings in the API's JSON, as on the bus; a body that cannot be read (an unknown option
         // value, broken JSON) throws so BadRequestProblems can answer with the field and what it allows.
-        builder.Services.ConfigureHttpJsonOptions(o => ContractJson.Configure(o.SerializerOptions));
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            ContractJson.Configure(o.SerializerOptions);
+            // A misspelt field ("treshold") is an error naming it, never silently the default.
+            o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+        });
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddWriteRateLimit(
             builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions());
