@@ -41,19 +41,11 @@ public sealed class ApiKeyAuthenticationHandler(
                 ? Success(AnonymousName, ApiKeyRoles.Writer)
                 : AuthenticateResult.NoResult());
         }
-        var address = Context.Connection.RemoteIpAddress;
-        if (failures.IsBlocked(address))
+        if (Throttled() is { } throttled) return Task.FromResult(throttled);
+        if (ring.RoleOf(presented) is not { } role)
         {
-            Context.Items[RefusalItem] = "throttled";
-            return Task.FromResult(AuthenticateResult.Fail("Too many refused API keys from this address"));
-        }
-        var role = ring.RoleOf(presented);
-        if (role is null)
-        {
-            failures.Record(address);
-            Context.Items[RefusalItem] = "invalid";
             Logger.LogInformation("Refused API key {KeyFingerprint}: it matches no configured key", ApiKeyRing.Fingerprint(presented));
-            return Task.FromResult(AuthenticateResult.Fail("The API key is not valid"));
+            return Task.FromResult(Refused("The API key is not valid"));
         }
         return Task.FromResult(Success(ApiKeyRing.Fingerprint(presented), role));
     }
@@ -61,19 +53,26 @@ public sealed class ApiKeyAuthenticationHandler(
     /// <summary>A read ticket stands for a reader key on GET requests only; anything else with a ticket is refused.</summary>
     private AuthenticateResult AuthenticateTicket(string ticket)
     {
-        var address = Context.Connection.RemoteIpAddress;
-        if (failures.IsBlocked(address))
-        {
-            Context.Items[RefusalItem] = "throttled";
-            return AuthenticateResult.Fail("Too many refused API keys from this address");
-        }
-        if (!HttpMethods.IsGet(Request.Method) || tickets.Verify(ticket) is not { } fingerprint)
-        {
-            failures.Record(address);
-            Context.Items[RefusalItem] = "invalid";
-            return AuthenticateResult.Fail("The read ticket is not valid");
-        }
-        return Success(fingerprint, ApiKeyRoles.Reader, ViaTicket);
+        if (Throttled() is { } throttled) return throttled;
+        return HttpMethods.IsGet(Request.Method) && tickets.Verify(ticket) is { } fingerprint
+            ? Success(fingerprint, ApiKeyRoles.Reader, ViaTicket)
+            : Refused("The read ticket is not valid");
+    }
+
+    /// <summary>The refusal of a request that presents a key or ticket from an address past its refusals; null otherwise.</summary>
+    private AuthenticateResult? Throttled()
+    {
+        if (!failures.IsBlocked(Context.Connection.RemoteIpAddress)) return null;
+        Context.Items[RefusalItem] = "throttled";
+        return AuthenticateResult.Fail("Too many refused API keys from this address");
+    }
+
+    /// <summary>Refuses a presented key or ticket, counting it against the client's address.</summary>
+    private AuthenticateResult Refused(string reason)
+    {
+        failures.Record(Context.Connection.RemoteIpAddress);
+        Context.Items[RefusalItem] = "invalid";
+        return AuthenticateResult.Fail(reason);
     }
 
     /// <summary>The authentication method of a request that came with a read ticket, not a key.</summary>
@@ -90,14 +89,16 @@ public sealed class ApiKeyAuthenticationHandler(
             return;
         }
         Response.Headers.WWWAuthenticate = $"{SchemeName} header=\"{HeaderName}\", Bearer";
-        var presented = PresentedKey(Request) is not null;
+        var presented = Context.Items[RefusalItem] as string == "invalid";
         var detail = ring.IsEmpty && !presented
             ? "No API keys are configured, so writes are refused. Configure one under Refinery:ApiKeys, e.g. the " +
               "environment variables Refinery__ApiKeys__0__Key=<a long random secret> and Refinery__ApiKeys__0__Role=writer " +
               "(roles: reader, writer, admin), then send it in the X-Api-Key header. For a local single-process demo only, " +
               "Refinery:Gateway:AllowAnonymousWrites=true lets requests without a key write."
             : presented
-                ? "The API key is not valid."
+                ? PresentedKey(Request) is not null
+                    ? "The API key is not valid."
+                    : "The read ticket is not valid (a ticket reads only, on GET requests, and expires)."
                 : "This endpoint needs an API key: send it in the X-Api-Key header (or Authorization: Bearer <key>).";
         await TypedResults.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "API key required")
             .ExecuteAsync(Context);

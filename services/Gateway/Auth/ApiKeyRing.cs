@@ -19,6 +19,10 @@ public sealed class ApiKeyRing
 
     public bool IsEmpty => _keys.Length == 0;
 
+    /// <summary>Every configured key's digest, as hex, in order: material for secrets derived from the keys (read
+    /// tickets), the same in every process configured with the same keys.</summary>
+    public IEnumerable<string> Digests => _keys.Select(k => Convert.ToHexString(k.Digest)).Order(StringComparer.Ordinal);
+
     /// <summary>The role of <paramref name="presented"/>, or null when it matches no configured key.</summary>
     public string? RoleOf(string presented)
     {

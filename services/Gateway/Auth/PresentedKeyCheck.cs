@@ -13,18 +13,12 @@ public static class PresentedKeyCheck
         // Authentication runs lazily for anonymous endpoints; run it here so every presented key is checked.
         if (ApiKeyAuthenticationHandler.PresentedKey(context.Request) is not null || context.Request.Query.ContainsKey(ReadTickets.QueryName))
             await Microsoft.AspNetCore.Authentication.AuthenticationHttpContextExtensions.AuthenticateAsync(context, ApiKeyAuthenticationHandler.SchemeName);
-        switch (context.Items[ApiKeyAuthenticationHandler.RefusalItem] as string)
+        // A refused key or ticket (401) or a throttled address (429) is answered by the scheme's challenge, as on routes
+        // that need a key.
+        if (context.Items.ContainsKey(ApiKeyAuthenticationHandler.RefusalItem))
         {
-            case "invalid":
-                context.Response.Headers.WWWAuthenticate = $"{ApiKeyAuthenticationHandler.SchemeName} header=\"{ApiKeyAuthenticationHandler.HeaderName}\", Bearer";
-                await TypedResults.Problem("The API key or read ticket is not valid (a ticket reads only, and expires). Send a " +
-                                           "configured key, or none for what anonymous clients may do.",
-                    statusCode: StatusCodes.Status401Unauthorized, title: "API key refused").ExecuteAsync(context);
-                return;
-            case "throttled":
-                // The scheme's challenge answers a throttled address (429), as it does on routes that need a key.
-                await Microsoft.AspNetCore.Authentication.AuthenticationHttpContextExtensions.ChallengeAsync(context, ApiKeyAuthenticationHandler.SchemeName);
-                return;
+            await Microsoft.AspNetCore.Authentication.AuthenticationHttpContextExtensions.ChallengeAsync(context, ApiKeyAuthenticationHandler.SchemeName);
+            return;
         }
         await next(context);
     });

@@ -2,8 +2,6 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Options;
-using Refinery.Gateway.Options;
 
 namespace Refinery.Gateway.Auth;
 
@@ -20,12 +18,10 @@ public sealed class ReadTickets
     private readonly byte[] _secret;
     private readonly TimeProvider _clock;
 
-    public ReadTickets(IOptions<ApiKeysOptions> keys, TimeProvider clock)
+    public ReadTickets(ApiKeyRing keys, TimeProvider clock)
     {
         _clock = clock;
-        var digests = keys.Value.Keys.Where(k => !string.IsNullOrEmpty(k.Key))
-            .Select(k => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(k.Key)))).Order(StringComparer.Ordinal);
-        var material = string.Join("\n", digests);
+        var material = string.Join("\n", keys.Digests);
         // No keys: nothing needs a ticket, but one must still not be forgeable, so the secret is this process's own.
         _secret = material.Length == 0
             ? RandomNumberGenerator.GetBytes(32)
