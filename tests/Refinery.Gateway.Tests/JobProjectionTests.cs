@@ -46,6 +46,23 @@ public sealed class JobProjectionTests(KeyedGateway gateway) : IClassFixture<Key
     }
 
     [Fact]
+    public async Task ProgressOfTheSameStep_StampedLaterWithASmallerCount_DoesNotTakeTheCountBack()
+    {
+        // Two items of one step stamp, then read their records: the first to stamp read after a third item recorded.
+        const string job = "stamped/rpv2-0.8";
+        await ApplyAsync(p => p.ProgressedAsync(Progress(job, "hash shards", 3, 4, 1), default));
+        await ApplyAsync(p => p.ProgressedAsync(Progress(job, "hash shards", 2, 4, 2), default));
+
+        var row = await JobAsync(JobServices.Dedup, job);
+        Assert.Equal(("hash shards", 3, 4), (row.Step, row.Done, row.Total));
+
+        await ApplyAsync(p => p.ProgressedAsync(Progress(job, "hash shards", 4, 4, 3), default));
+        await ApplyAsync(p => p.ProgressedAsync(Progress(job, "link partitions", 0, 2, 4), default));
+        row = await JobAsync(JobServices.Dedup, job);
+        Assert.Equal(("link partitions", 0, 2), (row.Step, row.Done, row.Total));
+    }
+
+    [Fact]
     public async Task AJobWaiting_IsWaiting_ThenRunningAgain()
     {
         const string job = "waits/rpv2-0.8";

@@ -18,16 +18,36 @@ public sealed class LeasedJobWorkerTests
         var table = new JobTable();
         table.Queue("long");
         // The run ends only once its lease has been renewed three times: a worker that does not renew never ends it.
-        var runner = new Runner(run: async (_, ct) =>
+        var runner = new Runner(table, run: async (_, ct) =>
         {
             while (table.Renewals.GetValueOrDefault("long") < 3) await Task.Delay(20, ct);
         });
 
-        await RunWorkerUntilAsync(table, runner, () => runner.Finished.Contains("long"));
+        await RunWorkerUntilAsync(table, runner, () => runner.Announced.Contains("long"));
 
         Assert.Equal(1, await table.AttemptsAsync("long", default));
         Assert.Equal(["long"], runner.Started);
+        Assert.Equal(["long"], runner.Announced);
         Assert.Empty(runner.Failed);
+    }
+
+    [Fact]
+    public async Task AJobRecorded_IsAnnounced_EvenWhenARenewalFindsTheLeaseTheRecordEnded()
+    {
+        var table = new JobTable();
+        table.Queue("recorded");
+        // Between recording and returning, the run waits for a renewal that finds the job no longer leased: the moment
+        // a renewal used to take for a lost lease and cancel the completion event with.
+        var runner = new Runner(table, run: (_, _) => Task.CompletedTask, afterRecording: async job =>
+        {
+            var renewals = table.Renewals.GetValueOrDefault(job);
+            while (table.Renewals.GetValueOrDefault(job) == renewals) await Task.Delay(10);
+        });
+
+        await RunWorkerUntilAsync(table, runner, () => runner.Announced.Contains("recorded"));
+
+        Assert.Equal(["recorded"], runner.Finished);
+        Assert.Equal("done", table.State("recorded"));
     }
 
     [Fact]
@@ -35,7 +55,7 @@ public sealed class LeasedJobWorkerTests
     {
         var table = new JobTable();
         table.Queue("doomed", attemptsSoFar: 3);
-        var runner = new Runner(run: (_, _) => Task.CompletedTask);
+        var runner = new Runner(table, run: (_, _) => Task.CompletedTask);
 
         await RunWorkerUntilAsync(table, runner, () => runner.Failed.ContainsKey("doomed"));
 
@@ -50,7 +70,7 @@ public sealed class LeasedJobWorkerTests
         table.Queue("taken");
         table.LoseLeaseOf("taken");
         var cancelled = new TaskCompletionSource();
-        var runner = new Runner(run: async (_, ct) =>
+        var runner = new Runner(table, run: async (_, ct) =>
         {
             try { await Task.Delay(TimeSpan.FromSeconds(30), ct); }
             catch (OperationCanceledException) { cancelled.TrySetResult(); throw; }
@@ -59,6 +79,7 @@ public sealed class LeasedJobWorkerTests
         await RunWorkerUntilAsync(table, runner, () => cancelled.Task.IsCompleted);
 
         Assert.Empty(runner.Finished);
+        Assert.Empty(runner.Announced);
     }
 
     [Fact]
@@ -67,7 +88,7 @@ public sealed class LeasedJobWorkerTests
         var table = new JobTable();
         table.Queue("broken");
         table.Queue("fine");
-        var runner = new Runner(run: (job, _) => job == "broken" ? throw new IOException("store away") : Task.CompletedTask);
+        var runner = new Runner(table, run: (job, _) => job == "broken" ? throw new IOException("store away") : Task.CompletedTask);
 
         await RunWorkerUntilAsync(table, runner, () => runner.Finished.Contains("fine"));
 
@@ -106,6 +127,7 @@ public sealed class LeasedJobWorkerTests
 
         public void Queue(string job, int attemptsSoFar = 0) => _jobs[job] = ("queued", attemptsSoFar, null);
         public void LoseLeaseOf(string job) => _lost[job] = true;
+        public void Record(string job) => _jobs[job] = ("done", _jobs[job].Attempts, null);
         public string State(string job) => _jobs[job].State;
 
         public Task<string?> TryClaimAsync(string owner, TimeSpan lease, CancellationToken ct)
@@ -124,19 +146,33 @@ public sealed class LeasedJobWorkerTests
         }
     }
 
-    private sealed class Runner(Func<string, CancellationToken, Task> run) : ILeasedJobRunner<string>
+    /// <summary>Runs a job, then records it in the table (which ends its lease, as a service's table does), then
+    /// <paramref name="afterRecording"/>; announces it when the worker asks.</summary>
+    private sealed class Runner(JobTable table, Func<string, CancellationToken, Task> run, Func<string, Task>? afterRecording = null)
+        : ILeasedJobRunner<string>
     {
         public ConcurrentBag<string> Started { get; } = [];
         public ConcurrentBag<string> Finished { get; } = [];
+        public ConcurrentBag<string> Announced { get; } = [];
         public ConcurrentDictionary<string, string> Failed { get; } = new();
 
         public string Describe(string job) => $"job {job}";
 
-        public async Task RunAsync(string job, CancellationToken ct)
+        public async Task<bool> RunAsync(string job, CancellationToken ct)
         {
             Started.Add(job);
             await run(job, ct);
+            table.Record(job);
+            if (afterRecording is not null) await afterRecording(job);
             Finished.Add(job);
+            return true;
+        }
+
+        public Task AnnounceAsync(string job, CancellationToken ct)
+        {
+            ct.ThrowIfCancellationRequested();
+            Announced.Add(job);
+            return Task.CompletedTask;
         }
 
         public Task FailAsync(string job, string reason, CancellationToken ct)

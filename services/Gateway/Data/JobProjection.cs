@@ -9,7 +9,7 @@ namespace Refinery.Gateway.Data;
 
 /// <summary>Applies <see cref="JobProgressed"/> of every service, and the services' own start, completion and failure
 /// events, to one job read model keyed by service and job. Events arrive in any order: a progress event older than the
-/// row's last change, or after the job ended, changes nothing; a completion ends the job whatever progress said; only a
+/// row's last change, or of its step with a smaller count, or after the job ended, changes nothing; a completion ends the job whatever progress said; only a
 /// start (a request, a new ingestion run) reopens an ended job.</summary>
 public sealed class JobProjection(GatewayDbContext db, TimeProvider clock)
 {
@@ -44,7 +44,11 @@ public sealed class JobProjection(GatewayDbContext db, TimeProvider clock)
             Service = e.Service, Job = e.Job, State = state, Step = step, Done = e.Done, Total = e.Total, WaitingFor = waitingFor,
             CorpusId = corpusId, RequestId = requestId, UpdatedAt = at,
         };
-        return ApplyAsync(row, j => (j.State == JobStates.Running || j.State == JobStates.Waiting) && j.UpdatedAt <= at, s => s
+        // Two items of one step may read their records in one order and stamp them in the other (a stamp is taken before
+        // its read), so within a step the larger count is the further progress, whatever the stamps say.
+        var done = e.Done;
+        return ApplyAsync(row, j => (j.State == JobStates.Running || j.State == JobStates.Waiting) && j.UpdatedAt <= at
+            && !(j.Step == step && j.Done > done), s => s
             .SetProperty(j => j.State, state)
             .SetProperty(j => j.Step, step)
             .SetProperty(j => j.Done, e.Done)

@@ -21,7 +21,7 @@ public sealed class IngestionRunner(IngestionJobs jobs, CorpusIngestor ingestor,
 
     public string Describe(ClaimedJob job) => $"corpus {job.Command.Name}";
 
-    public async Task RunAsync(ClaimedJob job, CancellationToken ct)
+    public async Task<bool> RunAsync(ClaimedJob job, CancellationToken ct)
     {
         var command = job.Command;
         logger.LogInformation("Ingesting corpus {Corpus} ({CorpusId}) from {Sources} sources", command.Name, command.CorpusId, command.Sources.Count);
@@ -45,12 +45,18 @@ public sealed class IngestionRunner(IngestionJobs jobs, CorpusIngestor ingestor,
         if (!await jobs.CompleteAsync(job, summary, ct))
         {
             logger.LogWarning("Corpus {Corpus} was resubmitted while ingesting; this run's result is dropped", command.Name);
-            return;
+            return false;
         }
-        var corpus = await db.Corpora.AsNoTracking().SingleAsync(c => c.Id == command.CorpusId, ct);
-        await publisher.Publish(IngestionJobs.ToEvent(corpus), ct);
         logger.LogInformation("Corpus {Corpus}: read {Read}, accepted {Accepted}, rejected {Rejected}, {Shards} shards",
             command.Name, summary.Read, summary.Accepted, summary.Rejected, summary.ShardCount);
+        return true;
+    }
+
+    public async Task AnnounceAsync(ClaimedJob job, CancellationToken ct)
+    {
+        var corpus = await db.Corpora.AsNoTracking().SingleAsync(c => c.Id == job.CorpusId, ct);
+        // Resubmitted since it was recorded: the new generation announces its own result.
+        if (corpus.Generation == job.Generation) await publisher.Publish(IngestionJobs.ToEvent(corpus), ct);
     }
 
     public async Task FailAsync(ClaimedJob job, string reason, CancellationToken ct)

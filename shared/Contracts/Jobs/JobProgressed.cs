@@ -23,8 +23,10 @@ public sealed record JobProgressed
     public required int Total { get; init; }
     /// <summary>What the job waits for, when it waits for another service's event ("signals of corpus web"); null otherwise.</summary>
     public string? WaitingFor { get; init; }
-    /// <summary>When <see cref="Done"/> was read, not when the event was sent: records only grow, so of a job's events the
-    /// latest <see cref="At"/> is the furthest progress, whatever order they arrive in.</summary>
+    /// <summary>When <see cref="Done"/> was about to be read, not when the event was sent: records only grow and steps only
+    /// advance, so of a job's events the latest <see cref="At"/> names the furthest step, whatever order they arrive in.
+    /// Within one step two readers may stamp in one order and read in the other, so there the larger <see cref="Done"/> is
+    /// the further progress: a reader keeps the latest event per job, except one of the same step with a smaller count.</summary>
     public required DateTimeOffset At { get; init; }
 }
 

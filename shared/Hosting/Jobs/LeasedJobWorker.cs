@@ -47,10 +47,12 @@ public sealed class LeasedJobWorker<TJob>(IServiceScopeFactory scopes, JobSignal
         }
 
         using var run = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        var renewal = RenewLeaseAsync(job, options.Lease, run);
+        using var renewing = new CancellationTokenSource();
+        var renewal = RenewLeaseAsync(job, options.Lease, run, renewing.Token);
+        var recorded = false;
         try
         {
-            await runner.RunAsync(job, run.Token);
+            recorded = await runner.RunAsync(job, run.Token);
         }
         catch (OperationCanceledException) when (run.IsCancellationRequested && !stop.IsCancellationRequested)
         {
@@ -64,21 +66,28 @@ public sealed class LeasedJobWorker<TJob>(IServiceScopeFactory scopes, JobSignal
         }
         finally
         {
-            await run.CancelAsync();
+            // Recording the result ended the lease, so the renewal would now find it gone: it stops before it can take
+            // that for a lost lease and cancel the announcement.
+            await renewing.CancelAsync();
             await renewal;
         }
+        if (recorded) await runner.AnnounceAsync(job, stop);
         return true;
     }
 
-    private async Task RenewLeaseAsync(TJob job, TimeSpan lease, CancellationTokenSource run)
+    /// <summary>Renews the lease every third of it until <paramref name="done"/>; cancels <paramref name="run"/> when the
+    /// lease turns out lost.</summary>
+    private async Task RenewLeaseAsync(TJob job, TimeSpan lease, CancellationTokenSource run, CancellationToken done)
     {
         try
         {
-            while (!run.IsCancellationRequested)
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(run.Token, done);
+            while (!either.IsCancellationRequested)
             {
-                await Task.Delay(lease / 3, run.Token);
+                await Task.Delay(lease / 3, either.Token);
                 await using var scope = scopes.CreateAsyncScope();
-                if (!await scope.ServiceProvider.GetRequiredService<ILeasedJobs<TJob>>().RenewAsync(job, _owner, lease, run.Token))
+                if (!await scope.ServiceProvider.GetRequiredService<ILeasedJobs<TJob>>().RenewAsync(job, _owner, lease, either.Token)
+                    && !done.IsCancellationRequested)
                 {
                     await run.CancelAsync();
                     return;

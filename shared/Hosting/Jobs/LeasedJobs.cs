@@ -21,10 +21,14 @@ public interface ILeasedJobRunner<TJob> where TJob : class
     /// <summary>The job in a log line ("corpus web").</summary>
     string Describe(TJob job);
 
-    /// <summary>Runs the job to its end: records the result and publishes the service's completion event. The token
-    /// is cancelled when the process stops or the lease is lost; an exception leaves the lease to expire, so the job
-    /// is tried again.</summary>
-    Task RunAsync(TJob job, CancellationToken ct);
+    /// <summary>Runs the job and records its result, when the job is still this run's: true when it recorded it, false
+    /// when the job was superseded meanwhile (resubmitted). The token is cancelled when the process stops or the lease is
+    /// lost; an exception leaves the lease to expire, so the job is tried again.</summary>
+    Task<bool> RunAsync(TJob job, CancellationToken ct);
+
+    /// <summary>Publishes the service's completion event from the recorded result. Recording ended the lease, so this is
+    /// cancelled only when the process stops.</summary>
+    Task AnnounceAsync(TJob job, CancellationToken ct);
 
     /// <summary>The job failed for good: records that and publishes the service's <c>…Failed</c> event.</summary>
     Task FailAsync(TJob job, string reason, CancellationToken ct);
