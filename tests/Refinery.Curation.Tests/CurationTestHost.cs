@@ -1,4 +1,5 @@
 using MassTransit;
+using Refinery.Contracts;
 using Refinery.Curation.Consumers;
 using Refinery.TestSupport;
 
@@ -10,5 +11,7 @@ public static class CurationTestHost
     public static Task<ServiceTestHost> StartAsync() =>
         ServiceTestHost.StartAsync("curation", new Dictionary<string, string?> { ["Refinery:Curation:MaxConcurrency"] = "2" },
             b => b.AddCurationService(),
-            CurationServiceExtensions.AddConsumers);
+            CurationServiceExtensions.AddConsumers,
+            // A version asks the Dedup service for clusters nobody has made yet.
+            otherServicesQueues: new HashSet<string> { CommandQueues.DeduplicateCorpus });
 }

@@ -85,7 +85,7 @@ public sealed class DatasetWaitTests
     };
 
     [Fact]
-    public async Task AVersionRequestedBeforeItsDedup_WaitsWithoutHoldingItsDelivery_AndIsCreatedWhenTheClustersCome()
+    public async Task AVersionRequestedBeforeItsDedup_AsksForTheDedup_WaitsWithoutHoldingItsDelivery_AndIsCreatedWhenTheClustersCome()
     {
         await using var host = await CurationTestHost.StartAsync();
         await PutCorpusAsync(host.Store);
@@ -99,6 +99,11 @@ public sealed class DatasetWaitTests
         await ConsumedAsync(host, 1); // the delivery completed: the request holds nothing while it waits
         var row = Assert.Single(await WaitsAsync(host));
         Assert.Equal(JobWaitKeys.Dedup(CorpusId, "rpv2-0.8"), row.Key);
+        // Nobody asked for these clusters: the version asks the Dedup service for them, with the options its recipe reads.
+        var asked = Assert.Single(host.Harness.Sent.Select<DeduplicateCorpus>()).Context;
+        Assert.EndsWith("/" + CommandQueues.DeduplicateCorpus, asked.DestinationAddress!.AbsolutePath);
+        Assert.Equal("rpv2-0.8", DedupOutputs.Config(asked.Message));
+        Assert.Equal(Corpus, asked.Message.Corpus);
 
         await PutClustersAsync(host.Store);
         await host.Harness.Bus.Publish(Deduplicated(host.Store));

@@ -16,10 +16,13 @@ public sealed class ServiceTestHost : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private ServiceTestHost(IHost host, string dataDir)
+    private readonly IReadOnlySet<string> _otherServicesQueues;
+
+    private ServiceTestHost(IHost host, string dataDir, IReadOnlySet<string> otherServicesQueues)
     {
         _host = host;
         DataDir = dataDir;
+        _otherServicesQueues = otherServicesQueues;
     }
 
     public string DataDir { get; }
@@ -72,14 +75,17 @@ public sealed class ServiceTestHost : IAsyncDisposable
         return builder.Build();
     }
 
+    /// <param name="otherServicesQueues">Queues of other services the service sends commands to: nothing here consumes
+    /// them, so <see cref="QuiescentAsync"/> does not wait for them (a test asserts what was sent there instead).</param>
     public static async Task<ServiceTestHost> StartAsync(string name, IDictionary<string, string?> settings,
-        Action<IHostApplicationBuilder> addService, Action<IBusRegistrationConfigurator> addConsumers)
+        Action<IHostApplicationBuilder> addService, Action<IBusRegistrationConfigurator> addConsumers,
+        IReadOnlySet<string>? otherServicesQueues = null)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), $"refinery-{name}-{Guid.NewGuid():N}");
         var host = Build(dataDir, settings, addService, addConsumers);
         await host.StartAsync();
         await host.Services.GetRequiredService<ITestHarness>().Start();
-        return new ServiceTestHost(host, dataDir);
+        return new ServiceTestHost(host, dataDir, otherServicesQueues ?? new HashSet<string>());
     }
 
     public async Task SendAsync<T>(Uri queue, T message) where T : class =>
@@ -116,7 +122,7 @@ public sealed class ServiceTestHost : IAsyncDisposable
             // Consumed first, then sent: a consumer still running at the first read has its message in the second
             // read but not in the first, so a match means nothing was running in between.
             var consumed = Harness.Consumed.Select(_ => true).Select(m => m.Context.MessageId).ToHashSet();
-            var pending = Harness.Sent.Select(_ => true).Where(m => !consumed.Contains(m.Context.MessageId))
+            var pending = Harness.Sent.Select(_ => true).Where(m => !consumed.Contains(m.Context.MessageId) && !ToOtherService(m.Context))
                 .Select(m => m.MessageType.Name).ToList();
             if (pending.Count == 0) return;
             if (DateTime.UtcNow > deadline)
@@ -124,6 +130,9 @@ public sealed class ServiceTestHost : IAsyncDisposable
             await Task.Delay(25);
         }
     }
+
+    private bool ToOtherService(SendContext sent) =>
+        sent.DestinationAddress is { } to && _otherServicesQueues.Contains(to.AbsolutePath.TrimStart('/'));
 
     public async ValueTask DisposeAsync()
     {

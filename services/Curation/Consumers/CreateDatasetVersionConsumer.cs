@@ -19,7 +19,8 @@ namespace Refinery.Curation.Consumers;
 /// (<see cref="VersionSteps"/>: ranking rounds for quantile rules, then one <see cref="CurateDatasetPart"/> per shard
 /// not yet written). A version already created only announces itself again. Inputs not there yet (a corpus's signals,
 /// clusters not made yet) are waited for without holding the delivery (<see cref="CurationWaits"/>): the request is sent
-/// again when they come, and checks them all again.</summary>
+/// again when they come, and checks them all again. Clusters nobody has made yet are asked of the Dedup service by the
+/// version itself, so a recipe that reads duplicates never waits for a dedup that was never requested.</summary>
 public sealed class CreateDatasetVersionConsumer(IObjectStore store, CurationCatalog catalog, VersionSteps steps, JobWaits<CurationDbContext> waits,
     TimeProvider clock, ILogger<CreateDatasetVersionConsumer> logger) : IConsumer<CreateDatasetVersion>
 {
@@ -48,6 +49,11 @@ public sealed class CreateDatasetVersionConsumer(IObjectStore store, CurationCat
                 var key = DedupKeys.Clusters(corpus, config);
                 if (await store.StatAsync(key, ct) is not { } info)
                 {
+                    // The clusters the recipe reads are those of a dedup with the default options at this threshold, so
+                    // the version asks for it rather than wait for one nobody may ever request. Dedup requests are
+                    // idempotent: one already under way or done only announces itself again.
+                    var dedup = await context.GetSendEndpoint(new Uri($"queue:{CommandQueues.DeduplicateCorpus}"));
+                    await dedup.Send(new DeduplicateCorpus { Corpus = corpus, Threshold = threshold, SignalsConfig = message.SignalsConfig }, ct);
                     await WaitAsync(context, CurationWaits.ForClusters(store, corpus, config));
                     return;
                 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Refinery.Contracts;
 using Refinery.Contracts.Curation;
-using Refinery.Contracts.Dedup;
 using Refinery.Contracts.Ingestion;
 using Refinery.Contracts.Signals;
 using Refinery.Curation.Recipes;
@@ -9,9 +8,9 @@ using Refinery.Storage;
 
 namespace Refinery.Host.Embedded;
 
-/// <summary>Cuts a dataset version on the embedded platform, first supplying what the recipe needs and the corpora lack:
-/// signal shards a previous process did not finish (their shards are announced to the Signals service again) and the
-/// dedup clusters at each threshold the recipe's duplicate(…) conditions name.</summary>
+/// <summary>Cuts a dataset version on the embedded platform, first supplying the signal shards a previous process did not
+/// finish (their shards are announced to the Signals service again). The dedup clusters the recipe's duplicate(…)
+/// conditions read are asked for by the Curation service, as for a request through the gateway.</summary>
 public static class DatasetPreparation
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(30);
@@ -20,24 +19,8 @@ public static class DatasetPreparation
         CancellationToken ct)
     {
         var recipe = Recipe.BuiltInNames.Contains(request.Recipe) ? Recipe.Load(request.Recipe) : Recipe.Parse(request.Recipe, "recipe");
-        var thresholds = recipe.Needs.FuzzyThresholds.ToList();
-        if (recipe.Needs.UsesExactDuplicates && thresholds.Count == 0) thresholds.Add(0.8);
-        foreach (var corpus in request.Corpora)
-        {
-            await EnsureSignalsAsync(platform, corpus, request.SignalsConfig, progress, ct);
-            foreach (var threshold in thresholds)
-            {
-                var config = DedupOutputs.Config(request.SignalsConfig, threshold);
-                if (await platform.Store.StatAsync(DedupKeys.Clusters(corpus, config), ct) is not null) continue;
-                progress($"deduplicating {corpus} at {threshold.ToString(CultureInfo.InvariantCulture)}");
-                var id = CorpusNames.IdOf(corpus);
-                // A step of the job that fails for good ends the wait with its reason instead of the timeout.
-                await EventAwaiter.RequestAsync<DeduplicateCorpus, CorpusDeduplicated, CorpusDeduplicationFailed>(platform.Bus, CommandQueues.DeduplicateCorpus,
-                    new DeduplicateCorpus { Corpus = corpus, Threshold = threshold, SignalsConfig = request.SignalsConfig },
-                    e => e.CorpusId == id && e.Config == config,
-                    f => f.CorpusId == id && f.Config == config ? $"dedup of {corpus} at {config} failed at {f.Step}: {f.Reason}" : null, Patience, ct);
-            }
-        }
+        // The dedup clusters the recipe reads are asked for by the Curation service itself (the version waits for them).
+        foreach (var corpus in request.Corpora) await EnsureSignalsAsync(platform, corpus, request.SignalsConfig, progress, ct);
         progress($"cutting {request.Dataset} with {recipe.Name}");
         return await EventAwaiter.RequestAsync<CreateDatasetVersion, DatasetVersionCreated, DatasetVersionFailed>(platform.Bus,
             CommandQueues.CreateDatasetVersion, request, e => e.Dataset == request.Dataset,

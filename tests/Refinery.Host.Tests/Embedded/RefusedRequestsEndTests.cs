@@ -78,12 +78,27 @@ public sealed class RefusedRequestsEndTests : IAsyncLifetime
         Assert.Equal(statusUrls.Select(u => u[(u.LastIndexOf('/') + 1)..]).Order(), failedIds.Order());
     }
 
+    [Fact]
+    public async Task ADedupOnlyVersion_RequestedBeforeAnyDedup_AsksForIt_AndEndsDone()
+    {
+        using var accepted = await _http!.PostAsJsonAsync("/api/datasets/undeduped/versions", new { corpora = new[] { "small" }, recipe = "dedup-only" });
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+
+        var status = await FinalStatusAsync(accepted.Headers.Location!.ToString());
+
+        Assert.Equal("done", status.GetProperty("stage").GetString());
+        Assert.NotNull(status.GetProperty("version").GetString());
+        // The dedup the version asked for is the one its recipe reads: the default options at RPv2's 0.8.
+        var dedup = await _http!.GetFromJsonAsync<JsonElement>("/api/corpora/small/dedup/rpv2-0.8");
+        Assert.Equal("done", dedup.GetProperty("stage").GetString());
+    }
+
     private async Task<JsonElement> FinalStatusAsync(string url)
     {
         for (var attempt = 0; attempt < 600; attempt++)
         {
             var status = await _http!.GetFromJsonAsync<JsonElement>(url);
-            if (status.GetProperty("stage").GetString() != "requested") return status;
+            if (status.GetProperty("stage").GetString() is not ("requested" or "waiting")) return status;
             await Task.Delay(100);
         }
         throw new TimeoutException($"{url} never left 'requested'");
