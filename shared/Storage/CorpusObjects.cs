@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Refinery.Contracts;
 using Refinery.Contracts.Ingestion;
 using Refinery.Contracts.Signals;
@@ -30,6 +31,31 @@ public static class CorpusObjects
         }
         return shards.OrderBy(s => s.Shard, StringComparer.Ordinal).ToArray();
     }
+
+    /// <summary>What the ingestion service last said of the corpus's shards; null when it said nothing (a corpus never
+    /// submitted, or shards written before this marker existed, which are taken as complete).</summary>
+    public static async Task<CorpusIngestionState?> IngestionAsync(IObjectStore store, string corpus, CancellationToken ct)
+    {
+        try
+        {
+            await using var state = await store.OpenReadAsync(IngestionKeys.State(corpus), ct);
+            return await JsonSerializer.DeserializeAsync<CorpusIngestionState>(state, StateJson, ct)
+                ?? throw new InvalidDataException($"{IngestionKeys.State(corpus)} is empty");
+        }
+        catch (ObjectNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Writes what the ingestion service says of the corpus's shards.</summary>
+    public static async Task WriteIngestionAsync(IObjectStore store, CorpusIngestionState state, CancellationToken ct)
+    {
+        using var body = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(state, StateJson));
+        await store.PutAsync(IngestionKeys.State(state.Corpus), body, ct);
+    }
+
+    private static readonly JsonSerializerOptions StateJson = new(JsonSerializerDefaults.Web);
 
     private static async Task<ObjectRef> RefOfAsync(IObjectStore store, ObjectInfo info, CancellationToken ct)
     {

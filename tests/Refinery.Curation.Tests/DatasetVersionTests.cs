@@ -4,6 +4,7 @@ using System.Text.Json;
 using MassTransit;
 using Refinery.Contracts;
 using Refinery.Contracts.Curation;
+using Refinery.Contracts.Ingestion;
 using Refinery.Curation.Pipeline;
 using Refinery.Quality.Formats;
 using Refinery.Storage;
@@ -159,9 +160,14 @@ public sealed class DatasetVersionTests
     }
 
     [Fact]
-    public async Task ACorpusWithNoDocumentShards_IsRefusedAtOnce()
+    public async Task ACorpusIngestedWithNoDocumentShards_IsRefusedAtOnce()
     {
         await using var host = await CurationTestHost.StartAsync();
+        // Every record was rejected: the ingestion ended with no shards.
+        await Storage.CorpusObjects.WriteIngestionAsync(host.Store, new CorpusIngestionState
+        {
+            CorpusId = CorpusNames.IdOf("nothing-here"), Corpus = "nothing-here", Generation = 1, Stage = CorpusIngestionState.Ingested,
+        }, CancellationToken.None);
 
         await host.SendAsync(CommandQueues.Uri(CommandQueues.CreateDatasetVersion),
             new CreateDatasetVersion { Dataset = "empty", Corpora = ["nothing-here"], Recipe = "none" });

@@ -16,8 +16,8 @@ using static Refinery.Curation.Tests.GoldenSignals;
 
 namespace Refinery.Curation.Tests;
 
-/// <summary>Dataset requests that come before their inputs (the corpus's signals, its duplicate clusters): they wait
-/// without holding their delivery and are sent again when the awaited event comes.</summary>
+/// <summary>Dataset requests that come before their inputs (the end of the corpus's ingestion, its signals, its duplicate
+/// clusters): they wait without holding their delivery and are sent again when the awaited event comes.</summary>
 public sealed class DatasetWaitTests
 {
     private const string Corpus = "golden-dev";
@@ -111,6 +111,41 @@ public sealed class DatasetWaitTests
         var created = Assert.Single(await host.PublishedAsync<DatasetVersionCreated>(1));
         Assert.Equal((requestId, 1390L - 199), (created.RequestId, created.KeptDocuments));
         Assert.Equal(2, host.Harness.Consumed.Select<CreateDatasetVersion>().Count()); // once waiting, once sent again
+        await NoWaitsAsync(host);
+    }
+
+    [Fact]
+    public async Task AVersionRequestedWhileItsCorpusIsBeingIngested_WaitsForTheEnd_ThenReadsEveryShard()
+    {
+        await using var host = await CurationTestHost.StartAsync();
+        // The first shard is ingested and has its signals; the ingestion is still under way.
+        await CorpusShards.PutAsync(host.Store, Corpus, (await CorpusShards.ReadAsync("golden", "signals_dev_docs.jsonl.gz")).Take(400).ToList(), shards: 1);
+        await Storage.CorpusObjects.WriteIngestionAsync(host.Store, new CorpusIngestionState
+        {
+            CorpusId = CorpusId, Corpus = Corpus, Generation = 1, Stage = CorpusIngestionState.Ingesting,
+        }, CancellationToken.None);
+        var request = new CreateDatasetVersion { Dataset = "whole", Corpora = [Corpus], Recipe = "none", Tokenizer = TokenizerKind.Bytes };
+
+        await SendAsync(host, request);
+
+        Assert.Equal("the ingestion of corpus golden-dev", Assert.Single(await WaitingAsync(host)).WaitingFor);
+        await ConsumedAsync(host, 1);
+        Assert.Empty(host.Harness.Sent.Select<CurateDatasetPart>());
+
+        // The run ends with every shard (the first one rewritten as part of three).
+        await PutCorpusAsync(host.Store);
+        await Storage.CorpusObjects.WriteIngestionAsync(host.Store, new CorpusIngestionState
+        {
+            CorpusId = CorpusId, Corpus = Corpus, Generation = 1, Stage = CorpusIngestionState.Ingested, ShardCount = 3,
+        }, CancellationToken.None);
+        await host.Harness.Bus.Publish(new CorpusIngested
+        {
+            CorpusId = CorpusId, Name = Corpus, ShardCount = 3, Read = 1390, Accepted = 1390, Rejected = 0, InvalidUtf8Replaced = 0,
+            Generation = 1, RejectedByReason = new Dictionary<string, long>(), Languages = new Dictionary<string, long>(),
+        });
+
+        var created = Assert.Single(await host.PublishedAsync<DatasetVersionCreated>(1));
+        Assert.Equal(1390L, created.Documents);
         await NoWaitsAsync(host);
     }
 

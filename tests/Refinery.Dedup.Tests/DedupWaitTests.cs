@@ -12,8 +12,8 @@ using Refinery.TestSupport;
 
 namespace Refinery.Dedup.Tests;
 
-/// <summary>Dedup requests that come before the corpus's signals: they wait without holding their delivery and run
-/// when the signals come, or fail when the signals fail.</summary>
+/// <summary>Dedup requests that come before the corpus's signals, or while it is still being ingested: they wait without
+/// holding their delivery and run when the signals (or the end of the ingestion) come, or fail when those fail.</summary>
 public sealed class DedupWaitTests
 {
     private const string Corpus = "golden-dev";
@@ -116,5 +116,64 @@ public sealed class DedupWaitTests
         Assert.Equal(2, host.Harness.Consumed.Select<ShardSignalsFailed>().Count());
         Assert.Empty(host.Harness.Published.Select<CorpusDeduplicationFailed>());
         Assert.Equal(1, await WaitRowsAsync(host));
+    }
+    private static Task MarkIngestionAsync(Storage.IObjectStore store, string stage, string? error = null) =>
+        Storage.CorpusObjects.WriteIngestionAsync(store, new CorpusIngestionState
+        {
+            CorpusId = CorpusId, Corpus = Corpus, Generation = 1, Stage = stage, ShardCount = stage == CorpusIngestionState.Ingested ? 3 : 0, Error = error,
+        }, CancellationToken.None);
+
+    [Fact]
+    public async Task ARequestWhileTheCorpusIsBeingIngested_WaitsForTheEndOfTheIngestion_ThenDedupsEveryShard()
+    {
+        await using var host = await DedupTestHost.StartAsync(partitions: 2);
+        // Every shard so far has its signals: only the ingestion's word says more shards are coming.
+        await CorpusShards.PutAsync(host.Store, Corpus, await CorpusShards.ReadAsync("golden", "signals_dev_docs.jsonl.gz"), shards: 3);
+        await MarkIngestionAsync(host.Store, CorpusIngestionState.Ingesting);
+
+        await host.SendAsync(CommandQueues.Uri(CommandQueues.DeduplicateCorpus), new DeduplicateCorpus { Corpus = Corpus, Threshold = 0.8 });
+
+        var waiting = await WaitingAsync(host);
+        Assert.Equal("the ingestion of corpus golden-dev", waiting.WaitingFor);
+        await host.QuiescentAsync();
+        Assert.Empty(host.Harness.Sent.Select<LinkDedupPartition>());
+
+        await MarkIngestionAsync(host.Store, CorpusIngestionState.Ingested);
+        await host.Harness.Bus.Publish(new CorpusIngested
+        {
+            CorpusId = CorpusId, Name = Corpus, ShardCount = 3, Read = 1390, Accepted = 1390, Rejected = 0, InvalidUtf8Replaced = 0, Generation = 1,
+            RejectedByReason = new Dictionary<string, long>(), Languages = new Dictionary<string, long>(),
+        });
+
+        var done = Assert.Single(await host.PublishedAsync<CorpusDeduplicated>(1));
+        Assert.Equal(1390L, done.Documents);
+        await NoWaitsAsync(host);
+    }
+
+    [Fact]
+    public async Task ARequestForACorpusWithNothingWrittenYet_WaitsForItsIngestion()
+    {
+        await using var host = await DedupTestHost.StartAsync(partitions: 2);
+
+        await host.SendAsync(CommandQueues.Uri(CommandQueues.DeduplicateCorpus), new DeduplicateCorpus { Corpus = Corpus, Threshold = 0.8 });
+
+        Assert.Equal("the ingestion of corpus golden-dev", (await WaitingAsync(host)).WaitingFor);
+        await host.QuiescentAsync();
+        Assert.Empty(host.Harness.Published.Select<CorpusDeduplicationFailed>());
+        Assert.Equal(1, await WaitRowsAsync(host));
+    }
+
+    [Fact]
+    public async Task ARequestAfterTheIngestionFailed_IsRefusedAtOnce_WithTheIngestionsReason()
+    {
+        await using var host = await DedupTestHost.StartAsync(partitions: 2);
+        await CorpusShards.PutAsync(host.Store, Corpus, await CorpusShards.ReadAsync("golden", "signals_dev_docs.jsonl.gz"), shards: 3);
+        await MarkIngestionAsync(host.Store, CorpusIngestionState.Failed, "the object store was away");
+
+        await host.SendAsync(CommandQueues.Uri(CommandQueues.DeduplicateCorpus), new DeduplicateCorpus { Corpus = Corpus, Threshold = 0.8 });
+
+        var failed = Assert.Single(await host.PublishedAsync<CorpusDeduplicationFailed>(1, faultsExpected: true));
+        Assert.Equal("the ingestion of corpus 'golden-dev' failed: the object store was away", failed.Reason);
+        Assert.Equal(0, await WaitRowsAsync(host));
     }
 }

@@ -87,9 +87,14 @@ public sealed class DeduplicateCorpusTests
     }
 
     [Fact]
-    public async Task ACorpusWithoutDocuments_FailsWithTheReason()
+    public async Task ACorpusIngestedWithoutDocuments_FailsWithTheReason()
     {
         await using var host = await DedupTestHost.StartAsync();
+        // Every record was rejected: the ingestion ended with no shards.
+        await Storage.CorpusObjects.WriteIngestionAsync(host.Store, new CorpusIngestionState
+        {
+            CorpusId = CorpusNames.IdOf("nothing-here"), Corpus = "nothing-here", Generation = 1, Stage = CorpusIngestionState.Ingested,
+        }, CancellationToken.None);
 
         await host.SendAsync(CommandQueues.Uri(CommandQueues.DeduplicateCorpus), new DeduplicateCorpus { Corpus = "nothing-here", Threshold = 0.8 });
 

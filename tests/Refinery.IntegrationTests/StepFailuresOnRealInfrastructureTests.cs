@@ -6,6 +6,7 @@ using Refinery.Contracts.Ingestion;
 using Refinery.Gateway.Data;
 using Refinery.Gateway.Domain;
 using Refinery.Host.Embedded;
+using Refinery.Storage;
 using Refinery.TestSupport;
 
 namespace Refinery.IntegrationTests;
@@ -22,6 +23,11 @@ public sealed class StepFailuresOnRealInfrastructureTests
         var backends = await RealBackends.CreateAsync("stepfail");
         await using var platform = await PlatformProcess.StartAsync(backends);
         var request = new DeduplicateCorpus { Corpus = "never-ingested", Threshold = 0.8 };
+        // Its ingestion ended with every record rejected: no shards, and no event will bring any.
+        await CorpusObjects.WriteIngestionAsync(platform.Services.GetRequiredService<IObjectStore>(), new CorpusIngestionState
+        {
+            CorpusId = CorpusNames.IdOf(request.Corpus), Corpus = request.Corpus, Generation = 1, Stage = CorpusIngestionState.Ingested,
+        }, default);
         await using (var scope = platform.Services.CreateAsyncScope())
             await scope.ServiceProvider.GetRequiredService<DedupProjection>().RequestedAsync(request, default);
 

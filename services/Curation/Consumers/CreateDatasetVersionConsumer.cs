@@ -17,8 +17,8 @@ namespace Refinery.Curation.Consumers;
 /// <summary>Resolves a version request into its inputs (the corpora's document and signal shards, the dedup clusters
 /// its recipe's duplicate(…) conditions read), names the version by their hash, and sends what it still needs
 /// (<see cref="VersionSteps"/>: ranking rounds for quantile rules, then one <see cref="CurateDatasetPart"/> per shard
-/// not yet written). A version already created only announces itself again. Inputs not there yet (a corpus's signals,
-/// clusters not made yet) are waited for without holding the delivery (<see cref="CurationWaits"/>): the request is sent
+/// not yet written). A version already created only announces itself again. Inputs not there yet (a corpus still being
+/// ingested, its signals, clusters not made yet) are waited for without holding the delivery (<see cref="CurationWaits"/>): the request is sent
 /// again when they come, and checks them all again. Clusters nobody has made yet are asked of the Dedup service by the
 /// version itself, so a recipe that reads duplicates never waits for a dedup that was never requested.</summary>
 public sealed class CreateDatasetVersionConsumer(IObjectStore store, CurationCatalog catalog, VersionSteps steps, JobWaits<CurationDbContext> waits,
@@ -35,6 +35,11 @@ public sealed class CreateDatasetVersionConsumer(IObjectStore store, CurationCat
         var clusters = new List<ClustersInput>();
         foreach (var corpus in message.Corpora)
         {
+            if (await CorpusIngestionWaits.MustWaitAsync(store, corpus, ct))
+            {
+                await WaitAsync(context, CorpusIngestionWaits.ForIngestion(store, corpus));
+                return;
+            }
             var shards = await CorpusObjects.ListAsync(store, corpus, message.SignalsConfig, ct);
             if (shards.Count == 0) throw new PermanentFailureException($"corpus '{corpus}' has no document shards");
             if (shards.Any(s => s.Signals is null))

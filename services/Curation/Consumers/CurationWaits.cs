@@ -10,7 +10,7 @@ using Refinery.Storage;
 
 namespace Refinery.Curation.Consumers;
 
-/// <summary>What a dataset request waits for (a corpus's signals, its duplicate clusters) and the events that end the
+/// <summary>What a dataset request waits for (the end of a corpus's ingestion, its signals, its duplicate clusters) and the events that end the
 /// wait, on queue curation-job-waits. A wait that fails answers the request with <see cref="DatasetVersionFailed"/>
 /// at step "waiting".</summary>
 public static class CurationWaits
@@ -24,6 +24,7 @@ public static class CurationWaits
             {
                 Dataset = m.Dataset, Version = "", Step = Step, Reason = $"{Step}: {reason}", RequestId = m.RequestId,
             })
+            .ReleasedByIngestion()
             .ReleasedBy<ShardSignalsComputed>(e => JobWaitKeys.Signals(e.CorpusId, e.Config))
             .FailedBy<ShardSignalsFailed>(e => JobWaitKeys.Signals(e.CorpusId, e.Config), e => $"shard {e.Shard}: {e.Reason}")
             .ReleasedBy<CorpusDeduplicated>(e => JobWaitKeys.Dedup(e.CorpusId, e.Config))

@@ -9,7 +9,7 @@ using Refinery.Storage;
 
 namespace Refinery.Dedup.Consumers;
 
-/// <summary>What a dedup request waits for (the corpus's signals, whose bands it reads) and the events that end the
+/// <summary>What a dedup request waits for (the end of the corpus's ingestion; the corpus's signals, whose bands it reads) and the events that end the
 /// wait, on queue dedup-job-waits. A wait that fails answers the request with <see cref="CorpusDeduplicationFailed"/>
 /// at step "waiting".</summary>
 public static class DedupWaits
@@ -23,6 +23,7 @@ public static class DedupWaits
             {
                 CorpusId = CorpusNames.IdOf(m.Corpus), Corpus = m.Corpus, Config = DedupOutputs.Config(m), Step = Step, Reason = reason,
             })
+            .ReleasedByIngestion()
             .ReleasedBy<ShardSignalsComputed>(e => JobWaitKeys.Signals(e.CorpusId, e.Config))
             .FailedBy<ShardSignalsFailed>(e => JobWaitKeys.Signals(e.CorpusId, e.Config), e => $"shard {e.Shard}: {e.Reason}");
 

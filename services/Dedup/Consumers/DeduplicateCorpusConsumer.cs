@@ -17,8 +17,9 @@ namespace Refinery.Dedup.Consumers;
 
 /// <summary>Starts (or finds) the dedup job of a corpus over its current signal and document shards and sends the
 /// commands of its current stage (<see cref="DedupSteps"/>); never holds the delivery for the work itself (DESIGN §7 rule 4).
-/// A finished job publishes its <see cref="CorpusDeduplicated"/> again. A corpus whose signals are not all computed yet
-/// is waited for without holding the delivery (<see cref="DedupWaits"/>): the request is sent again when they come.</summary>
+/// A finished job publishes its <see cref="CorpusDeduplicated"/> again. A corpus still being ingested, or whose signals
+/// are not all computed yet, is waited for without holding the delivery (<see cref="DedupWaits"/>): the request is sent
+/// again when they come.</summary>
 public sealed class DeduplicateCorpusConsumer(IObjectStore store, DedupCatalog catalog, DedupSteps steps, JobWaits<DedupDbContext> waits,
     IOptions<DedupOptions> options, TimeProvider clock, ILogger<DeduplicateCorpusConsumer> logger) : IConsumer<DeduplicateCorpus>
 {
@@ -31,10 +32,15 @@ public sealed class DeduplicateCorpusConsumer(IObjectStore store, DedupCatalog c
             throw new PermanentFailureException($"keep: '{keep.Signal}' is not a document-level RPv2 signal");
 
         var config = DedupOutputs.Config(message);
+        var name = new JobName(JobServices.Dedup, JobIds.Dedup(message.Corpus, config), CorpusNames.IdOf(message.Corpus));
+        if (await CorpusIngestionWaits.MustWaitAsync(store, message.Corpus, ct))
+        {
+            await waits.WaitAsync(context, name, CorpusIngestionWaits.ForIngestion(store, message.Corpus));
+            return;
+        }
         if (await ShardsAsync(message, ct) is not ({ } shards, { } documents))
         {
-            await waits.WaitAsync(context, new JobName(JobServices.Dedup, JobIds.Dedup(message.Corpus, config), CorpusNames.IdOf(message.Corpus)),
-                DedupWaits.ForSignals(store, message.Corpus, message.SignalsConfig));
+            await waits.WaitAsync(context, name, DedupWaits.ForSignals(store, message.Corpus, message.SignalsConfig));
             return;
         }
         var job = await catalog.AddJobAsync(new DedupJob

@@ -6,6 +6,7 @@ using Refinery.Contracts.Jobs;
 using Refinery.Hosting.Jobs;
 using Refinery.Ingestion.Data;
 using Refinery.Ingestion.Pipeline;
+using Refinery.Storage;
 
 namespace Refinery.Ingestion.Jobs;
 
@@ -14,7 +15,7 @@ namespace Refinery.Ingestion.Jobs;
 /// the job's generation. A rerun after a crash
 /// rewrites the same shards.</summary>
 public sealed class IngestionRunner(IngestionJobs jobs, CorpusIngestor ingestor, IngestionDbContext db, IPublishEndpoint publisher,
-    ILogger<IngestionRunner> logger) : ILeasedJobRunner<ClaimedJob>
+    IObjectStore store, ILogger<IngestionRunner> logger) : ILeasedJobRunner<ClaimedJob>
 {
     /// <summary>The one step of an ingestion in its progress events.</summary>
     public const string ReadSources = "read sources";
@@ -28,6 +29,11 @@ public sealed class IngestionRunner(IngestionJobs jobs, CorpusIngestor ingestor,
         await publisher.Publish(new CorpusIngestionStarted
         {
             CorpusId = command.CorpusId, Name = command.Name, SourceCount = command.Sources.Count, Generation = job.Generation,
+        }, ct);
+        // Before the first shard: a reader listing the shards from now on waits for the end of the run.
+        await CorpusObjects.WriteIngestionAsync(store, new CorpusIngestionState
+        {
+            CorpusId = command.CorpusId, Corpus = command.Name, Generation = job.Generation, Stage = CorpusIngestionState.Ingesting,
         }, ct);
         // Shards are numbered from 0 as they are cut, so a shard's number + 1 is the count so far; the total is known only
         // at the end (shards are cut by document count as the sources are read), so it stays 0.
@@ -56,12 +62,23 @@ public sealed class IngestionRunner(IngestionJobs jobs, CorpusIngestor ingestor,
     {
         var corpus = await db.Corpora.AsNoTracking().SingleAsync(c => c.Id == job.CorpusId, ct);
         // Resubmitted since it was recorded: the new generation announces its own result.
-        if (corpus.Generation == job.Generation) await publisher.Publish(IngestionJobs.ToEvent(corpus), ct);
+        if (corpus.Generation != job.Generation) return;
+        // The shards are complete before the event says so, so a reader the event sends again finds them complete.
+        await CorpusObjects.WriteIngestionAsync(store, new CorpusIngestionState
+        {
+            CorpusId = corpus.Id, Corpus = corpus.Name, Generation = corpus.Generation, Stage = CorpusIngestionState.Ingested,
+            ShardCount = corpus.ShardCount,
+        }, ct);
+        await publisher.Publish(IngestionJobs.ToEvent(corpus), ct);
     }
 
     public async Task FailAsync(ClaimedJob job, string reason, CancellationToken ct)
     {
         await jobs.FailAsync(job, reason, ct);
+        await CorpusObjects.WriteIngestionAsync(store, new CorpusIngestionState
+        {
+            CorpusId = job.CorpusId, Corpus = job.Command.Name, Generation = job.Generation, Stage = CorpusIngestionState.Failed, Error = reason,
+        }, ct);
         await publisher.Publish(new CorpusIngestionFailed
         {
             CorpusId = job.CorpusId, Name = job.Command.Name, Reason = reason, Generation = job.Generation,

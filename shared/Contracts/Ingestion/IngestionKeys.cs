@@ -12,6 +12,10 @@ public static class IngestionKeys
 
     public static string DocsPrefix(string corpus) => $"docs/{corpus}/";
 
+    /// <summary>Whether the corpus's shards are complete (<see cref="CorpusIngestionState"/>): <c>ingestion/{corpus}.json</c>,
+    /// outside docs/ so that whoever copies a corpus's folder of shards gets shards only.</summary>
+    public static string State(string corpus) => $"ingestion/{corpus}.json";
+
     /// <summary>A document shard: <c>docs/{corpus}/{shard:D5}.jsonl.zst</c>.</summary>
     public static string Shard(string corpus, int shard) => $"docs/{corpus}/{shard:D5}{DocumentSuffix}";
 

@@ -4,6 +4,9 @@ namespace Refinery.Hosting.Jobs;
 /// of any service name a condition the same way.</summary>
 public static class JobWaitKeys
 {
+    /// <summary>The end of a corpus's ingestion run (released by <c>CorpusIngested</c>).</summary>
+    public static string Ingested(Guid corpusId) => $"ingested:{corpusId:N}";
+
     /// <summary>The signal shards of <paramref name="config"/> of a corpus (released by each <c>ShardSignalsComputed</c>).</summary>
     public static string Signals(Guid corpusId, string config) => $"signals:{corpusId:N}:{config}";
 
