@@ -18,6 +18,7 @@ public sealed class UploadStagingSweepTests(KeyedGateway gateway) : IClassFixtur
         const string foreign = "staging/uploads/not-a-request/00000";
         foreach (var key in new[] { abandoned, uploading, foreign, "raw/kept/a.jsonl" })
             await gateway.Store.PutAsync(key, new MemoryStream("x"u8.ToArray()));
+        await Task.Delay(200); // a file's time comes from a coarser clock than the sweep's: let "now" pass it
 
         await using var scope = gateway.Services.CreateAsyncScope();
         var result = await scope.ServiceProvider.GetRequiredService<ObjectSweep>()
