@@ -237,6 +237,16 @@ public sealed class CorpusNameClaimsOnSqliteTests(KeyedGateway gateway) : Corpus
         Assert.Empty(await ObjectsAsync(IngestionKeys.UploadStagingRoot));
     }
 
+    [Fact]
+    public async Task OpenApi_DocumentsTheIdempotent200AndThe409OfACorpusSubmission()
+    {
+        var document = await Gateway.Client().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        var post = document.GetProperty("paths").GetProperty("/api/corpora").GetProperty("post");
+        foreach (var status in new[] { "200", "202", "409" }) Assert.True(post.GetProperty("responses").TryGetProperty(status, out _), status);
+        Assert.Contains("answers 200 with the same body", post.GetProperty("description").GetString());
+    }
+
     private sealed class NonSeekableStream(byte[] bytes) : MemoryStream(bytes)
     {
         public override bool CanSeek => false;
