@@ -16,8 +16,10 @@ using Refinery.Gateway.Data;
 using Refinery.Gateway.Data.Migrations;
 using Refinery.Gateway.Events;
 using Refinery.Gateway.Options;
+using Refinery.Gateway.Uploads;
 using Refinery.Hosting.Bus;
 using Refinery.Hosting.Data;
+using Refinery.Hosting.Storage;
 using Scalar.AspNetCore;
 
 namespace Refinery.Gateway;
@@ -76,11 +78,14 @@ public static class GatewayServiceExtensions
 
         builder.AddRefineryDbContext<GatewayDbContext, SqliteGatewayDbContext, PostgresGatewayDbContext>(GatewayDbContext.Schema);
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddScoped<CorpusClaims>();
         builder.Services.AddScoped<CorpusProjection>();
         builder.Services.AddScoped<DedupProjection>();
         builder.Services.AddScoped<DatasetProjection>();
         builder.Services.AddScoped<JobProjection>();
         builder.Services.AddSingleton<EventBroadcaster>();
+        // Staged parts of uploads a dead gateway left behind.
+        builder.AddStorageSweep<UploadStagingSweepRule>();
 
         // Unique per process: each gateway process gets its own temporary queue bound to every event,
         // so each one sees every event (a shared queue would split them between processes).

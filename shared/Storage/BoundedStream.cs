@@ -62,7 +62,9 @@ public sealed class BoundedStream(Stream inner, long limit, Func<long, Exception
         if (requested == 0) return 0;
         if (overLimit is null) return (int)Math.Min(requested, Math.Max(0, limit - BytesRead));
         if (_tripped) throw overLimit(limit);
-        return (int)Math.Min(requested, limit - BytesRead + 1);
+        // One byte past the limit is read to tell "exactly the limit" from "over it"; no limit is past long.MaxValue.
+        var left = limit - BytesRead;
+        return (int)Math.Min(requested, left == long.MaxValue ? left : left + 1);
     }
 
     private int Count(int n)

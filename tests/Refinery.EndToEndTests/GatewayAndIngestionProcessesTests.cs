@@ -72,20 +72,24 @@ public sealed class GatewayAndIngestionProcessesTests
     }
 
     [Fact]
-    public async Task IngestCliWithApi_UploadsThroughTheGateway_AndPrintsTheOutcome()
+    public async Task IngestCliWithApi_UploadsThroughTheGateway_AndPrintsTheOutcome_AlsoWhenRunAgain()
     {
         var backends = await RealBackends.CreateAsync("cli-api");
         var configuration = backends.Configuration(Path.Combine(Path.GetTempPath(), "refinery-e2e-" + Guid.NewGuid().ToString("N")));
         await using var gateway = await RefineryProcess.StartAsync("gateway", configuration);
         await using var ingestion = await RefineryProcess.StartAsync("ingestion", configuration);
 
-        var result = await CliProcess.RunAsync(TimeSpan.FromMinutes(3), "ingest", "--api", gateway.Url.ToString(),
-            "--api-key", WriterKey, "--name", "via-api", "--json", SharedData.Path("web", "warc", "resiliparse_cc_sample.warc.gz"));
+        // The second run uploads the same file: the gateway answers for the corpus it has, and the CLI prints its outcome.
+        foreach (var run in new[] { "first", "again" })
+        {
+            var result = await CliProcess.RunAsync(TimeSpan.FromMinutes(3), "ingest", "--api", gateway.Url.ToString(),
+                "--api-key", WriterKey, "--name", "via-api", "--json", SharedData.Path("web", "warc", "resiliparse_cc_sample.warc.gz"));
 
-        Assert.True(result.ExitCode == 0, result.Stderr + gateway.Output + ingestion.Output);
-        var json = JsonDocument.Parse(result.Stdout).RootElement;
-        Assert.Equal(("via-api", 16L, 0L), (json.GetProperty("corpus").GetString(), json.GetProperty("accepted").GetInt64(),
-            json.GetProperty("rejected").GetInt64()));
+            Assert.True(result.ExitCode == 0, run + ": " + result.Stderr + gateway.Output + ingestion.Output);
+            var json = JsonDocument.Parse(result.Stdout).RootElement;
+            Assert.Equal(("via-api", 16L, 0L), (json.GetProperty("corpus").GetString(), json.GetProperty("accepted").GetInt64(),
+                json.GetProperty("rejected").GetInt64()));
+        }
     }
 
     [Fact]

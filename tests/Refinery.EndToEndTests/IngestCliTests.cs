@@ -51,6 +51,21 @@ public sealed class IngestCliTests : IDisposable
     }
 
     [Fact]
+    public async Task OtherFilesUnderATakenName_AreRefusedWith409_AndTheShardsStay()
+    {
+        var first = await IngestAsync(SharedData.Path("web", "warc", "ccnet_sample.wet.txt"));
+        var hashesAfterFirst = ShardHashes();
+
+        var other = await IngestAsync(SharedData.Path("web", "dev_dolma_boilerplate_pages.jsonl"));
+
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.Equal(1, other.ExitCode);
+        Assert.Contains("409", other.Stderr);
+        Assert.Contains("'mixed'", other.Stderr);
+        Assert.Equal(hashesAfterFirst, ShardHashes());
+    }
+
+    [Fact]
     public async Task MissingInput_FailsWithAMessageNamingTheFile()
     {
         var result = await IngestAsync("/nonexistent/input.jsonl");

@@ -37,6 +37,20 @@ public sealed class BusDownTests(BusDownGateway gateway) : IClassFixture<BusDown
     }
 
     [Fact]
+    public async Task Upload_Is503_AndLeavesNoSourceNorStagedPart_AndTheCorpusShowsFailed()
+    {
+        var form = new MultipartFormDataContent { { new StringContent("unsent-upload"), "name" } };
+        form.Add(new ByteArrayContent("{\"text\":\"x\"}\n"u8.ToArray()), "files", "a.jsonl");
+
+        using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsync("/api/corpora", form);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        await AssertFailedAsync(await response.Content.ReadFromJsonAsync<JsonElement>());
+        await foreach (var o in gateway.Store.ListAsync("raw/unsent-upload/")) Assert.Fail($"left {o.Key}");
+        await foreach (var o in gateway.Store.ListAsync(Refinery.Contracts.Ingestion.IngestionKeys.UploadStagingRoot)) Assert.Fail($"left {o.Key}");
+    }
+
+    [Fact]
     public async Task Dedup_Is503_AndItsStatusShowsFailed()
     {
         var problem = await PostAsync("/api/corpora/unsent/dedup", new { threshold = 0.8 });

@@ -60,7 +60,7 @@ public class GatewayTestHost : IAsyncLifetime
         return client;
     }
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Development });
         builder.WebHost.UseTestServer();
@@ -146,6 +146,9 @@ public sealed class SentCommands
         _received.Writer.TryWrite((command, input));
     }
 
+    /// <summary>How many commands for <paramref name="corpusId"/> arrived so far.</summary>
+    public int CountFor(Guid corpusId) => _all.Count(c => c.Item1.CorpusId == corpusId);
+
     /// <summary>The first received command for <paramref name="corpusId"/>; fails after 10 s.</summary>
     public async Task<(IngestCorpus Command, Uri? InputAddress)> WaitForAsync(Guid corpusId)
     {
@@ -224,6 +227,35 @@ public sealed class KeyedGateway : GatewayTestHost
     {
         var config = base.Configuration();
         config["Refinery:Gateway:MaxUploadBytes"] = MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return config;
+    }
+}
+
+/// <summary>Keys configured, on a PostgreSQL database and an S3 bucket of its own on the real servers (the bus stays in
+/// memory): the store and database a distributed gateway runs on.</summary>
+public sealed class RealStoreGateway : GatewayTestHost
+{
+    private string? _postgres;
+    private string? _bucket;
+
+    public override async Task InitializeAsync()
+    {
+        _postgres = await Refinery.TestSupport.TestInfrastructure.CreatePostgresDatabaseAsync("gwclaims");
+        _bucket = await Refinery.TestSupport.TestInfrastructure.CreateS3BucketAsync("gwclaims");
+        await base.InitializeAsync();
+    }
+
+    protected override Dictionary<string, string?> Configuration()
+    {
+        var config = base.Configuration();
+        config["Refinery:Database"] = "Postgres";
+        config["ConnectionStrings:Postgres"] = _postgres;
+        config["Refinery:ObjectStore"] = "S3";
+        config["Refinery:Bucket"] = _bucket;
+        config["Refinery:S3:Endpoint"] = Refinery.TestSupport.TestInfrastructure.S3Endpoint;
+        config["Refinery:S3:AccessKey"] = Refinery.TestSupport.TestInfrastructure.S3AccessKey;
+        config["Refinery:S3:SecretKey"] = Refinery.TestSupport.TestInfrastructure.S3SecretKey;
+        config["Refinery:S3:Bucket"] = _bucket;
         return config;
     }
 }

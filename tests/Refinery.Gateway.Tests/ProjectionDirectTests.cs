@@ -16,6 +16,12 @@ public sealed class ProjectionDirectTests(KeyedGateway gateway) : IClassFixture<
         await change(scope.ServiceProvider.GetRequiredService<CorpusProjection>());
     }
 
+    private async Task<ClaimOutcome> ClaimAsync(Guid id, string name, string fingerprint)
+    {
+        await using var scope = gateway.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<CorpusClaims>().ClaimAsync(id, name, 1, fingerprint, default);
+    }
+
     private async Task<CorpusView> CorpusAsync(Guid id)
     {
         await using var scope = gateway.Services.CreateAsyncScope();
@@ -110,19 +116,31 @@ public sealed class ProjectionDirectTests(KeyedGateway gateway) : IClassFixture<
     }
 
     [Fact]
-    public async Task Ingested_AfterFailed_DoesNotReviveIt_ButASubmissionDoes()
+    public async Task Ingested_AfterFailed_DoesNotReviveIt_ButASubmissionOfTheSameContentDoes()
     {
         var id = CorpusNames.IdOf("direct-failed");
+        Assert.Equal(ClaimOutcome.Claimed, await ClaimAsync(id, "direct-failed", "same"));
         await ApplyAsync(p => p.FailedAsync(new CorpusIngestionFailed { CorpusId = id, Name = "direct-failed", Reason = "broken" }, default));
         await ApplyAsync(p => p.IngestedAsync(Ingested(id, "direct-failed", 3), default));
         Assert.Equal(CorpusStages.Failed, (await CorpusAsync(id)).Stage);
 
-        await ApplyAsync(p => p.SubmittedAsync(id, "direct-failed", 1, default));
+        Assert.Equal(ClaimOutcome.Conflict, await ClaimAsync(id, "direct-failed", "other"));
+        Assert.Equal(ClaimOutcome.Retried, await ClaimAsync(id, "direct-failed", "same"));
         await ApplyAsync(p => p.IngestedAsync(Ingested(id, "direct-failed", 3), default));
 
         var corpus = await CorpusAsync(id);
         Assert.Equal(CorpusStages.Ingested, corpus.Stage);
         Assert.Equal(3, corpus.Accepted);
+    }
+
+    [Fact]
+    public async Task Claim_OfANameWhoseCorpusHasNoFingerprint_IsRefusedAsUnknown()
+    {
+        var id = CorpusNames.IdOf("direct-unknown");
+        await ApplyAsync(p => p.IngestedAsync(Ingested(id, "direct-unknown", 2), default));
+
+        Assert.Equal(ClaimOutcome.Unknown, await ClaimAsync(id, "direct-unknown", "any"));
+        Assert.Null((await CorpusAsync(id)).Fingerprint);
     }
 
     [Fact]

@@ -89,16 +89,18 @@ public sealed class ProjectionTests(KeyedGateway gateway) : IClassFixture<KeyedG
     }
 
     [Fact]
-    public async Task Failed_IsFinal_UntilANewSubmission()
+    public async Task Failed_IsFinal_UntilTheSameContentIsSubmittedAgain()
     {
         const string name = "fails-then-resubmitted";
         var id = CorpusNames.IdOf(name);
+        MultipartFormDataContent Form() => new() { { new StringContent(name), "name" }, { new ByteArrayContent("{}"u8.ToArray()), "files", "a.jsonl" } };
+        using (var first = await gateway.Client(GatewayTestHost.WriterKey).PostAsync("/api/corpora", Form()))
+            Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
         await gateway.Bus.Publish(new CorpusIngestionFailed { CorpusId = id, Name = name, Reason = "no such object raw/x" });
         var failed = await gateway.EventuallyAsync($"/api/corpora/{id}", c => Stage(c) == "failed");
         Assert.Equal("no such object raw/x", failed.GetProperty("error").GetString());
 
-        var form = new MultipartFormDataContent { { new StringContent(name), "name" }, { new ByteArrayContent("{}"u8.ToArray()), "files", "a.jsonl" } };
-        using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsync("/api/corpora", form);
+        using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsync("/api/corpora", Form());
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var submitted = await gateway.EventuallyAsync($"/api/corpora/{id}", c => Stage(c) == "submitted");
         Assert.Equal(JsonValueKind.Null, submitted.GetProperty("error").ValueKind);

@@ -34,6 +34,17 @@ public sealed class BoundedStreamTests
     }
 
     [Fact]
+    public async Task WithOverLimit_AtLongMaxValue_ReadsEverything()
+    {
+        // The one byte asked past the limit must not overflow when there is in effect no limit.
+        await using var bounded = new BoundedStream(Bytes(100), long.MaxValue, _ => new IOException("over"));
+        var copy = new MemoryStream();
+        await bounded.CopyToAsync(copy, 7);
+
+        Assert.Equal(100, copy.Length);
+    }
+
+    [Fact]
     public void WithOverLimit_AStreamExactlyAtTheLimit_EndsCleanly()
     {
         using var bounded = new BoundedStream(Bytes(40), 40, _ => new IOException("over"));

@@ -11,6 +11,7 @@ using Refinery.Contracts;
 using Refinery.Contracts.Ingestion;
 using Refinery.Gateway.Data;
 using Refinery.Gateway.Options;
+using Refinery.Gateway.Uploads;
 using Refinery.Storage;
 
 namespace Refinery.Gateway.Apis;
@@ -29,12 +30,17 @@ public static class CorporaApi
         api.Writes.MapPost("/", CreateCorpusAsync)
             // One accepts list with both types: routing answers 415 to any other (the form's schema: CorpusUploadOpenApi).
             .Accepts<CreateCorpusRequest>("application/json", "multipart/form-data")
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .AcceptedWithStatusAt("/api/corpora/{id}")
             .WithSummary("Submit a corpus for ingestion")
             .WithDescription("multipart/form-data: a name field, then one or more files, each stored as raw/{name}/{file}; " +
-                             "or application/json naming objects already in the store. Returns 202 with the corpus's URL to poll.");
+                             "or application/json naming objects already in the store. A new name answers 202 with the corpus's " +
+                             "URL to poll. A corpus's sources are immutable: the same content (files, formats and settings) " +
+                             "under a name already taken answers 200 with the same body, pointing at the existing corpus, and " +
+                             "starts nothing (unless that corpus failed: then it is ingested again and the answer is 202); " +
+                             "other content under a taken name answers 409 naming the corpus.");
 
         api.Reads.MapGet("/", ListCorporaAsync).WithSummary("List corpora, newest first");
         api.Reads.MapGet("/{id:guid}", GetCorpusAsync).ProducesProblem(StatusCodes.Status404NotFound)
@@ -46,14 +52,16 @@ public static class CorporaApi
         return api;
     }
 
-    internal static async Task<Results<Accepted<CorpusAccepted>, ValidationProblem, ProblemHttpResult>> CreateCorpusAsync(
-        HttpRequest request, IObjectStore store, ISendEndpointProvider send, CorpusProjection projection,
-        IOptions<GatewayOptions> options, ILoggerFactory loggers, CancellationToken ct)
+    internal static async Task<Results<Accepted<CorpusAccepted>, Ok<CorpusAccepted>, ValidationProblem, ProblemHttpResult>> CreateCorpusAsync(
+        HttpRequest request, IObjectStore store, ISendEndpointProvider send, CorpusClaims claims, CorpusProjection projection,
+        IOptions<GatewayOptions> options, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct)
     {
         var logger = loggers.CreateLogger(typeof(CorporaApi));
+        // Whatever the answer, the request's staged parts are deleted when it ends (promoted ones were copied first).
+        await using var staging = new UploadStaging(store, clock, logger);
         SubmissionRead read;
         if (request.HasFormContentType && request.ContentType!.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase))
-            read = await CorpusUploadReader.ReadAsync(request, store, options.Value.MaxUploadBytes, ct);
+            read = await CorpusUploadReader.ReadAsync(request, staging, options.Value.MaxUploadBytes, ct);
         else if (request.HasJsonContentType())
             read = await CorpusJsonRequest.ReadAsync(request.Body, store, ct);
         else
@@ -64,18 +72,51 @@ public static class CorporaApi
         if (read.Submission is not { } submission)
             return TypedResults.Problem(read.Detail, statusCode: read.Status ?? StatusCodes.Status400BadRequest);
 
-        // Recorded before sending, so the first event of the run can never be overtaken by the "submitted" row.
-        await projection.SubmittedAsync(submission.Id, submission.Name, submission.Sources.Count, ct);
         var status = $"/api/corpora/{submission.Id}";
-        if (!await send.TrySendAsync(CommandQueues.IngestCorpus, submission.ToCommand(), logger, ct))
+        var accepted = new CorpusAccepted(submission.Id, submission.Name, submission.Sources, status);
+        // The claim records the row before anything is sent, so the run's first event never finds no row.
+        var outcome = await claims.ClaimAsync(submission.Id, submission.Name, submission.Sources.Count, submission.Fingerprint, ct);
+        switch (outcome)
         {
+            case ClaimOutcome.Existing:
+                return TypedResults.Ok(accepted);
+            case ClaimOutcome.Conflict or ClaimOutcome.Unknown:
+                return NameTaken(submission, outcome, status);
+        }
+
+        // The name is this request's now: finish even if the client goes away, or the corpus would stay submitted.
+        try
+        {
+            await staging.PromoteAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Could not store the sources of corpus {Corpus}", submission.Name);
+            await staging.WithdrawAsync();
+            await projection.SubmissionFailedAsync(submission.Id, $"its sources could not be stored: {ex.Message}", CancellationToken.None);
+            throw;
+        }
+        if (!await send.TrySendAsync(CommandQueues.IngestCorpus, submission.ToCommand(), logger, CancellationToken.None))
+        {
+            await staging.WithdrawAsync();
             await projection.SubmissionFailedAsync(submission.Id, ApiConventions.NotSent, CancellationToken.None);
             return ApiConventions.BusUnavailable($"the ingestion of corpus '{submission.Name}'", status);
         }
-        logger.LogInformation("Submitted corpus {Corpus} ({CorpusId}) with {Sources} sources by {Caller}",
-            submission.Name, submission.Id, submission.Sources.Count, request.HttpContext.User.Identity?.Name ?? "anonymous");
-        return TypedResults.Accepted(status, new CorpusAccepted(submission.Id, submission.Name, submission.Sources, status));
+        logger.LogInformation("Submitted corpus {Corpus} ({CorpusId}) with {Sources} sources by {Caller}{Retry}",
+            submission.Name, submission.Id, submission.Sources.Count, request.HttpContext.User.Identity?.Name ?? "anonymous",
+            outcome == ClaimOutcome.Retried ? ", again after it failed" : "");
+        return TypedResults.Accepted(status, accepted);
     }
+
+    private static ProblemHttpResult NameTaken(CorpusSubmission submission, ClaimOutcome outcome, string status) =>
+        TypedResults.Problem(
+            outcome == ClaimOutcome.Unknown
+                ? $"Corpus '{submission.Name}' already exists and was recorded before the gateway kept what a corpus holds, so " +
+                  "this submission cannot be shown to be the same. A corpus's sources are immutable: submit it under a new name."
+                : $"Corpus '{submission.Name}' already exists with other content (sources or reader settings). A corpus's " +
+                  "sources are immutable: submit the new content under a new name, or the same content again.",
+            statusCode: StatusCodes.Status409Conflict, title: "Corpus already exists",
+            extensions: new Dictionary<string, object?> { ["corpus"] = submission.Name, ["corpusId"] = submission.Id, ["statusUrl"] = status });
 
     internal static async Task<Results<Ok<CorpusPage>, ValidationProblem>> ListCorporaAsync(
         GatewayDbContext db, int? limit, int? offset, CancellationToken ct)

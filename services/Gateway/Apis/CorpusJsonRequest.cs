@@ -61,6 +61,7 @@ internal static class CorpusJsonRequest
         if (CorpusNames.Problem(request.Name) is { } nameProblem) errors.Add("name", nameProblem);
 
         var sources = new List<SourceRef>();
+        var contents = new List<SourceContent>();
         if (request.Sources is null || request.Sources.Count == 0)
             errors.Add("sources", "sources must list at least one object key");
         else if (request.Sources.Count > MaxSources)
@@ -89,12 +90,14 @@ internal static class CorpusJsonRequest
                     continue;
                 }
                 seen[source.Key!] = i;
-                if (await store.StatAsync(source.Key!, ct) is null)
+                if (await store.StatAsync(source.Key!, ct) is not { } info)
                 {
                     errors.Add(field, $"no object with key '{source.Key}' exists in the store");
                     continue;
                 }
                 sources.Add(new SourceRef { Key = source.Key!, Format = format });
+                // An object the store keeps no hash of (put by another S3 client) is known by its last change instead.
+                contents.Add(new SourceContent(info.Key, info.Sha256 ?? $"modified:{info.LastModified.UtcTicks}", info.Length));
             }
         }
 
@@ -105,6 +108,6 @@ internal static class CorpusJsonRequest
 
         return errors.Any
             ? SubmissionRead.Invalid(errors)
-            : new SubmissionRead(new CorpusSubmission(request.Name!, sources, settings));
+            : new SubmissionRead(new CorpusSubmission(request.Name!, sources, settings, contents));
     }
 }

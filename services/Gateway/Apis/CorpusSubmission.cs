@@ -4,10 +4,15 @@ using Refinery.Contracts.Options;
 
 namespace Refinery.Gateway.Apis;
 
-/// <summary>A validated corpus submission, ready to become an <see cref="IngestCorpus"/> command.</summary>
-internal sealed record CorpusSubmission(string Name, IReadOnlyList<SourceRef> Sources, IngestSettings Settings)
+/// <summary>A validated corpus submission, ready to become an <see cref="IngestCorpus"/> command.
+/// <paramref name="Contents"/> says what each source holds (one per source, same order), for the fingerprint.</summary>
+internal sealed record CorpusSubmission(string Name, IReadOnlyList<SourceRef> Sources, IngestSettings Settings,
+    IReadOnlyList<SourceContent> Contents)
 {
     public Guid Id => CorpusNames.IdOf(Name);
+
+    /// <summary>What this submission asks to ingest, as one hash: equal for a resubmission of the same content.</summary>
+    public string Fingerprint => SubmissionFingerprint.Of(this);
 
     public IngestCorpus ToCommand() => new() { CorpusId = Id, Name = Name, Sources = Sources, Settings = Settings };
 }

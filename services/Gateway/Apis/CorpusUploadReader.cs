@@ -5,13 +5,14 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using Refinery.Contracts.Ingestion;
 using Refinery.Gateway.Domain;
+using Refinery.Gateway.Uploads;
 using Refinery.Storage;
 
 namespace Refinery.Gateway.Apis;
 
-/// <summary>Reads a multipart/form-data corpus upload section by section, streaming each file part straight into
-/// the object store under raw/{name}/{file} (nothing is buffered whole). The name must come before the files,
-/// as a form field or as ?name=, because it is part of every key.</summary>
+/// <summary>Reads a multipart/form-data corpus upload section by section, streaming each file part into the request's
+/// staging area (nothing is buffered whole) to be promoted to raw/{name}/{file} once the request is accepted. The name
+/// must come before the files, as a form field or as ?name=, because every file's raw key is checked as it arrives.</summary>
 internal static class CorpusUploadReader
 {
     public const int MaxFieldBytes = 4096;
@@ -19,7 +20,7 @@ internal static class CorpusUploadReader
 
     private static readonly string[] KnownFields = ["name", "textField", "idField", "urlField", "shardDocuments", "detectLanguage", "format"];
 
-    public static async Task<SubmissionRead> ReadAsync(HttpRequest request, IObjectStore store, long maxBytes, CancellationToken ct)
+    public static async Task<SubmissionRead> ReadAsync(HttpRequest request, UploadStaging staging, long maxBytes, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType) ||
@@ -37,6 +38,7 @@ internal static class CorpusUploadReader
             return SubmissionRead.Invalid(errors.Add("name", queryProblem));
         var sources = new List<SourceRef>();
         var usedNames = new HashSet<string>(StringComparer.Ordinal);
+        var storing = false; // an IOException while storing is the store's, else the body's
         var reader = new MultipartReader(boundary, new BoundedStream(request.Body, maxBytes, _ => new UploadTooLargeException(), leaveOpen: true)) { BodyLengthLimit = maxBytes };
         try
         {
@@ -65,7 +67,9 @@ internal static class CorpusUploadReader
                     var key = IngestionKeys.Raw(name!, unique);
                     if (ObjectKey.Problem(key) is { } keyProblem)
                         return SubmissionRead.Invalid(errors.Add(fieldKey, $"the file name makes an invalid key: {keyProblem}"));
-                    await store.PutAsync(key, section.Body, ct);
+                    storing = true;
+                    await staging.StageAsync(key, new ClientBodyStream(section.Body), ct);
+                    storing = false;
                     sources.Add(new SourceRef { Key = key });
                     continue;
                 }
@@ -104,6 +108,11 @@ internal static class CorpusUploadReader
         {
             return SubmissionRead.Problem(StatusCodes.Status400BadRequest, $"The multipart body is malformed: {ex.Message}");
         }
+        catch (IOException ex) when (!storing)
+        {
+            // The body ended before its closing boundary (a truncated or cut-off request).
+            return SubmissionRead.Problem(StatusCodes.Status400BadRequest, $"The multipart body is malformed: {ex.Message}");
+        }
 
         if (name is null) errors.Add("name", "name is required");
         if (sources.Count == 0) errors.Add("files", "at least one file part is required");
@@ -112,7 +121,8 @@ internal static class CorpusUploadReader
             fields.GetValueOrDefault("urlField"), fields.GetValueOrDefault("shardDocuments"),
             fields.GetValueOrDefault("detectLanguage"), "", errors);
         if (errors.Any) return SubmissionRead.Invalid(errors);
-        return new SubmissionRead(new CorpusSubmission(name!, sources.Select(s => s with { Format = format }).ToArray(), settings));
+        var contents = staging.Parts.Select(p => new SourceContent(p.RawKey, p.Sha256, p.Length)).ToArray();
+        return new SubmissionRead(new CorpusSubmission(name!, sources.Select(s => s with { Format = format }).ToArray(), settings, contents));
     }
 
     private static SubmissionRead TooLarge(long maxBytes) => SubmissionRead.Problem(StatusCodes.Status413PayloadTooLarge,
@@ -135,6 +145,39 @@ internal static class CorpusUploadReader
             return null;
         }
     }
+}
+
+/// <summary>A file part's body as the store reads it: a failure to read the request (it ended early) becomes
+/// <see cref="InvalidDataException"/>, so it is told apart from the store's own I/O errors and answered 400.</summary>
+internal sealed class ClientBodyStream(Stream inner) : Stream
+{
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await inner.ReadAsync(buffer, cancellationToken);
+        }
+        catch (IOException ex) when (ex is not BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+        {
+            throw new InvalidDataException(ex.Message, ex);
+        }
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 /// <summary>Thrown when an upload exceeds the configured size.</summary>

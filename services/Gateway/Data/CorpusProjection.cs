@@ -8,7 +8,8 @@ namespace Refinery.Gateway.Data;
 /// <summary>Applies submissions and ingestion events to the corpus read model. Every change is an insert of the
 /// whole row when it is new, else one conditional UPDATE, so a redelivered event changes nothing, events handled at
 /// once by competing consumers cannot overwrite each other, and an older event never moves a corpus back: ingested
-/// and failed are final until the corpus is submitted again. Events carry their run's generation: the row keeps the
+/// and failed are final until the same content is submitted again (<see cref="CorpusClaims"/>, which also creates
+/// the row of a submission). Events carry their run's generation: the row keeps the
 /// newest it has seen, an event of an older run changes nothing, and an event of a newer run starts that run whatever
 /// stage the row is in. (Between a new submission and its run's first event the newest generation seen is still the
 /// earlier run's, so a stale event of that run arriving then still counts.)</summary>
@@ -17,21 +18,8 @@ public sealed class CorpusProjection(GatewayDbContext db, TimeProvider clock)
     private const int MaxErrorLength = 4000;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>The gateway accepted a submission and is about to send the command: a new run starts.</summary>
-    public async Task SubmittedAsync(Guid id, string name, int sourceCount, CancellationToken ct)
-    {
-        var now = Now();
-        if (await InsertAsync(new CorpusView { Id = id, Name = name, Stage = CorpusStages.Submitted, SourceCount = sourceCount }, now, ct))
-            return;
-        await db.Corpora.Where(c => c.Id == id).ExecuteUpdateAsync(s => s
-            .SetProperty(c => c.Stage, CorpusStages.Submitted)
-            .SetProperty(c => c.Name, name)
-            .SetProperty(c => c.SourceCount, sourceCount)
-            .SetProperty(c => c.Error, (string?)null)
-            .SetProperty(c => c.UpdatedAt, now), ct);
-    }
-
-    /// <summary>The command could not be handed to the bus: the submission failed before anyone took it.</summary>
+    /// <summary>The submission could not be handed on (the bus would not take the command, or its sources could not be
+    /// stored): it failed before anyone took it, and the same content may be submitted again.</summary>
     public async Task SubmissionFailedAsync(Guid id, string reason, CancellationToken ct) =>
         await db.Corpora.Where(c => c.Id == id && c.Stage == CorpusStages.Submitted).ExecuteUpdateAsync(s => s
             .SetProperty(c => c.Stage, CorpusStages.Failed)

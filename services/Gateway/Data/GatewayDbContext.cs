@@ -28,6 +28,7 @@ public class GatewayDbContext(DbContextOptions options) : DbContext(options)
             e.Property(c => c.Name).HasMaxLength(64);
             e.Property(c => c.Stage).HasMaxLength(16);
             e.Property(c => c.Error).HasMaxLength(4000);
+            e.Property(c => c.Fingerprint).HasMaxLength(64);
         });
         // No foreign key: a shard event may arrive before any event that names its corpus.
         model.Entity<CorpusShardView>(e =>

@@ -20,6 +20,10 @@ public sealed class CorpusView
     /// <summary>The newest ingestion run (generation) of the corpus the gateway has seen an event of; events of an
     /// older run change nothing.</summary>
     public int Generation { get; set; }
+    /// <summary>SHA-256 (hex) of what the gateway accepted under this name: its sources' contents, formats and the
+    /// reader settings. Set once, by the submission that claimed the name; null for a corpus from before fingerprints
+    /// or one the gateway did not submit (then its content is unknown and its name stays taken).</summary>
+    public string? Fingerprint { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

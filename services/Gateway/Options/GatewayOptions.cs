@@ -27,6 +27,10 @@ public sealed class GatewayOptions
     /// <summary>Largest request body of a corpus upload (all files together), in bytes. Default 10 GiB.</summary>
     [Range(1, long.MaxValue)] public long MaxUploadBytes { get; set; } = 10L * 1024 * 1024 * 1024;
 
+    /// <summary>How long an upload's staged file parts may stay before the storage sweep deletes them: a request that
+    /// ended deletes its own, so only a gateway that died mid-upload leaves any. Must exceed the longest upload.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")] public TimeSpan UploadStagingMaxAge { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>Writes (corpus submissions) one client may make per minute; more get 429 with Retry-After.</summary>
     [Range(1, 1_000_000)] public int WritesPerMinute { get; set; } = 120;
 

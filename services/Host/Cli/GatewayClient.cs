@@ -1,11 +1,14 @@
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Refinery.Contracts.Ingestion;
 
 namespace Refinery.Host.Cli;
 
 /// <summary>The client side of the gateway for CLI verbs: uploads a corpus, then follows /api/events until it
-/// is ingested. The event stream is opened first so the outcome cannot be missed.</summary>
+/// is ingested. The event stream is opened first so the outcome cannot be missed. Uploading the same files with the
+/// same settings again is idempotent: the gateway answers 200 for the corpus it already has, and a corpus already
+/// ingested is reported from its status without waiting for events.</summary>
 public static class GatewayClient
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -46,6 +49,12 @@ public static class GatewayClient
                 if (!response.IsSuccessStatusCode)
                     throw new InvalidOperationException(
                         $"Gateway refused the corpus ({(int)response.StatusCode}): {await response.Content.ReadAsStringAsync(ct)}");
+                // 200: the gateway has this content under this name already and started nothing new.
+                if (response.StatusCode == System.Net.HttpStatusCode.OK && await FinishedAsync(http, corpusId, ct) is { } known)
+                {
+                    onEvent(known);
+                    return known;
+                }
             }
             finally
             {
@@ -70,5 +79,32 @@ public static class GatewayClient
             }
         }
         throw new InvalidOperationException("The gateway closed the event stream before the corpus was ingested");
+    }
+
+    /// <summary>The outcome of a corpus the gateway shows as ingested, or null while it is still on its way (its
+    /// events then come on the stream opened before the upload); a failed corpus throws.</summary>
+    private static async Task<CorpusIngested?> FinishedAsync(HttpClient http, Guid corpusId, CancellationToken ct)
+    {
+        var corpus = await http.GetFromJsonAsync<JsonElement>($"/api/corpora/{corpusId}", Json, ct);
+        switch (corpus.GetProperty("stage").GetString())
+        {
+            case "ingested":
+                return new CorpusIngested
+                {
+                    CorpusId = corpusId,
+                    Name = corpus.GetProperty("name").GetString()!,
+                    ShardCount = corpus.GetProperty("shardCount").GetInt32(),
+                    Read = corpus.GetProperty("read").GetInt64(),
+                    Accepted = corpus.GetProperty("accepted").GetInt64(),
+                    Rejected = corpus.GetProperty("rejected").GetInt64(),
+                    RejectedByReason = corpus.GetProperty("rejectedByReason").Deserialize<Dictionary<string, long>>(Json)!,
+                    Languages = corpus.GetProperty("languages").Deserialize<Dictionary<string, long>>(Json)!,
+                    InvalidUtf8Replaced = corpus.GetProperty("invalidUtf8Replaced").GetInt64(),
+                };
+            case "failed":
+                throw new InvalidOperationException($"Ingestion of '{corpus.GetProperty("name").GetString()}' failed: {corpus.GetProperty("error").GetString()}");
+            default:
+                return null;
+        }
     }
 }

@@ -1,7 +1,6 @@
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Refinery.Contracts;
 using Refinery.Contracts.Ingestion;
 using Refinery.Host.Targets;
 using Refinery.Storage;
@@ -28,6 +27,8 @@ public sealed class EmbeddedPlatform : IAsyncDisposable
         {
             ["Refinery:DataDir"] = dataDir,
             ["urls"] = "http://127.0.0.1:0",
+            // Local files of the user's own: the upload limit guards a shared gateway, not this one.
+            ["Refinery:Gateway:MaxUploadBytes"] = long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         if (quiet) settings["Serilog:MinimumLevel:Default"] = "Warning";
         var app = RefineryApp.Build(TargetCatalog.All, [], settings);
@@ -35,18 +36,13 @@ public sealed class EmbeddedPlatform : IAsyncDisposable
         return new EmbeddedPlatform(app);
     }
 
-    /// <summary>Uploads local files as a corpus's raw sources, asks Ingestion for the corpus and waits for its
-    /// outcome, reporting each ingestion event as it arrives.</summary>
-    public async Task<CorpusIngested> IngestAsync(string corpus, IReadOnlyList<string> paths, IngestSettings settings,
-        Action<object> onEvent, CancellationToken ct)
-    {
-        var sources = await RawUploads.UploadAsync(Store, corpus, paths, ct);
-        var corpusId = CorpusNames.IdOf(corpus);
-        await using var events = await CorpusEventWatch.StartAsync(Bus, corpusId, onEvent, ct);
-        var endpoint = await Bus.GetSendEndpoint(CommandQueues.Uri(CommandQueues.IngestCorpus));
-        await endpoint.Send(new IngestCorpus { CorpusId = corpusId, Name = corpus, Sources = sources, Settings = settings }, ct);
-        return await events.Completion.WaitAsync(ct);
-    }
+    /// <summary>Uploads local files as a corpus through this process's gateway, as a remote client would, and waits for
+    /// its outcome, reporting each ingestion event as it arrives. Going through the gateway gives the embedded CLI its
+    /// rules: the same files again are idempotent (the corpus already there is reported), other files under a taken
+    /// name are refused, and no raw source is ever replaced.</summary>
+    public Task<CorpusIngested> IngestAsync(string corpus, IReadOnlyList<string> paths, IngestSettings settings,
+        Action<object> onEvent, CancellationToken ct) =>
+        Cli.GatewayClient.IngestAsync(Url, apiKey: null, corpus, [.. paths], settings, onEvent, ct);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Refinery.Contracts.Ingestion;
 
 /// <summary>Object keys of the ingestion service's area (DESIGN §6), defined once for the producer and every reader:
@@ -9,6 +11,32 @@ public static class IngestionKeys
     public static string RawPrefix(string corpus) => $"raw/{corpus}/";
 
     public static string Raw(string corpus, string name) => $"raw/{corpus}/{name}";
+
+    /// <summary>Where the gateway stages an upload's file parts until the request is validated and its corpus name is
+    /// claimed; nothing under raw/ is written before that.</summary>
+    public const string UploadStagingRoot = "staging/uploads/";
+
+    /// <summary>One request's staging folder: <c>staging/uploads/{started:yyyyMMddHHmmss, UTC}-{request:N}/</c>. The start
+    /// time is in the key so a sweep can tell an abandoned upload's parts by their key alone.</summary>
+    public static string UploadStagingPrefix(DateTimeOffset started, Guid request) =>
+        $"{UploadStagingRoot}{started.UtcDateTime.ToString(StagingTimeFormat, CultureInfo.InvariantCulture)}-{request:N}/";
+
+    /// <summary>A staged file part: its position in the request, not its name (the name is checked for the raw key).</summary>
+    public static string UploadStaging(string requestPrefix, int part) => $"{requestPrefix}{part:D5}";
+
+    /// <summary>When the request that staged <paramref name="key"/> started, or null for a key of another shape.</summary>
+    public static DateTimeOffset? UploadStagingStarted(string key)
+    {
+        if (!key.StartsWith(UploadStagingRoot, StringComparison.Ordinal) || key.Length < UploadStagingRoot.Length + StagingTimeFormat.Length)
+            return null;
+        var stamp = key.AsSpan(UploadStagingRoot.Length, StagingTimeFormat.Length);
+        return DateTime.TryParseExact(stamp, StagingTimeFormat, CultureInfo.InvariantCulture,
+            DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var started)
+            ? new DateTimeOffset(started, TimeSpan.Zero)
+            : null;
+    }
+
+    private const string StagingTimeFormat = "yyyyMMddHHmmss";
 
     public static string DocsPrefix(string corpus) => $"docs/{corpus}/";
 

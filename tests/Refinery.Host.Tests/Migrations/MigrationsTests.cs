@@ -159,7 +159,7 @@ public sealed class MigrationsTests
 
         var applied = await databases.Database.MigrateAsync(default);
 
-        Assert.EndsWith("_AddJobs", Assert.Single(applied));
+        Assert.Equal("_AddJobs", applied[0][^8..]); // later migrations follow it
         await databases.WithContextAsync(async db =>
         {
             var gateway = (Gateway.Data.GatewayDbContext)db;
@@ -175,6 +175,38 @@ public sealed class MigrationsTests
             db.ChangeTracker.Clear();
             var job = await gateway.Jobs.SingleAsync();
             Assert.Equal(("running", "link partitions", 1, 3, (Guid?)corpusId), (job.State, job.Step, job.Done, job.Total, job.CorpusId));
+            return 0;
+        });
+    }
+
+    /// <summary>Gateway's AddCorpusFingerprints: a corpus from before it keeps its row with no fingerprint, so its name
+    /// stays taken (a claim finds its content unknown); a corpus claimed after it records its fingerprint.</summary>
+    [Theory]
+    [InlineData(ServiceDatabases.Sqlite)]
+    [InlineData(ServiceDatabases.Postgres)]
+    public async Task Migrate_GatewayCorpusFromBeforeFingerprints_HasNone_AndItsNameStaysTaken(string provider)
+    {
+        await using var databases = await ServiceDatabases.CreateAsync("gateway", provider);
+        await databases.WithContextAsync(async db =>
+        {
+            await OldBuildSchema.MigrateToFirstAsync(db);
+            await OldBuildSchema.AddOneRowPerTableAsync(db);
+            return 0;
+        });
+
+        var applied = await databases.Database.MigrateAsync(default);
+
+        Assert.Contains(applied, id => id.EndsWith("_AddCorpusFingerprints", StringComparison.Ordinal));
+        await databases.WithContextAsync(async db =>
+        {
+            var gateway = (Gateway.Data.GatewayDbContext)db;
+            var old = await gateway.Corpora.AsNoTracking().SingleAsync();
+            Assert.Null(old.Fingerprint);
+            var claims = new Gateway.Data.CorpusClaims(gateway, TimeProvider.System);
+            Assert.Equal(Gateway.Data.ClaimOutcome.Unknown, await claims.ClaimAsync(old.Id, old.Name, 1, new string('a', 64), default));
+            var fresh = Guid.NewGuid();
+            Assert.Equal(Gateway.Data.ClaimOutcome.Claimed, await claims.ClaimAsync(fresh, "fresh", 1, new string('b', 64), default));
+            Assert.Equal(new string('b', 64), (await gateway.Corpora.AsNoTracking().SingleAsync(c => c.Id == fresh)).Fingerprint);
             return 0;
         });
     }

@@ -64,6 +64,10 @@ namespace Refinery.Gateway.Data.Migrations.Sqlite
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Fingerprint")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Generation")
                         .HasColumnType("INTEGER");
 
