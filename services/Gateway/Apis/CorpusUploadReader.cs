@@ -96,13 +96,18 @@ internal static class CorpusUploadReader
         {
             return TooLarge(maxBytes);
         }
-        catch (InvalidDataException ex) when (ex.Message.Contains("length limit", StringComparison.OrdinalIgnoreCase))
+        catch (InvalidDataException ex) when (ex.Message.Contains("body length limit", StringComparison.OrdinalIgnoreCase))
         {
             return TooLarge(maxBytes);
         }
         catch (InvalidDataException ex)
         {
             return SubmissionRead.Problem(StatusCodes.Status400BadRequest, $"The multipart body is malformed: {ex.Message}");
+        }
+        catch (IOException ex) when (!ct.IsCancellationRequested)
+        {
+            // MultipartReader's answer to a body that ends before its closing boundary.
+            return SubmissionRead.Problem(StatusCodes.Status400BadRequest, $"The multipart body is truncated or malformed: {ex.Message}");
         }
 
         if (name is null) errors.Add("name", "name is required");
