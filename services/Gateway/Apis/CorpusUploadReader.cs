@@ -104,9 +104,10 @@ internal static class CorpusUploadReader
         {
             return SubmissionRead.Problem(StatusCodes.Status400BadRequest, $"The multipart body is malformed: {ex.Message}");
         }
-        catch (IOException ex) when (!ct.IsCancellationRequested)
+        catch (IOException ex) when (ex.Message.StartsWith("Unexpected end of Stream", StringComparison.Ordinal) && !ct.IsCancellationRequested)
         {
-            // MultipartReader's answer to a body that ends before its closing boundary.
+            // MultipartReader's answer to a body that ends before its closing boundary (in a part's headers or, read by
+            // the store, its body); the store's own IOExceptions stay server errors.
             return SubmissionRead.Problem(StatusCodes.Status400BadRequest, $"The multipart body is truncated or malformed: {ex.Message}");
         }
 
