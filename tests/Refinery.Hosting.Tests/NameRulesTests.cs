@@ -99,6 +99,17 @@ public sealed class NameRulesTests
     public void FreeText_LengthIsCountedInBytes() =>
         Assert.NotNull(NameRules.TextProblem(new string('€', 400), "description", 1000));
 
+    [Fact]
+    public void DedupOptions_ThatTogetherMakeATagTooLongForItsColumn_AreRefusedNamingKeep()
+    {
+        var request = new Refinery.Contracts.Dedup.DeduplicateCorpus
+        {
+            Corpus = "web", Threshold = 0.8, SignalsConfig = new string('s', 32), Exact = Refinery.Contracts.Dedup.ExactMode.Bloom,
+            FalsePositiveRate = double.Epsilon, ExactKey = Refinery.Contracts.Dedup.ExactKeyKind.Url, Verify = true, Keep = "max:" + new string('k', 64),
+        };
+        Assert.Contains("more than 128", Refinery.Contracts.Dedup.DedupRequests.Problems(request)["keep"]);
+    }
+
     [Theory]
     [InlineData("max:rps_doc_word_count", true)]
     [InlineData("min:a1", true)]

@@ -100,7 +100,8 @@ public static class DedupApi
         DedupProjection projection, JobProjection jobs, IObjectStore store, CancellationToken ct)
     {
         if (CorpusNames.Problem(name) is { } problem) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [problem] });
-        if (config.Length > 128) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["config"] = ["at most 128 characters"] });
+        if (config.Length > DedupRequests.MaxConfigLength)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["config"] = [$"at most {DedupRequests.MaxConfigLength} characters"] });
         return await projection.FindAsync(CorpusNames.IdOf(name), config, ct) is { } view
             ? TypedResults.Ok(DedupStatus.Of(view, store.Bucket, await jobs.FindAsync(JobServices.Dedup, JobIds.Dedup(view.Corpus, config), ct)))
             : TypedResults.Problem($"no dedup request '{config}' of corpus '{name}'", statusCode: StatusCodes.Status404NotFound);

@@ -11,6 +11,9 @@ public static class DedupRequests
 {
     public const string KeepFirst = "first", KeepLongest = "longest";
 
+    /// <summary>The longest config tag (<see cref="DedupOutputs.Config(DeduplicateCorpus)"/>): the column that holds it.</summary>
+    public const int MaxConfigLength = 128;
+
     /// <summary>For "max:S" or "min:S": whether the highest value wins, and the signal S (<see cref="NameRules.Signal"/>);
     /// null for first and longest, and for anything else.</summary>
     public static (bool Highest, string Signal)? SignalOf(string keep) =>
@@ -31,6 +34,10 @@ public static class DedupRequests
         if (request.FalsePositiveRate is not (> 0 and < 1)) problems["falsePositiveRate"] = "must be between 0 and 1, exclusive";
         if (request.Keep is not (KeepFirst or KeepLongest) && (request.Keep is null || SignalOf(request.Keep) is null))
             problems["keep"] = "must be first, longest, max:SIGNAL or min:SIGNAL";
+        // Each option is within its own limits, but together they name the request's outputs and its status row.
+        if (problems.Count == 0 && DedupOutputs.Config(request) is { Length: > MaxConfigLength } config)
+            problems[request.Keep is KeepFirst or KeepLongest ? "signalsConfig" : "keep"] =
+                $"the options make a config tag of {config.Length} characters ('{config}'), more than {MaxConfigLength}; name a shorter signal or signals config";
         return problems;
     }
 }
