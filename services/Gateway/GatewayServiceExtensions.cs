@@ -55,7 +55,7 @@ public static class GatewayServiceExtensions
                 .RequireRole(ApiKeyRoles.Satisfying(role)));
         }
 
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = StatusProblems.AddDetail);
         // Option enums are strings in the API's JSON, as on the bus; a body that cannot be read (an unknown option
         // value, broken JSON) throws so BadRequestProblems can answer with the field and what it allows.
         builder.Services.ConfigureHttpJsonOptions(o =>
@@ -117,6 +117,8 @@ public static class GatewayServiceExtensions
     public static WebApplication MapGatewayEndpoints(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
+        // A 4xx that ASP.NET answers without a body (routing's 404, 405 and 415, a bare 400) gets problem details too.
+        app.UseStatusCodePages();
         app.UseMiddleware<BadRequestProblems>();
         app.UsePresentedKeyCheck();
         app.UseRateLimiter();

@@ -29,7 +29,7 @@ public sealed class DatasetsApiTests(KeyedGateway gateway) : IClassFixture<Keyed
     [Theory]
     [InlineData("name", "a..b", "{\"corpora\":[\"web\"],\"recipe\":\"none\"}")]
     [InlineData("corpora", "ds", "{\"corpora\":[],\"recipe\":\"none\"}")]
-    [InlineData("corpora", "ds", "{\"corpora\":[\"Bad Name\"],\"recipe\":\"none\"}")]
+    [InlineData("corpora[0]", "ds", "{\"corpora\":[\"Bad Name\"],\"recipe\":\"none\"}")]
     [InlineData("recipe", "ds", "{\"corpora\":[\"web\"]}")]
     [InlineData("tokenizer", "ds", "{\"corpora\":[\"web\"],\"recipe\":\"none\",\"tokenizer\":\"llama\"}")]
     [InlineData("validationFraction", "ds", "{\"corpora\":[\"web\"],\"recipe\":\"none\",\"validationFraction\":1.5}")]
@@ -77,8 +77,8 @@ public sealed class DatasetsApiTests(KeyedGateway gateway) : IClassFixture<Keyed
     }
 
     [Theory]
-    [InlineData("{\"components\":[{\"dataset\":\"web\",\"version\":\"0123456789ab\",\"weight\":0}],\"tokenBudget\":10}", "components")]
-    [InlineData("{\"components\":[{\"dataset\":\"web\",\"version\":\"latest\",\"weight\":1}],\"tokenBudget\":10}", "components")]
+    [InlineData("{\"components\":[{\"dataset\":\"web\",\"version\":\"0123456789ab\",\"weight\":0}],\"tokenBudget\":10}", "components[0].weight")]
+    [InlineData("{\"components\":[{\"dataset\":\"web\",\"version\":\"latest\",\"weight\":1}],\"tokenBudget\":10}", "components[0].version")]
     [InlineData("{\"components\":[{\"dataset\":\"web\",\"version\":\"0123456789ab\",\"weight\":1}]}", "tokenBudget")]
     public async Task PostMixture_WithABadField_Is400_NamingIt(string json, string field)
     {

@@ -36,6 +36,26 @@ public sealed class UploadFileNamesTests
     [Fact]
     public void Sanitize_RefusesNamesLongerThan200() =>
         Assert.Null(UploadFileNames.Sanitize(new string('a', 201), out _));
+
+    [Theory]
+    [InlineData("report\u202Etxt.exe", "U+202E")]
+    [InlineData("a\u200Bb.jsonl", "U+200B")]
+    [InlineData("\uFEFFa.jsonl", "U+FEFF")]
+    [InlineData("a.jsonl\n", "U+000A")]
+    [InlineData("dir\u202E/a.jsonl", "U+202E")]
+    public void Sanitize_RefusesFormatAndControlCharacters_NamingThem(string escaped, string codePoint)
+    {
+        Assert.Null(UploadFileNames.Sanitize(System.Text.RegularExpressions.Regex.Unescape(escaped), out var problem));
+        Assert.Contains(codePoint, problem);
+    }
+
+    [Fact]
+    public void Sanitize_CountsBytes_NotCharacters()
+    {
+        Assert.Equal(new string('ü', 100), UploadFileNames.Sanitize(new string('ü', 100), out _));
+        Assert.Null(UploadFileNames.Sanitize(new string('ü', 101), out var problem));
+        Assert.Contains("202 UTF-8 bytes", problem);
+    }
 }
 
 public sealed class ApiKeyRingTests

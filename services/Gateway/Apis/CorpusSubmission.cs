@@ -1,5 +1,6 @@
 using System.Globalization;
 using Refinery.Contracts.Ingestion;
+using Refinery.Contracts.Names;
 using Refinery.Contracts.Options;
 
 namespace Refinery.Gateway.Apis;
@@ -28,7 +29,6 @@ internal sealed record SubmissionRead(CorpusSubmission? Submission, ValidationEr
 /// JSON values, validated into <see cref="IngestSettings"/> with errors naming each field.</summary>
 internal static class SubmissionSettings
 {
-    public const int MaxFieldNameLength = 256;
     public const int MaxShardDocuments = 1_000_000;
 
     /// <summary>Formats the ingestion readers understand; null or empty means detect from the file name.</summary>
@@ -72,9 +72,9 @@ internal static class SubmissionSettings
     private static string FieldName(string? value, string fallback, string field, ValidationErrors errors)
     {
         if (value is null) return fallback;
-        if (value.Length == 0 || value.Length > MaxFieldNameLength || value.Any(char.IsControl))
+        if ((NameRules.DocumentField with { What = field[(field.LastIndexOf('.') + 1)..] }).Problem(value) is { } problem)
         {
-            errors.Add(field, $"{field[(field.LastIndexOf('.') + 1)..]} must be 1 to {MaxFieldNameLength} characters without control characters");
+            errors.Add(field, problem);
             return fallback;
         }
         return value;

@@ -100,7 +100,7 @@ internal static class CorpusUploadReader
         {
             return TooLarge(maxBytes);
         }
-        catch (InvalidDataException ex) when (ex.Message.Contains("length limit", StringComparison.OrdinalIgnoreCase))
+        catch (InvalidDataException ex) when (ex.Message.Contains("body length limit", StringComparison.OrdinalIgnoreCase))
         {
             return TooLarge(maxBytes);
         }
@@ -108,10 +108,12 @@ internal static class CorpusUploadReader
         {
             return SubmissionRead.Problem(StatusCodes.Status400BadRequest, $"The multipart body is malformed: {ex.Message}");
         }
-        catch (IOException ex) when (!storing)
+        catch (IOException ex) when (!ct.IsCancellationRequested
+                                     && (!storing || ex.Message.StartsWith("Unexpected end of Stream", StringComparison.Ordinal)))
         {
-            // The body ended before its closing boundary (a truncated or cut-off request).
-            return SubmissionRead.Problem(StatusCodes.Status400BadRequest, $"The multipart body is malformed: {ex.Message}");
+            // The body ended before its closing boundary: MultipartReader's answer, in a part's headers or (read by the
+            // store) in its body. The store's own IOExceptions while storing stay server errors.
+            return SubmissionRead.Problem(StatusCodes.Status400BadRequest, $"The multipart body is truncated or malformed: {ex.Message}");
         }
 
         if (name is null) errors.Add("name", "name is required");

@@ -68,21 +68,21 @@ public static class DedupApi
         var problems = DedupRequests.Problems(command);
         if (problems.Count > 0)
             return TypedResults.ValidationProblem(problems.ToDictionary(p => p.Key == "corpus" ? "name" : p.Key, p => new[] { p.Value }));
+        // Everything derived from the request is derived before its first side effect, so nothing it holds can fail halfway.
+        var (tag, corpusId) = (DedupOutputs.Config(command), CorpusNames.IdOf(name));
+        var (job, status, clusters) = (JobIds.Dedup(name, tag), $"/api/corpora/{name}/dedup/{tag}", DedupKeys.Clusters(name, tag));
 
         // Recorded before sending, so the dedup service's answer can never be overtaken by the "requested" row.
         await projection.RequestedAsync(command, ct);
-        var tag = DedupOutputs.Config(command);
         // The job starts again too: the corpus may have new shards, and an ended job's row takes no progress until then.
-        var (job, corpusId) = (JobIds.Dedup(name, tag), CorpusNames.IdOf(name));
         await jobs.StartedAsync(JobServices.Dedup, job, corpusId, JobProjection.RequestedStep, null, ct);
-        var status = $"/api/corpora/{name}/dedup/{tag}";
         if (!await send.TrySendAsync(CommandQueues.DeduplicateCorpus, command, loggers.CreateLogger(typeof(DedupApi)), ct))
         {
             await projection.SendFailedAsync(command, ApiConventions.NotSent, CancellationToken.None);
             await jobs.FailedAsync(JobServices.Dedup, job, corpusId, null, "send", null, CancellationToken.None);
             return ApiConventions.BusUnavailable($"the dedup of corpus '{name}'", status);
         }
-        return TypedResults.Accepted(status, new DedupAccepted(name, command.Threshold, tag, DedupKeys.Clusters(name, tag), status,
+        return TypedResults.Accepted(status, new DedupAccepted(name, command.Threshold, tag, clusters, status,
             "/api/events?type=CorpusDeduplicated"));
     }
 
@@ -100,7 +100,8 @@ public static class DedupApi
         DedupProjection projection, JobProjection jobs, IObjectStore store, CancellationToken ct)
     {
         if (CorpusNames.Problem(name) is { } problem) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [problem] });
-        if (config.Length > 128) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["config"] = ["at most 128 characters"] });
+        if (config.Length > DedupRequests.MaxConfigLength)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["config"] = [$"at most {DedupRequests.MaxConfigLength} characters"] });
         return await projection.FindAsync(CorpusNames.IdOf(name), config, ct) is { } view
             ? TypedResults.Ok(DedupStatus.Of(view, store.Bucket, await jobs.FindAsync(JobServices.Dedup, JobIds.Dedup(view.Corpus, config), ct)))
             : TypedResults.Problem($"no dedup request '{config}' of corpus '{name}'", statusCode: StatusCodes.Status404NotFound);

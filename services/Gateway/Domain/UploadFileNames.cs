@@ -1,10 +1,13 @@
+using Refinery.Contracts.Names;
+
 namespace Refinery.Gateway.Domain;
 
 /// <summary>Turns a file name sent by a client into the last segment of a raw object key: directories are
 /// stripped (a client may send "a/b/x.jsonl" or worse), and names that are empty, dot-only, too long or contain
-/// control characters are refused.</summary>
+/// characters a reader cannot see are refused (<see cref="NameRules.FileName"/>).</summary>
 public static class UploadFileNames
 {
+    /// <summary>The longest name in UTF-8 bytes.</summary>
     public const int MaxLength = 200;
 
     /// <summary>The safe name, or null with the reason in <paramref name="problem"/>.</summary>
@@ -16,19 +19,15 @@ public static class UploadFileNames
             problem = "the file name is empty";
             return null;
         }
-        foreach (var c in fileName)
+        // The whole name as sent: a control or format character in a directory is as suspect as one in the name.
+        if (UnicodeRules.NameProblem(fileName) is { } unicode)
         {
-            if (char.IsControl(c))
-            {
-                problem = "the file name contains a control character";
-                return null;
-            }
+            problem = $"the file name {unicode}";
+            return null;
         }
         var name = fileName[(fileName.LastIndexOfAny(['/', '\\']) + 1)..].Trim();
         if (name.Length == 0) problem = "the file name is empty once its directories are removed";
-        else if (name is "." or ".." || name.Contains("..", StringComparison.Ordinal)) problem = "the file name must not contain '..'";
-        else if (name.Length > MaxLength) problem = $"the file name is longer than {MaxLength} characters";
-        else if (name.Length >= 2 && name[1] == ':') problem = "the file name must not name a drive";
+        else if (NameRules.FileName.Problem(name) is { } rule) problem = "the " + rule;
         return problem is null ? name : null;
     }
 }

@@ -1,4 +1,5 @@
 using Refinery.Contracts.Ingestion;
+using Refinery.Contracts.Names;
 using Refinery.Contracts.Options;
 
 namespace Refinery.Contracts.Curation;
@@ -12,17 +13,19 @@ public static class DatasetRequests
         var problems = new Dictionary<string, string>(StringComparer.Ordinal);
         if (CorpusNames.Problem(request.Dataset) is { } name) problems["dataset"] = name;
         if (request.Corpora is not { Count: > 0 }) problems["corpora"] = "name at least one corpus";
-        else if (request.Corpora.Select(CorpusNames.Problem).FirstOrDefault(p => p is not null) is { } corpus) problems["corpora"] = corpus;
+        else if (request.Corpora.Count > MaxComponents) problems["corpora"] = $"at most {MaxComponents} corpora";
+        else if (request.Corpora.Select((c, i) => (i, CorpusNames.Problem(c))).FirstOrDefault(p => p.Item2 is not null) is (var at, { } corpus))
+            problems[$"corpora[{at}]"] = corpus;
         else if (request.Corpora.Distinct().Count() != request.Corpora.Count) problems["corpora"] = "names a corpus twice";
         if (string.IsNullOrWhiteSpace(request.Recipe)) problems["recipe"] = "name a built-in recipe or give a recipe's text";
-        else if (request.Recipe.Length > 65_536) problems["recipe"] = "at most 64 KiB";
-        if (request.RecipeName is { } recipeName && (recipeName.Length is 0 or > 64
-                || !recipeName.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
-            problems["recipeName"] = "1 to 64 letters, digits, '-', '_' or '.'";
+        else if (NameRules.TextProblem(request.Recipe, "recipe", 65_536) is { } recipe) problems["recipe"] = recipe;
+        if (request.RecipeName is { } recipeName && NameRules.RecipeName.Problem(recipeName) is { } recipeNameProblem)
+            problems["recipeName"] = recipeNameProblem;
         if (!Enum.IsDefined(request.Tokenizer)) problems["tokenizer"] = $"must be {OptionValues<TokenizerKind>.Expected}";
-        if (request.ValidationFraction is < 0 or >= 1) problems["validationFraction"] = "must be in [0, 1)";
+        // Written so NaN fails it too (every comparison with NaN is false).
+        if (request.ValidationFraction is not (>= 0 and < 1)) problems["validationFraction"] = "must be in [0, 1)";
         if (ConfigTags.Problem(request.SignalsConfig) is { } tag) problems["signalsConfig"] = tag;
-        if (request.Description is { Length: > 4000 }) problems["description"] = "at most 4000 characters";
+        if (DescriptionProblem(request.Description) is { } description) problems["description"] = description;
         return problems;
     }
 
@@ -31,13 +34,37 @@ public static class DatasetRequests
         var problems = new Dictionary<string, string>(StringComparer.Ordinal);
         if (CorpusNames.Problem(request.Dataset) is { } name) problems["dataset"] = name;
         if (request.Components is not { Count: > 0 }) problems["components"] = "name at least one dataset version";
-        else if (request.Components.FirstOrDefault(c => CorpusNames.Problem(c.Dataset) is not null || !IsVersion(c.Version) || c.Weight is not (> 0 and < double.PositiveInfinity)) is { } bad)
-            problems["components"] = $"{bad.Dataset}@{bad.Version} (weight {bad.Weight}): a dataset name, a version of 12 hex digits and a positive weight";
+        else if (request.Components.Count > MaxComponents) problems["components"] = $"at most {MaxComponents} components";
+        else if (ComponentProblem(request.Components) is ({ } field, { } problem)) problems[field] = problem;
         else if (request.Components.Select(c => (c.Dataset, c.Version)).Distinct().Count() != request.Components.Count) problems["components"] = "names a version twice";
         if (request.TokenBudget is < 1 or > 1_000_000_000_000) problems["tokenBudget"] = "must be between 1 and 10^12";
-        if (request.Description is { Length: > 4000 }) problems["description"] = "at most 4000 characters";
+        if (DescriptionProblem(request.Description) is { } description) problems["description"] = description;
         return problems;
     }
+
+    /// <summary>The most components one mixture, or corpora one version, may name.</summary>
+    public const int MaxComponents = 1000;
+
+    /// <summary>The largest weight: weights are relative, so this bounds nothing a mixture needs.</summary>
+    public const double MaxWeight = 1e6;
+
+    /// <summary>The first bad component, by its field ("components[2].version"), with what is wrong; null when all are good.</summary>
+    private static (string Field, string Problem)? ComponentProblem(IReadOnlyList<MixtureComponent?> components)
+    {
+        for (var i = 0; i < components.Count; i++)
+        {
+            var at = $"components[{i}]";
+            if (components[i] is not { } c) return (at, "a component is an object with a dataset, a version and a weight");
+            if (CorpusNames.Problem(c.Dataset) is { } name) return (at + ".dataset", name);
+            if (c.Version is null || !IsVersion(c.Version)) return (at + ".version", "a version is 12 lower-case hex digits");
+            // Written so NaN fails it too; bounded so a share (budget × weight) stays a finite number.
+            if (c.Weight is not (> 0 and <= MaxWeight)) return (at + ".weight", $"a weight is a positive number up to {MaxWeight:0}");
+        }
+        return null;
+    }
+
+    private static string? DescriptionProblem(string? description) =>
+        description is { Length: > 4000 } ? "at most 4000 characters" : NameRules.TextProblem(description, "description", 16_000);
 
     /// <summary>How many times a mixture may take a component's training tokens unless configured otherwise
     /// (<see cref="MaxMixtureEpochsKey"/>): repeating data is normal, but a budget far past the data is a mistake, and

@@ -1,25 +1,17 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.RegularExpressions;
+using Refinery.Contracts.Names;
 
 namespace Refinery.Contracts.Ingestion;
 
 /// <summary>Corpus names are the user's handle and part of object keys; the id is derived from the name,
 /// so submitting the same corpus twice names the same catalog row and the same shards.</summary>
-public static partial class CorpusNames
+public static class CorpusNames
 {
     public const int MaxLength = 64;
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$")]
-    private static partial Regex Pattern();
-
-    /// <summary>Null when acceptable, else why not.</summary>
-    public static string? Problem(string? name) =>
-        string.IsNullOrEmpty(name) ? "name is empty"
-        : name.Length > MaxLength ? $"name is longer than {MaxLength} characters"
-        : name.Contains("..") ? "name must not contain '..'"
-        : Pattern().IsMatch(name) ? null
-        : "name must be lower-case letters, digits, '.', '_' or '-', starting with a letter or digit";
+    /// <summary>Null when acceptable, else why not (<see cref="NameRules.Corpus"/>).</summary>
+    public static string? Problem(string? name) => NameRules.Corpus.Problem(name);
 
     /// <summary>A name-based UUID (SHA-256 of a fixed namespace and the name, version bits set to 8: custom).</summary>
     public static Guid IdOf(string name)
