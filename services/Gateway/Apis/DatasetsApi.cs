@@ -135,8 +135,13 @@ public static class DatasetsApi
         if (DatasetRequests.BudgetProblem(command, c => tokens[c], maxEpochs) is { } budget) problems["tokenBudget"] = budget;
     }
 
+    /// <summary>Why a request naming a corpus the gateway never saw submitted is refused.</summary>
+    internal static string UnknownCorpus(string corpus) =>
+        $"no corpus '{corpus}' has been submitted (POST /api/corpora first; a request may come while it is being ingested)";
+
     internal static async Task<Results<Accepted<DatasetVersionAccepted>, ValidationProblem, ProblemHttpResult>> CreateAsync(string name,
-        DatasetVersionRequest? request, ISendEndpointProvider send, DatasetProjection projection, ILoggerFactory loggers, CancellationToken ct)
+        DatasetVersionRequest? request, ISendEndpointProvider send, DatasetProjection projection, CorpusProjection corpora, ILoggerFactory loggers,
+        CancellationToken ct)
     {
         var command = new CreateDatasetVersion
         {
@@ -149,6 +154,8 @@ public static class DatasetsApi
             SignalsConfig = request?.SignalsConfig ?? command.SignalsConfig,
         };
         var problems = DatasetRequests.Problems(command);
+        if (problems.Count == 0 && await corpora.FirstUnknownAsync(command.Corpora, ct) is var (index, unknown))
+            problems[$"corpora[{index}]"] = UnknownCorpus(unknown);
         if (problems.Count > 0)
             return TypedResults.ValidationProblem(problems.ToDictionary(p => p.Key == "dataset" ? "name" : p.Key, p => new[] { p.Value }));
         return await SendRequestAsync(name, command.RequestId.Value, DatasetRequestKinds.Version, CommandQueues.CreateDatasetVersion, command,

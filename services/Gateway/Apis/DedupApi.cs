@@ -55,7 +55,7 @@ public static class DedupApi
     }
 
     internal static async Task<Results<Accepted<DedupAccepted>, ValidationProblem, ProblemHttpResult>> StartAsync(string name, DedupRequest? request,
-        ISendEndpointProvider send, DedupProjection projection, JobProjection jobs, ILoggerFactory loggers, CancellationToken ct)
+        ISendEndpointProvider send, DedupProjection projection, JobProjection jobs, CorpusProjection corpora, ILoggerFactory loggers, CancellationToken ct)
     {
         var command = new DeduplicateCorpus { Corpus = name, Threshold = request?.Threshold ?? DedupOutputs.DefaultThreshold };
         // What the request leaves out keeps the contract's default: one set of defaults for the API, the CLI and the service.
@@ -66,6 +66,7 @@ public static class DedupApi
             Verify = request?.Verify ?? command.Verify, ExactKey = request?.ExactKey ?? command.ExactKey,
         };
         var problems = DedupRequests.Problems(command);
+        if (problems.Count == 0 && await corpora.FirstUnknownAsync([name], ct) is not null) problems["corpus"] = DatasetsApi.UnknownCorpus(name);
         if (problems.Count > 0)
             return TypedResults.ValidationProblem(problems.ToDictionary(p => p.Key == "corpus" ? "name" : p.Key, p => new[] { p.Value }));
         // Everything derived from the request is derived before its first side effect, so nothing it holds can fail halfway.

@@ -18,6 +18,18 @@ public sealed class CorpusProjection(GatewayDbContext db, TimeProvider clock)
     private const int MaxErrorLength = 4000;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>The first of <paramref name="names"/> no submission or ingestion event ever named, with its index; null
+    /// when the gateway knows them all. A request naming a corpus nobody submitted is refused at once: the services
+    /// would wait for its ingestion (it might be on its way), which never comes.</summary>
+    public async Task<(int Index, string Name)?> FirstUnknownAsync(IReadOnlyList<string> names, CancellationToken ct)
+    {
+        var ids = names.Select(CorpusNames.IdOf).Distinct().ToList();
+        var known = (await db.Corpora.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(c => c.Id).ToListAsync(ct)).ToHashSet();
+        for (var i = 0; i < names.Count; i++)
+            if (!known.Contains(CorpusNames.IdOf(names[i]))) return (i, names[i]);
+        return null;
+    }
+
     /// <summary>The submission could not be handed on (the bus would not take the command, or its sources could not be
     /// stored): it failed before anyone took it, and the same content may be submitted again.</summary>
     public async Task SubmissionFailedAsync(Guid id, string reason, CancellationToken ct) =>
