@@ -8,7 +8,7 @@ using Refinery.TestSupport;
 namespace Refinery.Host.Tests.Embedded;
 
 /// <summary>Every request the gateway accepts (202) ends: for each reason the Curation service refuses one (a misspelt
-/// signal, an unknown corpus, a recipe nested too deep), its status
+/// signal, a recipe nested too deep), its status
 /// URL turns failed with a reason naming the problem, and the event stream carries exactly one DatasetVersionFailed
 /// for it. The whole embedded platform runs in this process, as `refinery serve` runs it.</summary>
 public sealed class RefusedRequestsEndTests : IAsyncLifetime
@@ -45,8 +45,6 @@ public sealed class RefusedRequestsEndTests : IAsyncLifetime
         {
             ("/api/datasets/typo/versions", new { corpora = new[] { "small" }, recipe = "keep doc when rps_doc_wordcount > 50" },
                 "unknown signal 'rps_doc_wordcount' (did you mean 'rps_doc_word_count'?)"),
-            ("/api/datasets/nowhere/versions", new { corpora = new[] { "no-such-corpus" }, recipe = "none" },
-                "corpus 'no-such-corpus' has no document shards"),
             ("/api/datasets/deep/versions", new { corpora = new[] { "small" }, recipe = "keep doc when " + new string('(', 5000) + "true" + new string(')', 5000) },
                 "nest more than"),
         };
@@ -64,7 +62,12 @@ public sealed class RefusedRequestsEndTests : IAsyncLifetime
             Assert.Equal("failed", status.GetProperty("stage").GetString());
             Assert.Contains(requests[i].Problem, status.GetProperty("error").GetString());
         }
-        // What the gateway can tell at once is refused before acceptance: a mixture of a version it never saw finished.
+        // What the gateway can tell at once is refused before acceptance: a corpus nobody submitted (the services would
+        // wait for its ingestion), and a mixture of a version it never saw finished.
+        using var nowhere = await _http.PostAsJsonAsync("/api/datasets/nowhere/versions", new { corpora = new[] { "small", "no-such-corpus" }, recipe = "none" });
+        Assert.Equal(HttpStatusCode.BadRequest, nowhere.StatusCode);
+        Assert.Contains("corpora[1]", await nowhere.Content.ReadAsStringAsync());
+        Assert.Contains("no corpus 'no-such-corpus' has been submitted", await nowhere.Content.ReadAsStringAsync());
         using var mixture = await _http.PostAsJsonAsync("/api/datasets/blend/mixtures",
             new { components = new[] { new { dataset = "ghost", version = "0123456789ab", weight = 1.0 } }, tokenBudget = 1000 });
         Assert.Equal(HttpStatusCode.BadRequest, mixture.StatusCode);
