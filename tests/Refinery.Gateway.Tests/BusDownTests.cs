@@ -53,7 +53,9 @@ public sealed class BusDownTests(BusDownGateway gateway) : IClassFixture<BusDown
     [Fact]
     public async Task Dedup_Is503_AndItsStatusShowsFailed()
     {
-        var problem = await PostAsync("/api/corpora/unsent/dedup", new { threshold = 0.8 });
+        // Not "unsent": that name is the corpus submission's, which must find it free.
+        await gateway.KnownCorpusAsync("unsent-dedup");
+        var problem = await PostAsync("/api/corpora/unsent-dedup/dedup", new { threshold = 0.8 });
 
         await AssertFailedAsync(problem);
     }
@@ -61,6 +63,7 @@ public sealed class BusDownTests(BusDownGateway gateway) : IClassFixture<BusDown
     [Fact]
     public async Task DatasetVersion_Is503_AndItsRequestShowsFailed()
     {
+        await gateway.KnownCorpusAsync("web");
         var problem = await PostAsync("/api/datasets/unsent/versions", new { corpora = new[] { "web" }, recipe = "none" });
 
         await AssertFailedAsync(problem);

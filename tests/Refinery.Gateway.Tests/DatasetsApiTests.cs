@@ -9,6 +9,8 @@ public sealed class DatasetsApiTests(KeyedGateway gateway) : IClassFixture<Keyed
     [Fact]
     public async Task Post_WithWriterKey_Is202_AndSendsCreateDatasetVersionToCuration()
     {
+        await gateway.KnownCorpusAsync("web-pages");
+        await gateway.KnownCorpusAsync("news");
         using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsJsonAsync("/api/datasets/web-gopher/versions",
             new { corpora = new[] { "web-pages", "news" }, recipe = "gopher", tokenizer = "bytes", validationFraction = 0.05 });
 
@@ -42,6 +44,22 @@ public sealed class DatasetsApiTests(KeyedGateway gateway) : IClassFixture<Keyed
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
         Assert.True(errors.TryGetProperty(field, out _), errors.ToString());
+    }
+
+    [Fact]
+    public async Task Post_WhoseSecondCorpusWasNeverSubmitted_Is400_NamingIt_AndSendsNothing()
+    {
+        await gateway.KnownCorpusAsync("web");
+        using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsJsonAsync("/api/datasets/half-known/versions",
+            new { corpora = new[] { "web", "never-submitted" }, recipe = "none" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal(["corpora[1]"], errors.EnumerateObject().Select(e => e.Name));
+        Assert.Contains("no corpus 'never-submitted' has been submitted", Assert.Single(errors.GetProperty("corpora[1]").EnumerateArray()).GetString());
+        // A 202 sends its command before answering, so a refusal that sent one would show it already.
+        Assert.DoesNotContain(gateway.Sent.Datasets, c => c.Dataset == "half-known");
     }
 
     [Fact]
@@ -180,6 +198,7 @@ public sealed class DatasetsApiTests(KeyedGateway gateway) : IClassFixture<Keyed
 
     private async Task<(string Status, Guid RequestId)> RequestVersionAsync(string dataset)
     {
+        await gateway.KnownCorpusAsync("web");
         using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsJsonAsync($"/api/datasets/{dataset}/versions",
             new { corpora = new[] { "web" }, recipe = "none", tokenizer = "bytes" });
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);

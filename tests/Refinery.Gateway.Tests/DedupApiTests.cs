@@ -12,6 +12,7 @@ public sealed class DedupApiTests(KeyedGateway gateway) : IClassFixture<KeyedGat
     [Fact]
     public async Task Post_WithWriterKey_Is202_AndSendsDeduplicateCorpusToTheDedupQueue()
     {
+        await gateway.KnownCorpusAsync("web-pages");
         using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsJsonAsync("/api/corpora/web-pages/dedup", new { threshold = 0.7 });
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
@@ -29,6 +30,7 @@ public sealed class DedupApiTests(KeyedGateway gateway) : IClassFixture<KeyedGat
     [Fact]
     public async Task TheStatusUrl_ShowsRequested_ThenTheCountsOfCorpusDeduplicated()
     {
+        await gateway.KnownCorpusAsync("news-dump");
         using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsJsonAsync("/api/corpora/news-dump/dedup", new { threshold = 0.9 });
         var status = response.Headers.Location!.ToString();
         Assert.Equal("requested", (await gateway.EventuallyAsync(status, _ => true)).GetProperty("stage").GetString());
@@ -53,6 +55,7 @@ public sealed class DedupApiTests(KeyedGateway gateway) : IClassFixture<KeyedGat
     [Fact]
     public async Task ARequestTheServiceRefuses_ShowsFailed_WithTheReason()
     {
+        await gateway.KnownCorpusAsync("doomed");
         using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsJsonAsync("/api/corpora/doomed/dedup", new { threshold = 0.8 });
 
         var failed = await gateway.EventuallyAsync(response.Headers.Location!.ToString(), s => s.GetProperty("stage").GetString() == "failed");
@@ -63,6 +66,7 @@ public sealed class DedupApiTests(KeyedGateway gateway) : IClassFixture<KeyedGat
     [Fact]
     public async Task AJobStepThatFailsForGood_ShowsFailed_WithTheStepAndReason()
     {
+        await gateway.KnownCorpusAsync("half-linked");
         using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsJsonAsync("/api/corpora/half-linked/dedup", new { threshold = 0.8 });
         var status = response.Headers.Location!.ToString();
         Assert.Equal("requested", (await gateway.EventuallyAsync(status, _ => true)).GetProperty("stage").GetString());
@@ -79,6 +83,20 @@ public sealed class DedupApiTests(KeyedGateway gateway) : IClassFixture<KeyedGat
     }
 
     [Fact]
+    public async Task Post_ForACorpusNeverSubmitted_Is400_NamingTheName_AndSendsNothing()
+    {
+        using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsJsonAsync("/api/corpora/never-submitted/dedup", new { threshold = 0.8 });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Contains("no corpus 'never-submitted' has been submitted", Assert.Single(errors.GetProperty("name").EnumerateArray()).GetString());
+        // Nothing recorded: the corpus's dedup list stays empty. Nothing sent: a command would have been sent before the 400.
+        Assert.Equal(0, (await gateway.Client().GetFromJsonAsync<JsonElement>("/api/corpora/never-submitted/dedup")).GetArrayLength());
+        Assert.DoesNotContain(gateway.Sent.Dedup, c => c.Corpus == "never-submitted");
+    }
+
+    [Fact]
     public async Task AnUnknownRequest_Is404()
     {
         using var response = await gateway.Client().GetAsync("/api/corpora/never-asked/dedup/rpv2-0.8");
@@ -89,6 +107,7 @@ public sealed class DedupApiTests(KeyedGateway gateway) : IClassFixture<KeyedGat
     [Fact]
     public async Task Post_WithExactAndKeepOptions_NamesTheirOutput_AndSendsThem()
     {
+        await gateway.KnownCorpusAsync("mail-spam");
         using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsJsonAsync("/api/corpora/mail-spam/dedup",
             new { threshold = 0.9, exact = "bloom", falsePositiveRate = 0.01, keep = "max:rps_doc_word_count" });
 

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using MassTransit;
@@ -11,6 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Refinery.Contracts;
 using Refinery.Contracts.Ingestion;
+using Refinery.Gateway.Data;
 using Refinery.Hosting;
 using Refinery.Hosting.Bus;
 using Refinery.Storage;
@@ -93,6 +96,20 @@ public class GatewayTestHost : IAsyncLifetime
     {
         if (_app is not null) await _app.DisposeAsync();
         try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>Makes <paramref name="name"/> a corpus this gateway knows, as a submission does: it claims the name
+    /// (a row in its corpora table, stage submitted) without sending the ingestion. A dedup or dataset version naming a
+    /// corpus nobody submitted is refused, so a test of those writes names a known one. Calling it again is harmless.</summary>
+    public async Task KnownCorpusAsync(string name)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        // The fingerprint stands for content no real submission has: a test submitting this name for real gets a 409.
+        var fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("known-corpus:" + name)));
+        var outcome = await scope.ServiceProvider.GetRequiredService<CorpusClaims>()
+            .ClaimAsync(CorpusNames.IdOf(name), name, sourceCount: 1, fingerprint, CancellationToken.None);
+        if (outcome is not (ClaimOutcome.Claimed or ClaimOutcome.Existing))
+            throw new InvalidOperationException($"corpus '{name}' is held by other content ({outcome})");
     }
 
     /// <summary>Announces a finished version of <paramref name="tokens"/> training tokens, as the Curation service

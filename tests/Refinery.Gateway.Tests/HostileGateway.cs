@@ -7,15 +7,25 @@ using Refinery.Storage;
 
 namespace Refinery.Gateway.Tests;
 
-/// <summary>Keys configured, a write limit no hostile-value run reaches, one raw object to name as a source and one
-/// finished dataset version to mix.</summary>
+/// <summary>Keys configured, a write limit no hostile-value run reaches, one raw object to name as a source, one
+/// finished dataset version to mix and the corpora the dedup and version bodies name.</summary>
 public sealed class HostileGateway : GatewayTestHost
 {
     public const string SourceKey = "raw/hostile/a.jsonl";
     public const string BaseDataset = "base";
     public const string BaseVersion = "0123456789ab";
 
+    /// <summary>Corpora known before any test: "hostile" (the dedup route's), "web" (the version route's), "marker"
+    /// (the valid writes of <see cref="RefusedWriteTests"/>).</summary>
+    public static readonly string[] KnownCorpora = ["hostile", "web", "marker"];
+
+    private static int _names;
+
     private Task? _prepared;
+
+    /// <summary>A corpus name no other request of this run submitted: a name is claimed by its content, so a submission
+    /// reusing one with other content is a 409, whatever field was under test.</summary>
+    public static string FreshCorpusName(string prefix) => $"{prefix}-{Interlocked.Increment(ref _names)}";
 
     protected override Dictionary<string, string?> Configuration()
     {
@@ -32,6 +42,8 @@ public sealed class HostileGateway : GatewayTestHost
     {
         await Store.PutAsync(SourceKey, new MemoryStream("{\"text\":\"hello\"}\n"u8.ToArray()));
         await AnnounceVersionAsync(BaseDataset, BaseVersion, 1_000_000);
+        // A dedup or version must name a corpus the gateway saw submitted: the ones the valid bodies and URLs name.
+        foreach (var corpus in KnownCorpora) await KnownCorpusAsync(corpus);
         // The announcement's other consumers may still be writing; a refusal's check needs the rows to be still.
         var (rows, still) = (await RecordedRowsAsync(), 0);
         for (var i = 0; i < 100 && still < 5; i++)

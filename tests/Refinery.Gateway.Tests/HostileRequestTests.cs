@@ -88,7 +88,8 @@ public sealed class HostileRequestTests(HostileGateway gateway) : IClassFixture<
         var failures = new List<string>();
         foreach (var value in Multipart.HostileTexts())
         {
-            var parts = new List<(string, string?, byte[])> { ("name", null, "hostile-form"u8.ToArray()) };
+            // Each request submits a corpus of its own: a name already claimed by other content would be a 409.
+            var parts = new List<(string, string?, byte[])> { ("name", null, Encoding.UTF8.GetBytes(HostileGateway.FreshCorpusName("hostile-form"))) };
             if (field == "name") parts.Clear();
             parts.Add((field, null, value));
             parts.Add(("files", "a.jsonl", "{\"text\":\"x\"}\n"u8.ToArray()));
@@ -104,11 +105,13 @@ public sealed class HostileRequestTests(HostileGateway gateway) : IClassFixture<
         var failures = new List<string>();
         foreach (var fileName in Multipart.HostileTexts())
         {
-            // Sent raw (UTF-8 bytes in the header, as browsers do) and as RFC 5987's filename*.
+            // Sent raw (UTF-8 bytes in the header, as browsers do) and as RFC 5987's filename*, each as a corpus of its own
+            // (a name already claimed by other content would be a 409).
             foreach (var body in new[]
                      {
-                         Multipart.Body(("name", null, "hostile-file"u8.ToArray()), ("files", Encoding.UTF8.GetString(fileName), "{}\n"u8.ToArray())),
-                         Multipart.BodyWithEncodedFileName("hostile-file", fileName),
+                         Multipart.Body(("name", null, Encoding.UTF8.GetBytes(HostileGateway.FreshCorpusName("hostile-file"))),
+                             ("files", Encoding.UTF8.GetString(fileName), "{}\n"u8.ToArray())),
+                         Multipart.BodyWithEncodedFileName(HostileGateway.FreshCorpusName("hostile-file"), fileName),
                      })
             {
                 if (await gateway.ProblemWithAnswerAsync("/api/corpora", Multipart.Content(body), "files", Multipart.NeverAName(fileName), wholeRequestWillDo: true) is { } problem)

@@ -24,7 +24,7 @@ public sealed class HostileValueTests(HostileGateway gateway) : IClassFixture<Ho
     public async Task TheValidBody_IsAccepted(string route)
     {
         await gateway.PreparedAsync();
-        using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsync(Route(route).Url, HostileGateway.JsonBody(Route(route).ValidBody));
+        using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsync(Route(route).Url, HostileGateway.JsonBody(Route(route).WithItsOwnName()));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
 

@@ -11,14 +11,25 @@ public sealed record HostileWriteRoute(string Name, string Url, string ValidBody
 {
     private const string Marker = "@@hostile@@";
 
-    /// <summary>The valid body with the value at <paramref name="path"/> replaced by the raw JSON <paramref name="hostile"/>.</summary>
+    /// <summary>The valid body with the value at <paramref name="path"/> replaced by the raw JSON <paramref name="hostile"/>;
+    /// a corpus submission also gets a name of its own (<see cref="WithItsOwnName"/>) unless the name is under test.</summary>
     public string BodyWith(string path, string hostile)
     {
-        var root = JsonNode.Parse(ValidBody)!;
+        var root = JsonNode.Parse(path == "name" ? ValidBody : WithItsOwnName())!;
         var (parent, last) = Walk(root, path);
         if (last is int index) parent.AsArray()[index] = Marker;
         else parent.AsObject()[(string)last] = Marker;
         return root.ToJsonString().Replace($"\"{Marker}\"", hostile, StringComparison.Ordinal);
+    }
+
+    /// <summary>The valid body; a corpus submission's (a body with a "name") names a corpus no other request submitted,
+    /// since a name is claimed by its content and the same name with other content is a 409, not the answer under test.</summary>
+    public string WithItsOwnName()
+    {
+        var root = JsonNode.Parse(ValidBody)!.AsObject();
+        if (!root.ContainsKey("name")) return ValidBody;
+        root["name"] = HostileGateway.FreshCorpusName((string)root["name"]!);
+        return root.ToJsonString();
     }
 
     /// <summary>The valid JSON at <paramref name="path"/>'s first element, for lists (null otherwise).</summary>
@@ -64,7 +75,7 @@ public sealed record HostileWriteRoute(string Name, string Url, string ValidBody
             new("components[0].version", FieldKind.String), new("components[0].weight", FieldKind.Number), new("tokenBudget", FieldKind.Integer),
             new("seed", FieldKind.Integer), new("description", FieldKind.String, FreeText: true)),
         new("corpora", "/api/corpora",
-            $$$"""{"name":"hostile","sources":[{"key":"{{{HostileGateway.SourceKey}}}","format":"jsonl"}],"settings":{"textField":"text","idField":"id","urlField":"url","shardDocuments":100,"detectLanguage":true}}""",
+            $$$"""{"name":"hostile-corpus","sources":[{"key":"{{{HostileGateway.SourceKey}}}","format":"jsonl"}],"settings":{"textField":"text","idField":"id","urlField":"url","shardDocuments":100,"detectLanguage":true}}""",
             new("name", FieldKind.String), new("sources", FieldKind.List), new("sources[0]", FieldKind.Object), new("sources[0].key", FieldKind.String),
             new("sources[0].format", FieldKind.String), new("settings", FieldKind.Object), new("settings.textField", FieldKind.String),
             new("settings.idField", FieldKind.String), new("settings.urlField", FieldKind.String), new("settings.shardDocuments", FieldKind.Integer),

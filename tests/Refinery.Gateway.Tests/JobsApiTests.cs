@@ -61,6 +61,7 @@ public sealed class JobsApiTests(KeyedGateway gateway) : IClassFixture<KeyedGate
     [Fact]
     public async Task ADedupRequestsStatus_ShowsItsJobsProgress()
     {
+        await gateway.KnownCorpusAsync("progress-web");
         using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsJsonAsync("/api/corpora/progress-web/dedup", new { threshold = 0.8 });
         var status = response.Headers.Location!.ToString();
         var requested = await gateway.EventuallyAsync(status, _ => true);
@@ -80,6 +81,7 @@ public sealed class JobsApiTests(KeyedGateway gateway) : IClassFixture<KeyedGate
     [Fact]
     public async Task ADatasetRequestsStatus_ShowsTheProgressOfTheVersionThatNamesIt()
     {
+        await gateway.KnownCorpusAsync("web");
         using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsJsonAsync("/api/datasets/progress-news/versions",
             new { corpora = new[] { "web" }, recipe = "gopher" });
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();

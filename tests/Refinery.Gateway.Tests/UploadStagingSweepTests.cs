@@ -16,9 +16,17 @@ public sealed class UploadStagingSweepTests(KeyedGateway gateway) : IClassFixtur
         var abandoned = IngestionKeys.UploadStaging(IngestionKeys.UploadStagingPrefix(now.AddHours(-25), Guid.NewGuid()), 0);
         var uploading = IngestionKeys.UploadStaging(IngestionKeys.UploadStagingPrefix(now.AddHours(-23), Guid.NewGuid()), 0);
         const string foreign = "staging/uploads/not-a-request/00000";
+        var stamps = new List<DateTimeOffset>();
         foreach (var key in new[] { abandoned, uploading, foreign, "raw/kept/a.jsonl" })
+        {
             await gateway.Store.PutAsync(key, new MemoryStream("x"u8.ToArray()));
-        await Task.Delay(200); // a file's time comes from a coarser clock than the sweep's: let "now" pass it
+            stamps.Add((await gateway.Store.StatAsync(key))!.LastModified);
+        }
+        // The folder store stamps a put with its second plus random sub-second ticks, so an object's time may be up to
+        // a second ahead of the clock; the sweep (grace zero) keeps an object younger than "now". Wait until now passes
+        // every stamp: a fixed short wait left the abandoned part unswept about one run in three.
+        var newest = stamps.Max();
+        while (DateTimeOffset.UtcNow <= newest) await Task.Delay(newest - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(10));
 
         await using var scope = gateway.Services.CreateAsyncScope();
         var result = await scope.ServiceProvider.GetRequiredService<ObjectSweep>()
