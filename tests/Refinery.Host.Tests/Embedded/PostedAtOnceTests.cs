@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Refinery.Host.Embedded;
 using Refinery.TestSupport;
 
 namespace Refinery.Host.Tests.Embedded;
@@ -12,25 +11,8 @@ namespace Refinery.Host.Tests.Embedded;
 /// the ingestion usually outruns the signals, so whether a reader would have read a half-written corpus is shown
 /// deterministically by the Dedup and Curation wait tests, which hold the corpus at "ingesting".) The whole embedded
 /// platform runs in this process, as `refinery serve` runs it.</summary>
-public sealed class PostedAtOnceTests : IAsyncLifetime
+public sealed class PostedAtOnceTests() : EmbeddedPlatformTest("at-once")
 {
-    private readonly string _dataDir = Directory.CreateTempSubdirectory("refinery-at-once-").FullName;
-    private EmbeddedPlatform? _platform;
-    private HttpClient? _http;
-
-    public async Task InitializeAsync()
-    {
-        _platform = await EmbeddedPlatform.StartAsync(_dataDir, quiet: true, CancellationToken.None);
-        _http = new HttpClient { BaseAddress = _platform.Url, Timeout = TimeSpan.FromMinutes(2) };
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http?.Dispose();
-        if (_platform is not null) await _platform.DisposeAsync();
-        Directory.Delete(_dataDir, recursive: true);
-    }
-
     [Fact]
     public async Task IngestDedupAndVersion_PostedAtOnce_ReadTheWholeCorpus()
     {
@@ -45,15 +27,15 @@ public sealed class PostedAtOnceTests : IAsyncLifetime
             { new ByteArrayContent(Encoding.UTF8.GetBytes(lines)), "files", "docs.jsonl" },
         };
 
-        using var corpus = await _http!.PostAsync("/api/corpora", upload);
-        using var dedup = await _http.PostAsJsonAsync("/api/corpora/at-once/dedup", new { threshold = 0.8 });
-        using var version = await _http.PostAsJsonAsync("/api/datasets/at-once/versions", new { corpora = new[] { "at-once" }, recipe = "dedup-only" });
+        using var corpus = await Http.PostAsync("/api/corpora", upload);
+        using var dedup = await Http.PostAsJsonAsync("/api/corpora/at-once/dedup", new { threshold = 0.8 });
+        using var version = await Http.PostAsJsonAsync("/api/datasets/at-once/versions", new { corpora = new[] { "at-once" }, recipe = "dedup-only" });
         Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.Accepted), (corpus.StatusCode, dedup.StatusCode, version.StatusCode));
 
         var ingested = await FinalAsync(corpus.Headers.Location!.ToString(), "ingested");
         var deduplicated = await FinalAsync(dedup.Headers.Location!.ToString(), "done");
         var request = await FinalAsync(version.Headers.Location!.ToString(), "done");
-        var cut = await _http.GetFromJsonAsync<JsonElement>($"/api/datasets/at-once/versions/{request.GetProperty("version").GetString()}");
+        var cut = await Http.GetFromJsonAsync<JsonElement>($"/api/datasets/at-once/versions/{request.GetProperty("version").GetString()}");
 
         var accepted = ingested.GetProperty("accepted").GetInt64();
         Assert.Equal(documents.Count, ingested.GetProperty("read").GetInt64());
@@ -68,7 +50,7 @@ public sealed class PostedAtOnceTests : IAsyncLifetime
     {
         for (var deadline = DateTime.UtcNow.AddMinutes(3); DateTime.UtcNow < deadline; await Task.Delay(100))
         {
-            var status = await _http!.GetFromJsonAsync<JsonElement>(url);
+            var status = await Http.GetFromJsonAsync<JsonElement>(url);
             var now = status.GetProperty("stage").GetString();
             Assert.True(now != "failed", $"{url} failed: {status}");
             if (now == stage) return status;

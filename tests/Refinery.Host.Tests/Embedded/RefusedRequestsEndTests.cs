@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Refinery.Contracts.Ingestion;
-using Refinery.Host.Embedded;
 using Refinery.TestSupport;
 
 namespace Refinery.Host.Tests.Embedded;
@@ -11,33 +10,21 @@ namespace Refinery.Host.Tests.Embedded;
 /// signal, a recipe nested too deep), its status
 /// URL turns failed with a reason naming the problem, and the event stream carries exactly one DatasetVersionFailed
 /// for it. The whole embedded platform runs in this process, as `refinery serve` runs it.</summary>
-public sealed class RefusedRequestsEndTests : IAsyncLifetime
+public sealed class RefusedRequestsEndTests() : EmbeddedPlatformTest("refused")
 {
-    private readonly string _dataDir = Directory.CreateTempSubdirectory("refinery-refused-").FullName;
-    private EmbeddedPlatform? _platform;
-    private HttpClient? _http;
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _platform = await EmbeddedPlatform.StartAsync(_dataDir, quiet: true, CancellationToken.None);
-        _http = new HttpClient { BaseAddress = _platform.Url, Timeout = TimeSpan.FromMinutes(2) };
-        var documents = Path.Combine(_dataDir, "docs.jsonl");
+        await base.InitializeAsync();
+        var documents = Path.Combine(DataDir, "docs.jsonl");
         await File.WriteAllLinesAsync(documents, (await CorpusShards.ReadAsync("golden", "signals_dev_docs.jsonl.gz")).Take(60)
             .Select(d => JsonSerializer.Serialize(new { id = d.Id, text = d.Text, url = d.Url })));
-        await _platform.IngestAsync("small", [documents], new IngestSettings { DetectLanguage = false }, _ => { }, CancellationToken.None);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http?.Dispose();
-        if (_platform is not null) await _platform.DisposeAsync();
-        Directory.Delete(_dataDir, recursive: true);
+        await Platform.IngestAsync("small", [documents], new IngestSettings { DetectLanguage = false }, _ => { }, CancellationToken.None);
     }
 
     [Fact]
     public async Task EachRefusalReason_EndsInAFailedStatus_AndExactlyOneFailedEvent()
     {
-        using var events = await _http!.GetStreamAsync("/api/events?type=DatasetVersionFailed");
+        using var events = await Http.GetStreamAsync("/api/events?type=DatasetVersionFailed");
         using var frames = new StreamReader(events);
         Assert.Equal(": connected", await frames.ReadLineAsync());
 
@@ -51,7 +38,7 @@ public sealed class RefusedRequestsEndTests : IAsyncLifetime
         var statusUrls = new List<string>();
         foreach (var (path, body, _) in requests)
         {
-            using var accepted = await _http.PostAsJsonAsync(path, body);
+            using var accepted = await Http.PostAsJsonAsync(path, body);
             Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
             statusUrls.Add(accepted.Headers.Location!.ToString());
         }
@@ -64,11 +51,11 @@ public sealed class RefusedRequestsEndTests : IAsyncLifetime
         }
         // What the gateway can tell at once is refused before acceptance: a corpus nobody submitted (the services would
         // wait for its ingestion), and a mixture of a version it never saw finished.
-        using var nowhere = await _http.PostAsJsonAsync("/api/datasets/nowhere/versions", new { corpora = new[] { "small", "no-such-corpus" }, recipe = "none" });
+        using var nowhere = await Http.PostAsJsonAsync("/api/datasets/nowhere/versions", new { corpora = new[] { "small", "no-such-corpus" }, recipe = "none" });
         Assert.Equal(HttpStatusCode.BadRequest, nowhere.StatusCode);
         Assert.Contains("corpora[1]", await nowhere.Content.ReadAsStringAsync());
         Assert.Contains("no corpus 'no-such-corpus' has been submitted", await nowhere.Content.ReadAsStringAsync());
-        using var mixture = await _http.PostAsJsonAsync("/api/datasets/blend/mixtures",
+        using var mixture = await Http.PostAsJsonAsync("/api/datasets/blend/mixtures",
             new { components = new[] { new { dataset = "ghost", version = "0123456789ab", weight = 1.0 } }, tokenBudget = 1000 });
         Assert.Equal(HttpStatusCode.BadRequest, mixture.StatusCode);
         Assert.Contains("no finished dataset version ghost@0123456789ab", await mixture.Content.ReadAsStringAsync());
@@ -84,7 +71,7 @@ public sealed class RefusedRequestsEndTests : IAsyncLifetime
     [Fact]
     public async Task ADedupOnlyVersion_RequestedBeforeAnyDedup_AsksForIt_AndEndsDone()
     {
-        using var accepted = await _http!.PostAsJsonAsync("/api/datasets/undeduped/versions", new { corpora = new[] { "small" }, recipe = "dedup-only" });
+        using var accepted = await Http.PostAsJsonAsync("/api/datasets/undeduped/versions", new { corpora = new[] { "small" }, recipe = "dedup-only" });
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
 
         var status = await FinalStatusAsync(accepted.Headers.Location!.ToString());
@@ -92,7 +79,7 @@ public sealed class RefusedRequestsEndTests : IAsyncLifetime
         Assert.Equal("done", status.GetProperty("stage").GetString());
         Assert.NotNull(status.GetProperty("version").GetString());
         // The dedup the version asked for is the one its recipe reads: the default options at RPv2's 0.8.
-        var dedup = await _http!.GetFromJsonAsync<JsonElement>("/api/corpora/small/dedup/rpv2-0.8");
+        var dedup = await Http.GetFromJsonAsync<JsonElement>("/api/corpora/small/dedup/rpv2-0.8");
         Assert.Equal("done", dedup.GetProperty("stage").GetString());
     }
 
@@ -100,7 +87,7 @@ public sealed class RefusedRequestsEndTests : IAsyncLifetime
     {
         for (var attempt = 0; attempt < 600; attempt++)
         {
-            var status = await _http!.GetFromJsonAsync<JsonElement>(url);
+            var status = await Http.GetFromJsonAsync<JsonElement>(url);
             if (status.GetProperty("stage").GetString() is not ("requested" or "waiting")) return status;
             await Task.Delay(100);
         }
