@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.EntityFrameworkCore;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -120,6 +122,27 @@ public abstract class CorpusNameClaimTests(GatewayTestHost gateway)
         await Gateway.EventuallyAsync($"/api/corpora/{id}", c => c.GetProperty("stage").GetString() == "submitted");
         await Task.Delay(300);
         Assert.Equal(2, Gateway.Sent.CountFor(id));
+    }
+
+    [Fact]
+    public async Task Reupload_OfTheSameContent_WhoseRunNeverStarted_HandsItOnAgain_Once()
+    {
+        var id = CorpusNames.IdOf("never-started");
+        using (var first = await PostAsync(Upload("never-started", Jsonl("lost"))))
+            Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(1, await CommandsAsync(id));
+        // No event of its run came for longer than a run takes to start, as when the gateway died before sending.
+        await using (var scope = Gateway.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<Data.GatewayDbContext>().Corpora.Where(c => c.Id == id)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.UpdatedAt, c => c.UpdatedAt.AddMinutes(-10)));
+
+        using var again = await PostAsync(Upload("never-started", Jsonl("lost")));
+        using var soonAfter = await PostAsync(Upload("never-started", Jsonl("lost")));
+
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.OK), (again.StatusCode, soonAfter.StatusCode));
+        await Task.Delay(300);
+        Assert.Equal(2, Gateway.Sent.CountFor(id));
+        Assert.Equal(Jsonl("lost"), (await ObjectsAsync($"raw/never-started/"))["raw/never-started/data.jsonl"]);
     }
 
     [Fact]

@@ -107,7 +107,7 @@ public class GatewayTestHost : IAsyncLifetime
         // The fingerprint stands for content no real submission has: a test submitting this name for real gets a 409.
         var fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("known-corpus:" + name)));
         var outcome = await scope.ServiceProvider.GetRequiredService<CorpusClaims>()
-            .ClaimAsync(CorpusNames.IdOf(name), name, sourceCount: 1, fingerprint, CancellationToken.None);
+            .ClaimAsync(CorpusNames.IdOf(name), name, sourceCount: 1, fingerprint, TimeSpan.FromMinutes(2), CancellationToken.None);
         if (outcome is not (ClaimOutcome.Claimed or ClaimOutcome.Existing))
             throw new InvalidOperationException($"corpus '{name}' is held by other content ({outcome})");
     }

@@ -19,7 +19,7 @@ public sealed class ProjectionDirectTests(KeyedGateway gateway) : IClassFixture<
     private async Task<ClaimOutcome> ClaimAsync(Guid id, string name, string fingerprint)
     {
         await using var scope = gateway.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<CorpusClaims>().ClaimAsync(id, name, 1, fingerprint, default);
+        return await scope.ServiceProvider.GetRequiredService<CorpusClaims>().ClaimAsync(id, name, 1, fingerprint, TimeSpan.FromMinutes(2), default);
     }
 
     private async Task<CorpusView> CorpusAsync(Guid id)

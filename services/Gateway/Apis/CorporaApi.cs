@@ -75,7 +75,8 @@ public static class CorporaApi
         var status = $"/api/corpora/{submission.Id}";
         var accepted = new CorpusAccepted(submission.Id, submission.Name, submission.Sources, status);
         // The claim records the row before anything is sent, so the run's first event never finds no row.
-        var outcome = await claims.ClaimAsync(submission.Id, submission.Name, submission.Sources.Count, submission.Fingerprint, ct);
+        var outcome = await claims.ClaimAsync(submission.Id, submission.Name, submission.Sources.Count, submission.Fingerprint,
+            options.Value.SubmissionStalledAfter, ct);
         switch (outcome)
         {
             case ClaimOutcome.Existing:
@@ -104,7 +105,7 @@ public static class CorporaApi
         }
         logger.LogInformation("Submitted corpus {Corpus} ({CorpusId}) with {Sources} sources by {Caller}{Retry}",
             submission.Name, submission.Id, submission.Sources.Count, request.HttpContext.User.Identity?.Name ?? "anonymous",
-            outcome == ClaimOutcome.Retried ? ", again after it failed" : "");
+            outcome switch { ClaimOutcome.Retried => ", again after it failed", ClaimOutcome.Stalled => ", again as its run never started", _ => "" });
         return TypedResults.Accepted(status, accepted);
     }
 

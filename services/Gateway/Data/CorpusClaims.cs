@@ -12,6 +12,10 @@ public enum ClaimOutcome
     Retried,
     /// <summary>The same content was submitted before and is not failed: nothing new starts.</summary>
     Existing,
+    /// <summary>The same content was submitted before, but no event of its run came for longer than a run takes to
+    /// start (the gateway that took it may have died before it handed the command on): this submission hands it on
+    /// again. The ingestion service takes a command it already has as a repeat, so nothing runs twice.</summary>
+    Stalled,
     /// <summary>The name holds other content: refused, a corpus's sources are immutable.</summary>
     Conflict,
     /// <summary>The name holds a corpus of unknown content (from before fingerprints, or not submitted through the
@@ -24,7 +28,10 @@ public enum ClaimOutcome
 /// holds the name; it records the winner's content fingerprint, which later submissions are compared with.</summary>
 public sealed class CorpusClaims(GatewayDbContext db, TimeProvider clock)
 {
-    public async Task<ClaimOutcome> ClaimAsync(Guid id, string name, int sourceCount, string fingerprint, CancellationToken ct)
+    /// <param name="stalledAfter">How long a corpus may stay submitted without any event of its run before the same
+    /// content submitted again hands it on again (<see cref="ClaimOutcome.Stalled"/>).</param>
+    public async Task<ClaimOutcome> ClaimAsync(Guid id, string name, int sourceCount, string fingerprint, TimeSpan stalledAfter,
+        CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         if (await TryInsertAsync(new CorpusView
@@ -37,9 +44,17 @@ public sealed class CorpusClaims(GatewayDbContext db, TimeProvider clock)
         }
 
         var held = await db.Corpora.AsNoTracking().Where(c => c.Id == id)
-            .Select(c => new { c.Fingerprint, c.Stage }).SingleAsync(ct);
+            .Select(c => new { c.Fingerprint, c.Stage, c.UpdatedAt }).SingleAsync(ct);
         if (held.Fingerprint is null) return ClaimOutcome.Unknown;
         if (held.Fingerprint != fingerprint) return ClaimOutcome.Conflict;
+        if (held.Stage == CorpusStages.Submitted && held.UpdatedAt < now - stalledAfter)
+        {
+            // Of concurrent submissions of a stalled corpus, the one whose update moves its time on hands it on.
+            var touched = await db.Corpora
+                .Where(c => c.Id == id && c.Stage == CorpusStages.Submitted && c.UpdatedAt == held.UpdatedAt)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.UpdatedAt, now), ct);
+            return touched == 1 ? ClaimOutcome.Stalled : ClaimOutcome.Existing;
+        }
         if (held.Stage != CorpusStages.Failed) return ClaimOutcome.Existing;
         // Of concurrent retries of a failed corpus, the one whose update moves it out of failed starts the new run.
         var moved = await db.Corpora

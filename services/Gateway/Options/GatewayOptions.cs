@@ -31,6 +31,10 @@ public sealed class GatewayOptions
     /// ended deletes its own, so only a gateway that died mid-upload leaves any. Must exceed the longest upload.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")] public TimeSpan UploadStagingMaxAge { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>How long a corpus may stay submitted with no event of its run before the same content submitted again
+    /// hands it on to the ingestion service again (the gateway that took it may have died before sending it).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")] public TimeSpan SubmissionStalledAfter { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Writes (corpus submissions) one client may make per minute; more get 429 with Retry-After.</summary>
     [Range(1, 1_000_000)] public int WritesPerMinute { get; set; } = 120;
 

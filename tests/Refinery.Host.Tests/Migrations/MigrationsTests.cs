@@ -203,9 +203,9 @@ public sealed class MigrationsTests
             var old = await gateway.Corpora.AsNoTracking().SingleAsync();
             Assert.Null(old.Fingerprint);
             var claims = new Gateway.Data.CorpusClaims(gateway, TimeProvider.System);
-            Assert.Equal(Gateway.Data.ClaimOutcome.Unknown, await claims.ClaimAsync(old.Id, old.Name, 1, new string('a', 64), default));
+            Assert.Equal(Gateway.Data.ClaimOutcome.Unknown, await claims.ClaimAsync(old.Id, old.Name, 1, new string('a', 64), TimeSpan.FromMinutes(2), default));
             var fresh = Guid.NewGuid();
-            Assert.Equal(Gateway.Data.ClaimOutcome.Claimed, await claims.ClaimAsync(fresh, "fresh", 1, new string('b', 64), default));
+            Assert.Equal(Gateway.Data.ClaimOutcome.Claimed, await claims.ClaimAsync(fresh, "fresh", 1, new string('b', 64), TimeSpan.FromMinutes(2), default));
             Assert.Equal(new string('b', 64), (await gateway.Corpora.AsNoTracking().SingleAsync(c => c.Id == fresh)).Fingerprint);
             return 0;
         });
