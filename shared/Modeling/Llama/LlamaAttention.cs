@@ -1,0 +1,80 @@
+using Refinery.Modeling.Runtime;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace Refinery.Modeling.Llama;
+
+/// <summary>Causal self-attention as HF's LlamaAttention: q/k/v/o projections without bias, rotary positions on
+/// queries and keys, grouped-query attention (num_key_value_heads key/value heads, each shared by a group of query
+/// heads) and libtorch's fused scaled_dot_product_attention.</summary>
+public sealed class LlamaAttention : nn.Module<Tensor, RotaryAngles, Tensor>
+{
+    [ComponentName(Name = "q_proj")] private readonly Linear _qProj;
+    [ComponentName(Name = "k_proj")] private readonly Linear _kProj;
+    [ComponentName(Name = "v_proj")] private readonly Linear _vProj;
+    [ComponentName(Name = "o_proj")] private readonly Linear _oProj;
+    private readonly int _heads, _keyValueHeads, _headDim;
+
+    static LlamaAttention() => TorchRuntime.EnsureLoaded();
+
+    public LlamaAttention(LlamaConfig config) : base(nameof(LlamaAttention))
+    {
+        (_heads, _keyValueHeads, _headDim) = (config.NumAttentionHeads, config.KeyValueHeads, config.HeadDimension);
+        _qProj = nn.Linear(config.HiddenSize, _heads * _headDim, hasBias: false);
+        _kProj = nn.Linear(config.HiddenSize, _keyValueHeads * _headDim, hasBias: false);
+        _vProj = nn.Linear(config.HiddenSize, _keyValueHeads * _headDim, hasBias: false);
+        _oProj = nn.Linear(_heads * _headDim, config.HiddenSize, hasBias: false);
+        RegisterComponents();
+    }
+
+    /// <summary>x [batch, T, hidden] at the positions of <paramref name="angles"/> → [batch, T, hidden].</summary>
+    public override Tensor forward(Tensor x, RotaryAngles angles)
+    {
+        using var scope = NewDisposeScope();
+        var (batch, length) = (x.shape[0], x.shape[1]);
+
+        // [B, T, heads·d] → [B, T, heads, d] → [B, heads, T, d]
+        var q = _qProj.forward(x).view(batch, length, _heads, _headDim).transpose(1, 2);
+        var k = _kProj.forward(x).view(batch, length, _keyValueHeads, _headDim).transpose(1, 2);
+        var v = _vProj.forward(x).view(batch, length, _keyValueHeads, _headDim).transpose(1, 2);
+        q = RotaryEmbedding.Apply(q, angles);
+        k = RotaryEmbedding.Apply(k, angles);
+
+        // A key/value cache goes here: it appends k and v ([B, kv_heads, T, d], already rotated) to the earlier
+        // positions' and returns the whole. Queries then cover the last T of S key positions, and the mask must be
+        // "key position ≤ query position" (KeyPositionMask): is_causal aligns the triangle to the top-left corner,
+        // which is right only when S == T.
+        var output = Attend(q, k, v, angles.Offset);  // [B, heads, T, d]
+
+        // [B, heads, T, d] → [B, T, heads, d] → [B, T, heads·d]
+        var merged = output.transpose(1, 2).contiguous().view(batch, length, _heads * _headDim);
+        return scope.MoveToOuter(_oProj.forward(merged));
+    }
+
+    /// <summary>Softmax(q·kᵀ/√d + causal mask)·v with key/value heads repeated for their query group, as HF's
+    /// repeat_kv: query head h reads key/value head h / (heads / kv_heads).</summary>
+    private Tensor Attend(Tensor q, Tensor k, Tensor v, long queryOffset)
+    {
+        var group = _heads / _keyValueHeads;
+        if (group > 1)
+        {
+            k = k.repeat_interleave(group, dim: 1);  // [B, heads, S, d]
+            v = v.repeat_interleave(group, dim: 1);
+        }
+        var (queries, keys) = (q.shape[2], k.shape[2]);
+        if (keys == queries)
+            return nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true);
+        using var mask = KeyPositionMask(queryOffset, queries, keys, q.device);
+        return nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: mask);
+    }
+
+    /// <summary>[T, S] booleans, true where key position j ≤ query position offset + i (the queries are the last T
+    /// of the S positions).</summary>
+    internal static Tensor KeyPositionMask(long queryOffset, long queries, long keys, Device device)
+    {
+        using var queryPositions = arange(queryOffset, queryOffset + queries, dtype: ScalarType.Int64, device: device).unsqueeze(1);
+        using var keyPositions = arange(0, keys, dtype: ScalarType.Int64, device: device).unsqueeze(0);
+        return keyPositions.le(queryPositions);
+    }
+}

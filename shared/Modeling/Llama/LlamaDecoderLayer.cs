@@ -1,0 +1,33 @@
+using Refinery.Modeling.Runtime;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace Refinery.Modeling.Llama;
+
+/// <summary>One pre-norm block of HF's LlamaDecoderLayer: x + attention(norm(x)), then h + mlp(norm(h)).</summary>
+public sealed class LlamaDecoderLayer : nn.Module<Tensor, RotaryAngles, Tensor>
+{
+    [ComponentName(Name = "self_attn")] private readonly LlamaAttention _selfAttention;
+    [ComponentName(Name = "mlp")] private readonly LlamaMlp _mlp;
+    [ComponentName(Name = "input_layernorm")] private readonly RmsNorm _inputNorm;
+    [ComponentName(Name = "post_attention_layernorm")] private readonly RmsNorm _postAttentionNorm;
+
+    static LlamaDecoderLayer() => TorchRuntime.EnsureLoaded();
+
+    public LlamaDecoderLayer(LlamaConfig config) : base(nameof(LlamaDecoderLayer))
+    {
+        _selfAttention = new LlamaAttention(config);
+        _mlp = new LlamaMlp(config);
+        _inputNorm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
+        _postAttentionNorm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
+        RegisterComponents();
+    }
+
+    /// <summary>[batch, T, hidden] → [batch, T, hidden].</summary>
+    public override Tensor forward(Tensor x, RotaryAngles angles)
+    {
+        using var scope = NewDisposeScope();
+        var h = x + _selfAttention.forward(_inputNorm.forward(x), angles);
+        return scope.MoveToOuter(h + _mlp.forward(_postAttentionNorm.forward(h)));
+    }
+}

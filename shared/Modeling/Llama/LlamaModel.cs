@@ -1,0 +1,61 @@
+using Refinery.Modeling.Runtime;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace Refinery.Modeling.Llama;
+
+/// <summary>A decoder-only Llama language model, HF's LlamaForCausalLM: token ids → next-token logits. Its state dict
+/// has exactly HF's tensor names (model.embed_tokens.weight, model.layers.{i}.self_attn.q_proj.weight, …, lm_head.weight),
+/// without lm_head.weight when the output projection is tied to the embedding.</summary>
+public sealed class LlamaModel : nn.Module<Tensor, Tensor>
+{
+    [ComponentName(Name = "model")] private readonly LlamaTransformer _model;
+    [ComponentName(Name = "lm_head")] private readonly Linear? _lmHead;
+
+    // Runs before the base constructor, so libtorch is fixed and loaded before TorchSharp's first native call.
+    static LlamaModel() => TorchRuntime.EnsureLoaded();
+
+    /// <summary>Builds the model and initialises it as HF's _init_weights does (matrices from N(0, initializer_range),
+    /// norm gains 1), from <paramref name="seed"/> alone: the same seed gives the same weights.</summary>
+    /// <exception cref="ArgumentException">The configuration is invalid (naming its fields).</exception>
+    public LlamaModel(LlamaConfig config, long seed = 0) : base(nameof(LlamaModel))
+    {
+        config.EnsureValid();
+        Config = config;
+        _model = new LlamaTransformer(config);
+        if (!config.TieWordEmbeddings)
+            _lmHead = nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
+        RegisterComponents();
+        Initialize(seed);
+    }
+
+    public LlamaConfig Config { get; }
+
+    /// <summary>Logits [batch, T, vocab] for token ids [batch, T] at positions 0..T-1.</summary>
+    public override Tensor forward(Tensor tokens) => Logits(tokens, positionOffset: 0);
+
+    /// <summary>Logits [batch, T, vocab] for token ids [batch, T] at positions [offset, offset + T), for a caller that
+    /// holds the earlier positions elsewhere (a key/value cache).</summary>
+    public Tensor Logits(Tensor tokens, long positionOffset)
+    {
+        using var scope = NewDisposeScope();
+        var hidden = _model.forward(tokens, positionOffset);  // [B, T, hidden]
+        var logits = _lmHead is null
+            ? nn.functional.linear(hidden, _model.EmbeddingWeight)
+            : _lmHead.forward(hidden);
+        return scope.MoveToOuter(logits);
+    }
+
+    private void Initialize(long seed)
+    {
+        using var generator = new Generator(unchecked((ulong)seed));
+        using var noGrad = no_grad();
+        // named_parameters walks the modules in registration order, so the draws are the same on every build.
+        foreach (var (_, parameter) in named_parameters())
+        {
+            if (parameter.dim() == 2) parameter.normal_(0, Config.InitializerRange, generator);
+            else parameter.fill_(1.0);
+        }
+    }
+}

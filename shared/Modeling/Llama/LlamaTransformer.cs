@@ -1,0 +1,41 @@
+using Refinery.Modeling.Runtime;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace Refinery.Modeling.Llama;
+
+/// <summary>The body HF calls LlamaModel (under the key prefix <c>model.</c>): token embedding, the decoder layers and
+/// the final norm, token ids → hidden states.</summary>
+public sealed class LlamaTransformer : nn.Module<Tensor, long, Tensor>
+{
+    [ComponentName(Name = "embed_tokens")] private readonly Embedding _embedTokens;
+    [ComponentName(Name = "layers")] private readonly ModuleList<LlamaDecoderLayer> _layers;
+    [ComponentName(Name = "norm")] private readonly RmsNorm _norm;
+    private readonly RotaryEmbedding _rotary;
+
+    static LlamaTransformer() => TorchRuntime.EnsureLoaded();
+
+    public LlamaTransformer(LlamaConfig config) : base(nameof(LlamaTransformer))
+    {
+        _embedTokens = nn.Embedding(config.VocabSize, config.HiddenSize);
+        _layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new LlamaDecoderLayer(config)).ToArray());
+        _norm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
+        _rotary = new RotaryEmbedding(config.HeadDimension, config.RopeTheta);
+        RegisterComponents();
+    }
+
+    /// <summary>The input embedding matrix [vocab, hidden], which a tied lm_head reuses.</summary>
+    public Parameter EmbeddingWeight => _embedTokens.weight!;
+
+    /// <summary>Token ids [batch, T] at positions [offset, offset + T) → normed hidden states [batch, T, hidden].</summary>
+    public override Tensor forward(Tensor tokens, long positionOffset)
+    {
+        using var scope = NewDisposeScope();
+        using var angles = _rotary.Angles(positionOffset, tokens.shape[1], tokens.device);
+        var hidden = _embedTokens.forward(tokens);  // [B, T, hidden]
+        foreach (var layer in _layers)
+            hidden = layer.forward(hidden, angles);
+        return scope.MoveToOuter(_norm.forward(hidden));
+    }
+}
