@@ -33,7 +33,7 @@ public static class TorchRuntime
             if (_loaded) return;
             if (OperatingSystem.IsLinux())
                 foreach (var path in GlueLibraryCandidates().Where(File.Exists))
-                    ElfVersionRequirements.Weaken(path, MissingGlibcxxVersion);
+                    FixGlueLibrary(path);
             LoadCpuBackend();
             _loaded = true;
         }
@@ -46,6 +46,21 @@ public static class TorchRuntime
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         EnsureLoaded();
         SetThreadsLoaded(threads);
+    }
+
+    private static void FixGlueLibrary(string path)
+    {
+        try
+        {
+            ElfVersionRequirements.Weaken(path, MissingGlibcxxVersion);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A read-only app folder (an image built elsewhere) needs the fix applied where it was built.
+            throw new InvalidOperationException(
+                $"Cannot mark {MissingGlibcxxVersion} weak in {path} ({e.Message}); libtorch would not load on a " +
+                "libstdc++ without it. Run the app once where its folder is writable.", e);
+        }
     }
 
     /// <summary>Where the runtime looks for the glue library: next to the app when it was built for a runtime
