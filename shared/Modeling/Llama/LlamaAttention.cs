@@ -29,7 +29,12 @@ public sealed class LlamaAttention : nn.Module<Tensor, RotaryAngles, Tensor>
     }
 
     /// <summary>x [batch, T, hidden] at the positions of <paramref name="angles"/> → [batch, T, hidden].</summary>
-    public override Tensor forward(Tensor x, RotaryAngles angles)
+    public override Tensor forward(Tensor x, RotaryAngles angles) => forward(x, angles, cache: null);
+
+    /// <summary>As <see cref="forward(Tensor, RotaryAngles)"/>; with a <paramref name="cache"/>, x holds only the new
+    /// positions (from angles.Offset, the cache's length), whose keys and values are appended to the cache, and the
+    /// queries attend to every position so far.</summary>
+    public Tensor forward(Tensor x, RotaryAngles angles, LayerKeyValues? cache)
     {
         using var scope = NewDisposeScope();
         var (batch, length) = (x.shape[0], x.shape[1]);
@@ -41,10 +46,10 @@ public sealed class LlamaAttention : nn.Module<Tensor, RotaryAngles, Tensor>
         q = RotaryEmbedding.Apply(q, angles);
         k = RotaryEmbedding.Apply(k, angles);
 
-        // A key/value cache goes here: it appends k and v ([B, kv_heads, T, d], already rotated) to the earlier
-        // positions' and returns the whole. Queries then cover the last T of S key positions, and the mask must be
-        // "key position ≤ query position" (KeyPositionMask): is_causal aligns the triangle to the top-left corner,
-        // which is right only when S == T.
+        // The cache stores k and v already rotated, so cached positions are never rotated again.
+        // [B, kv_heads, T, d] → [B, kv_heads, S, d] with S = offset + T; queries are the last T of the S positions.
+        if (cache is not null)
+            (k, v) = cache.Append(k, v, angles.Offset);
         var output = Attend(q, k, v, angles.Offset);  // [B, heads, T, d]
 
         // [B, heads, T, d] → [B, T, heads, d] → [B, T, heads·d]
@@ -63,8 +68,12 @@ public sealed class LlamaAttention : nn.Module<Tensor, RotaryAngles, Tensor>
             v = v.repeat_interleave(group, dim: 1);
         }
         var (queries, keys) = (q.shape[2], k.shape[2]);
+        // is_causal aligns the triangle to the top-left corner, which is right only when S == T; a single query
+        // (a generation step) sees every key; otherwise the mask is "key position ≤ query position".
         if (keys == queries)
             return nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true);
+        if (queries == 1)
+            return nn.functional.scaled_dot_product_attention(q, k, v);
         using var mask = KeyPositionMask(queryOffset, queries, keys, q.device);
         return nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: mask);
     }

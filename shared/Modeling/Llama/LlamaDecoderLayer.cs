@@ -24,10 +24,14 @@ public sealed class LlamaDecoderLayer : nn.Module<Tensor, RotaryAngles, Tensor>
     }
 
     /// <summary>[batch, T, hidden] → [batch, T, hidden].</summary>
-    public override Tensor forward(Tensor x, RotaryAngles angles)
+    public override Tensor forward(Tensor x, RotaryAngles angles) => forward(x, angles, cache: null);
+
+    /// <summary>As <see cref="forward(Tensor, RotaryAngles)"/> over the new positions only, the earlier ones' keys and
+    /// values read from (and the new ones' appended to) <paramref name="cache"/>.</summary>
+    public Tensor forward(Tensor x, RotaryAngles angles, LayerKeyValues? cache)
     {
         using var scope = NewDisposeScope();
-        var h = x + _selfAttention.forward(_inputNorm.forward(x), angles);
+        var h = x + _selfAttention.forward(_inputNorm.forward(x), angles, cache);
         return scope.MoveToOuter(h + _mlp.forward(_postAttentionNorm.forward(h)));
     }
 }

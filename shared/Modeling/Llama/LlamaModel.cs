@@ -41,11 +41,33 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var hidden = _model.forward(tokens, positionOffset);  // [B, T, hidden]
-        var logits = _lmHead is null
-            ? nn.functional.linear(hidden, _model.EmbeddingWeight)
-            : _lmHead.forward(hidden);
+        return scope.MoveToOuter(Head(hidden));
+    }
+
+    /// <summary>Logits [batch, T, vocab] for the next T token ids [batch, T] of sequences whose earlier positions are
+    /// in <paramref name="cache"/> (so at positions [cache.Length, cache.Length + T)); appends the new positions.</summary>
+    /// <exception cref="ArgumentException">The cache was made for another batch size or model, or has no room.</exception>
+    public Tensor Logits(Tensor tokens, KeyValueCache cache)
+    {
+        var (batch, length) = (tokens.shape[0], tokens.shape[1]);
+        if (cache.Layers.Count != Config.NumHiddenLayers)
+            throw new ArgumentException($"The cache has {cache.Layers.Count} layers; the model has {Config.NumHiddenLayers}.", nameof(cache));
+        if (batch != cache.Batch)
+            throw new ArgumentException($"The cache holds {cache.Batch} sequences; the tokens are {batch}.", nameof(cache));
+        if (cache.Length + length > cache.Capacity)
+            throw new ArgumentException(
+                $"The cache holds {cache.Length} of {cache.Capacity} positions; {length} more do not fit.", nameof(cache));
+
+        using var scope = NewDisposeScope();
+        var hidden = _model.forward(tokens, cache.Length, cache);  // [B, T, hidden]
+        var logits = Head(hidden);
+        cache.Advance(length);
         return scope.MoveToOuter(logits);
     }
+
+    /// <summary>Hidden states [B, T, hidden] → logits [B, T, vocab], through the embedding matrix when tied.</summary>
+    private Tensor Head(Tensor hidden) =>
+        _lmHead is null ? nn.functional.linear(hidden, _model.EmbeddingWeight) : _lmHead.forward(hidden);
 
     private void Initialize(long seed)
     {

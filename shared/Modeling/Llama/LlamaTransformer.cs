@@ -29,13 +29,17 @@ public sealed class LlamaTransformer : nn.Module<Tensor, long, Tensor>
     public Parameter EmbeddingWeight => _embedTokens.weight!;
 
     /// <summary>Token ids [batch, T] at positions [offset, offset + T) → normed hidden states [batch, T, hidden].</summary>
-    public override Tensor forward(Tensor tokens, long positionOffset)
+    public override Tensor forward(Tensor tokens, long positionOffset) => forward(tokens, positionOffset, cache: null);
+
+    /// <summary>As <see cref="forward(Tensor, long)"/>, layer i reading and extending <paramref name="cache"/>'s
+    /// layer i when there is a cache (then the offset is the cache's length).</summary>
+    public Tensor forward(Tensor tokens, long positionOffset, KeyValueCache? cache)
     {
         using var scope = NewDisposeScope();
         using var angles = _rotary.Angles(positionOffset, tokens.shape[1], tokens.device);
         var hidden = _embedTokens.forward(tokens);  // [B, T, hidden]
-        foreach (var layer in _layers)
-            hidden = layer.forward(hidden, angles);
+        for (var i = 0; i < _layers.Count; i++)
+            hidden = _layers[i].forward(hidden, angles, cache?.Layers[i]);
         return scope.MoveToOuter(_norm.forward(hidden));
     }
 }
