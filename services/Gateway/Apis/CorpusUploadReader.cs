@@ -108,11 +108,10 @@ internal static class CorpusUploadReader
         {
             return SubmissionRead.Problem(StatusCodes.Status400BadRequest, $"The multipart body is malformed: {ex.Message}");
         }
-        catch (IOException ex) when (!ct.IsCancellationRequested
-                                     && (!storing || ex.Message.StartsWith("Unexpected end of Stream", StringComparison.Ordinal)))
+        catch (IOException ex) when (!storing && !ct.IsCancellationRequested)
         {
-            // The body ended before its closing boundary: MultipartReader's answer, in a part's headers or (read by the
-            // store) in its body. The store's own IOExceptions while storing stay server errors.
+            // The body ended before its closing boundary, in a part's headers. While a part is stored, ClientBodyStream
+            // has already made the body's failures InvalidDataException, so an IOException there is the store's own.
             return SubmissionRead.Problem(StatusCodes.Status400BadRequest, $"The multipart body is truncated or malformed: {ex.Message}");
         }
 
