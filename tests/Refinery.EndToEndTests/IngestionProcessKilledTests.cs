@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -58,7 +59,11 @@ public sealed class IngestionProcessKilledTests
         Assert.Contains("Ingesting corpus help-en", victim.Output);
         Assert.DoesNotContain("Corpus help-en: read", victim.Output);
         Assert.Contains("Ingesting corpus help-en", successor.Output);
-        Assert.Matches(@"Corpus help-en: read \d+, accepted 16270, rejected \d+, 17 shards", successor.Output);
+        // The process's output is read as it comes, so its summary line may trail the event it logged before.
+        const string summary = @"Corpus help-en: read \d+, accepted 16270, rejected \d+, 17 shards";
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline && !Regex.IsMatch(successor.Output, summary);)
+            await Task.Delay(100);
+        Assert.Matches(summary, successor.Output);
         Assert.Equal((CorpusStage.Ingested, (string?)null, 2), await JobAsync(pg));
 
         await using var query = new NpgsqlCommand(
