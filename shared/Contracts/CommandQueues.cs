@@ -14,6 +14,8 @@ public static class CommandQueues
     public const string FinishDatasetRanking = "curation-finish-dataset-ranking";
     public const string CurateDatasetPart = "curation-curate-dataset-part";
     public const string FinishDatasetVersion = "curation-finish-dataset-version";
+    public const string SubmitTrainingJob = "training-submit-training-job";
+    public const string CancelTrainingJob = "training-cancel-training-job";
 
     public static Uri Uri(string queue) => new($"queue:{queue}");
 }

@@ -12,4 +12,7 @@ public static class JobIds
 
     /// <summary>A dataset version: "news@3f2a9c01d4e5".</summary>
     public static string DatasetVersion(string dataset, string version) => $"{dataset}@{version}";
+
+    /// <summary>A training job: its id, the hash of its request ("3f2a9c01d4e5").</summary>
+    public static string Training(string job) => job;
 }

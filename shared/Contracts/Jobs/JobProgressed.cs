@@ -33,5 +33,5 @@ public sealed record JobProgressed
 /// <summary>The service names <see cref="JobProgressed.Service"/> takes.</summary>
 public static class JobServices
 {
-    public const string Ingestion = "ingestion", Signals = "signals", Dedup = "dedup", Curation = "curation";
+    public const string Ingestion = "ingestion", Signals = "signals", Dedup = "dedup", Curation = "curation", Training = "training";
 }

@@ -4,6 +4,7 @@ using Refinery.Contracts.Curation;
 using Refinery.Contracts.Dedup;
 using Refinery.Contracts.Ingestion;
 using Refinery.Contracts.Options;
+using Refinery.Contracts.Training;
 using Xunit;
 
 namespace Refinery.Hosting.Tests.Bus;
@@ -22,6 +23,8 @@ public sealed class OptionValuesJsonTests
         Assert.Equal(["normalized", "raw", "url"], OptionValues<ExactKeyKind>.Names);
         Assert.Equal(["gpt2", "bytes"], OptionValues<TokenizerKind>.Names);
         Assert.Equal(["jsonl", "parquet", "warc", "wet", "text"], OptionValues<SourceFormat>.Names);
+        Assert.Equal(["pretrain", "continue", "finetune"], OptionValues<TrainingKind>.Names);
+        Assert.Equal(["cosine", "linear", "constant"], OptionValues<LearningRateSchedule>.Names);
     }
 
     [Fact]
