@@ -4,6 +4,7 @@ using System.Text.Json;
 using Refinery.Contracts;
 using Refinery.Contracts.Curation;
 using Refinery.Curation.Domain;
+using Refinery.Hosting;
 using Refinery.Storage;
 using ZstdSharp;
 
@@ -91,7 +92,7 @@ public sealed class MixtureBuilder(IObjectStore store)
             mixture = new { token_budget = request.TokenBudget, seed = request.Seed },
             recipe = new { name = job.RecipeName, sha256 = job.RecipeSha256, text = job.RecipeText },
             tokenizer = JsonSerializer.Deserialize<JsonElement>(tokenizer.GetRawText()),
-            code = new { version = VersionDocuments.Code().Version, commit = VersionDocuments.Code().Commit },
+            code = new { version = CodeVersion.Current().Version, commit = CodeVersion.Current().Commit },
             tokens = new { train = taken.Sum(t => t.Tokens), validation = validationTokens },
             files = files.Select(f => new { path = f.Path, sha256 = f.Sha256, bytes = f.Bytes, documents = f.Documents, tokens = f.Tokens }),
             datasheet = DatasetKeys.Datasheet,

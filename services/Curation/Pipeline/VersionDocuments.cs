@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using Refinery.Contracts.Curation;
@@ -7,6 +6,7 @@ using Refinery.Contracts.Options;
 using Refinery.Curation.Domain;
 using Refinery.Curation.Recipes;
 using Refinery.Curation.Tokenize;
+using Refinery.Hosting;
 
 namespace Refinery.Curation.Pipeline;
 
@@ -16,14 +16,6 @@ namespace Refinery.Curation.Pipeline;
 public static class VersionDocuments
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
-    /// <summary>The code's version and git commit, as the build stamped them ("1.0.0+abc123…").</summary>
-    public static (string Version, string? Commit) Code()
-    {
-        var informational = typeof(VersionDocuments).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
-        var plus = informational.IndexOf('+');
-        return plus < 0 ? (informational, null) : (informational[..plus], informational[(plus + 1)..]);
-    }
 
     /// <summary>The version's creation time as its manifest gives it: when its request was first recorded, to the second.
     /// Not the time of writing, so that two processes finishing one version at once write the same bytes, and the
@@ -36,7 +28,7 @@ public static class VersionDocuments
 
     public static string Manifest(DatasetJob job, Recipe recipe, PartStats total)
     {
-        var (version, commit) = Code();
+        var (version, commit) = CodeVersion.Current();
         var tokenizer = DatasetTokenizer.Create(job.Tokenizer);
         var parts = JobInputs.Parts(job);
         var manifest = new
@@ -184,7 +176,7 @@ public static class VersionDocuments
         md.AppendLine();
         md.AppendLine("## Maintenance");
         md.AppendLine();
-        var (version, commit) = Code();
+        var (version, commit) = CodeVersion.Current();
         md.AppendLine(CultureInfo.InvariantCulture, $"This version never changes: it is addressed by the hash of its inputs. Cut by Refinery {version}{(commit is null ? "" : $" ({commit})")}. *Who maintains it?*");
         return md.ToString();
     }

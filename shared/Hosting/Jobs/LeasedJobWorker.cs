@@ -13,7 +13,11 @@ public sealed class LeasedJobWorker<TJob>(IServiceScopeFactory scopes, JobSignal
 {
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
-    protected override async Task ExecuteAsync(CancellationToken stop)
+    /// <summary>Runs <see cref="LeasedJobOptions.Concurrency"/> claim loops, so a process runs that many jobs at once.</summary>
+    protected override Task ExecuteAsync(CancellationToken stop) =>
+        Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(() => LoopAsync(stop), CancellationToken.None)));
+
+    private async Task LoopAsync(CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {

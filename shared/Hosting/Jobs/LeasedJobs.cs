@@ -34,5 +34,6 @@ public interface ILeasedJobRunner<TJob> where TJob : class
     Task FailAsync(TJob job, string reason, CancellationToken ct);
 }
 
-/// <summary>How a service's leased jobs are run.</summary>
-public sealed record LeasedJobOptions(TimeSpan Lease, TimeSpan PollInterval, int MaxAttempts = 3);
+/// <summary>How a service's leased jobs are run: the lease, how often an idle worker looks for a job, how many claims a
+/// job gets before it fails for good, and how many jobs one process runs at once.</summary>
+public sealed record LeasedJobOptions(TimeSpan Lease, TimeSpan PollInterval, int MaxAttempts = 3, int Concurrency = 1);
