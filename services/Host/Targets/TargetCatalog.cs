@@ -4,6 +4,7 @@ using Refinery.Dedup;
 using Refinery.Gateway;
 using Refinery.Ingestion;
 using Refinery.Signals;
+using Refinery.Training;
 
 namespace Refinery.Host.Targets;
 
@@ -20,6 +21,7 @@ public static class TargetCatalog
         new("signals", b => b.AddSignalsService(), _ => { }),
         new("dedup", b => b.AddDedupService(), _ => { }),
         new("curation", b => b.AddCurationService(), _ => { }),
+        new("training", b => b.AddTrainingService(), _ => { }),
     ];
 
     /// <summary>Parses "all" or a comma list; throws naming the unknown target.</summary>
