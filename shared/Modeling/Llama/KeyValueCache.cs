@@ -39,6 +39,22 @@ public sealed class KeyValueCache : IDisposable
     /// forward that fails part-way leaves the cache as it was (the half-written slots are overwritten next time).</summary>
     internal void Advance(long count) => Length += count;
 
+    /// <summary>Starts every sequence of this cache with the single sequence held by <paramref name="prefix"/>, so many
+    /// continuations of one shared prefix (a few-shot context) run it once. Each row gets a copy rather than a view:
+    /// the rows' own positions are written after it in the same preallocated buffer.</summary>
+    /// <exception cref="ArgumentException">The prefix holds more than one sequence, another layer count, or does not
+    /// fit, or this cache already holds positions.</exception>
+    internal void StartWith(KeyValueCache prefix)
+    {
+        if (prefix.Batch != 1 || prefix._layers.Length != _layers.Length || prefix.Length > Capacity || Length != 0)
+            throw new ArgumentException(
+                $"A prefix of {prefix.Batch} sequence(s), {prefix._layers.Length} layers and {prefix.Length} positions " +
+                $"cannot start an empty cache of {_layers.Length} layers and {Capacity} positions.", nameof(prefix));
+        for (var i = 0; i < _layers.Length; i++)
+            _layers[i].CopyPrefix(prefix._layers[i], prefix.Length);
+        Length = prefix.Length;
+    }
+
     public void Dispose()
     {
         foreach (var layer in _layers) layer.Dispose();
@@ -72,6 +88,18 @@ public sealed class LayerKeyValues : IDisposable
         _keys.narrow(2, offset, length).copy_(keys);
         _values.narrow(2, offset, length).copy_(values);
         return (_keys.narrow(2, 0, offset + length), _values.narrow(2, 0, offset + length));
+    }
+
+    /// <summary>Copies <paramref name="source"/>'s first <paramref name="length"/> positions of its single row into
+    /// every row (copy_ broadcasts the batch dimension of 1).</summary>
+    internal void CopyPrefix(LayerKeyValues source, long length)
+    {
+        using var keys = source._keys.narrow(2, 0, length);
+        using var values = source._values.narrow(2, 0, length);
+        using var keySlots = _keys.narrow(2, 0, length);
+        using var valueSlots = _values.narrow(2, 0, length);
+        keySlots.copy_(keys);
+        valueSlots.copy_(values);
     }
 
     public void Dispose()

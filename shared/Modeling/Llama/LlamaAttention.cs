@@ -14,13 +14,14 @@ public sealed class LlamaAttention : nn.Module<Tensor, RotaryAngles, Tensor>
     [ComponentName(Name = "k_proj")] private readonly Linear _kProj;
     [ComponentName(Name = "v_proj")] private readonly Linear _vProj;
     [ComponentName(Name = "o_proj")] private readonly Linear _oProj;
-    private readonly int _heads, _keyValueHeads, _headDim;
+    private readonly int _heads, _keyValueHeads, _headDim, _layer;
 
     static LlamaAttention() => TorchRuntime.EnsureLoaded();
 
-    public LlamaAttention(LlamaConfig config) : base(nameof(LlamaAttention))
+    /// <param name="layer">The decoder layer's index, which names this block's projections to a linear hook.</param>
+    public LlamaAttention(LlamaConfig config, int layer = 0) : base(nameof(LlamaAttention))
     {
-        (_heads, _keyValueHeads, _headDim) = (config.NumAttentionHeads, config.KeyValueHeads, config.HeadDimension);
+        (_heads, _keyValueHeads, _headDim, _layer) = (config.NumAttentionHeads, config.KeyValueHeads, config.HeadDimension, layer);
         _qProj = nn.Linear(config.HiddenSize, _heads * _headDim, hasBias: false);
         _kProj = nn.Linear(config.HiddenSize, _keyValueHeads * _headDim, hasBias: false);
         _vProj = nn.Linear(config.HiddenSize, _keyValueHeads * _headDim, hasBias: false);
@@ -33,16 +34,16 @@ public sealed class LlamaAttention : nn.Module<Tensor, RotaryAngles, Tensor>
 
     /// <summary>As <see cref="forward(Tensor, RotaryAngles)"/>; with a <paramref name="cache"/>, x holds only the new
     /// positions (from angles.Offset, the cache's length), whose keys and values are appended to the cache, and the
-    /// queries attend to every position so far.</summary>
-    public Tensor forward(Tensor x, RotaryAngles angles, LayerKeyValues? cache)
+    /// queries attend to every position so far. A <paramref name="hook"/> adds its term to each projection.</summary>
+    public Tensor forward(Tensor x, RotaryAngles angles, LayerKeyValues? cache, ILinearHook? hook = null)
     {
         using var scope = NewDisposeScope();
         var (batch, length) = (x.shape[0], x.shape[1]);
 
         // [B, T, heads·d] → [B, T, heads, d] → [B, heads, T, d]
-        var q = _qProj.forward(x).view(batch, length, _heads, _headDim).transpose(1, 2);
-        var k = _kProj.forward(x).view(batch, length, _keyValueHeads, _headDim).transpose(1, 2);
-        var v = _vProj.forward(x).view(batch, length, _keyValueHeads, _headDim).transpose(1, 2);
+        var q = hook.Project(_qProj, x, Site(LinearProjection.Query)).view(batch, length, _heads, _headDim).transpose(1, 2);
+        var k = hook.Project(_kProj, x, Site(LinearProjection.Key)).view(batch, length, _keyValueHeads, _headDim).transpose(1, 2);
+        var v = hook.Project(_vProj, x, Site(LinearProjection.Value)).view(batch, length, _keyValueHeads, _headDim).transpose(1, 2);
         q = RotaryEmbedding.Apply(q, angles);
         k = RotaryEmbedding.Apply(k, angles);
 
@@ -54,7 +55,7 @@ public sealed class LlamaAttention : nn.Module<Tensor, RotaryAngles, Tensor>
 
         // [B, heads, T, d] → [B, T, heads, d] → [B, T, heads·d]
         var merged = output.transpose(1, 2).contiguous().view(batch, length, _heads * _headDim);
-        return scope.MoveToOuter(_oProj.forward(merged));
+        return scope.MoveToOuter(hook.Project(_oProj, merged, Site(LinearProjection.Output)));
     }
 
     /// <summary>Softmax(q·kᵀ/√d + causal mask)·v with key/value heads repeated for their query group, as HF's
@@ -86,4 +87,6 @@ public sealed class LlamaAttention : nn.Module<Tensor, RotaryAngles, Tensor>
         using var keyPositions = arange(0, keys, dtype: ScalarType.Int64, device: device).unsqueeze(0);
         return keyPositions.le(queryPositions);
     }
+
+    private LinearSite Site(LinearProjection projection) => new(_layer, projection);
 }

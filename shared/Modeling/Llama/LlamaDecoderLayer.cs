@@ -14,10 +14,11 @@ public sealed class LlamaDecoderLayer : nn.Module<Tensor, RotaryAngles, Tensor>
 
     static LlamaDecoderLayer() => TorchRuntime.EnsureLoaded();
 
-    public LlamaDecoderLayer(LlamaConfig config) : base(nameof(LlamaDecoderLayer))
+    /// <param name="layer">The layer's index in the model, which names its projections to a linear hook.</param>
+    public LlamaDecoderLayer(LlamaConfig config, int layer = 0) : base(nameof(LlamaDecoderLayer))
     {
-        _selfAttention = new LlamaAttention(config);
-        _mlp = new LlamaMlp(config);
+        _selfAttention = new LlamaAttention(config, layer);
+        _mlp = new LlamaMlp(config, layer);
         _inputNorm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
         _postAttentionNorm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
         RegisterComponents();
@@ -27,11 +28,12 @@ public sealed class LlamaDecoderLayer : nn.Module<Tensor, RotaryAngles, Tensor>
     public override Tensor forward(Tensor x, RotaryAngles angles) => forward(x, angles, cache: null);
 
     /// <summary>As <see cref="forward(Tensor, RotaryAngles)"/> over the new positions only, the earlier ones' keys and
-    /// values read from (and the new ones' appended to) <paramref name="cache"/>.</summary>
-    public Tensor forward(Tensor x, RotaryAngles angles, LayerKeyValues? cache)
+    /// values read from (and the new ones' appended to) <paramref name="cache"/>, a <paramref name="hook"/> adding
+    /// its term to each projection.</summary>
+    public Tensor forward(Tensor x, RotaryAngles angles, LayerKeyValues? cache, ILinearHook? hook = null)
     {
         using var scope = NewDisposeScope();
-        var h = x + _selfAttention.forward(_inputNorm.forward(x), angles, cache);
-        return scope.MoveToOuter(h + _mlp.forward(_postAttentionNorm.forward(h)));
+        var h = x + _selfAttention.forward(_inputNorm.forward(x), angles, cache, hook);
+        return scope.MoveToOuter(h + _mlp.forward(_postAttentionNorm.forward(h), hook));
     }
 }

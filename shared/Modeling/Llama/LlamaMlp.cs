@@ -11,11 +11,14 @@ public sealed class LlamaMlp : nn.Module<Tensor, Tensor>
     [ComponentName(Name = "gate_proj")] private readonly Linear _gateProj;
     [ComponentName(Name = "up_proj")] private readonly Linear _upProj;
     [ComponentName(Name = "down_proj")] private readonly Linear _downProj;
+    private readonly int _layer;
 
     static LlamaMlp() => TorchRuntime.EnsureLoaded();
 
-    public LlamaMlp(LlamaConfig config) : base(nameof(LlamaMlp))
+    /// <param name="layer">The decoder layer's index, which names this block's projections to a linear hook.</param>
+    public LlamaMlp(LlamaConfig config, int layer = 0) : base(nameof(LlamaMlp))
     {
+        _layer = layer;
         _gateProj = nn.Linear(config.HiddenSize, config.IntermediateSize, hasBias: false);
         _upProj = nn.Linear(config.HiddenSize, config.IntermediateSize, hasBias: false);
         _downProj = nn.Linear(config.IntermediateSize, config.HiddenSize, hasBias: false);
@@ -23,10 +26,16 @@ public sealed class LlamaMlp : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>[..., hidden] → [..., intermediate] → [..., hidden].</summary>
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => forward(x, hook: null);
+
+    /// <summary>As <see cref="forward(Tensor)"/>, a <paramref name="hook"/> adding its term to each projection.</summary>
+    public Tensor forward(Tensor x, ILinearHook? hook)
     {
         using var scope = NewDisposeScope();
-        var gated = nn.functional.silu(_gateProj.forward(x)) * _upProj.forward(x);
-        return scope.MoveToOuter(_downProj.forward(gated));
+        var gate = hook.Project(_gateProj, x, Site(LinearProjection.Gate));
+        var gated = nn.functional.silu(gate) * hook.Project(_upProj, x, Site(LinearProjection.Up));
+        return scope.MoveToOuter(hook.Project(_downProj, gated, Site(LinearProjection.Down)));
     }
+
+    private LinearSite Site(LinearProjection projection) => new(_layer, projection);
 }

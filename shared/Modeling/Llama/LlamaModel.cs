@@ -36,18 +36,20 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor tokens) => Logits(tokens, positionOffset: 0);
 
     /// <summary>Logits [batch, T, vocab] for token ids [batch, T] at positions [offset, offset + T), for a caller that
-    /// holds the earlier positions elsewhere (a key/value cache).</summary>
-    public Tensor Logits(Tensor tokens, long positionOffset)
+    /// holds the earlier positions elsewhere (a key/value cache). A <paramref name="hook"/> adds its term to every
+    /// linear layer (see <see cref="ILinearHook"/>).</summary>
+    public Tensor Logits(Tensor tokens, long positionOffset, ILinearHook? hook = null)
     {
         using var scope = NewDisposeScope();
-        var hidden = _model.forward(tokens, positionOffset);  // [B, T, hidden]
-        return scope.MoveToOuter(Head(hidden));
+        var hidden = _model.forward(tokens, positionOffset, cache: null, hook);  // [B, T, hidden]
+        return scope.MoveToOuter(Head(hidden, hook));
     }
 
     /// <summary>Logits [batch, T, vocab] for the next T token ids [batch, T] of sequences whose earlier positions are
-    /// in <paramref name="cache"/> (so at positions [cache.Length, cache.Length + T)); appends the new positions.</summary>
+    /// in <paramref name="cache"/> (so at positions [cache.Length, cache.Length + T)); appends the new positions.
+    /// A <paramref name="hook"/> adds its term to every linear layer.</summary>
     /// <exception cref="ArgumentException">The cache was made for another batch size or model, or has no room.</exception>
-    public Tensor Logits(Tensor tokens, KeyValueCache cache)
+    public Tensor Logits(Tensor tokens, KeyValueCache cache, ILinearHook? hook = null)
     {
         var (batch, length) = (tokens.shape[0], tokens.shape[1]);
         if (cache.Layers.Count != Config.NumHiddenLayers)
@@ -59,15 +61,31 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
                 $"The cache holds {cache.Length} of {cache.Capacity} positions; {length} more do not fit.", nameof(cache));
 
         using var scope = NewDisposeScope();
-        var hidden = _model.forward(tokens, cache.Length, cache);  // [B, T, hidden]
-        var logits = Head(hidden);
+        var hidden = _model.forward(tokens, cache.Length, cache, hook);  // [B, T, hidden]
+        var logits = Head(hidden, hook);
         cache.Advance(length);
         return scope.MoveToOuter(logits);
     }
 
+    /// <summary>The embedding output and every decoder layer's output for token ids [batch, T] at positions 0..T-1,
+    /// stacked [layers + 1, batch, T, hidden]. With <paramref name="finalNorm"/> the last entry is after the final
+    /// norm, as HF's output_hidden_states gives it; otherwise it is the last layer's raw output.</summary>
+    public Tensor HiddenStates(Tensor tokens, bool finalNorm, ILinearHook? hook = null)
+    {
+        using var scope = NewDisposeScope();
+        var states = new List<Tensor>();
+        _model.forward(tokens, positionOffset: 0, cache: null, hook, states);
+        if (finalNorm) states[^1] = _model.FinalNorm(states[^1]);
+        return scope.MoveToOuter(stack(states));
+    }
+
     /// <summary>Hidden states [B, T, hidden] → logits [B, T, vocab], through the embedding matrix when tied.</summary>
-    private Tensor Head(Tensor hidden) =>
-        _lmHead is null ? nn.functional.linear(hidden, _model.EmbeddingWeight) : _lmHead.forward(hidden);
+    private Tensor Head(Tensor hidden, ILinearHook? hook)
+    {
+        var logits = _lmHead is null ? nn.functional.linear(hidden, _model.EmbeddingWeight) : _lmHead.forward(hidden);
+        if (hook?.Delta(LinearSite.LmHead, hidden) is not { } delta) return logits;
+        using (delta) return logits.add_(delta);
+    }
 
     private void Initialize(long seed)
     {

@@ -19,7 +19,7 @@ public sealed class LlamaTransformer : nn.Module<Tensor, long, Tensor>
     public LlamaTransformer(LlamaConfig config) : base(nameof(LlamaTransformer))
     {
         _embedTokens = nn.Embedding(config.VocabSize, config.HiddenSize);
-        _layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new LlamaDecoderLayer(config)).ToArray());
+        _layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(i => new LlamaDecoderLayer(config, i)).ToArray());
         _norm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
         _rotary = new RotaryEmbedding(config.HeadDimension, config.RopeTheta);
         RegisterComponents();
@@ -32,14 +32,24 @@ public sealed class LlamaTransformer : nn.Module<Tensor, long, Tensor>
     public override Tensor forward(Tensor tokens, long positionOffset) => forward(tokens, positionOffset, cache: null);
 
     /// <summary>As <see cref="forward(Tensor, long)"/>, layer i reading and extending <paramref name="cache"/>'s
-    /// layer i when there is a cache (then the offset is the cache's length).</summary>
-    public Tensor forward(Tensor tokens, long positionOffset, KeyValueCache? cache)
+    /// layer i when there is a cache (then the offset is the cache's length). A <paramref name="hook"/> adds its term
+    /// to every projection; <paramref name="hiddenStates"/>, when given, receives the embedding output and each
+    /// layer's output before the final norm (layers + 1 tensors [batch, T, hidden], the caller's to dispose).</summary>
+    public Tensor forward(Tensor tokens, long positionOffset, KeyValueCache? cache, ILinearHook? hook = null,
+        List<Tensor>? hiddenStates = null)
     {
         using var scope = NewDisposeScope();
         using var angles = _rotary.Angles(positionOffset, tokens.shape[1], tokens.device);
         var hidden = _embedTokens.forward(tokens);  // [B, T, hidden]
+        hiddenStates?.Add(scope.MoveToOuter(hidden));
         for (var i = 0; i < _layers.Count; i++)
-            hidden = _layers[i].forward(hidden, angles, cache?.Layers[i]);
+        {
+            hidden = _layers[i].forward(hidden, angles, cache?.Layers[i], hook);
+            hiddenStates?.Add(scope.MoveToOuter(hidden));
+        }
         return scope.MoveToOuter(_norm.forward(hidden));
     }
+
+    /// <summary>The final RMSNorm alone, for a caller that reads the last layer's output as HF's hidden_states does.</summary>
+    internal Tensor FinalNorm(Tensor hidden) => _norm.forward(hidden);
 }
