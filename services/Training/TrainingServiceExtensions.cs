@@ -30,11 +30,14 @@ public static class TrainingServiceExtensions
             var o = sp.GetRequiredService<IOptions<TrainingOptions>>().Value;
             return new LeasedJobOptions(o.JobLease, o.JobPollInterval, o.MaxAttempts, o.MaxConcurrentJobs);
         });
-        builder.AddRefineryConsumers(x =>
-        {
-            x.AddConsumer<SubmitTrainingJobConsumer, SubmitTrainingJobConsumerDefinition>();
-            x.AddConsumer<CancelTrainingJobConsumer, CancelTrainingJobConsumerDefinition>();
-        });
+        builder.AddRefineryConsumers(AddConsumers);
         return builder;
+    }
+
+    /// <summary>Every consumer of the service, with its queue (also what the test harness registers).</summary>
+    public static void AddConsumers(IBusRegistrationConfigurator x)
+    {
+        x.AddConsumer<SubmitTrainingJobConsumer, SubmitTrainingJobConsumerDefinition>();
+        x.AddConsumer<CancelTrainingJobConsumer, CancelTrainingJobConsumerDefinition>();
     }
 }
