@@ -1,3 +1,4 @@
+using Refinery.TestSupport;
 using Refinery.Storage;
 using Refinery.Training.Data;
 
@@ -84,10 +85,10 @@ public sealed class DataOrderTests
         try
         {
             var store = new FileSystemObjectStore(root);
-            var docs = TestVersions.Shakespeare();
+            var docs = ByteTokenVersions.Shakespeare();
             var heavy = string.Join("\n", docs.Take(600));
             var light = string.Join("\n", docs.Skip(600).Take(600))[..(heavy.Length / 3)];
-            var version = await TestVersions.WriteAsync(store, "mix", [heavy, light], validationEvery: 0, documentsPerPart: 1);
+            var version = await ByteTokenVersions.WriteAsync(store, "mix", [heavy, light], validationEvery: 0, documentsPerPart: 1);
             var data = await DatasetVersionData.ReadAsync(store, "mix", version, default);
             var local = await data.DownloadAsync(store, data.Train, Path.Combine(root, "local"), default);
             using var stream = new TokenStream(local, 2);

@@ -4,6 +4,9 @@ using Refinery.Storage;
 using Refinery.Training.Checkpoints;
 using Refinery.Training.Run;
 
+// libtorch's thread count and RNG are process-wide: the tests run one at a time.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
 namespace Refinery.Training.Tests;
 
 /// <summary>Runs training jobs in this process against a file-system object store, the way the service's runner does

@@ -1,3 +1,4 @@
+using Refinery.TestSupport;
 using Refinery.Contracts.Training;
 using Refinery.Training.Run;
 
@@ -12,7 +13,7 @@ public sealed class TrainingLoopTests
     {
         using var run = new InProcessTraining();
         // Four short paragraphs (a few hundred bytes): small enough for a one-layer model to memorise in 250 steps.
-        var version = await TestVersions.WriteAsync(run.Store, "overfit", TestVersions.Shakespeare().Take(5).ToList(), validationEvery: 5);
+        var version = await ByteTokenVersions.WriteAsync(run.Store, "overfit", ByteTokenVersions.Shakespeare().Take(5).ToList(), validationEvery: 5);
         var request = InProcessTraining.Request([Stage("overfit", version, 250)], progressEvery: 10, learningRate: 1e-2);
         var (outcome, _, curve, _) = await run.RunAsync(request, new RecordingObserver());
         Assert.Equal(TrainingLoop.Outcome.Completed, outcome);
@@ -26,11 +27,11 @@ public sealed class TrainingLoopTests
     public async Task KilledAfterACheckpoint_AndResumed_EndsWithBitIdenticalWeightsAndCurve()
     {
         using var run = new InProcessTraining();
-        var version = await TestVersions.WriteAsync(run.Store, "resume", TestVersions.Shakespeare().Take(300).ToList());
+        var version = await ByteTokenVersions.WriteAsync(run.Store, "resume", ByteTokenVersions.Shakespeare().Take(300).ToList());
         var request = InProcessTraining.Request([Stage("resume", version, 12)], checkpointEvery: 5, evaluateEvery: 6);
 
         using var whole = new InProcessTraining();
-        await TestVersions.WriteAsync(whole.Store, "resume", TestVersions.Shakespeare().Take(300).ToList());
+        await ByteTokenVersions.WriteAsync(whole.Store, "resume", ByteTokenVersions.Shakespeare().Take(300).ToList());
         var uninterrupted = await whole.RunAsync(request, new RecordingObserver());
 
         using var kill = new CancellationTokenSource();
@@ -53,9 +54,9 @@ public sealed class TrainingLoopTests
     {
         using var a = new InProcessTraining();
         using var b = new InProcessTraining();
-        var docs = TestVersions.Shakespeare().Skip(100).Take(200).ToList();
-        var version = await TestVersions.WriteAsync(a.Store, "twice", docs);
-        await TestVersions.WriteAsync(b.Store, "twice", docs);
+        var docs = ByteTokenVersions.Shakespeare().Skip(100).Take(200).ToList();
+        var version = await ByteTokenVersions.WriteAsync(a.Store, "twice", docs);
+        await ByteTokenVersions.WriteAsync(b.Store, "twice", docs);
         var request = InProcessTraining.Request([Stage("twice", version, 6)]);
         Assert.Equal((await a.RunAsync(request, new RecordingObserver())).Curve, (await b.RunAsync(request, new RecordingObserver())).Curve);
     }
@@ -64,7 +65,7 @@ public sealed class TrainingLoopTests
     public async Task Cancelled_StopsAtTheNextStep_WithACheckpointThere()
     {
         using var run = new InProcessTraining();
-        var version = await TestVersions.WriteAsync(run.Store, "cancel", TestVersions.Shakespeare().Take(200).ToList());
+        var version = await ByteTokenVersions.WriteAsync(run.Store, "cancel", ByteTokenVersions.Shakespeare().Take(200).ToList());
         var request = InProcessTraining.Request([Stage("cancel", version, 400)]);
         var observer = new RecordingObserver { CancelAtOrAfterStep = 1 };
         var (outcome, _, curve, _) = await run.RunAsync(request, observer);
@@ -77,9 +78,9 @@ public sealed class TrainingLoopTests
     public async Task CurriculumStages_SwitchAtTheirTokenBudgets_EachWithItsOwnSchedule()
     {
         using var run = new InProcessTraining();
-        var docs = TestVersions.Shakespeare();
-        var first = await TestVersions.WriteAsync(run.Store, "stage-a", docs.Take(200).ToList());
-        var second = await TestVersions.WriteAsync(run.Store, "stage-b", docs.Skip(200).Take(200).ToList());
+        var docs = ByteTokenVersions.Shakespeare();
+        var first = await ByteTokenVersions.WriteAsync(run.Store, "stage-a", docs.Take(200).ToList());
+        var second = await ByteTokenVersions.WriteAsync(run.Store, "stage-b", docs.Skip(200).Take(200).ToList());
         // 3.5 steps' tokens round up to 4 steps; the second stage warms up again from its own peak.
         var request = InProcessTraining.Request([
             new TrainingStage { Dataset = "stage-a", Version = first, Tokens = InProcessTraining.StepsOf(3) + 64 },

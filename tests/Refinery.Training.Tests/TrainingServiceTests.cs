@@ -27,7 +27,7 @@ public sealed class TrainingServiceTests
     public async Task SubmittedJob_Trains_WritesAnHfModelFolderLogAndLineage_AndAnnouncesIt()
     {
         await using var host = await StartAsync();
-        var version = await TestVersions.WriteAsync(host.Store, "plays", TestVersions.Shakespeare().Take(300).ToList());
+        var version = await ByteTokenVersions.WriteAsync(host.Store, "plays", ByteTokenVersions.Shakespeare().Take(300).ToList());
         var request = Request(version, 6, Guid.NewGuid());
         await host.SendAsync(CommandQueues.Uri(CommandQueues.SubmitTrainingJob), request);
 
@@ -59,7 +59,7 @@ public sealed class TrainingServiceTests
     public async Task SameRequestAgain_AnnouncesTheFinishedJobAgain_WithoutTrainingIt()
     {
         await using var host = await StartAsync();
-        var version = await TestVersions.WriteAsync(host.Store, "plays", TestVersions.Shakespeare().Take(300).ToList());
+        var version = await ByteTokenVersions.WriteAsync(host.Store, "plays", ByteTokenVersions.Shakespeare().Take(300).ToList());
         await host.SendAsync(CommandQueues.Uri(CommandQueues.SubmitTrainingJob), Request(version, 2, Guid.NewGuid()));
         var first = (await host.PublishedAsync<TrainingJobCompleted>(1))[0];
         var again = Guid.NewGuid();
@@ -91,7 +91,7 @@ public sealed class TrainingServiceTests
     public async Task ContinueFromAModelWithAnotherVocabulary_FailsBeforeAnyStep_NamingBoth()
     {
         await using var host = await StartAsync();
-        var version = await TestVersions.WriteAsync(host.Store, "plays", TestVersions.Shakespeare().Take(300).ToList());
+        var version = await ByteTokenVersions.WriteAsync(host.Store, "plays", ByteTokenVersions.Shakespeare().Take(300).ToList());
         var folder = Path.Combine(host.DataDir, "other-model");
         using (var other = new LlamaModel(new LlamaConfig
                {
@@ -116,7 +116,7 @@ public sealed class TrainingServiceTests
     public async Task ContinueFromAFinishedJob_StartsFromItsWeights()
     {
         await using var host = await StartAsync();
-        var version = await TestVersions.WriteAsync(host.Store, "plays", TestVersions.Shakespeare().Take(300).ToList());
+        var version = await ByteTokenVersions.WriteAsync(host.Store, "plays", ByteTokenVersions.Shakespeare().Take(300).ToList());
         var pretrain = Request(version, 20, Guid.NewGuid());
         await host.SendAsync(CommandQueues.Uri(CommandQueues.SubmitTrainingJob), pretrain);
         var baseJob = (await host.PublishedAsync<TrainingJobCompleted>(1))[0];
@@ -139,7 +139,7 @@ public sealed class TrainingServiceTests
     public async Task CancelledJob_StopsWithACheckpoint_AndTheSameRequestResumesIt()
     {
         await using var host = await StartAsync();
-        var version = await TestVersions.WriteAsync(host.Store, "plays", TestVersions.Shakespeare().Take(300).ToList());
+        var version = await ByteTokenVersions.WriteAsync(host.Store, "plays", ByteTokenVersions.Shakespeare().Take(300).ToList());
         var request = Request(version, 2000, Guid.NewGuid());
         var id = TrainingRequests.JobId(request);
         await host.SendAsync(CommandQueues.Uri(CommandQueues.SubmitTrainingJob), request);

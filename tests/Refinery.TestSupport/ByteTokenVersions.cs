@@ -4,16 +4,12 @@ using System.Text;
 using System.Text.Json;
 using Refinery.Contracts.Curation;
 using Refinery.Storage;
-using Refinery.TestSupport;
 
-// libtorch's thread count and RNG are process-wide: the tests run one at a time.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
-
-namespace Refinery.Training.Tests;
+namespace Refinery.TestSupport;
 
 /// <summary>Dataset versions in the layout Curation writes (manifest.json with its tokenizer and files, tokens/ and
 /// validation/ parts of little-endian uint16 ids), cut with the bytes tokenizer from real text of the handbook's data.</summary>
-internal static class TestVersions
+public static class ByteTokenVersions
 {
     /// <summary>Tiny Shakespeare's paragraphs (blank-line separated), in file order.</summary>
     public static IReadOnlyList<string> Shakespeare() => ShakespeareText.Value;
