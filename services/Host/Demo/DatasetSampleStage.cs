@@ -8,10 +8,11 @@ namespace Refinery.Host.Demo;
 
 /// <summary>Cuts three dataset versions of the sample corpus with the embedded Curation service: no filter, the
 /// dataset card's Gopher rules, and the full Gopher rules with near-duplicates removed; prints what each rule removed
-/// and where each datasheet is.</summary>
+/// and where each datasheet is. The versions are cut as byte tokens: the training stage trains tiny models on them, and
+/// GPT-2's 50,257-row embedding would be most of a tiny model.</summary>
 public sealed class DatasetSampleStage : IDemoStage
 {
-    public string Title => "Curation: three dataset versions (none, gopher-rules-pass, Gopher + dedup), tokenized with GPT-2";
+    public string Title => "Curation: three dataset versions (none, gopher-rules-pass, Gopher + dedup), tokenized as bytes";
 
     public async Task RunAsync(DemoContext context, CancellationToken ct)
     {
@@ -28,9 +29,10 @@ public sealed class DatasetSampleStage : IDemoStage
             context.Progress.Update($"curation: {dataset}");
             var created = await DatasetPreparation.CreateAsync(platform, new CreateDatasetVersion
             {
-                Dataset = dataset, Corpora = [DemoContext.CorpusName], Recipe = recipe, RecipeName = recipeName, Tokenizer = TokenizerKind.Gpt2,
+                Dataset = dataset, Corpora = [DemoContext.CorpusName], Recipe = recipe, RecipeName = recipeName, Tokenizer = TokenizerKind.Bytes,
                 Description = "The Refinery demo's sample corpus (mail, books, speeches, declarations), to show recipes side by side.",
             }, context.Progress.Update, ct);
+            context.Versions.Add(created);
             var manifest = await ManifestReader.ReadVerifiedAsync(platform.Store, created.Manifest, ct);
             var rules = manifest.Root.GetProperty("counts").GetProperty("rules").EnumerateArray()
                 .Select(r => (Name: r.GetProperty("name").GetString()!, Removed: r.GetProperty("removed_documents").GetInt64()))
@@ -43,7 +45,7 @@ public sealed class DatasetSampleStage : IDemoStage
             if (context.Json) continue;
             context.Output.WriteLine();
             context.Output.WriteLine($"{dataset}@{created.Version}: {created.KeptDocuments:N0} of {created.Documents:N0} documents, " +
-                                     $"{created.Tokens + created.ValidationTokens:N0} GPT-2 tokens");
+                                     $"{created.Tokens + created.ValidationTokens:N0} byte tokens");
             foreach (var (name, removed) in rules) context.Output.WriteLine($"  {name,-24} removed {removed,6:N0}");
             context.Output.WriteLine($"  datasheet: {datasheet}");
         }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Refinery.Contracts.Curation;
 using Refinery.Host.Embedded;
 
 namespace Refinery.Host.Demo;
@@ -16,6 +17,10 @@ public sealed class DemoContext(string dataDir, string cacheDir, bool json, Text
     public DemoProgress Progress { get; } = new(progress, quiet: json);
     public IReadOnlyList<SampleSource> Sources { get; set; } = [];
     public EmbeddedPlatform? Platform { get; set; }
+    /// <summary>Prose documents no dataset version holds (<see cref="HeldOutSplit"/>), for comparing the trained models.</summary>
+    public IReadOnlyList<string> HeldOut { get; set; } = [];
+    /// <summary>The dataset versions the curation stage cut, for the training stage.</summary>
+    public List<DatasetVersionCreated> Versions { get; } = [];
 
     /// <summary>Each stage's machine-readable result, printed as one JSON object with --json.</summary>
     public Dictionary<string, object> Results { get; } = new(StringComparer.Ordinal);
@@ -42,5 +47,8 @@ public interface IDemoStage
 public static class DemoStages
 {
     public static readonly IReadOnlyList<IDemoStage> All =
-        [new FetchSampleStage(), new IngestSampleStage(), new SignalsSampleStage(), new DedupSampleStage(), new DatasetSampleStage()];
+        [
+            new FetchSampleStage(), new IngestSampleStage(), new SignalsSampleStage(), new DedupSampleStage(), new DatasetSampleStage(),
+            new TrainingSampleStage(),
+        ];
 }

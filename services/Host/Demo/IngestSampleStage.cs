@@ -12,7 +12,9 @@ public sealed class IngestSampleStage : IDemoStage
     {
         context.Platform ??= await EmbeddedPlatform.StartAsync(context.DataDir, quiet: true, ct);
         long documents = 0;
-        var result = await context.Platform.IngestAsync(DemoContext.CorpusName, context.Sources.Select(s => s.Path).ToArray(),
+        var (paths, heldOut) = HeldOutSplit.Apply(context.Sources, Path.Combine(context.DataDir, "sources"));
+        context.HeldOut = heldOut;
+        var result = await context.Platform.IngestAsync(DemoContext.CorpusName, paths,
             new IngestSettings { ShardDocuments = 1_000 },
             e =>
             {
@@ -21,7 +23,8 @@ public sealed class IngestSampleStage : IDemoStage
             }, ct);
         var table = await ShardSummary.BySourceAsync(context.Platform.Store, DemoContext.CorpusName, ct);
 
-        context.Progress.Note($"read {result.Read:N0}, accepted {result.Accepted:N0}, rejected {result.Rejected:N0}, {result.ShardCount} shards");
+        context.Progress.Note($"read {result.Read:N0}, accepted {result.Accepted:N0}, rejected {result.Rejected:N0}, {result.ShardCount} shards " +
+                              $"({heldOut.Count} prose documents held out for the training stage)");
         if (!context.Json)
         {
             context.Output.WriteLine();

@@ -14,8 +14,7 @@ public sealed class Trainer : IDisposable
 {
     private readonly TrainingPlan _plan;
     private readonly LlamaModel _model;
-    private readonly AdamW _optimizer;
-    private readonly Parameter[] _parameters;
+    private readonly TrainingStep _step;
     private readonly int[] _byteLengths;
     private readonly Func<DatasetVersionData, TokenStream> _trainStream;
     private readonly Func<DatasetVersionData, TokenStream?> _validationStream;
@@ -23,34 +22,30 @@ public sealed class Trainer : IDisposable
     private TokenStream? _stream;
     private int _windowsStage = -1;
     private readonly long[] _batch;
-    private readonly Device _device;
 
     /// <param name="trainStream">Opens a version's training tokens (the caller has them local).</param>
     /// <param name="validationStream">Opens a version's validation tokens; null when it has none.</param>
+    /// <param name="device">"cpu" or "cuda" (<c>Refinery:Training:Device</c>).</param>
     public Trainer(TrainingPlan plan, LlamaModel model, Func<DatasetVersionData, TokenStream> trainStream,
         Func<DatasetVersionData, TokenStream?> validationStream, string device = "cpu")
     {
         (_plan, _model, _trainStream, _validationStream) = (plan, model, trainStream, validationStream);
-        _device = torch.device(device);
-        if (_device.type != DeviceType.CPU) model.to(_device);
         var h = plan.Hyperparameters;
-        var named = model.named_parameters().ToList();
-        _parameters = named.Select(p => p.parameter).ToArray();
-        _optimizer = new AdamW(named.Select(p => (p.name, (Tensor)p.parameter)), h.Beta1, h.Beta2, h.Epsilon, h.WeightDecay);
+        _step = new TrainingStep(model, h.Beta1, h.Beta2, h.Epsilon, h.WeightDecay, device);
         _byteLengths = TokenByteLengths.For(plan.Tokenizer);
         _batch = new long[h.MicroBatch * (plan.Context + 1)];
     }
 
     public TrainingPosition Position { get; private set; } = new();
     public LlamaModel Model => _model;
-    public AdamW Optimizer => _optimizer;
+    public AdamW Optimizer => _step.Optimizer;
     public bool Done => Position.Step >= _plan.TotalSteps;
 
     /// <summary>Puts the trainer where a checkpoint left it: its position and optimizer state (the weights are the
     /// model's, loaded by the caller).</summary>
     public void Restore(TrainingPosition position, IReadOnlyDictionary<string, Tensor> optimizerState)
     {
-        _optimizer.Load(optimizerState, position.Step);
+        _step.Optimizer.Load(optimizerState, position.Step);
         Position = position.Copy();
     }
 
@@ -65,30 +60,18 @@ public sealed class Trainer : IDisposable
         var rate = stage.Rates.At(Position.Step - stage.FirstStep);
         var context = _plan.Context;
 
-        _model.train();
-        foreach (var p in _parameters) p.grad?.zero_();
+        _step.Begin();
         for (var micro = 0; micro < h.GradientAccumulation; micro++)
         {
             for (var row = 0; row < h.MicroBatch; row++)
                 windows.Read(Position.Draws++, _batch.AsSpan(row * (context + 1), context + 1));
-            using var scope = NewDisposeScope();
-            var batch = tensor(_batch, [h.MicroBatch, context + 1], device: _device);
-            var (inputs, targets) = (batch[.., ..^1], batch[.., 1..]);
-            var logits = _model.forward(inputs);
-            var loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[^1]), targets.reshape(-1));
-            (loss / h.GradientAccumulation).backward();
+            var loss = _step.Accumulate(_batch, h.MicroBatch, context, h.GradientAccumulation);
             var targetCount = (long)h.MicroBatch * context;
-            Position.PendingNats += loss.item<float>() * (double)targetCount;
+            Position.PendingNats += loss * (double)targetCount;
             Position.PendingTargets += targetCount;
             Position.PendingBytes += TargetBytes(context);
         }
-
-        double norm;
-        using (no_grad())
-        {
-            norm = h.ClipNorm > 0 ? nn.utils.clip_grad_norm_(_parameters, h.ClipNorm) : TotalNorm();
-        }
-        _optimizer.Step(rate);
+        var norm = _step.Finish(rate, h.ClipNorm);
         Position.Step++;
         Position.Tokens += _plan.TokensPerStep;
         return (rate, norm);
@@ -139,7 +122,7 @@ public sealed class Trainer : IDisposable
     private void Score(List<long> rows, int length, ref double nats, ref long targets, ref long bytes)
     {
         using var scope = NewDisposeScope();
-        var batch = tensor(rows.ToArray(), [rows.Count / (length + 1), length + 1], device: _device);
+        var batch = tensor(rows.ToArray(), [rows.Count / (length + 1), length + 1], device: _step.Device);
         var (inputs, expected) = (batch[.., ..^1], batch[.., 1..]);
         var logits = _model.forward(inputs);
         var loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[^1]), expected.reshape(-1), reduction: nn.Reduction.Sum);
@@ -158,15 +141,6 @@ public sealed class Trainer : IDisposable
         return bytes;
     }
 
-    private double TotalNorm()
-    {
-        using var scope = NewDisposeScope();
-        var sum = zeros(1, device: _device);
-        foreach (var p in _parameters)
-            if (p.grad is { } g) sum += g.pow(2).sum();
-        return Math.Sqrt(sum.item<float>());
-    }
-
     private StageWindows WindowsOf(StagePlan stage)
     {
         if (_windowsStage == stage.Index) return _windows!;
@@ -180,6 +154,6 @@ public sealed class Trainer : IDisposable
     public void Dispose()
     {
         _stream?.Dispose();
-        _optimizer.Dispose();
+        _step.Dispose();
     }
 }
