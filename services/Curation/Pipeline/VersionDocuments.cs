@@ -6,7 +6,7 @@ using Refinery.Contracts.Curation;
 using Refinery.Contracts.Options;
 using Refinery.Curation.Domain;
 using Refinery.Curation.Recipes;
-using Refinery.Curation.Tokenize;
+using Refinery.Text.Tokenizers;
 
 namespace Refinery.Curation.Pipeline;
 
