@@ -48,6 +48,23 @@ public sealed class HuggingFaceTokenizerFilesTests : IDisposable
             Sequences.AssertSame(tokenizer.Encode(text), bpe.EncodeToIds(text), text);
     }
 
+    [Theory]
+    [InlineData(TokenizerKind.Gpt2)]
+    [InlineData(TokenizerKind.Bytes)]
+    public void TokenizerJson_ReadByHuggingFacesTokenizersLibrary_EncodesAndDecodesRealDocumentsAlike(TokenizerKind kind)
+    {
+        var tokenizer = DatasetTokenizer.Create(kind);
+        Written(kind);
+        using var huggingFace = new global::Tokenizers.DotNet.Tokenizer(Path.Combine(_folder, HuggingFaceTokenizerFiles.TokenizerFile));
+
+        foreach (var text in RealDocuments.All)
+        {
+            var ids = tokenizer.Encode(text);
+            Sequences.AssertSame(ids, huggingFace.Encode(text).Select(id => (int)id).ToArray(), text);
+            Assert.Equal(text, huggingFace.Decode([.. ids.Select(id => (uint)id)]));
+        }
+    }
+
     [Fact]
     public void TokenizerJson_Gpt2_HasGpt2sFirstMergesAndVocab()
     {
