@@ -11,6 +11,7 @@ using Refinery.Hosting.Bus;
 using Refinery.Quality.Formats;
 using Refinery.Quality.Rpv2;
 using Refinery.Storage;
+using Refinery.Text.Tokenizers;
 using ZstdSharp;
 
 namespace Refinery.Curation.Pipeline;
@@ -52,7 +53,7 @@ public sealed class PartCurator(IObjectStore store, PartReader reader)
                     { id = document.Id, text, url = document.Url, language = document.Language, corpus = input.Corpus }));
                 zstd.WriteByte((byte)'\n');
                 scratch.Clear();
-                tokenizer.Encode(text, scratch);
+                tokenizer.EncodeDocument(text, scratch);
                 if (InValidation(document.Id, job.ValidationFraction))
                 {
                     validation.Append(scratch);

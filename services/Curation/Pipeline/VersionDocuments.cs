@@ -5,8 +5,8 @@ using Refinery.Contracts.Curation;
 using Refinery.Contracts.Options;
 using Refinery.Curation.Domain;
 using Refinery.Curation.Recipes;
-using Refinery.Curation.Tokenize;
 using Refinery.Hosting;
+using Refinery.Text.Tokenizers;
 
 namespace Refinery.Curation.Pipeline;
 

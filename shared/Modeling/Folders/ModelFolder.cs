@@ -1,27 +1,66 @@
 using System.Text.Json;
 using Refinery.Modeling.Llama;
+using Refinery.Text.Tokenizers;
 using static TorchSharp.torch;
 
 namespace Refinery.Modeling.Folders;
 
 /// <summary>A model in Hugging Face's folder layout, which `transformers` loads as it is: model.safetensors (HF tensor
-/// names and shapes, float32), config.json (LlamaConfig) and generation_config.json.</summary>
+/// names and shapes, float32), config.json (LlamaConfig) and generation_config.json; with a tokenizer, also
+/// tokenizer.json and tokenizer_config.json.</summary>
 public static class ModelFolder
 {
     public const string WeightsFile = "model.safetensors";
     public const string ConfigFile = "config.json";
     public const string GenerationConfigFile = "generation_config.json";
+    public const string TokenizerFile = HuggingFaceTokenizerFiles.TokenizerFile;
+    public const string TokenizerConfigFile = HuggingFaceTokenizerFiles.ConfigFile;
 
     // Enough to find what is wrong with a folder without a wall of text for a folder of another architecture.
     private const int MaxReportedProblems = 8;
 
-    /// <summary>Writes the three files into <paramref name="directory"/> (created if missing), each atomically.</summary>
-    public static void Save(LlamaModel model, string directory)
+    /// <summary>Writes the three files into <paramref name="directory"/> (created if missing), each atomically; with a
+    /// <paramref name="tokenizer"/>, also its tokenizer.json and tokenizer_config.json, and config.json's begin and
+    /// end token ids are its end-of-text (Refinery's documents are separated by end-of-text alone).</summary>
+    /// <exception cref="ArgumentException">The model's vocabulary is smaller than the tokenizer's, or its configuration
+    /// names other begin or end tokens.</exception>
+    public static void Save(LlamaModel model, string directory, DatasetTokenizer? tokenizer = null)
     {
+        var config = tokenizer is null ? model.Config : WithTokenizer(model.Config, tokenizer);
         Directory.CreateDirectory(directory);
         SafetensorsFile.Write(Path.Combine(directory, WeightsFile), model.state_dict());
-        WriteText(Path.Combine(directory, ConfigFile), model.Config.ToJson());
-        WriteText(Path.Combine(directory, GenerationConfigFile), GenerationConfig.For(model.Config).ToJson());
+        WriteText(Path.Combine(directory, ConfigFile), config.ToJson());
+        WriteText(Path.Combine(directory, GenerationConfigFile), GenerationConfig.For(config).ToJson());
+        if (tokenizer is not null) HuggingFaceTokenizerFiles.Write(tokenizer, directory, config.MaxPositionEmbeddings);
+    }
+
+    /// <summary>Which tokenizer the folder's tokenizer.json is (see <see cref="HuggingFaceTokenizerFiles.ReadIdentity"/>),
+    /// or null for a folder without one.</summary>
+    /// <exception cref="ModelFolderException">tokenizer.json is not a tokenizer file.</exception>
+    public static TokenizerIdentity? ReadTokenizer(string directory)
+    {
+        var path = Path.Combine(directory, TokenizerFile);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            return HuggingFaceTokenizerFiles.ReadIdentity(File.ReadAllBytes(path));
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ModelFolderException(TokenizerFile, e.Message, e);
+        }
+    }
+
+    private static LlamaConfig WithTokenizer(LlamaConfig config, DatasetTokenizer tokenizer)
+    {
+        var endOfText = tokenizer.EndOfText;
+        // A larger vocabulary is allowed: embeddings are often padded to a round size past the tokenizer's ids.
+        if (config.VocabSize < tokenizer.VocabularySize)
+            throw new ArgumentException($"vocab_size {config.VocabSize} is smaller than tokenizer {tokenizer.Identity.Describe()}", nameof(tokenizer));
+        if ((config.BosTokenId is { } bos && bos != endOfText) || (config.EosTokenId is { } eos && eos != endOfText))
+            throw new ArgumentException(
+                $"bos_token_id {config.BosTokenId} and eos_token_id {config.EosTokenId} must be tokenizer {tokenizer.Name}'s end-of-text {endOfText}", nameof(tokenizer));
+        return config with { BosTokenId = endOfText, EosTokenId = endOfText };
     }
 
     /// <summary>The configuration of a folder, validated.</summary>
