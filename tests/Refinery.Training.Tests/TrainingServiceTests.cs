@@ -140,13 +140,13 @@ public sealed class TrainingServiceTests
     {
         await using var host = await StartAsync();
         var version = await ByteTokenVersions.WriteAsync(host.Store, "plays", ByteTokenVersions.Shakespeare().Take(300).ToList());
-        var request = Request(version, 2000, Guid.NewGuid());
+        var request = Request(version, 200_000, Guid.NewGuid());
         var id = TrainingRequests.JobId(request);
         await host.SendAsync(CommandQueues.Uri(CommandQueues.SubmitTrainingJob), request);
         await host.PublishedAsync<TrainingJobProgressed>(2);
         await host.SendAsync(CommandQueues.Uri(CommandQueues.CancelTrainingJob), new CancelTrainingJob { JobId = id });
         var cancelled = (await host.PublishedAsync<TrainingJobCancelled>(1))[0];
-        Assert.True(cancelled.Step is > 0 and < 2000, $"cancelled at step {cancelled.Step}");
+        Assert.True(cancelled.Step is > 0 and < 200_000, $"cancelled at step {cancelled.Step}");
         Assert.Equal(TrainingKeys.Checkpoint(id, cancelled.Step) + TrainingKeys.CheckpointManifest, cancelled.Checkpoint);
         Assert.NotNull(await host.Store.StatAsync(cancelled.Checkpoint!));
         Assert.Empty(host.Harness.Published.Select<TrainingJobCompleted>());

@@ -3,7 +3,7 @@ using Refinery.Host.Bench;
 
 namespace Refinery.Host.Cli;
 
-/// <summary>`refinery bench ingest|signals|dedup-quality|minhash|dedup-scale`: throughput benchmarks, written as JSON, with a baseline from the same run.</summary>
+/// <summary>`refinery bench ingest|signals|dedup-quality|minhash|dedup-scale|curate|train`: throughput benchmarks, written as JSON, with a baseline from the same run.</summary>
 public static class BenchCommand
 {
     public static Command Create()
@@ -112,6 +112,24 @@ public static class BenchCommand
                 result.GetValue(output), result.GetValue(cache) ?? Demo.SampleCorpus.DefaultCacheDir(), result.GetValue(json)), ct);
             return 0;
         });
-        return new Command("bench", "Benchmarks") { ingest, ingestCase, signals, signalsCase, dedupQuality, minhash, dedupScale, curate };
+        var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 10, Description = "Measured optimizer steps per case" };
+        var train = new Command("train", "Training tokens/s of the reference model (6 layers, width 256) on one and two threads, GFLOP/s against the matrix-multiply peak, and the same model in PyTorch when python3-torch is installed")
+        {
+            steps, output, json,
+        };
+        train.SetAction(async (result, ct) =>
+        {
+            if (result.GetValue(steps) < 1) return 2;
+            await TrainBenchmark.RunAsync(new TrainBenchmark.Settings(result.GetValue(steps), result.GetValue(output), result.GetValue(json)), ct);
+            return 0;
+        });
+        var trainCase = new Command("train-case", "(internal) one measured case of bench train") { threads, steps };
+        trainCase.Hidden = true;
+        trainCase.SetAction(result =>
+        {
+            TrainBenchmark.RunCase(result.GetValue(threads), result.GetValue(steps));
+            return 0;
+        });
+        return new Command("bench", "Benchmarks") { ingest, ingestCase, signals, signalsCase, dedupQuality, minhash, dedupScale, curate, train, trainCase };
     }
 }

@@ -2,12 +2,15 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Refinery.Contracts.Curation;
 using Refinery.Storage;
+using Refinery.Text.Tokenizers;
 
 namespace Refinery.Training.Data;
 
-/// <summary>The tokenizer a dataset version was cut with, as its manifest names it.</summary>
+/// <summary>The tokenizer a dataset version was cut with, as its manifest names it, and the width of its stored ids.</summary>
 public sealed record DataTokenizer(string Name, int VocabularySize, int EndOfText, int TokenBytes)
 {
+    public TokenizerIdentity Identity => new(Name, VocabularySize, EndOfText);
+
     public override string ToString() => $"{Name} ({VocabularySize} ids)";
 }
 

@@ -72,7 +72,7 @@ public sealed class TrainingRunner(TrainingJobs jobs, IObjectStore store, IPubli
                 return await jobs.FinishAsync(job, TrainingStatus.Cancelled, null, null, null, ct);
             }
 
-            var weights = await TrainingOutputs.WriteModelAsync(store, job.Id, trainer, ct);
+            var weights = await TrainingOutputs.WriteModelAsync(store, job.Id, trainer, plan.Tokenizer.Identity, ct);
             await TrainingOutputs.WriteLogAsync(store, job.Id, trainer.Position.Curve, ct);
             var lineage = await TrainingOutputs.WriteLineageAsync(store, plan, prepared.BaseFolder, prepared.BaseWeightsSha256,
                 prepared.Parameters, started, DateTimeOffset.UtcNow, ct);

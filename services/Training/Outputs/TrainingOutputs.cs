@@ -5,6 +5,7 @@ using Refinery.Contracts.Training;
 using Refinery.Hosting;
 using Refinery.Modeling.Folders;
 using Refinery.Storage;
+using Refinery.Text.Tokenizers;
 using Refinery.Training.Run;
 
 namespace Refinery.Training.Outputs;
@@ -18,12 +19,13 @@ public static class TrainingOutputs
     private static readonly JsonSerializerOptions Line = new(JsonSerializerDefaults.Web);
 
     /// <summary>Writes the model folder; returns the weights' reference.</summary>
-    public static async Task<ObjectRef> WriteModelAsync(IObjectStore store, string job, Trainer trainer, CancellationToken ct)
+    public static async Task<ObjectRef> WriteModelAsync(IObjectStore store, string job, Trainer trainer, TokenizerIdentity tokenizer,
+        CancellationToken ct)
     {
         var folder = ScratchSpace.NewFile("model", "");
         try
         {
-            ModelFolder.Save(trainer.Model, folder);
+            ModelFolder.Save(trainer.Model, folder, DatasetTokenizer.Create(tokenizer));
             ObjectRef? weights = null;
             // The weights last: a reader that finds them finds the folder complete.
             foreach (var path in Directory.GetFiles(folder).OrderBy(p => Path.GetFileName(p) == ModelFolder.WeightsFile).ThenBy(p => p, StringComparer.Ordinal))

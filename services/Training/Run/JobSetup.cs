@@ -2,6 +2,7 @@ using Refinery.Contracts.Training;
 using Refinery.Modeling.Folders;
 using Refinery.Modeling.Llama;
 using Refinery.Storage;
+using Refinery.Text.Tokenizers;
 using Refinery.Training.Data;
 
 namespace Refinery.Training.Run;
@@ -50,8 +51,24 @@ public static class JobSetup
             if (request.BaseModel is { } from)
             {
                 baseFolder = from.Job is { } job ? TrainingKeys.Model(job) : from.Folder!;
-                (model, baseSha) = await LoadBaseAsync(store, baseFolder, Path.Combine(folder, "base"), ct);
-                if (model.Config.VocabSize != data[0].Tokenizer.VocabularySize)
+                TokenizerIdentity? tokenizer;
+                (model, baseSha, tokenizer) = await LoadBaseAsync(store, baseFolder, Path.Combine(folder, "base"), ct);
+                // A folder with tokenizer.json names its tokenizer; one without (a bare HF folder) is checked by its vocabulary.
+                if (tokenizer is not null)
+                {
+                    foreach (var version in data)
+                    {
+                        try
+                        {
+                            TokenizerMismatchException.ThrowIfDifferent(tokenizer, version.Tokenizer.Identity, version.Name);
+                        }
+                        catch (TokenizerMismatchException e)
+                        {
+                            throw new TrainingRefusedException("model", $"the model at {baseFolder} cannot train on this data: {e.Message}", e);
+                        }
+                    }
+                }
+                else if (model.Config.VocabSize != data[0].Tokenizer.VocabularySize)
                     throw new TrainingRefusedException("model", $"the model at {baseFolder} has a vocabulary of {model.Config.VocabSize} ids; " +
                                                                 $"{data[0].Name} was cut with tokenizer {data[0].Tokenizer}");
             }
@@ -79,11 +96,17 @@ public static class JobSetup
         }
     }
 
-    private static async Task<(LlamaModel Model, string WeightsSha256)> LoadBaseAsync(IObjectStore store, string prefix, string folder,
-        CancellationToken ct)
+    private static async Task<(LlamaModel Model, string WeightsSha256, TokenizerIdentity? Tokenizer)> LoadBaseAsync(IObjectStore store,
+        string prefix, string folder, CancellationToken ct)
     {
         Directory.CreateDirectory(folder);
         string? weightsSha = null;
+        if (await store.StatAsync(prefix + HuggingFaceTokenizerFiles.TokenizerFile, ct) is not null)
+        {
+            await using var source = await store.OpenReadAsync(prefix + HuggingFaceTokenizerFiles.TokenizerFile, ct);
+            await using var target = File.Create(Path.Combine(folder, HuggingFaceTokenizerFiles.TokenizerFile));
+            await source.CopyToAsync(target, ct);
+        }
         foreach (var name in new[] { ModelFolder.ConfigFile, ModelFolder.WeightsFile })
         {
             try
@@ -101,7 +124,7 @@ public static class JobSetup
         }
         try
         {
-            return (ModelFolder.Load(folder), weightsSha!);
+            return (ModelFolder.Load(folder), weightsSha!, ModelFolder.ReadTokenizer(folder));
         }
         catch (ModelFolderException e)
         {

@@ -1,3 +1,4 @@
+using Refinery.Text.Tokenizers;
 using Refinery.Training.Data;
 
 namespace Refinery.Training.Run;
@@ -6,15 +7,18 @@ namespace Refinery.Training.Run;
 /// per byte, the unit that compares models with different tokenizers.</summary>
 public static class TokenByteLengths
 {
+    /// <exception cref="TrainingRefusedException">The data was cut with a tokenizer this build does not know.</exception>
     public static int[] For(DataTokenizer tokenizer)
     {
-        if (tokenizer.Name == "bytes")
+        DatasetTokenizer known;
+        try
         {
-            var lengths = new int[tokenizer.VocabularySize];
-            Array.Fill(lengths, 1, 0, Math.Min(256, lengths.Length));
-            lengths[tokenizer.EndOfText] = 0;
-            return lengths;
+            known = DatasetTokenizer.Create(tokenizer.Identity);
         }
-        throw new TrainingRefusedException("data", $"tokenizer {tokenizer} is not one this build reads");
+        catch (ArgumentException e)
+        {
+            throw new TrainingRefusedException("data", $"tokenizer {tokenizer} is not one this build reads: {e.Message}", e);
+        }
+        return Enumerable.Range(0, known.VocabularySize).Select(known.TokenByteLength).ToArray();
     }
 }

@@ -25,7 +25,10 @@ public sealed class LeasedJobWorker<TJob>(IServiceScopeFactory scopes, JobSignal
             {
                 if (!await RunNextAsync(stop)) await signal.WaitAsync(options.PollInterval, stop);
             }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
+            catch (Exception) when (stop.IsCancellationRequested)
+            {
+                return;  // stopping: the scope or the database may already be gone
+            }
             catch (Exception ex)
             {
                 // The database may be briefly away; the worker must outlive that.
