@@ -1,10 +1,12 @@
 using System.Text.Json;
 using MassTransit.Testing;
 using Refinery.Contracts;
+using Refinery.Contracts.Curation;
 using Refinery.Contracts.Training;
 using Refinery.Modeling.Folders;
 using Refinery.Modeling.Llama;
 using Refinery.Storage;
+using Refinery.Text.Tokenizers;
 using Refinery.TestSupport;
 
 namespace Refinery.Training.Tests;
@@ -109,6 +111,32 @@ public sealed class TrainingServiceTests
         Assert.Equal("model", failed.Step);
         Assert.Contains("300", failed.Reason);
         Assert.Contains("bytes (257 ids)", failed.Reason);
+        Assert.Empty(host.Harness.Published.Select<TrainingJobStarted>());
+    }
+
+    [Fact]
+    public async Task ContinueFromAGpt2Model_OnByteTokens_FailsBeforeAnyStep_NamingBothTokenizers()
+    {
+        await using var host = await StartAsync();
+        var version = await ByteTokenVersions.WriteAsync(host.Store, "plays", ByteTokenVersions.Shakespeare().Take(300).ToList());
+        var folder = Path.Combine(host.DataDir, "gpt2-model");
+        using (var gpt2 = new LlamaModel(new LlamaConfig
+               {
+                   VocabSize = 50_257, HiddenSize = 16, IntermediateSize = 32, NumHiddenLayers = 1, NumAttentionHeads = 2, MaxPositionEmbeddings = 32,
+                   TieWordEmbeddings = true,
+               }))
+            ModelFolder.Save(gpt2, folder, DatasetTokenizer.Create(TokenizerKind.Gpt2));
+        foreach (var file in Directory.GetFiles(folder))
+            await host.Store.PutAsync("models/gpt2-small/1/" + Path.GetFileName(file), File.OpenRead(file));
+        var request = Request(version, 2, Guid.NewGuid()) with
+        {
+            Kind = TrainingKind.Finetune, Model = null, BaseModel = new BaseModelRef { Folder = "models/gpt2-small/1/" },
+        };
+        await host.SendAsync(CommandQueues.Uri(CommandQueues.SubmitTrainingJob), request);
+        var failed = (await host.PublishedAsync<TrainingJobFailed>(1, faultsExpected: true))[0];
+        Assert.Equal("model", failed.Step);
+        Assert.Contains("gpt2 (50257 ids", failed.Reason);
+        Assert.Contains($"plays@{version} was cut with bytes (257 ids", failed.Reason);
         Assert.Empty(host.Harness.Published.Select<TrainingJobStarted>());
     }
 
