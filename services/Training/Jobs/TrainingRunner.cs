@@ -56,7 +56,7 @@ public sealed class TrainingRunner(TrainingJobs jobs, IObjectStore store, IPubli
             logger.LogInformation("Training job {Job}: {Kind}, {Parameters:N0} parameters, {Steps} steps of {Tokens:N0} tokens{Resumed}",
                 job.Id, job.Request.Kind, prepared.Parameters, plan.TotalSteps, plan.TokensPerStep, resumed > 0 ? $", resumed at step {resumed}" : "");
 
-            var observer = new JobObserver(job, plan, jobs, publisher);
+            var observer = new JobObserver(job, plan, jobs, publisher, resumed);
             TrainingLoop.Outcome outcome;
             try
             {
@@ -98,6 +98,9 @@ public sealed class TrainingRunner(TrainingJobs jobs, IObjectStore store, IPubli
     {
         var row = await jobs.FindAsync(job.Id, ct);
         if (row is null || row.Generation != job.Generation) return;
+        TrainingMetrics.Jobs.WithLabels(row.Status).Inc();
+        TrainingMetrics.Loss.RemoveLabelled(job.Id);
+        TrainingMetrics.TokensPerSecond.RemoveLabelled(job.Id);
         await PublishEndAsync(publisher, row, ct);
     }
 
@@ -125,13 +128,20 @@ public sealed class TrainingRunner(TrainingJobs jobs, IObjectStore store, IPubli
     }
 
     /// <summary>Publishes the job's figures and records its step and checkpoint.</summary>
-    private sealed class JobObserver(ClaimedTrainingJob job, TrainingPlan plan, TrainingJobs jobs, IPublishEndpoint publisher) : ITrainingObserver
+    private sealed class JobObserver(ClaimedTrainingJob job, TrainingPlan plan, TrainingJobs jobs, IPublishEndpoint publisher, int startStep)
+        : ITrainingObserver
     {
         private readonly JobName _name = new(JobServices.Training, JobIds.Training(job.Id), RequestId: job.RequestId);
+        private int _lastStep = startStep;
 
         public async Task ReportAsync(CurvePoint point, int stage, double tokensPerSecond, double etaSeconds, CancellationToken ct)
         {
             if (!double.IsFinite(point.Loss)) throw new TrainingDivergedException($"the training loss is {point.Loss} at step {point.Step}");
+            TrainingMetrics.Steps.Inc(point.Step - _lastStep);
+            TrainingMetrics.Tokens.Inc((point.Step - _lastStep) * (double)plan.TokensPerStep);
+            TrainingMetrics.Loss.WithLabels(job.Id).Set(point.Loss);
+            TrainingMetrics.TokensPerSecond.WithLabels(job.Id).Set(tokensPerSecond);
+            _lastStep = point.Step;
             await jobs.ProgressAsync(job, point.Step, plan.TotalSteps, null, ct);
             await publisher.Publish(new TrainingJobProgressed
             {
