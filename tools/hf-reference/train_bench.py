@@ -10,7 +10,7 @@ Attention is written out (PyTorch 1.13, Debian's python3-torch, has no scaled_do
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 train_bench.py --threads 1
 
 Unset those two variables for this command only: set for old OpenBLAS builds, they force slower kernels.
-Prints one JSON line: tokens/s, the median step time, estimated GFLOP/s and the process's peak resident memory.
+Prints one JSON line: tokens/s, the median step time (wall and CPU), estimated GFLOP/s and the process's peak resident memory.
 """
 import argparse
 import json
@@ -135,10 +135,10 @@ def main():
     # Random ids: the speed does not depend on the text. One window of context + 1 gives inputs and targets.
     batches = [torch.randint(args.vocab, (args.batch, args.context + 1)) for _ in range(4)]
 
-    times = []
+    times, cpu_times = [], []
     for step in range(args.warmup + args.steps):
         window = batches[step % len(batches)]
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         logits = model(window[:, :-1])
         loss = nn.functional.cross_entropy(logits.reshape(-1, args.vocab), window[:, 1:].reshape(-1))
         optimizer.zero_grad(set_to_none=True)
@@ -147,6 +147,7 @@ def main():
         optimizer.step()
         if step >= args.warmup:
             times.append(time.perf_counter() - start)
+            cpu_times.append(time.process_time() - cpu_start)
 
     tokens_per_step = args.batch * args.context
     # Training FLOPs per token: 6 per weight of every matrix product (the embedding is a lookup, not one), plus the
@@ -161,6 +162,8 @@ def main():
         "tokens_per_step": tokens_per_step,
         "tokens_per_s": round(tokens_per_step * len(times) / sum(times), 1),
         "step_s_median": round(median, 4),
+        # CPU seconds of all threads per step: far below threads × step time, the machine was busy with others.
+        "step_cpu_s_median": round(statistics.median(cpu_times), 4),
         "gflop_per_s": round(flops_per_token * tokens_per_step / median / 1e9, 2),
         "parameters": sum(p.numel() for p in model.parameters()),
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),  # ru_maxrss is in KiB
