@@ -155,18 +155,19 @@ def main():
     matmul_weights = sum(p.numel() for n, p in model.named_parameters() if p.dim() == 2 and "embed_tokens" not in n)
     flops_per_token = 6 * matmul_weights + 3 * args.layers * 2 * 2 * args.context * args.width
     median = statistics.median(times)
+    # Key names are the ones services/Host/Bench reads (refinery bench train).
     print(json.dumps({
-        "engine": f"pytorch {torch.__version__}",
+        "torch": torch.__version__,
         "threads": args.threads,
         "steps": args.steps,
         "tokens_per_step": tokens_per_step,
-        "tokens_per_s": round(tokens_per_step * len(times) / sum(times), 1),
-        "step_s_median": round(median, 4),
+        "tokens_per_second": round(tokens_per_step * len(times) / sum(times), 1),
+        "median_step_seconds": round(median, 4),
         # CPU seconds of all threads per step: far below threads × step time, the machine was busy with others.
-        "step_cpu_s_median": round(statistics.median(cpu_times), 4),
-        "gflop_per_s": round(flops_per_token * tokens_per_step / median / 1e9, 2),
+        "median_step_cpu_seconds": round(statistics.median(cpu_times), 4),
+        "gflop_per_second": round(flops_per_token * tokens_per_step / median / 1e9, 2),
         "parameters": sum(p.numel() for p in model.parameters()),
-        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),  # ru_maxrss is in KiB
+        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,  # ru_maxrss is in KiB
         "final_loss": round(loss.item(), 4),
     }))
     return 0
