@@ -23,6 +23,9 @@ if ! deploy/local/infra.sh up; then
 fi
 # shellcheck disable=SC1091
 source "$REFINERY_INFRA_DIR/env.sh"
+# Debian's PyTorch, for the tests that check Refinery's model folders against tools/hf-reference. When it cannot be
+# installed the run goes on: those tests then fail, saying how to install it.
+deploy/local/python-torch.sh || echo "python3-torch is missing; the PyTorch reference tests will fail" >&2
 
 if ! dotnet build Platform.sln -c Release -warnaserror 2>&1 | tee "$log_dir/build.log" | grep -E "error|Build succeeded|Warn" | sort -u | tail -20; then :; fi
 if ! grep -q "Build succeeded" "$log_dir/build.log"; then
