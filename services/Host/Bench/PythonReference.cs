@@ -3,8 +3,10 @@ using System.Diagnostics;
 namespace Refinery.Host.Bench;
 
 /// <summary>The PyTorch reference of `refinery bench train` (tools/hf-reference/train_bench.py in the repository), run
-/// with Debian's python3-torch. OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are removed for that command only: set on these
-/// machines for old OpenBLAS builds, they force slower kernels on the one PyTorch links.</summary>
+/// with Debian's python3-torch (deploy/local/python-torch.sh installs it). Debian's package is seen only by Debian's
+/// interpreter, /usr/bin/python3 (a pyenv or venv python3 earlier on PATH does not), or by REFINERY_PYTHON.
+/// OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are removed for that command only: set on these machines for old OpenBLAS
+/// builds, they force slower kernels on the one PyTorch links.</summary>
 public static class PythonReference
 {
     public const string RelativePath = "tools/hf-reference/train_bench.py";
@@ -41,7 +43,7 @@ public static class PythonReference
     /// <summary>Runs the script and returns its last output line (one JSON object).</summary>
     public static async Task<string> RunAsync(string script, int threads, int steps, CancellationToken ct)
     {
-        var start = Start(script, "--threads", threads.ToString(), "--steps", steps.ToString());
+        var start = Start(script, "--threads", threads.ToString(), "--steps", steps.ToString(), "--warmup", "2");
         start.RedirectStandardOutput = true;
         using var process = Process.Start(start)!;
         var output = await process.StandardOutput.ReadToEndAsync(ct);
@@ -52,7 +54,8 @@ public static class PythonReference
 
     private static ProcessStartInfo Start(params string[] args)
     {
-        var start = new ProcessStartInfo("python3") { UseShellExecute = false };
+        var python = Environment.GetEnvironmentVariable("REFINERY_PYTHON") is { Length: > 0 } configured ? configured : "/usr/bin/python3";
+        var start = new ProcessStartInfo(python) { UseShellExecute = false };
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment.Remove("OPENBLAS_CORETYPE");
         start.Environment.Remove("OPENBLAS_L2_SIZE");
