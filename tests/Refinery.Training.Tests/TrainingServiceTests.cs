@@ -54,7 +54,8 @@ public sealed class TrainingServiceTests
         var dataset = lineage.RootElement.GetProperty("datasets")[0];
         Assert.Equal(version, dataset.GetProperty("version").GetString());
         Assert.Equal(64, dataset.GetProperty("manifestSha256").GetString()!.Length);
-        Assert.Equal(3, (await ReadAsync(host.Store, TrainingKeys.Log(id))).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(TrainingKeys.Log(id), completed.Log!.Key);
+        Assert.Equal(3, (await ReadAsync(host.Store, completed.Log.Key)).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
     }
 
     [Fact]

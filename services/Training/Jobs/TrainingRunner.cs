@@ -73,7 +73,7 @@ public sealed class TrainingRunner(TrainingJobs jobs, IObjectStore store, IPubli
             }
 
             var weights = await TrainingOutputs.WriteModelAsync(store, job.Id, trainer, plan.Tokenizer.Identity, ct);
-            await TrainingOutputs.WriteLogAsync(store, job.Id, trainer.Position.Curve, ct);
+            var log = await TrainingOutputs.WriteLogAsync(store, job.Id, trainer.Position.Curve, ct);
             var lineage = await TrainingOutputs.WriteLineageAsync(store, plan, prepared.BaseFolder, prepared.BaseWeightsSha256,
                 prepared.Parameters, started, DateTimeOffset.UtcNow, ct);
             // The last step always closes a point with a validation (TrainingLoop), so the figures are there.
@@ -81,7 +81,7 @@ public sealed class TrainingRunner(TrainingJobs jobs, IObjectStore store, IPubli
             var result = new TrainingJobCompleted
             {
                 JobId = job.Id, Kind = job.Request.Kind, ModelName = job.Request.ModelName, ModelFolder = TrainingKeys.Model(job.Id),
-                Weights = weights, Lineage = lineage, Steps = plan.TotalSteps, Tokens = plan.TotalTokens, Parameters = prepared.Parameters,
+                Weights = weights, Lineage = lineage, Log = log, Steps = plan.TotalSteps, Tokens = plan.TotalTokens, Parameters = prepared.Parameters,
                 Tokenizer = plan.Tokenizer.Name, FinalLoss = final.Loss, ValidationLoss = final.ValidationLoss!.Value,
                 ValidationBitsPerByte = final.ValidationBitsPerByte!.Value, Seconds = (DateTimeOffset.UtcNow - started).TotalSeconds,
             };

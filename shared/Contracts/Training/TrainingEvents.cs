@@ -52,6 +52,8 @@ public sealed record TrainingJobCompleted
     /// <summary>model.safetensors in that folder.</summary>
     public required ObjectRef Weights { get; init; }
     public required ObjectRef Lineage { get; init; }
+    /// <summary>The training log: one JSON line per curve point (<see cref="TrainingKeys.Log"/>).</summary>
+    public ObjectRef? Log { get; init; }
     public required int Steps { get; init; }
     public required long Tokens { get; init; }
     public required long Parameters { get; init; }
