@@ -117,6 +117,18 @@ public sealed class ModelFolderTests : IDisposable
     }
 
     [Fact]
+    public void Load_TiedModelWithAnExactHeadCopy_Loads_ButADifferentHeadIsRefused()
+    {
+        var folder = SavedFolder(tied: true);
+        RewriteWeights(folder, tensors => tensors["lm_head.weight"] = tensors["model.embed_tokens.weight"].clone());
+        using (ModelFolder.Load(folder)) { }
+
+        RewriteWeights(folder, tensors => tensors["lm_head.weight"] = tensors["model.embed_tokens.weight"] + 1);
+        var error = Assert.Throws<ModelFolderException>(() => ModelFolder.Load(folder));
+        Assert.Contains("unexpected tensor 'lm_head.weight'", error.Message);
+    }
+
+    [Fact]
     public void Load_MisnamedTensor_IsRefusedNamingIt()
     {
         var folder = SavedFolder();
@@ -190,9 +202,9 @@ public sealed class ModelFolderTests : IDisposable
         Assert.Equal(ModelFolder.WeightsFile, error.File);
     }
 
-    private string SavedFolder()
+    private string SavedFolder(bool tied = false)
     {
-        using var model = new LlamaModel(SmallConfig(), seed: 1);
+        using var model = new LlamaModel(SmallConfig(tied), seed: 1);
         var folder = _folders.New();
         ModelFolder.Save(model, folder);
         return folder;

@@ -84,7 +84,8 @@ public static class ModelFolder
     }
 
     /// <summary>Builds the model config.json describes and fills it from model.safetensors, which must hold exactly
-    /// the tensors of that model under HF's names, with their shapes, in float32.</summary>
+    /// the tensors of that model under HF's names, with their shapes, in float32. A tied model's file may also hold
+    /// lm_head.weight (some writers keep the shared tensor twice) when it equals the embedding exactly.</summary>
     /// <exception cref="ModelFolderException">Naming the file and the tensors at fault.</exception>
     public static LlamaModel Load(string directory)
     {
@@ -106,6 +107,7 @@ public static class ModelFolder
         try
         {
             var expected = model.state_dict();
+            DropTiedHeadCopy(config, stored);
             var problems = Compare(expected, stored);
             if (problems.Count > 0)
                 throw new ModelFolderException(WeightsFile, string.Join("; ", problems.Take(MaxReportedProblems))
@@ -124,6 +126,19 @@ public static class ModelFolder
         {
             foreach (var tensor in stored.Values) tensor.Dispose();
         }
+    }
+
+    /// <summary>Removes a tied model's stored lm_head.weight when it is the embedding's exact copy; one that differs
+    /// stays, to be refused as unexpected, since loading it would silently drop a trained head.</summary>
+    private static void DropTiedHeadCopy(LlamaConfig config, Dictionary<string, Tensor> stored)
+    {
+        const string head = "lm_head.weight", embedding = "model.embed_tokens.weight";
+        if (!config.TieWordEmbeddings || !stored.TryGetValue(head, out var copy) || !stored.TryGetValue(embedding, out var tied)) return;
+        if (copy.dtype != tied.dtype || !copy.shape.SequenceEqual(tied.shape)) return;
+        using (var same = copy.eq(tied).all())
+            if (!same.item<bool>()) return;
+        copy.Dispose();
+        stored.Remove(head);
     }
 
     private static List<string> Compare(Dictionary<string, Tensor> expected, Dictionary<string, Tensor> stored)
