@@ -30,17 +30,17 @@ public static class TrainCommand
             if (request is null) return await CommonOptions.FailAsync(error!);
             var (asJson, wait) = (result.GetValue(json), !result.GetValue(noWait));
             if (!wait && result.GetValue(connection.Api) is null) return await CommonOptions.FailAsync("--no-wait needs --api: the embedded platform stops with this command");
-            return await connection.RunAsync(result, async client =>
+            return await connection.RunAsync(result, async (client, token) =>
             {
                 if (!wait)
                 {
-                    var accepted = await client.SubmitAsync(request, ct);
+                    var accepted = await client.SubmitAsync(request, token);
                     Console.WriteLine(asJson ? accepted.GetRawText()
                         : $"job {accepted.GetProperty("jobId").GetString()} {accepted.GetProperty("status").GetString()}: {accepted.GetProperty("statusUrl").GetString()}");
                     return 0;
                 }
                 var progress = new ProgressWriter(quiet: asJson);
-                var job = await client.RunAsync(request, progress.Write, ct);
+                var job = await client.RunAsync(request, progress.Write, token);
                 progress.Finish();
                 Write(job, asJson);
                 return job.GetProperty("status").GetString() == "completed" ? 0 : 1;
@@ -57,9 +57,9 @@ public static class TrainCommand
         var json = CommonOptions.Json();
         var command = new Command("status", "One training job: status, latest figures, how it ended") { id, points, json };
         foreach (var option in connection.All) command.Options.Add(option);
-        command.SetAction((result, ct) => connection.RunAsync(result, async client =>
+        command.SetAction((result, ct) => connection.RunAsync(result, async (client, token) =>
         {
-            Write(await client.StatusAsync(result.GetValue(id)!, result.GetValue(points), ct), result.GetValue(json));
+            Write(await client.StatusAsync(result.GetValue(id)!, result.GetValue(points), token), result.GetValue(json));
             return 0;
         }, ct));
         return command;
@@ -72,9 +72,9 @@ public static class TrainCommand
         var json = CommonOptions.Json();
         var command = new Command("cancel", "Stop a training job at its next step, with a final checkpoint") { id, json };
         foreach (var option in connection.All) command.Options.Add(option);
-        command.SetAction((result, ct) => connection.RunAsync(result, async client =>
+        command.SetAction((result, ct) => connection.RunAsync(result, async (client, token) =>
         {
-            var accepted = await client.CancelAsync(result.GetValue(id)!, ct);
+            var accepted = await client.CancelAsync(result.GetValue(id)!, token);
             Console.WriteLine(result.GetValue(json) ? accepted.GetRawText()
                 : $"cancellation of job {accepted.GetProperty("jobId").GetString()} sent (it was {accepted.GetProperty("status").GetString()}); " +
                   "it stops at its next step");
@@ -91,9 +91,9 @@ public static class TrainCommand
         var json = CommonOptions.Json();
         var command = new Command("list", "The training jobs, newest first") { status, limit, json };
         foreach (var option in connection.All) command.Options.Add(option);
-        command.SetAction((result, ct) => connection.RunAsync(result, async client =>
+        command.SetAction((result, ct) => connection.RunAsync(result, async (client, token) =>
         {
-            var page = await client.ListAsync(result.GetValue(status), result.GetValue(limit), ct);
+            var page = await client.ListAsync(result.GetValue(status), result.GetValue(limit), token);
             if (result.GetValue(json))
             {
                 Console.WriteLine(page.GetRawText());
@@ -123,23 +123,32 @@ public static class TrainCommand
 
         public IEnumerable<Option> All => [Api, ApiKey, DataDir];
 
-        public async Task<int> RunAsync(ParseResult result, Func<TrainingClient, Task<int>> use, CancellationToken ct)
+        /// <param name="use">Given the client and the token that stops it: the verb's own, and on the embedded platform
+        /// also the platform's <see cref="EmbeddedPlatform.Stopping"/>.</param>
+        public async Task<int> RunAsync(ParseResult result, Func<TrainingClient, CancellationToken, Task<int>> use, CancellationToken ct)
         {
             try
             {
                 if (result.GetValue(Api) is { } url)
                 {
                     using var remote = TrainingClient.For(new Uri(url), result.GetValue(ApiKey) ?? Environment.GetEnvironmentVariable("REFINERY_API_KEY"));
-                    return await use(remote);
+                    return await use(remote, ct);
                 }
                 await using var platform = await EmbeddedPlatform.StartAsync(result.GetValue(DataDir)!, quiet: true, ct);
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, platform.Stopping);
                 using var embedded = TrainingClient.For(platform.Url, apiKey: null);
-                return await use(embedded);
+                return await use(embedded, stop.Token);
             }
             catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or UriFormatException or JsonException)
             {
                 await Console.Error.WriteLineAsync($"error: {ex.Message}");
                 return 1;
+            }
+            catch (OperationCanceledException)
+            {
+                // The job is the service's: it goes on (or waits on its queue) whether or not anyone follows it.
+                await Console.Error.WriteLineAsync("\nstopped following; `refinery train status ID` shows the job, `refinery train cancel ID` stops it");
+                return 130;
             }
         }
     }

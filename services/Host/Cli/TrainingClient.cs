@@ -90,12 +90,31 @@ public sealed class TrainingClient(HttpClient http) : IDisposable
         return await ReadAsync(response, "the training jobs", ct);
     }
 
-    /// <summary>The answer's JSON; a refusal throws with the gateway's problem details (which name the bad fields).</summary>
+    /// <summary>The answer's JSON; a refusal throws with what the gateway's problem details say (the bad fields, or the detail).</summary>
     private static async Task<JsonElement> ReadAsync(HttpResponseMessage response, string what, CancellationToken ct)
     {
         if (!response.IsSuccessStatusCode)
-            throw new InvalidOperationException($"The gateway refused {what} ({(int)response.StatusCode}): {await response.Content.ReadAsStringAsync(ct)}");
+            throw new InvalidOperationException($"The gateway refused {what} ({(int)response.StatusCode}): {ProblemText(await response.Content.ReadAsStringAsync(ct))}");
         return await response.Content.ReadFromJsonAsync<JsonElement>(Json, ct);
+    }
+
+    /// <summary>"stages[0].version: a version is 12 lower-case hex digits" from a validation problem, the detail from
+    /// another problem, the body as it is when it is no problem details.</summary>
+    public static string ProblemText(string body)
+    {
+        try
+        {
+            var problem = JsonSerializer.Deserialize<JsonElement>(body);
+            if (problem.ValueKind == JsonValueKind.Object && problem.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object)
+                return string.Join("; ", errors.EnumerateObject().Select(e => $"{e.Name}: {string.Join(", ", e.Value.EnumerateArray().Select(m => m.GetString()))}"));
+            if (problem.ValueKind == JsonValueKind.Object && problem.TryGetProperty("detail", out var detail) && detail.GetString() is { Length: > 0 } text)
+                return text;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            // Not the problem details it claims to be: shown as it came.
+        }
+        return body;
     }
 
     public void Dispose() => http.Dispose();

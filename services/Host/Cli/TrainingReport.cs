@@ -58,6 +58,9 @@ public static class TrainingReport
                 var at = cancellation.GetProperty("checkpoint").GetString() is { } checkpoint ? $" (checkpoint {checkpoint})" : "";
                 yield return string.Create(Invariant, $"job {id} cancelled at step {cancellation.GetProperty("step").GetInt32():N0}{at}");
                 break;
+            case "submitted":
+                yield return $"job {id} submitted: waiting for a training process to take it";
+                break;
             default:
                 var eta = Number(job, "etaSeconds") is { } left ? Duration(left) : "?";
                 yield return string.Create(Invariant, $"job {id} {status}: step {step:N0}/{total:N0}, {tokens:N0} tokens, loss {Format(Number(job, "loss"))}, {Format(Number(job, "bitsPerByte"))} bits/byte, ETA {eta}");

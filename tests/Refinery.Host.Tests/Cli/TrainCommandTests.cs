@@ -145,4 +145,14 @@ public sealed class TrainCommandTests
         Assert.Equal("validation: 1.250 bits/byte (loss 2.500 nats/token); final training loss 2.400", lines[1]);
         Assert.Equal("model: training/0123456789ab/model/", lines[2]);
     }
+
+    [Theory]
+    [InlineData("""{"status":400,"errors":{"stages[0].version":["a version is 12 lower-case hex digits"],"hyperparameters.learningRate":["must be in (0, 10]"]}}""",
+        "stages[0].version: a version is 12 lower-case hex digits; hyperparameters.learningRate: must be in (0, 10]")]
+    [InlineData("""{"status":404,"detail":"no training job 0123456789ab has been submitted to or announced on this gateway"}""",
+        "no training job 0123456789ab has been submitted to or announced on this gateway")]
+    [InlineData("<html>bad gateway</html>", "<html>bad gateway</html>")]
+    [InlineData("""{"errors":{"id":"not a list"}}""", """{"errors":{"id":"not a list"}}""")]
+    public void ARefusal_IsShownAsTheFieldsOrDetailOfItsProblem(string body, string expected) =>
+        Assert.Equal(expected, TrainingClient.ProblemText(body));
 }
