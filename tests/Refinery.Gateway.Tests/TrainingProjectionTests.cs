@@ -6,9 +6,15 @@ using Refinery.Gateway.Domain;
 
 namespace Refinery.Gateway.Tests;
 
+/// <summary>The training projection's rules on SQLite, the embedded default.</summary>
+public sealed class TrainingProjectionTests(KeyedGateway gateway) : TrainingProjectionRules(gateway), IClassFixture<KeyedGateway>;
+
+/// <summary>The training projection's rules on PostgreSQL, where its conditional updates compare times the server's way.</summary>
+public sealed class TrainingProjectionOnPostgresTests(RealStoreGateway gateway) : TrainingProjectionRules(gateway), IClassFixture<RealStoreGateway>;
+
 /// <summary>The training projection's rules applied in a known order, without the bus in between: redelivered and
 /// out-of-order events, runs resumed after an end, and refusals before a job had an id.</summary>
-public sealed class TrainingProjectionTests(KeyedGateway gateway) : IClassFixture<KeyedGateway>
+public abstract class TrainingProjectionRules(GatewayTestHost gateway)
 {
     private static readonly DateTimeOffset T0 = new(2026, 12, 7, 12, 0, 0, TimeSpan.Zero);
 
