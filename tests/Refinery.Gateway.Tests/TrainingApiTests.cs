@@ -251,6 +251,31 @@ public sealed class TrainingApiTests(KeyedGateway gateway) : IClassFixture<Keyed
     }
 
     [Fact]
+    public async Task TheGenericJobList_FollowsTrainingsJobProgressed_AndShowsACancelledJobCancelled()
+    {
+        var (_, body) = await SubmitAsync(Request(seed: 106));
+        var jobId = body.GetProperty("jobId").GetString()!;
+        // Started now, as the service stamps it: the cancellation it sends later is of this run.
+        var at = DateTimeOffset.UtcNow;
+        await gateway.Bus.Publish(TrainingEvents.Started(jobId, at));
+        // What the Training service publishes beside TrainingJobProgressed: step "train", done the step, total the steps.
+        await gateway.Bus.Publish(new Refinery.Contracts.Jobs.JobProgressed
+            { Service = "training", Job = jobId, Step = "train", Done = 30, Total = 100, At = at.AddSeconds(30) });
+        await gateway.EventuallyAsync("/api/jobs?service=training&state=running", jobs => jobs.EnumerateArray()
+            .Any(j => j.GetProperty("job").GetString() == jobId && j.GetProperty("progress").GetProperty("done").GetInt32() == 30));
+
+        await gateway.Bus.Publish(new TrainingJobCancelled { JobId = jobId, Step = 30 });
+
+        var cancelled = await gateway.EventuallyAsync("/api/jobs?service=training&state=cancelled", jobs => jobs.EnumerateArray()
+            .Any(j => j.GetProperty("job").GetString() == jobId));
+        var job = cancelled.EnumerateArray().Single(j => j.GetProperty("job").GetString() == jobId);
+        Assert.Equal(("train 30", 30, 100), (job.GetProperty("progress").GetProperty("step").GetString(),
+            job.GetProperty("progress").GetProperty("done").GetInt32(), job.GetProperty("progress").GetProperty("total").GetInt32()));
+        var status = await gateway.EventuallyAsync($"/api/training/jobs/{jobId}", j => j.GetProperty("status").GetString() == "cancelled");
+        Assert.Equal(30, status.GetProperty("cancellation").GetProperty("step").GetInt32());
+    }
+
+    [Fact]
     public async Task List_IsNewestFirst_Paged_AndFilteredByStatus()
     {
         var ids = new List<string>();
