@@ -24,7 +24,8 @@ using Scalar.AspNetCore;
 
 namespace Refinery.Gateway;
 
-/// <summary>The gateway's one registration site: HTTP API, API keys, its corpus read model and the event stream.</summary>
+/// <summary>The gateway's one registration site: HTTP API, API keys, its read models (corpora, dedups, datasets, jobs,
+/// training jobs) and the event stream.</summary>
 public static class GatewayServiceExtensions
 {
     public const string ServiceName = "gateway";
@@ -83,6 +84,7 @@ public static class GatewayServiceExtensions
         builder.Services.AddScoped<DedupProjection>();
         builder.Services.AddScoped<DatasetProjection>();
         builder.Services.AddScoped<JobProjection>();
+        builder.Services.AddScoped<TrainingProjection>();
         builder.Services.AddSingleton<EventBroadcaster>();
         // Staged parts of uploads a dead gateway left behind.
         builder.AddStorageSweep<UploadStagingSweepRule>();
@@ -101,6 +103,11 @@ public static class GatewayServiceExtensions
             x.AddConsumer<DatasetVersionCreatedConsumer, DatasetVersionCreatedConsumerDefinition>();
             x.AddConsumer<DatasetVersionFailedConsumer, DatasetVersionFailedConsumerDefinition>();
             x.AddConsumer<JobProgressedConsumer, JobProgressedConsumerDefinition>();
+            x.AddConsumer<TrainingJobStartedConsumer, TrainingJobStartedConsumerDefinition>();
+            x.AddConsumer<TrainingJobProgressedConsumer, TrainingJobProgressedConsumerDefinition>();
+            x.AddConsumer<TrainingJobCompletedConsumer, TrainingJobCompletedConsumerDefinition>();
+            x.AddConsumer<TrainingJobFailedConsumer, TrainingJobFailedConsumerDefinition>();
+            x.AddConsumer<TrainingJobCancelledConsumer, TrainingJobCancelledConsumerDefinition>();
             foreach (var eventType in GatewayEvents.All)
             {
                 eventType.AddFanoutConsumer(x, e =>
@@ -128,6 +135,7 @@ public static class GatewayServiceExtensions
         app.MapDedupApi(options);
         app.MapDatasetsApi(options);
         app.MapJobsApi(options);
+        app.MapTrainingApi(options);
         app.MapEventsApi(options);
         return app;
     }

@@ -81,6 +81,8 @@ public class GatewayTestHost : IAsyncLifetime
             x.AddConsumer<CaptureDeduplicateCorpus>().Endpoint(e => e.Name = CommandQueues.DeduplicateCorpus);
             x.AddConsumer<CaptureCreateDatasetVersion>().Endpoint(e => e.Name = CommandQueues.CreateDatasetVersion);
             x.AddConsumer<CaptureCreateDatasetMixture>().Endpoint(e => e.Name = CommandQueues.CreateDatasetMixture);
+            x.AddConsumer<CaptureSubmitTrainingJob>().Endpoint(e => e.Name = CommandQueues.SubmitTrainingJob);
+            x.AddConsumer<CaptureCancelTrainingJob>().Endpoint(e => e.Name = CommandQueues.CancelTrainingJob);
         });
         builder.AddRefineryBus();
         builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
@@ -157,6 +159,12 @@ public sealed class SentCommands
     /// <summary>CreateDatasetMixture commands received on the curation queue.</summary>
     public ConcurrentQueue<Refinery.Contracts.Curation.CreateDatasetMixture> Mixtures { get; } = new();
 
+    /// <summary>SubmitTrainingJob commands received on the training queue.</summary>
+    public ConcurrentQueue<Refinery.Contracts.Training.SubmitTrainingJob> Training { get; } = new();
+
+    /// <summary>CancelTrainingJob commands received on the training queue.</summary>
+    public ConcurrentQueue<Refinery.Contracts.Training.CancelTrainingJob> Cancels { get; } = new();
+
     internal void Add(IngestCorpus command, Uri? input)
     {
         _all.Enqueue((command, input));
@@ -222,6 +230,26 @@ public sealed class CaptureCreateDatasetMixture(SentCommands sent) : IConsumer<R
         return context.Message.Dataset == "doomed"
             ? CaptureCreateDatasetVersion.RefuseAsync(context, context.Message.RequestId, "the components were tokenized differently (gpt2, bytes)")
             : Task.CompletedTask;
+    }
+}
+
+/// <summary>Stands in for the training service on queue training-submit-training-job.</summary>
+public sealed class CaptureSubmitTrainingJob(SentCommands sent) : IConsumer<Refinery.Contracts.Training.SubmitTrainingJob>
+{
+    public Task Consume(ConsumeContext<Refinery.Contracts.Training.SubmitTrainingJob> context)
+    {
+        sent.Training.Enqueue(context.Message);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Stands in for the training service on queue training-cancel-training-job.</summary>
+public sealed class CaptureCancelTrainingJob(SentCommands sent) : IConsumer<Refinery.Contracts.Training.CancelTrainingJob>
+{
+    public Task Consume(ConsumeContext<Refinery.Contracts.Training.CancelTrainingJob> context)
+    {
+        sent.Cancels.Enqueue(context.Message);
+        return Task.CompletedTask;
     }
 }
 

@@ -55,11 +55,12 @@ public sealed class HostileGateway : GatewayTestHost
     }
 
     /// <summary>Rows of every table a write records before sending its command: unchanged after a refusal.</summary>
-    public async Task<(int, int, int, int)> RecordedRowsAsync()
+    public async Task<(int, int, int, int, int)> RecordedRowsAsync()
     {
         using var scope = Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
-        return (await db.Corpora.CountAsync(), await db.Dedups.CountAsync(), await db.DatasetRequests.CountAsync(), await db.Jobs.CountAsync());
+        return (await db.Corpora.CountAsync(), await db.Dedups.CountAsync(), await db.DatasetRequests.CountAsync(), await db.Jobs.CountAsync(),
+            await db.TrainingJobs.CountAsync());
     }
 
     /// <summary>Posts <paramref name="content"/> with the writer key and says what is wrong with the answer (null when

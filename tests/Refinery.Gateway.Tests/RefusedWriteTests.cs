@@ -16,10 +16,13 @@ public sealed class RefusedWriteTests(HostileGateway gateway) : IClassFixture<Ho
     [InlineData("/api/datasets/{0}/mixtures", """{"components":[{"dataset":"base","version":"0123456789ab","weight":1}],"tokenBudget":100}""")]
     [InlineData("/api/datasets/marker/mixtures", """{"components":[null],"tokenBudget":100}""")]
     [InlineData("/api/datasets/marker/mixtures", """{"components":[{"dataset":"base\n","version":"0123456789ab","weight":1}],"tokenBudget":100}""")]
+    [InlineData("/api/training/jobs", """{"stages":[{"dataset":"base","version":"0123456789ab","tokens":100}],"hyperparameters":{"learningRate":"NaN"}}""")]
+    [InlineData("/api/training/jobs", """{"kind":"pretrain","baseModel":{"job":"0123456789ab"},"stages":[{"dataset":"base","version":"0123456789ab","tokens":100}]}""")]
+    [InlineData("/api/training/jobs", """{"stages":[{"dataset":"base\n","version":"0123456789ab","tokens":100}]}""")]
     public async Task ARefusedWrite_RecordsNothing_AndSendsNoCommand(string url, string body)
     {
         await gateway.PreparedAsync();
-        var (dedups, versions, mixtures) = (gateway.Sent.Dedup.Count, gateway.Sent.Datasets.Count, gateway.Sent.Mixtures.Count);
+        var (dedups, versions, mixtures) = (gateway.Sent.Dedup.Count, gateway.Sent.Datasets.Count, gateway.Sent.Mixtures.Count + gateway.Sent.Training.Count);
         var rows = await gateway.RecordedRowsAsync();
         var client = gateway.Client(GatewayTestHost.WriterKey);
 
@@ -32,6 +35,7 @@ public sealed class RefusedWriteTests(HostileGateway gateway) : IClassFixture<Ho
         var marker = url.Replace("{0}", "marker", StringComparison.Ordinal);
         var valid = url.Contains("dedup", StringComparison.Ordinal) ? """{"threshold":0.9}"""
             : url.Contains("versions", StringComparison.Ordinal) ? """{"corpora":["web"],"recipe":"none"}"""
+            : url.Contains("training", StringComparison.Ordinal) ? """{"stages":[{"dataset":"base","version":"0123456789ab","tokens":100}]}"""
             : """{"components":[{"dataset":"base","version":"0123456789ab","weight":1}],"tokenBudget":100}""";
         using var accepted = await client.PostAsync(marker, HostileGateway.JsonBody(valid));
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
@@ -40,5 +44,5 @@ public sealed class RefusedWriteTests(HostileGateway gateway) : IClassFixture<Ho
         Assert.Equal(dedups + versions + mixtures + 1, Total());
     }
 
-    private int Total() => gateway.Sent.Dedup.Count + gateway.Sent.Datasets.Count + gateway.Sent.Mixtures.Count;
+    private int Total() => gateway.Sent.Dedup.Count + gateway.Sent.Datasets.Count + gateway.Sent.Mixtures.Count + gateway.Sent.Training.Count;
 }

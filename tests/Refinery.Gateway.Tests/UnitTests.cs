@@ -152,13 +152,15 @@ public sealed class EventBroadcasterTests
     }
 
     [Fact]
-    public void EventList_CoversTheIngestionSignalsDedupAndCurationEvents_AndJobProgress() =>
+    public void EventList_CoversTheIngestionSignalsDedupCurationAndTrainingEvents_AndJobProgress() =>
         Assert.Equal(
             [nameof(CorpusIngestionStarted), nameof(CorpusShardIngested), nameof(CorpusIngested), nameof(CorpusIngestionFailed),
              nameof(Refinery.Contracts.Signals.ShardSignalsComputed), nameof(Refinery.Contracts.Signals.ShardSignalsFailed),
              nameof(Refinery.Contracts.Dedup.CorpusDeduplicated), nameof(Refinery.Contracts.Dedup.CorpusDeduplicationFailed),
              nameof(Refinery.Contracts.Curation.DatasetVersionCreated), nameof(Refinery.Contracts.Curation.DatasetVersionFailed),
-             nameof(Refinery.Contracts.Jobs.JobProgressed)],
+             nameof(Refinery.Contracts.Jobs.JobProgressed), nameof(Refinery.Contracts.Training.TrainingJobStarted),
+             nameof(Refinery.Contracts.Training.TrainingJobProgressed), nameof(Refinery.Contracts.Training.TrainingJobCompleted),
+             nameof(Refinery.Contracts.Training.TrainingJobFailed), nameof(Refinery.Contracts.Training.TrainingJobCancelled)],
             GatewayEvents.All.Select(e => e.Name));
 }
 

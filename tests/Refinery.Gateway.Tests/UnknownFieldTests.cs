@@ -12,10 +12,11 @@ public sealed class UnknownFieldTests(KeyedGateway gateway) : IClassFixture<Keye
     [InlineData("/api/corpora/web/dedup", """{"treshold":0.9}""", "treshold")]
     [InlineData("/api/datasets/web/versions", """{"corpora":["web"],"recipe":"none","tokeniser":"bytes"}""", "tokeniser")]
     [InlineData("/api/datasets/web/mixtures", """{"components":[{"dataset":"web","version":"0123456789ab","weight":1,"wieght":2}],"tokenBudget":10}""", "wieght")]
+    [InlineData("/api/training/jobs", """{"stages":[{"dataset":"web","version":"0123456789ab","tokens":10}],"hyperparameters":{"learningRte":0.1}}""", "learningRte")]
     [InlineData("/api/corpora", """{"name":"web","sources":[{"key":"raw/web/a.jsonl"}],"setings":{}}""", "setings")]
     public async Task AMisspeltField_Is400_NamingIt_AndNothingIsSent(string path, string body, string misspelt)
     {
-        var sentBefore = gateway.Sent.Mixtures.Count;
+        var sentBefore = gateway.Sent.Mixtures.Count + gateway.Sent.Training.Count;
         using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
         using var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsync(path, content);
 
@@ -23,6 +24,6 @@ public sealed class UnknownFieldTests(KeyedGateway gateway) : IClassFixture<Keye
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
         Assert.True(errors.EnumerateObject().Any(e => e.Name.EndsWith(misspelt, StringComparison.Ordinal)), errors.GetRawText());
-        Assert.Equal(sentBefore, gateway.Sent.Mixtures.Count);
+        Assert.Equal(sentBefore, gateway.Sent.Mixtures.Count + gateway.Sent.Training.Count);
     }
 }

@@ -4,7 +4,7 @@ using Refinery.Gateway.Domain;
 namespace Refinery.Gateway.Data;
 
 /// <summary>The gateway's own read model: corpora, their shards, dedup requests, dataset versions, dataset requests and
-/// every service's jobs, projected from platform events.</summary>
+/// every service's jobs, training jobs and their loss curves, projected from platform events.</summary>
 public class GatewayDbContext(DbContextOptions options) : DbContext(options)
 {
     public const string Schema = "gateway";
@@ -15,6 +15,8 @@ public class GatewayDbContext(DbContextOptions options) : DbContext(options)
     public DbSet<DatasetVersionView> DatasetVersions => Set<DatasetVersionView>();
     public DbSet<DatasetRequestView> DatasetRequests => Set<DatasetRequestView>();
     public DbSet<JobView> Jobs => Set<JobView>();
+    public DbSet<TrainingJobView> TrainingJobs => Set<TrainingJobView>();
+    public DbSet<TrainingPointView> TrainingPoints => Set<TrainingPointView>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -84,6 +86,34 @@ public class GatewayDbContext(DbContextOptions options) : DbContext(options)
             e.Property(j => j.State).HasMaxLength(16);
             e.Property(j => j.Step).HasMaxLength(JobProjection.MaxStepLength);
             e.Property(j => j.WaitingFor).HasMaxLength(JobProjection.MaxWaitingForLength);
+        });
+        // Listed newest first; a refusal before the job had an id finds it by its request.
+        model.Entity<TrainingJobView>(e =>
+        {
+            e.ToTable("training_jobs");
+            e.HasKey(j => j.JobId);
+            e.HasIndex(j => j.CreatedAt);
+            e.HasIndex(j => j.RequestId);
+            e.Property(j => j.JobId).HasMaxLength(32);
+            e.Property(j => j.Status).HasMaxLength(16);
+            e.Property(j => j.Kind).HasMaxLength(16);
+            e.Property(j => j.ModelName).HasMaxLength(128);
+            e.Property(j => j.FailedStep).HasMaxLength(TrainingProjection.MaxStepLength);
+            e.Property(j => j.Error).HasMaxLength(TrainingProjection.MaxErrorLength);
+            e.Property(j => j.Checkpoint).HasMaxLength(TrainingProjection.MaxKeyLength);
+            e.Property(j => j.ModelFolder).HasMaxLength(TrainingProjection.MaxKeyLength);
+            e.Property(j => j.WeightsKey).HasMaxLength(TrainingProjection.MaxKeyLength);
+            e.Property(j => j.WeightsSha256).HasMaxLength(64);
+            e.Property(j => j.LineageKey).HasMaxLength(TrainingProjection.MaxKeyLength);
+            e.Property(j => j.LineageSha256).HasMaxLength(64);
+            e.Property(j => j.Tokenizer).HasMaxLength(32);
+        });
+        // No foreign key: a progress event may arrive before any event that names its job.
+        model.Entity<TrainingPointView>(e =>
+        {
+            e.ToTable("training_points");
+            e.HasKey(p => new { p.JobId, p.Step });
+            e.Property(p => p.JobId).HasMaxLength(32);
         });
     }
 }

@@ -93,16 +93,25 @@ public sealed class JobProjection(GatewayDbContext db, TimeProvider clock)
 
     /// <summary>The service's failure event (or a request the bus refused): the job failed at <paramref name="step"/>. A job
     /// done stays done, as in the services' own read models: the failure may be of a repeated request racing the first.</summary>
-    public Task FailedAsync(string service, string job, Guid? corpusId, Guid? requestId, string step, DateTime? sentAt, CancellationToken ct)
+    public Task FailedAsync(string service, string job, Guid? corpusId, Guid? requestId, string step, DateTime? sentAt, CancellationToken ct) =>
+        EndedAsync(JobStates.Failed, service, job, corpusId, requestId, step, sentAt, ct);
+
+    /// <summary>The service's cancellation event: the job stopped as asked, at <paramref name="step"/>; as a failure, it
+    /// ends only a job under way.</summary>
+    public Task CancelledAsync(string service, string job, Guid? requestId, string step, DateTime? sentAt, CancellationToken ct) =>
+        EndedAsync(JobStates.Cancelled, service, job, null, requestId, step, sentAt, ct);
+
+    private Task EndedAsync(string state, string service, string job, Guid? corpusId, Guid? requestId, string step, DateTime? sentAt,
+        CancellationToken ct)
     {
         var at = At(sentAt);
         step = Truncate(step, MaxStepLength);
         var row = new JobView
         {
-            Service = service, Job = job, State = JobStates.Failed, Step = step, CorpusId = corpusId, RequestId = requestId, UpdatedAt = at,
+            Service = service, Job = job, State = state, Step = step, CorpusId = corpusId, RequestId = requestId, UpdatedAt = at,
         };
         return ApplyAsync(row, j => j.State == JobStates.Running || j.State == JobStates.Waiting, s => s
-            .SetProperty(j => j.State, JobStates.Failed)
+            .SetProperty(j => j.State, state)
             .SetProperty(j => j.Step, step)
             .SetProperty(j => j.WaitingFor, (string?)null)
             .SetProperty(j => j.CorpusId, j => corpusId ?? j.CorpusId)

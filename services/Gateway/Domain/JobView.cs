@@ -20,10 +20,11 @@ public sealed class JobView
     public DateTime UpdatedAt { get; set; }
 }
 
-/// <summary>running (a step under way) and waiting (for another service's event) until done or failed.</summary>
+/// <summary>running (a step under way) and waiting (for another service's event) until done, failed or cancelled (a
+/// training job stopped as asked).</summary>
 public static class JobStates
 {
-    public const string Running = "running", Waiting = "waiting", Done = "done", Failed = "failed";
+    public const string Running = "running", Waiting = "waiting", Done = "done", Failed = "failed", Cancelled = "cancelled";
 
-    public static readonly IReadOnlyList<string> All = [Running, Waiting, Done, Failed];
+    public static readonly IReadOnlyList<string> All = [Running, Waiting, Done, Failed, Cancelled];
 }

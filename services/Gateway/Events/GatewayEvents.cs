@@ -4,6 +4,7 @@ using Refinery.Contracts.Dedup;
 using Refinery.Contracts.Ingestion;
 using Refinery.Contracts.Jobs;
 using Refinery.Contracts.Signals;
+using Refinery.Contracts.Training;
 
 namespace Refinery.Gateway.Events;
 
@@ -24,6 +25,11 @@ public static class GatewayEvents
         EventType.Of<DatasetVersionCreated>(),
         EventType.Of<DatasetVersionFailed>(),
         EventType.Of<JobProgressed>(),
+        EventType.Of<TrainingJobStarted>(),
+        EventType.Of<TrainingJobProgressed>(),
+        EventType.Of<TrainingJobCompleted>(),
+        EventType.Of<TrainingJobFailed>(),
+        EventType.Of<TrainingJobCancelled>(),
     ];
 
     /// <summary>The event type with this name (case-insensitive), or null.</summary>

@@ -18,6 +18,10 @@ public sealed class EmbeddedPlatform : IAsyncDisposable
     public IObjectStore Store => _app.Services.GetRequiredService<IObjectStore>();
     public IBus Bus => _app.Services.GetRequiredService<IBus>();
 
+    /// <summary>Cancelled when the process is asked to stop (Ctrl-C, SIGTERM): the host's console lifetime takes those
+    /// signals, so a verb waiting on the platform stops waiting on this rather than only on its own token.</summary>
+    public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
+
     /// <summary>The gateway's address (a free local port, chosen at start).</summary>
     public Uri Url => new(_app.Urls.First());
 

@@ -211,6 +211,52 @@ public sealed class MigrationsTests
         });
     }
 
+    /// <summary>Gateway's AddTrainingJobs: the rows of the earlier tables stay, the training read model starts empty, and a
+    /// job and its curve points written after it read back (one point per job and step).</summary>
+    [Theory]
+    [InlineData(ServiceDatabases.Sqlite)]
+    [InlineData(ServiceDatabases.Postgres)]
+    public async Task Migrate_GatewayRowsFromBeforeTraining_KeepTheirRows_AndGainEmptyTrainingTables(string provider)
+    {
+        await using var databases = await ServiceDatabases.CreateAsync("gateway", provider);
+        var (requestId, now) = (Guid.NewGuid(), new DateTime(2026, 12, 7, 13, 0, 0, DateTimeKind.Utc));
+        await databases.WithContextAsync(async db =>
+        {
+            await OldBuildSchema.MigrateToBeforeAsync(db, "AddTrainingJobs");
+            var gateway = (Gateway.Data.GatewayDbContext)db;
+            gateway.DatasetRequests.Add(new Gateway.Domain.DatasetRequestView { Id = requestId, Dataset = "news", CreatedAt = now, UpdatedAt = now });
+            gateway.Jobs.Add(new Gateway.Domain.JobView { Service = "curation", Job = "news@0123456789ab", Step = "parts", Done = 2, Total = 4, UpdatedAt = now });
+            return await db.SaveChangesAsync();
+        });
+
+        var applied = await databases.Database.MigrateAsync(default);
+
+        Assert.EndsWith("_AddTrainingJobs", applied[0], StringComparison.Ordinal);
+        await databases.WithContextAsync(async db =>
+        {
+            var gateway = (Gateway.Data.GatewayDbContext)db;
+            Assert.Equal(requestId, (await gateway.DatasetRequests.SingleAsync()).Id);
+            var job = await gateway.Jobs.SingleAsync();
+            Assert.Equal(("news@0123456789ab", 2, 4), (job.Job, job.Done, job.Total));
+            Assert.Empty(await gateway.TrainingJobs.ToListAsync());
+            Assert.Empty(await gateway.TrainingPoints.ToListAsync());
+            gateway.TrainingJobs.Add(new Gateway.Domain.TrainingJobView
+            {
+                JobId = "0123456789ab", Status = "running", Kind = "pretrain", Step = 20, TotalSteps = 100, Loss = 3.25, StartedAt = now,
+                CreatedAt = now, UpdatedAt = now,
+            });
+            gateway.TrainingPoints.Add(new Gateway.Domain.TrainingPointView { JobId = "0123456789ab", Step = 20, Tokens = 81_920, Loss = 3.25 });
+            await db.SaveChangesAsync();
+            db.ChangeTracker.Clear();
+            var training = await gateway.TrainingJobs.SingleAsync();
+            Assert.Equal(("running", 20, 3.25, (double?)null), (training.Status, training.Step, training.Loss!.Value, training.ValidationLoss));
+            Assert.Equal(now, DateTime.SpecifyKind(training.StartedAt!.Value, DateTimeKind.Utc));
+            gateway.TrainingPoints.Add(new Gateway.Domain.TrainingPointView { JobId = "0123456789ab", Step = 20, Tokens = 1 });
+            await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+            return 0;
+        });
+    }
+
     /// <summary>Curation's and Dedup's AddJobWaits: their rows from the first migration stay, and the new job_waits table
     /// holds one row per awaited condition and request (a second of the same key is refused), its times read back as UTC.</summary>
     [Theory]

@@ -337,6 +337,183 @@ namespace Refinery.Gateway.Data.Migrations.Postgres
 
                     b.ToTable("jobs", "gateway");
                 });
+
+            modelBuilder.Entity("Refinery.Gateway.Domain.TrainingJobView", b =>
+                {
+                    b.Property<string>("JobId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<double?>("BitsPerByte")
+                        .HasColumnType("double precision");
+
+                    b.Property<int?>("CancelledStep")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Checkpoint")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<double?>("EtaSeconds")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("FailedStep")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<double?>("FinalLoss")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("GradientNorm")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<double?>("LearningRate")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("LineageKey")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<long>("LineageLength")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("LineageSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<double?>("Loss")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("ModelFolder")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<string>("ModelName")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<long>("Parameters")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("ProgressAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Request")
+                        .HasColumnType("text");
+
+                    b.Property<Guid?>("RequestId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("ResumedFromStep")
+                        .HasColumnType("integer");
+
+                    b.Property<double?>("Seconds")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("Stage")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("Step")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Tokenizer")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<long>("Tokens")
+                        .HasColumnType("bigint");
+
+                    b.Property<double?>("TokensPerSecond")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("TotalSteps")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("TotalTokens")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<double?>("ValidationBitsPerByte")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("ValidationLoss")
+                        .HasColumnType("double precision");
+
+                    b.Property<int?>("ValidationStep")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("WeightsKey")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<long>("WeightsLength")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("WeightsSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("JobId");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("RequestId");
+
+                    b.ToTable("training_jobs", "gateway");
+                });
+
+            modelBuilder.Entity("Refinery.Gateway.Domain.TrainingPointView", b =>
+                {
+                    b.Property<string>("JobId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("Step")
+                        .HasColumnType("integer");
+
+                    b.Property<double?>("BitsPerByte")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("Loss")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("Tokens")
+                        .HasColumnType("bigint");
+
+                    b.Property<double?>("ValidationBitsPerByte")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("ValidationLoss")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("JobId", "Step");
+
+                    b.ToTable("training_points", "gateway");
+                });
 #pragma warning restore 612, 618
         }
     }
