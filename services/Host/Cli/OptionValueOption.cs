@@ -14,6 +14,8 @@ public static class OptionValueOption
         var names = (allowed ?? Enum.GetValues<TEnum>()).Select(OptionValues<TEnum>.NameOf).ToArray();
         var option = new Option<TEnum>(name)
         {
+            // Help shows the names the parser takes, not the enum's members in both spellings.
+            HelpName = string.Join('|', names),
             Description = $"{describe} (one of {string.Join(", ", names)}; default {OptionValues<TEnum>.NameOf(defaultValue)})",
             DefaultValueFactory = _ => defaultValue,
             CustomParser = result =>
