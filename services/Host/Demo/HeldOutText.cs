@@ -2,6 +2,7 @@ using System.Text;
 using Refinery.Modeling.Folders;
 using Refinery.Modeling.Scoring;
 using Refinery.Storage;
+using Refinery.Training.Run;
 
 namespace Refinery.Host.Demo;
 
@@ -26,15 +27,9 @@ public static class HeldOutText
     public static async Task<double> BitsPerByteAsync(IObjectStore store, string modelFolder, IReadOnlyList<int> tokens, CancellationToken ct)
     {
         var folder = ScratchSpace.NewFile("demo-model", "");
-        Directory.CreateDirectory(folder);
         try
         {
-            foreach (var name in new[] { ModelFolder.ConfigFile, ModelFolder.WeightsFile })
-            {
-                await using var source = await store.OpenReadAsync(modelFolder + name, ct);
-                await using var target = File.Create(Path.Combine(folder, name));
-                await source.CopyToAsync(target, ct);
-            }
+            await StoredModelFolder.DownloadAsync(store, modelFolder, folder, ct);
             using var model = ModelFolder.Load(folder);
             var context = model.Config.MaxPositionEmbeddings;
             // Windows of context + 1 tokens overlapping by one: every token but the first is scored once.
@@ -48,7 +43,7 @@ public static class HeldOutText
         }
         finally
         {
-            Directory.Delete(folder, recursive: true);
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         }
     }
 }

@@ -62,8 +62,9 @@ public sealed class TrainingRunner(TrainingJobs jobs, IObjectStore store, IPubli
             {
                 outcome = await new TrainingLoop(plan, trainer, checkpoints, observer).RunAsync(ct);
             }
-            catch (Exception e) when (IsDivergence(e) && !ct.IsCancellationRequested)
+            catch (TrainingDivergedException e) when (!ct.IsCancellationRequested)
             {
+                // A loss that is no longer a number will not become one again: the job fails instead of being retried.
                 return await jobs.FinishAsync(job, TrainingStatus.Failed, null, $"step {trainer.Position.Step + 1}", e.Message, ct);
             }
             if (outcome == TrainingLoop.Outcome.Cancelled)
@@ -90,9 +91,6 @@ public sealed class TrainingRunner(TrainingJobs jobs, IObjectStore store, IPubli
             return await jobs.FinishAsync(job, TrainingStatus.Completed, result, null, null, ct);
         }
     }
-
-    /// <summary>A loss that is no longer a number will not become one again: the job fails instead of being retried.</summary>
-    private static bool IsDivergence(Exception e) => e is TrainingDivergedException;
 
     public async Task AnnounceAsync(ClaimedTrainingJob job, CancellationToken ct)
     {

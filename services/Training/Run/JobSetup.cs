@@ -99,32 +99,10 @@ public static class JobSetup
     private static async Task<(LlamaModel Model, string WeightsSha256, TokenizerIdentity? Tokenizer)> LoadBaseAsync(IObjectStore store,
         string prefix, string folder, CancellationToken ct)
     {
-        Directory.CreateDirectory(folder);
-        string? weightsSha = null;
-        if (await store.StatAsync(prefix + HuggingFaceTokenizerFiles.TokenizerFile, ct) is not null)
-        {
-            await using var source = await store.OpenReadAsync(prefix + HuggingFaceTokenizerFiles.TokenizerFile, ct);
-            await using var target = File.Create(Path.Combine(folder, HuggingFaceTokenizerFiles.TokenizerFile));
-            await source.CopyToAsync(target, ct);
-        }
-        foreach (var name in new[] { ModelFolder.ConfigFile, ModelFolder.WeightsFile })
-        {
-            try
-            {
-                await using var source = new VerifyingStream(await store.OpenReadAsync(prefix + name, ct));
-                await using (var target = File.Create(Path.Combine(folder, name)))
-                    await source.CopyToAsync(target, ct);
-                var sha = await source.FinishAsync(ct);
-                if (name == ModelFolder.WeightsFile) weightsSha = sha;
-            }
-            catch (ObjectNotFoundException)
-            {
-                throw new TrainingRefusedException("model", $"no model at {prefix}: {prefix}{name} does not exist");
-            }
-        }
+        var weightsSha = await StoredModelFolder.DownloadAsync(store, prefix, folder, ct);
         try
         {
-            return (ModelFolder.Load(folder), weightsSha!, ModelFolder.ReadTokenizer(folder));
+            return (ModelFolder.Load(folder), weightsSha, ModelFolder.ReadTokenizer(folder));
         }
         catch (ModelFolderException e)
         {
