@@ -24,7 +24,7 @@ public static class CurateBenchmark
 {
     private const int DocumentsPerShard = 4_000;
 
-    public sealed record Settings(int SizeMb, string WorkDir, string? Output, string CacheDir, bool Json);
+    public sealed record Settings(int SizeMb, string WorkDir, string? Output, string CacheDir, bool Json, string? WebData = null);
 
     public sealed record Case(string Name, string Recipe, string Tokenizer, int PartsAtOnce, long Documents, long Kept, long Tokens, long TextBytes,
         double WallSeconds, double CpuSeconds)
@@ -100,9 +100,7 @@ public static class CurateBenchmark
     /// <see cref="DocumentsPerShard"/> documents and their signal shards.</summary>
     private static async Task<(List<PartInput> Parts, long TextBytes)> PrepareAsync(Settings settings, IObjectStore store, CancellationToken ct)
     {
-        var sources = await SampleCorpus.BuildAsync(settings.CacheDir, _ => { }, ct);
-        var (jsonl, _) = await BenchCorpus.GenerateAsync(Path.Combine(settings.WorkDir, "corpus"), settings.SizeMb * 1_000_000L,
-            sources.Select(s => s.Path).ToArray(), ct);
+        var (jsonl, _) = await BenchCorpus.PrepareAsync(settings.WorkDir, settings.SizeMb, settings.CacheDir, settings.WebData, ct);
         var documents = new List<SignalDocument>();
         await foreach (var item in SignalInputReader.ReadAsync(jsonl.Path, "en", ct))
             if (item.Document is { } d) documents.Add(d);

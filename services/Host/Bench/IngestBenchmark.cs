@@ -17,7 +17,7 @@ namespace Refinery.Host.Bench;
 /// identification. Figures: documents/s and MB/s of decompressed input, per wall second and per CPU second.</summary>
 public static class IngestBenchmark
 {
-    public sealed record Settings(int SizeMb, string WorkDir, string? Output, string CacheDir, bool Json);
+    public sealed record Settings(int SizeMb, string WorkDir, string? Output, string CacheDir, bool Json, string? WebData = null);
 
     public sealed record CaseResult(string Input, string Mode, bool Language, long Documents, long InputBytes,
         double WallSeconds, double CpuSeconds, double SetupSeconds, long PeakWorkingSetBytes)
@@ -32,10 +32,7 @@ public static class IngestBenchmark
 
     public static async Task RunAsync(Settings settings, CancellationToken ct)
     {
-        var sources = await SampleCorpus.BuildAsync(settings.CacheDir, _ => { }, ct);
-        Console.Error.WriteLine($"generating a {settings.SizeMb} MB corpus in {settings.WorkDir} ...");
-        var (jsonl, warc) = await BenchCorpus.GenerateAsync(Path.Combine(settings.WorkDir, "corpus"),
-            settings.SizeMb * 1_000_000L, sources.Select(s => s.Path).ToArray(), ct);
+        var (jsonl, warc) = await BenchCorpus.PrepareAsync(settings.WorkDir, settings.SizeMb, settings.CacheDir, settings.WebData, ct);
 
         var results = new List<CaseResult>();
         foreach (var input in new[] { jsonl, warc })

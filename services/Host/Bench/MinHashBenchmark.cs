@@ -13,7 +13,7 @@ namespace Refinery.Host.Bench;
 /// LSH bucketing and union-find clustering at RPv2's four thresholds; peak memory of the process.</summary>
 public static class MinHashBenchmark
 {
-    public sealed record Settings(int SizeMb, string WorkDir, string? Output, string CacheDir, bool Json);
+    public sealed record Settings(int SizeMb, string WorkDir, string? Output, string CacheDir, bool Json, string? WebData = null);
 
     public sealed record SignatureCase(string Hash, int Threads, long Documents, long Signatures, long TextBytes, double WallSeconds,
         double CpuSeconds)
@@ -27,10 +27,7 @@ public static class MinHashBenchmark
 
     public static async Task RunAsync(Settings settings, CancellationToken ct)
     {
-        var sources = await SampleCorpus.BuildAsync(settings.CacheDir, _ => { }, ct);
-        Console.Error.WriteLine($"generating a {settings.SizeMb} MB corpus in {settings.WorkDir} ...");
-        var (jsonl, _) = await BenchCorpus.GenerateAsync(Path.Combine(settings.WorkDir, "corpus"),
-            settings.SizeMb * 1_000_000L, sources.Select(s => s.Path).ToArray(), ct);
+        var (jsonl, _) = await BenchCorpus.PrepareAsync(settings.WorkDir, settings.SizeMb, settings.CacheDir, settings.WebData, ct);
         var texts = new List<string>();
         var ids = new List<string>();
         await foreach (var item in SignalInputReader.ReadAsync(jsonl.Path, "en", ct))

@@ -19,7 +19,7 @@ public static class SignalsBenchmark
     /// <summary>RPv2's Python pipeline on these machines: about 150 CommonCrawl pages, 0.5 MB, per second per core.</summary>
     public const double ReferencePagesPerCoreSecond = 150, ReferenceMegabytesPerCoreSecond = 0.5;
 
-    public sealed record Settings(int SizeMb, string WorkDir, string? Output, string CacheDir, bool Json);
+    public sealed record Settings(int SizeMb, string WorkDir, string? Output, string CacheDir, bool Json, string? WebData = null);
 
     public sealed record CaseResult(string Mode, int Threads, long Documents, long TextBytes, double WallSeconds, double CpuSeconds,
         long PeakWorkingSetBytes)
@@ -38,9 +38,7 @@ public static class SignalsBenchmark
         var sources = await SampleCorpus.BuildAsync(settings.CacheDir, _ => { }, ct);
         await Rpv2WordLists.LoadAsync(settings.CacheDir, line => Console.Error.WriteLine(line), ct);
         SampleModels.Ensure(settings.CacheDir, sources, line => Console.Error.WriteLine(line));
-        Console.Error.WriteLine($"generating a {settings.SizeMb} MB corpus in {settings.WorkDir} ...");
-        var (jsonl, _) = await BenchCorpus.GenerateAsync(Path.Combine(settings.WorkDir, "corpus"),
-            settings.SizeMb * 1_000_000L, sources.Select(s => s.Path).ToArray(), ct);
+        var (jsonl, _) = await BenchCorpus.PrepareAsync(settings.WorkDir, settings.SizeMb, settings.CacheDir, settings.WebData, ct);
 
         var results = new List<CaseResult>();
         foreach (var (mode, threads) in new[]

@@ -17,15 +17,19 @@ public static class BenchCommand
         var output = new Option<string?>("--out") { Description = "Also write the results JSON to this file" };
         var cache = new Option<string?>("--cache") { Description = "Cache of npm packages and sample files (text source)" };
         var json = CommonOptions.Json();
+        var webData = new Option<string?>("--web-data")
+        {
+            Description = "Folder with web/ and golden/ page files to build the corpus from (default: shared/data above this folder; else the demo's prose)",
+        };
         var ingest = new Command("ingest", "Ingestion throughput on a generated JSONL.zst and WARC.gz corpus, with and without language identification")
         {
-            sizeMb, workDir, output, cache, json,
+            sizeMb, workDir, output, cache, json, webData,
         };
         ingest.SetAction(async (result, ct) =>
         {
             await IngestBenchmark.RunAsync(new IngestBenchmark.Settings(
                 result.GetValue(sizeMb), result.GetValue(workDir)!, result.GetValue(output),
-                result.GetValue(cache) ?? Demo.SampleCorpus.DefaultCacheDir(), result.GetValue(json)), ct);
+                result.GetValue(cache) ?? Demo.SampleCorpus.DefaultCacheDir(), result.GetValue(json), result.GetValue(webData)), ct);
             return 0;
         });
 
@@ -43,13 +47,13 @@ public static class BenchCommand
         });
         var signals = new Command("signals", "Signal throughput on a generated web-like corpus: the floor, the exact signals with MinHash, everything with the model signals, on one and all cores, and the vector hot paths against scalar")
         {
-            sizeMb, workDir, output, cache, json,
+            sizeMb, workDir, output, cache, json, webData,
         };
         signals.SetAction(async (result, ct) =>
         {
             await SignalsBenchmark.RunAsync(new SignalsBenchmark.Settings(
                 result.GetValue(sizeMb), result.GetValue(workDir)!, result.GetValue(output),
-                result.GetValue(cache) ?? Demo.SampleCorpus.DefaultCacheDir(), result.GetValue(json)), ct);
+                result.GetValue(cache) ?? Demo.SampleCorpus.DefaultCacheDir(), result.GetValue(json), result.GetValue(webData)), ct);
             return 0;
         });
         var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 1 };
@@ -81,12 +85,12 @@ public static class BenchCommand
         });
         var minhash = new Command("minhash", "MinHash signatures per second (RPv2's SHA-1 and the XxHash3 fast mode, one and all cores), then LSH and clustering time at RPv2's thresholds")
         {
-            sizeMb, workDir, output, cache, json,
+            sizeMb, workDir, output, cache, json, webData,
         };
         minhash.SetAction(async (result, ct) =>
         {
             await MinHashBenchmark.RunAsync(new MinHashBenchmark.Settings(result.GetValue(sizeMb), result.GetValue(workDir)!,
-                result.GetValue(output), result.GetValue(cache) ?? Demo.SampleCorpus.DefaultCacheDir(), result.GetValue(json)), ct);
+                result.GetValue(output), result.GetValue(cache) ?? Demo.SampleCorpus.DefaultCacheDir(), result.GetValue(json), result.GetValue(webData)), ct);
             return 0;
         });
         var documents = new Option<int>("--documents") { DefaultValueFactory = _ => 1_000_000, Description = "Synthetic documents to generate" };
@@ -104,12 +108,12 @@ public static class BenchCommand
         var curateSize = new Option<int>("--size-mb") { DefaultValueFactory = _ => 20, Description = "Size of the generated corpus in MB" };
         var curate = new Command("curate", "Dataset version parts per CPU-second (recipe, kept documents, GPT-2 or byte tokens) against the floor of reading and writing")
         {
-            curateSize, workDir, output, cache, json,
+            curateSize, workDir, output, cache, json, webData,
         };
         curate.SetAction(async (result, ct) =>
         {
             await CurateBenchmark.RunAsync(new CurateBenchmark.Settings(result.GetValue(curateSize), result.GetValue(workDir)!,
-                result.GetValue(output), result.GetValue(cache) ?? Demo.SampleCorpus.DefaultCacheDir(), result.GetValue(json)), ct);
+                result.GetValue(output), result.GetValue(cache) ?? Demo.SampleCorpus.DefaultCacheDir(), result.GetValue(json), result.GetValue(webData)), ct);
             return 0;
         });
         var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 10, Description = "Measured optimizer steps per case" };
