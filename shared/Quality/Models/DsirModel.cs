@@ -16,6 +16,7 @@ public sealed class DsirModel : SignalModel
     private readonly double[] _targetCounts;
     private readonly double[] _sourceCounts;
     private readonly double[] _logRatio;
+    private readonly bool _logRatioFinite;
 
     internal DsirModel(ModelHeader header, double[] targetCounts, double[] sourceCounts, double targetLambda, double sourceLambda)
         : base(header)
@@ -26,6 +27,7 @@ public sealed class DsirModel : SignalModel
         TargetLambda = targetLambda;
         SourceLambda = sourceLambda;
         _logRatio = LogRatio(targetCounts, sourceCounts);
+        _logRatioFinite = Array.TrueForAll(_logRatio, double.IsFinite);
     }
 
     public int Buckets => _logRatio.Length;
@@ -64,6 +66,24 @@ public sealed class DsirModel : SignalModel
         var score = 0.0;
         for (var i = 0; i < f.Length; i++) score += f[i] * _logRatio[i];
         long characters = text.EnumerateRunes().Count(); // Python len() counts code points
+        var correction = PoissonLogPmf.LogPmfPlusEpsilon(characters, TargetLambda) - PoissonLogPmf.LogPmfPlusEpsilon(characters, SourceLambda);
+        return (PyFloat.Round8(score), PyFloat.Round8(score + correction));
+    }
+
+    /// <summary><see cref="Compute(string)"/> from the document's shared raw-token hashes.</summary>
+    internal (double Importance, double LengthCorrected) Compute(ModelDocument document)
+    {
+        if (document.Text.Length == 0) return (double.NaN, double.NaN);
+        var f = document.BucketCounts(Buckets, out var touched);
+        var score = 0.0;
+        if (_logRatioFinite)
+        {
+            // The dense sum of Compute(string) without its zero terms, in the same bucket order: with every ld finite
+            // a zero count adds ±0.0, which leaves a sum that starts at +0.0 unchanged, so the sums are bit for bit equal.
+            foreach (var i in touched) score += f[i] * _logRatio[i];
+        }
+        else for (var i = 0; i < f.Length; i++) score += f[i] * _logRatio[i]; // 0 × ∞ is NaN there, as in the dense sum
+        var characters = document.CodePoints();
         var correction = PoissonLogPmf.LogPmfPlusEpsilon(characters, TargetLambda) - PoissonLogPmf.LogPmfPlusEpsilon(characters, SourceLambda);
         return (PyFloat.Round8(score), PyFloat.Round8(score + correction));
     }

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Numerics;
 using Refinery.Text;
 namespace Refinery.Quality.Models;
 
@@ -13,6 +15,10 @@ public sealed class HashedNGramClassifier : SignalModel
     public const string ReferenceLabel = "ref", WebLabel = "cc";
 
     private readonly Dictionary<int, int> _rowOfBucket;
+    // Bucket → row, −1 for an untrained bucket: one array read per feature where the dictionary took two dependent
+    // misses. Null above DenseIndexLimit buckets, where the dictionary is used.
+    private readonly int[]? _rowIndex;
+    private const int DenseIndexLimit = 1 << 24;
     private readonly float[] _rows; // row-major, Dimension floats per trained bucket
     private readonly float[] _output;
     private readonly float _bias;
@@ -23,6 +29,7 @@ public sealed class HashedNGramClassifier : SignalModel
         Buckets = buckets;
         Dimension = dimension;
         _rowOfBucket = rowOfBucket;
+        _rowIndex = RowIndex(buckets, rowOfBucket);
         _rows = rows;
         _output = output;
         _bias = bias;
@@ -65,6 +72,59 @@ public sealed class HashedNGramClassifier : SignalModel
         }
         var scale = 1f / features.Length;
         for (var j = 0; j < Dimension; j++) hidden[j] *= scale;
+    }
+
+    /// <summary><see cref="Score(string)"/> from the document's shared normalised-token hashes.</summary>
+    internal double Score(ModelDocument document)
+    {
+        if (document.Text.Length == 0) return double.NaN;
+        var z = Logit(document.Normalised.Features);
+        var pRef = Sigmoid(z);
+        return PyFloat.Round8(pRef >= 0.5 ? pRef : 1 - Sigmoid(-z));
+    }
+
+    /// <summary>The logit from unreduced feature hashes (see <see cref="HashedTokens.Features"/>): the same rows added
+    /// in the same order as <see cref="Logit(ReadOnlySpan{int})"/>, so the same float sums.</summary>
+    private double Logit(ReadOnlySpan<ulong> features)
+    {
+        Span<float> hidden = stackalloc float[Dimension];
+        hidden.Clear();
+        if (features.Length > 0)
+        {
+            var buckets = (ulong)Buckets;
+            var mask = ulong.IsPow2(buckets) ? buckets - 1 : 0; // x % 2^k is x & (2^k − 1), without a 64-bit division
+            foreach (var hash in features)
+            {
+                var bucket = (int)(mask != 0 ? hash & mask : hash % buckets);
+                var row = _rowIndex is null ? _rowOfBucket.GetValueOrDefault(bucket, -1) : _rowIndex[bucket];
+                if (row < 0) continue;
+                AddRow(hidden, _rows.AsSpan(row * Dimension, Dimension));
+            }
+            var scale = 1f / features.Length;
+            for (var j = 0; j < hidden.Length; j++) hidden[j] *= scale;
+        }
+        var z = (double)_bias;
+        for (var j = 0; j < Dimension; j++) z += _output[j] * hidden[j];
+        return z;
+    }
+
+    // Element-wise, so each hidden[j] gets exactly the float additions of the scalar loop in Average.
+    private static void AddRow(Span<float> hidden, ReadOnlySpan<float> row)
+    {
+        var j = 0;
+        if (Vector.IsHardwareAccelerated)
+            for (; j <= hidden.Length - Vector<float>.Count; j += Vector<float>.Count)
+                (new Vector<float>(hidden[j..]) + new Vector<float>(row[j..])).CopyTo(hidden[j..]);
+        for (; j < hidden.Length; j++) hidden[j] += row[j];
+    }
+
+    private static int[]? RowIndex(int buckets, Dictionary<int, int> rowOfBucket)
+    {
+        if (buckets > DenseIndexLimit) return null;
+        var index = new int[buckets];
+        Array.Fill(index, -1);
+        foreach (var (bucket, row) in rowOfBucket) index[bucket] = row;
+        return index;
     }
 
     /// <summary>Top label and its probability, as fastText's <c>predict(k=1)</c> returns them.</summary>
@@ -113,10 +173,16 @@ public sealed class HashedNGramClassifier : SignalModel
         var count = reader.ReadInt32();
         var rowOfBucket = new Dictionary<int, int>(count);
         var rows = new float[(long)count * dimension];
+        // One read per row (bucket and floats), decoded from the span: a float per BinaryReader call dominated loading.
+        var record = new byte[sizeof(int) + dimension * sizeof(float)];
         for (var r = 0; r < count; r++)
         {
-            rowOfBucket[reader.ReadInt32()] = r;
-            for (var j = 0; j < dimension; j++) rows[r * dimension + j] = reader.ReadSingle();
+            if (reader.Read(record) != record.Length) throw new EndOfStreamException("Truncated classifier rows");
+            var bucket = BinaryPrimitives.ReadInt32LittleEndian(record);
+            if ((uint)bucket >= (uint)buckets) throw new InvalidDataException($"Classifier bucket {bucket} outside 0..{buckets - 1}");
+            rowOfBucket[bucket] = r;
+            for (var j = 0; j < dimension; j++)
+                rows[r * dimension + j] = BinaryPrimitives.ReadSingleLittleEndian(record.AsSpan(sizeof(int) + j * sizeof(float)));
         }
         return new HashedNGramClassifier(header, buckets, dimension, rowOfBucket, rows, output, bias);
     }

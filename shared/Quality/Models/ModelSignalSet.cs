@@ -26,6 +26,9 @@ public sealed class ModelSignalSet
 
     private const int LanguageScore = 0, Perplexity = 1, Bucket = 2, FirstClassifier = 3, FirstImportance = 6, FirstCorrected = 9;
 
+    // Each worker thread analyses its document once for all models, in buffers it keeps.
+    [ThreadStatic] private static ModelDocument? t_document;
+
     private readonly Dictionary<string, KneserNeyModel> _languageModels = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Language, int Slot), HashedNGramClassifier> _classifiers = [];
     private readonly Dictionary<(string Language, int Slot), DsirModel> _dsir = [];
@@ -67,18 +70,21 @@ public sealed class ModelSignalSet
         values[LanguageScore] = languageScore ?? double.NaN;
         if (text.Length == 0) return; // RPv2 gives null for empty documents; CCNet never scores one
 
+        var document = t_document ??= new ModelDocument();
+        document.Reset(text);
         if (_languageModels.TryGetValue(language, out var lm))
         {
-            var perplexity = lm.Perplexity(text);
+            var perplexity = lm.Perplexity(document);
             values[Perplexity] = perplexity;
             values[Bucket] = lm.Bucket(perplexity);
         }
         for (var i = 0; i < ClassifierNames.Count; i++)
             if (_classifiers.TryGetValue((language, i), out var classifier))
-                values[FirstClassifier + i] = classifier.Score(text);
+                values[FirstClassifier + i] = classifier.Score(document);
         for (var i = 0; i < DsirNames.Count; i++)
             if (_dsir.TryGetValue((language, i), out var dsir))
-                (values[FirstImportance + i], values[FirstCorrected + i]) = dsir.Compute(text);
+                (values[FirstImportance + i], values[FirstCorrected + i]) = dsir.Compute(document);
+        document.Reset(""); // the thread's buffers stay, the document does not
     }
 
     private static int Slot(IReadOnlyList<string> names, string name, string what)

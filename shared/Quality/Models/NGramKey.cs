@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace Refinery.Quality.Models;
 
 /// <summary>An n-gram of word ids packed left to right into one <see cref="UInt128"/>, 24 bits a word, so the
@@ -33,10 +35,12 @@ internal static class NGramKey
         for (var i = 0; i < order * 3; i++) writer.Write((byte)(key >> (8 * i)));
     }
 
-    public static UInt128 Read(BinaryReader reader, int order)
+    /// <summary>The key <see cref="Write"/> wrote as <paramref name="bytes"/> (order × 3 bytes, little-endian).</summary>
+    public static UInt128 Read(ReadOnlySpan<byte> bytes)
     {
-        UInt128 key = 0;
-        for (var i = 0; i < order * 3; i++) key |= (UInt128)reader.ReadByte() << (8 * i);
-        return key;
+        Span<byte> padded = stackalloc byte[16];
+        padded.Clear();
+        bytes.CopyTo(padded);
+        return BinaryPrimitives.ReadUInt128LittleEndian(padded);
     }
 }
