@@ -128,7 +128,7 @@ public static class IngestBenchmark
         var key = IngestionKeys.Raw("bench", Path.GetFileName(input));
         await using (var file = File.OpenRead(input)) await store.PutAsync(key, file, ct);
         var options = Microsoft.Extensions.Options.Options.Create(new IngestionOptions());
-        var identifier = new Lazy<LanguageIdentifier>(() => new LanguageIdentifier(options.Value.Languages, options.Value.LanguageSampleChars));
+        var identifier = new Lazy<LanguageIdentifier>(() => new LanguageIdentifier(options.Value.Languages, options.Value.LanguageSampleChars, options.Value.LanguageDetector));
         if (lang) identifier.Value.Identify("Warm up the language models before the clock starts.");
         var ingestor = new CorpusIngestor(store, identifier, options, NullLogger<CorpusIngestor>.Instance);
         var command = new IngestCorpus
