@@ -128,22 +128,48 @@ public sealed class FastLanguageDetector : ILanguageDetector
     /// <summary>Adds the model row of every distinct all-letter n-gram of <paramref name="order"/> chars.</summary>
     private void AddNgrams(ReadOnlySpan<char> cleaned, int order, Span<double> sum, Span<int> unigramCounts, Scratch scratch)
     {
-        // First the rows, then the adds: the rows are scattered over tens of MB, and knowing them ahead lets the
-        // adds fetch several at once instead of waiting on each in turn.
-        var seen = scratch.Seen(cleaned.Length);
-        var found = scratch.Found(cleaned.Length);
-        var count = 0;
+        // Three passes, so that memory is asked for ahead of use: the model's tables and rows are scattered over
+        // tens of MB, and knowing the next few addresses lets the CPU fetch them together instead of in turn.
+        // 1. The n-grams, packed.
+        var keys = scratch.Keys(cleaned.Length);
+        var n = 0;
         var run = 0; // letters ending at i
+        ulong key = 0;
+        var shift = 16 * (order - 1);
         for (var i = 0; i < cleaned.Length; i++)
         {
-            run = (CharInfo.Kind(cleaned[i]) & CharInfo.Letter) != 0 ? run + 1 : 0;
-            if (run < order) continue;
-            var ngram = cleaned.Slice(i - order + 1, order);
-            if (!seen.Add(NgramTable.Pack(ngram))) continue;
-            var row = _model.Row(ngram);
-            if (row >= 0) found[count++] = row;
+            var ch = cleaned[i];
+            run = (CharInfo.Kind(ch) & CharInfo.Letter) != 0 ? run + 1 : 0;
+            key = (key >> 16) | ((ulong)ch << shift);
+            if (run >= order) keys[n++] = key;
         }
 
+        // 2. Their rows, each distinct n-gram once. An n-gram some language has is its own row, so the row tells
+        // whether it was met before; one no language has backs off to a prefix's row, and a set of keys tells.
+        var table = _model.Table(order);
+        var found = scratch.Found(n);
+        var met = scratch.Met(_model.RowCount);
+        NgramSet? unknown = null;
+        Span<char> prefixChars = stackalloc char[2];
+        var count = 0;
+        for (var j = 0; j < n; j++)
+        {
+            if (j + Lookahead < n) table.Prefetch(keys[j + Lookahead]);
+            var row = table.FindExact(keys[j]);
+            if (row >= 0)
+            {
+                if ((met[row >> 6] & (1UL << row)) != 0) continue;
+                met[row >> 6] |= 1UL << row;
+                found[count++] = row;
+                continue;
+            }
+            unknown ??= scratch.Seen(n);
+            if (!unknown.Add(keys[j])) continue;
+            var prefix = order > 1 ? _model.Row(Unpack(keys[j], order - 1, prefixChars)) : -1;
+            if (prefix >= 0) found[count++] = prefix;
+        }
+
+        // 3. The adds.
         sum.Clear();
         var (rows, stride) = (_model.Rows, _model.Stride);
         var target = MemoryMarshal.Cast<double, Vector<double>>(sum);
@@ -162,6 +188,13 @@ public sealed class FastLanguageDetector : ILanguageDetector
                 for (var c = 0; c < _columns.Length; c++)
                     if (values[c] < 0) unigramCounts[c]++;
         }
+        for (var f = 0; f < count; f++) met[found[f] >> 6] = 0; // ready for the next call
+    }
+
+    private static ReadOnlySpan<char> Unpack(ulong key, int length, Span<char> chars)
+    {
+        for (var i = 0; i < length; i++) chars[i] = (char)(key >> (16 * i));
+        return chars[..length];
     }
 
     private const int Lookahead = 8;
@@ -181,31 +214,36 @@ public sealed class FastLanguageDetector : ILanguageDetector
     /// and <see cref="LatinWord"/>.</summary>
     private static ReadOnlySpan<char> Clean(string text, Scratch scratch, out byte traits)
     {
-        var trimmed = text.AsSpan().Trim();
-        var lower = scratch.Lower(trimmed.Length);
-        trimmed.ToLowerInvariant(lower);
+        ReadOnlySpan<char> trimmed = text.AsSpan().Trim();
+        if (trimmed.ContainsAnyInRange('\uD800', '\uDFFF'))
+        {
+            // A surrogate pair lower-cases as one code point: leave those texts to the runtime's string casing
+            // (the per-char table below then changes nothing more, invariant lower case being idempotent).
+            var lowered = scratch.Lower(trimmed.Length);
+            trimmed.ToLowerInvariant(lowered);
+            trimmed = lowered;
+        }
         var output = scratch.Cleaned(trimmed.Length);
         var length = 0;
         traits = 0;
         byte word = CharInfo.LatinLetter;
         var wordLength = 0;
-        foreach (var ch in lower[..trimmed.Length])
+        foreach (var original in trimmed)
         {
-            var kind = CharInfo.Kind(ch);
-            if ((kind & CharInfo.Drop) != 0) continue;
-            if ((kind & CharInfo.Space) != 0)
-            {
-                if (wordLength > 0 && word != 0) traits |= LatinWord;
-                (word, wordLength) = (CharInfo.LatinLetter, 0);
-                if (length > 0 && output[length - 1] == ' ') continue;
-                output[length++] = ' ';
-            }
-            else
+            var (ch, kind) = CharInfo.Lower(original);
+            if ((kind & (CharInfo.Drop | CharInfo.Space)) == 0)
             {
                 output[length++] = ch;
                 traits |= kind;
                 word &= kind;
                 wordLength++;
+            }
+            else if ((kind & CharInfo.Space) != 0)
+            {
+                if (wordLength > 0 && word != 0) traits |= LatinWord;
+                (word, wordLength) = (CharInfo.LatinLetter, 0);
+                if (length > 0 && output[length - 1] == ' ') continue;
+                output[length++] = ' ';
             }
         }
         if (wordLength > 0 && word != 0) traits |= LatinWord;
@@ -243,6 +281,8 @@ public sealed class FastLanguageDetector : ILanguageDetector
         private char[] _lower = [], _cleaned = [];
         private Range[] _words = [];
         private int[] _found = [];
+        private ulong[] _keys = [];
+        private ulong[] _met = [];
         private double[] _sums = [];
         private bool[] _allowed = [];
         private readonly NgramSet _seen = new();
@@ -251,6 +291,10 @@ public sealed class FastLanguageDetector : ILanguageDetector
         public Span<char> Cleaned(int length) => Grow(ref _cleaned, length);
         public Span<Range> Words(int length) => Grow(ref _words, length);
         public Span<int> Found(int length) => Grow(ref _found, length);
+        public Span<ulong> Keys(int length) => Grow(ref _keys, length);
+
+        /// <summary>One bit a model row; all clear between calls.</summary>
+        public Span<ulong> Met(int rows) => Grow(ref _met, (rows + 63) / 64);
         public Span<double> Sums(int length) => Grow(ref _sums, length);
         public Span<bool> Allowed(int length) => Grow(ref _allowed, length)[..length];
 

@@ -225,6 +225,7 @@ internal static class CharInfo
     public const byte LatinLetter = 32;
 
     private static readonly byte[] Kinds = new byte[65536];
+    private static readonly uint[] Lowered = new uint[65536]; // by char: its invariant lower case, and that one's kind << 16
     private static readonly byte[] Scripts = new byte[65536];
     private static readonly ushort[] Rules = new ushort[65536];
     private static readonly List<char> RuleChars = ['\0'];
@@ -262,6 +263,18 @@ internal static class CharInfo
             Kinds[ch] |= Special;
             RuleChars.Add(ch);
         }
+        for (var i = 0; i < 65536; i++)
+        {
+            var lower = char.ToLowerInvariant((char)i);
+            Lowered[i] = lower | (uint)Kinds[lower] << 16;
+        }
+    }
+
+    /// <summary>The char lower-cased (invariant, as Lingua's clean-up does) and the lower-case char's kind.</summary>
+    public static (char Lower, byte Kind) Lower(char ch)
+    {
+        var folded = Lowered[ch];
+        return ((char)folded, (byte)(folded >> 16));
     }
 
     public static int RuleCount => RuleChars.Count;

@@ -41,6 +41,12 @@ internal sealed class NgramModel
         return -1;
     }
 
+    /// <summary>The table of n-grams of <paramref name="order"/> chars.</summary>
+    public NgramTable Table(int order) => _tables[order - 1];
+
+    /// <summary>Number of rows (all orders together).</summary>
+    public int RowCount => Rows.Length / Stride;
+
     public static string DefaultDirectory => Path.Combine(AppContext.BaseDirectory, "Lingua", "LanguageModels");
 
     public static NgramModel Load(string directory, IReadOnlyList<string> isoCodes, int stride)

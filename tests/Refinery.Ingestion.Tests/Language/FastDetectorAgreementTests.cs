@@ -74,6 +74,12 @@ public sealed class FastDetectorAgreementTests(DetectorFixture detectors, ITestO
         foreach (var miss in compared.Where(c => !c.Agree).Take(20))
             text.AppendLine($"differs: {miss.Sample.Set} label={miss.Sample.Label} fast={miss.Fast} lingua={miss.Lingua} " +
                             $"'{miss.Sample.Text[..Math.Min(80, miss.Sample.Text.Length)].ReplaceLineEndings(" ")}'");
+        // Lingua's confidence is e^sum normalised over the candidates; sums over hundreds of trigrams underflow,
+        // and then it is 1.0 for the best language.
+        string Saturated(Func<Compared, LanguageGuess> guess) =>
+            $"{compared.Count(c => guess(c).Score >= 0.9999) / (double)compared.Count:P1} at 1.0, mean {compared.Average(c => guess(c).Score):F4}";
+        text.AppendLine($"lang_score: fast {Saturated(c => c.Fast)}; lingua {Saturated(c => c.Lingua)}; " +
+                        $"largest |Δ| {compared.Max(c => Math.Abs(c.Fast.Score - c.Lingua.Score)):F4}");
         // Throughput over the chars the identifier reads (the 2,000-char head), as UTF-8 MB.
         var sampledMb = samples.Sum(s => Encoding.UTF8.GetByteCount(s.Text.AsSpan(0, Math.Min(s.Text.Length, 2_000)))) / 1e6;
         text.AppendLine($"throughput (MB of sampled UTF-8 a CPU-second): fast {sampledMb / fastSeconds:F1}, lingua {sampledMb / linguaSeconds:F2} " +
