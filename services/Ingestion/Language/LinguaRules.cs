@@ -118,16 +118,17 @@ internal sealed class LinguaRules
         }
 
         // The most frequent script; among equals, the one met first (Lingua's MaxBy over insertion order).
-        var main = -1;
-        var counts = new HashSet<int>();
+        int main = -1, firstCount = 0;
+        var allEqual = true;
         for (var s = 0; s < scriptChars.Length; s++)
         {
             if (scriptChars[s] == 0) continue;
-            counts.Add(scriptChars[s]);
+            if (firstCount == 0) firstCount = scriptChars[s];
+            allEqual &= scriptChars[s] == firstCount;
             if (main < 0 || scriptChars[s] > scriptChars[main] || (scriptChars[s] == scriptChars[main] && firstSeen[s] < firstSeen[main]))
                 main = s;
         }
-        if (main < 0 || (seen > 1 && counts.Count == 1))
+        if (main < 0 || (seen > 1 && allEqual))
         {
             allowed.Fill(true);
             return;
