@@ -26,11 +26,11 @@ public static class IngestionServiceExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.AddRefineryDbContext<IngestionDbContext, SqliteIngestionDbContext, PostgresIngestionDbContext>(IngestionDbContext.Schema);
-        // Built on first use: loading the language models takes seconds and hundreds of MB.
+        // Built on first use: loading the language models takes time and memory (Lingua's: seconds and ~1 GB).
         builder.Services.AddSingleton(sp => new Lazy<LanguageIdentifier>(() =>
         {
             var o = sp.GetRequiredService<IOptions<IngestionOptions>>().Value;
-            return new LanguageIdentifier(o.Languages, o.LanguageSampleChars);
+            return new LanguageIdentifier(o.Languages, o.LanguageSampleChars, o.LanguageDetector);
         }));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<CorpusIngestor>();

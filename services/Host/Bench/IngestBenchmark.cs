@@ -17,10 +17,11 @@ namespace Refinery.Host.Bench;
 /// identification. Figures: documents/s and MB/s of decompressed input, per wall second and per CPU second.</summary>
 public static class IngestBenchmark
 {
-    public sealed record Settings(int SizeMb, string WorkDir, string? Output, string CacheDir, bool Json, string? WebData = null);
+    public sealed record Settings(int SizeMb, string WorkDir, string? Output, string CacheDir, bool Json, string? WebData = null,
+        LanguageDetectorKind Detector = LanguageDetectorKind.Fast);
 
     public sealed record CaseResult(string Input, string Mode, bool Language, long Documents, long InputBytes,
-        double WallSeconds, double CpuSeconds, double SetupSeconds, long PeakWorkingSetBytes)
+        double WallSeconds, double CpuSeconds, double SetupSeconds, long PeakWorkingSetBytes, string? Detector = null)
     {
         public double DocumentsPerSecond => Documents / WallSeconds;
         public double MegabytesPerSecond => InputBytes / 1e6 / WallSeconds;
@@ -38,8 +39,8 @@ public static class IngestBenchmark
         foreach (var input in new[] { jsonl, warc })
         foreach (var (mode, lang) in new[] { ("baseline", false), ("read", false), ("ingest", false), ("ingest", true) })
         {
-            Console.Error.WriteLine($"case {input.Format} {mode}{(lang ? " +lang" : "")} ...");
-            results.Add(await RunChildAsync(input.Path, mode, lang, settings.WorkDir, ct));
+            Console.Error.WriteLine($"case {input.Format} {mode}{(lang ? $" +lang ({settings.Detector})" : "")} ...");
+            results.Add(await RunChildAsync(input.Path, mode, lang, settings.Detector, settings.WorkDir, ct));
         }
 
         var report = new
@@ -49,7 +50,7 @@ public static class IngestBenchmark
             corpus = new[] { jsonl, warc },
             cases = results.Select(r => new
             {
-                r.Input, r.Mode, r.Language, r.Documents, r.InputBytes, r.WallSeconds, r.CpuSeconds, r.SetupSeconds,
+                r.Input, r.Mode, r.Language, r.Detector, r.Documents, r.InputBytes, r.WallSeconds, r.CpuSeconds, r.SetupSeconds,
                 peakWorkingSetMb = r.PeakWorkingSetBytes / 1e6,
                 documentsPerSecond = r.DocumentsPerSecond,
                 megabytesPerSecond = r.MegabytesPerSecond,
@@ -71,14 +72,15 @@ public static class IngestBenchmark
                               $"{r.MegabytesPerSecond / results.First(b => b.Input == r.Input && b.Mode == "baseline").MegabytesPerSecond,9:P0}");
     }
 
-    private static async Task<CaseResult> RunChildAsync(string input, string mode, bool lang, string workDir, CancellationToken ct)
+    private static async Task<CaseResult> RunChildAsync(string input, string mode, bool lang, LanguageDetectorKind detector,
+        string workDir, CancellationToken ct)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
             start.ArgumentList.Add(typeof(IngestBenchmark).Assembly.Location);
         foreach (var arg in new[] { "bench", "ingest-case", "--input", input, "--mode", mode, "--work-dir", workDir })
             start.ArgumentList.Add(arg);
-        if (lang) start.ArgumentList.Add("--lang");
+        if (lang) foreach (var arg in new[] { "--lang", "--detector", detector.ToString() }) start.ArgumentList.Add(arg);
         using var child = Process.Start(start)!;
         var output = await child.StandardOutput.ReadToEndAsync(ct);
         await child.WaitForExitAsync(ct);
@@ -87,7 +89,8 @@ public static class IngestBenchmark
     }
 
     /// <summary>One case, in this process; prints its result as JSON on stdout.</summary>
-    public static async Task RunCaseAsync(string input, bool lang, string mode, string workDir, CancellationToken ct)
+    public static async Task RunCaseAsync(string input, bool lang, LanguageDetectorKind detector, string mode, string workDir,
+        CancellationToken ct)
     {
         var setup = Stopwatch.StartNew();
         var meta = JsonSerializer.Deserialize<BenchInput[]>(
@@ -97,7 +100,7 @@ public static class IngestBenchmark
         {
             "baseline" => null,
             "read" => () => ReadOnlyAsync(input, ct),
-            _ => await PrepareIngestAsync(input, lang, workDir, ct),
+            _ => await PrepareIngestAsync(input, lang, detector, workDir, ct),
         };
         setup.Stop();
 
@@ -115,17 +118,19 @@ public static class IngestBenchmark
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
         using var self = Process.GetCurrentProcess();
         Console.WriteLine(JsonSerializer.Serialize(new CaseResult(input, mode, lang, documents, meta.UncompressedBytes,
-            clock.Elapsed.TotalSeconds, cpu.TotalSeconds, setup.Elapsed.TotalSeconds, self.PeakWorkingSet64), Json));
+            clock.Elapsed.TotalSeconds, cpu.TotalSeconds, setup.Elapsed.TotalSeconds, self.PeakWorkingSet64,
+            lang ? detector.ToString().ToLowerInvariant() : null), Json));
     }
 
-    private static async Task<Func<Task<long>>> PrepareIngestAsync(string input, bool lang, string workDir, CancellationToken ct)
+    private static async Task<Func<Task<long>>> PrepareIngestAsync(string input, bool lang, LanguageDetectorKind detector,
+        string workDir, CancellationToken ct)
     {
         var storeDir = Path.Combine(workDir, "store-" + Guid.NewGuid().ToString("N"));
         var store = new FileSystemObjectStore(storeDir);
         var key = IngestionKeys.Raw("bench", Path.GetFileName(input));
         await using (var file = File.OpenRead(input)) await store.PutAsync(key, file, ct);
-        var options = Microsoft.Extensions.Options.Options.Create(new IngestionOptions());
-        var identifier = new Lazy<LanguageIdentifier>(() => new LanguageIdentifier(options.Value.Languages, options.Value.LanguageSampleChars));
+        var options = Microsoft.Extensions.Options.Options.Create(new IngestionOptions { LanguageDetector = detector });
+        var identifier = new Lazy<LanguageIdentifier>(() => new LanguageIdentifier(options.Value.Languages, options.Value.LanguageSampleChars, options.Value.LanguageDetector));
         if (lang) identifier.Value.Identify("Warm up the language models before the clock starts.");
         var ingestor = new CorpusIngestor(store, identifier, options, NullLogger<CorpusIngestor>.Instance);
         var command = new IngestCorpus

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Refinery.Host.Bench;
+using Refinery.Ingestion.Language;
 
 namespace Refinery.Host.Cli;
 
@@ -21,15 +22,20 @@ public static class BenchCommand
         {
             Description = "Folder with web/ and golden/ page files to build the corpus from (default: shared/data above this folder; else the demo's prose)",
         };
+        var detector = new Option<LanguageDetectorKind>("--detector")
+        {
+            DefaultValueFactory = _ => LanguageDetectorKind.Fast, Description = "The language detector of the +lang cases: fast or lingua",
+        };
         var ingest = new Command("ingest", "Ingestion throughput on a generated JSONL.zst and WARC.gz corpus, with and without language identification")
         {
-            sizeMb, workDir, output, cache, json, webData,
+            sizeMb, workDir, output, cache, json, webData, detector,
         };
         ingest.SetAction(async (result, ct) =>
         {
             await IngestBenchmark.RunAsync(new IngestBenchmark.Settings(
                 result.GetValue(sizeMb), result.GetValue(workDir)!, result.GetValue(output),
-                result.GetValue(cache) ?? Demo.SampleCorpus.DefaultCacheDir(), result.GetValue(json), result.GetValue(webData)), ct);
+                result.GetValue(cache) ?? Demo.SampleCorpus.DefaultCacheDir(), result.GetValue(json), result.GetValue(webData),
+                result.GetValue(detector)), ct);
             return 0;
         });
 
@@ -37,11 +43,11 @@ public static class BenchCommand
         var input = new Option<string>("--input") { Required = true };
         var lang = new Option<bool>("--lang");
         var mode = new Option<string>("--mode") { DefaultValueFactory = _ => "ingest" };
-        var ingestCase = new Command("ingest-case", "(internal) one measured case of bench ingest") { input, lang, mode, workDir };
+        var ingestCase = new Command("ingest-case", "(internal) one measured case of bench ingest") { input, lang, detector, mode, workDir };
         ingestCase.Hidden = true;
         ingestCase.SetAction(async (result, ct) =>
         {
-            await IngestBenchmark.RunCaseAsync(result.GetValue(input)!, result.GetValue(lang), result.GetValue(mode)!,
+            await IngestBenchmark.RunCaseAsync(result.GetValue(input)!, result.GetValue(lang), result.GetValue(detector), result.GetValue(mode)!,
                 result.GetValue(workDir)!, ct);
             return 0;
         });

@@ -8,36 +8,39 @@ public readonly record struct LanguageGuess(string Code, double Score)
     public static readonly LanguageGuess Unknown = new("unknown", 0);
 }
 
-/// <summary>Lingua over a fixed language set, built once per process (models cost memory and seconds to load).
-/// Thread-safe: Lingua's detector may be shared.</summary>
+/// <summary>Identifies a document's language from its head with the configured detector, built once per process
+/// (models cost memory and seconds to load). Thread-safe.</summary>
 public sealed class LanguageIdentifier
 {
-    private readonly LanguageDetector _detector;
     private readonly int _sampleChars;
 
-    public LanguageIdentifier(IEnumerable<string> isoCodes, int sampleChars = 2_000)
+    public LanguageIdentifier(IEnumerable<string> isoCodes, int sampleChars = 2_000,
+        LanguageDetectorKind detector = LanguageDetectorKind.Fast)
     {
         var languages = isoCodes.Select(Parse).Distinct().ToArray();
         if (languages.Length == 0) throw new ArgumentException("At least one language is needed", nameof(isoCodes));
         // Lingua needs two languages to compare; one configured language still gets a confidence against English.
         if (languages.Length == 1) languages = [.. languages, Lingua.Language.English];
-        _detector = LanguageDetectorBuilder.FromLanguages(languages.Distinct().ToArray()).Build();
+        languages = languages.Distinct().ToArray();
+        Detector = detector switch
+        {
+            LanguageDetectorKind.Lingua => new LinguaLanguageDetector(languages),
+            LanguageDetectorKind.Fast => FastLanguageDetector.Load(languages),
+            _ => throw new ArgumentOutOfRangeException(nameof(detector), detector, "Unknown language detector"),
+        };
         _sampleChars = sampleChars;
     }
 
-    public IReadOnlyList<string> Languages =>
-        _detector.Languages.Select(l => LanguageInfo.IsoCode6391(l).ToString().ToLowerInvariant()).Order().ToArray();
+    public ILanguageDetector Detector { get; }
+
+    public IReadOnlyList<string> Languages => Detector.Languages;
 
     public LanguageGuess Identify(string text)
     {
         var sample = text.Length > _sampleChars ? text[.._sampleChars] : text;
         if (string.IsNullOrWhiteSpace(sample)) return LanguageGuess.Unknown;
-        var confidences = _detector.ComputeLanguageConfidenceValues(sample);
-        foreach (var (language, score) in confidences)
-            return score > 0
-                ? new LanguageGuess(LanguageInfo.IsoCode6391(language).ToString().ToLowerInvariant(), Math.Round(score, 4))
-                : LanguageGuess.Unknown;
-        return LanguageGuess.Unknown;
+        var guess = Detector.Detect(sample);
+        return guess.Score > 0 ? guess with { Score = Math.Round(guess.Score, 4) } : LanguageGuess.Unknown;
     }
 
     private static Lingua.Language Parse(string code)
