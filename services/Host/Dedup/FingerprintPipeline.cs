@@ -31,6 +31,11 @@ public sealed class FingerprintBatch(int capacity, int permutations)
 /// workers at all: the caller fingerprints each batch itself.</summary>
 public sealed class FingerprintPipeline : IDisposable
 {
+    /// <summary>Documents per batch: enough that a worker touches the queue once per ~1 MB of text, few enough that
+    /// the batches in flight (at most one per worker plus the one being read) stay within the young generation, so
+    /// their texts die young instead of being promoted and copied by the GC.</summary>
+    public const int BatchSize = 256;
+
     private readonly int _threads, _permutations;
     private readonly bool _withShingles;
     private readonly ExactKeyKind _keyKind;
@@ -55,7 +60,7 @@ public sealed class FingerprintPipeline : IDisposable
     }
 
     /// <summary>An empty batch to fill, reused once an earlier one has been collected.</summary>
-    public FingerprintBatch Rent() => _free.TryPop(out var batch) ? batch : new FingerprintBatch(OfflineDedup.BatchSize, _permutations);
+    public FingerprintBatch Rent() => _free.TryPop(out var batch) ? batch : new FingerprintBatch(BatchSize, _permutations);
 
     /// <summary>Queues a filled batch, then hands every finished batch at the head of the line to
     /// <paramref name="collect"/>; waits when too many are in flight, which bounds memory.</summary>
@@ -70,7 +75,7 @@ public sealed class FingerprintPipeline : IDisposable
         batch.Done.Reset();
         _pending.Enqueue(batch);
         _work.Add(batch);
-        while (_pending.Count > 0 && (_pending.Peek().Done.IsSet || _pending.Count > 2 * _threads)) CollectHead(collect);
+        while (_pending.Count > 0 && (_pending.Peek().Done.IsSet || _pending.Count > _threads)) CollectHead(collect);
     }
 
     /// <summary>Waits for and collects every batch still in flight.</summary>

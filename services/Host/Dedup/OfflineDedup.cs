@@ -17,8 +17,6 @@ namespace Refinery.Host.Dedup;
 /// partition files, which are then linked one at a time; per document only its id and a few numbers stay in memory.</summary>
 public static class OfflineDedup
 {
-    public const int BatchSize = 1024;
-
     /// <summary>Band-record partitions on disk; a bucket lies whole in one, so each is linked on its own.</summary>
     public const int SpillPartitions = 128;
 
@@ -204,7 +202,7 @@ public static class OfflineDedup
                         continue;
                     }
                     batch.Documents.Add(item.Document!);
-                    if (batch.Documents.Count < BatchSize) continue;
+                    if (batch.Documents.Count < batch.Capacity) continue;
                     hashing.Post(batch, Collect);
                     batch = hashing.Rent();
                 }
