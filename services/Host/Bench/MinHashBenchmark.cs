@@ -10,7 +10,8 @@ namespace Refinery.Host.Bench;
 
 /// <summary>`refinery bench minhash`: MinHash signatures per second and MB per CPU-second on a generated web-like
 /// corpus held in memory, with RPv2's SHA-1 shingle hash and with the XxHash3 fast mode, on one and all cores; then
-/// LSH bucketing and union-find clustering at RPv2's four thresholds; peak memory of the process.</summary>
+/// LSH bucketing and union-find clustering at RPv2's four thresholds; then the whole `refinery dedup` path (reading the
+/// JSONL.zst, hashing, linking, writing the clusters) in a fresh process per hash and thread count, as users run it.</summary>
 public static class MinHashBenchmark
 {
     public sealed record Settings(int SizeMb, string WorkDir, string? Output, string CacheDir, bool Json, string? WebData = null);
@@ -22,6 +23,11 @@ public static class MinHashBenchmark
         public double SignaturesPerCpuSecond => Signatures / CpuSeconds;
         public double MegabytesPerCpuSecond => TextBytes / 1e6 / CpuSeconds;
     }
+
+    /// <summary>One whole `refinery dedup` process: CPU and wall from the process's start (runtime start-up included),
+    /// so it is what a user's `time refinery dedup` would show.</summary>
+    public sealed record PathCase(string Hash, int Threads, long Documents, double WallSeconds, double CpuSeconds, long PeakBytes,
+        long AllocatedBytes);
 
     public sealed record LshCase(double Threshold, int Bands, int Rows, long Signatures, double WallSeconds, long Clusters, long ClusteredDocuments);
 
@@ -73,6 +79,13 @@ public static class MinHashBenchmark
             lsh.Add(new LshCase(layout.Threshold, clustering.Bands, clustering.Rows, entries.Count(e => e.HasSignature),
                 clock.Elapsed.TotalSeconds, clustered.Select(c.Find).Distinct().Count(), clustered.Count));
         }
+        var paths = new List<PathCase>();
+        foreach (var hash in new[] { "sha1", "xxhash3" })
+        foreach (var threads in new[] { 1, Environment.ProcessorCount }.Distinct())
+        {
+            Console.Error.WriteLine($"refinery dedup with {hash} on {threads} thread(s) ...");
+            paths.Add(await RunChildAsync(jsonl.Path, hash, threads, settings.WorkDir, ct));
+        }
         using var self = Process.GetCurrentProcess();
         var report = new
         {
@@ -80,7 +93,11 @@ public static class MinHashBenchmark
             signatures = cases.Select(c => new { c.Hash, c.Threads, c.Documents, c.Signatures, c.TextBytes, c.WallSeconds, c.CpuSeconds,
                 signaturesPerSecond = c.SignaturesPerSecond, signaturesPerCpuSecond = c.SignaturesPerCpuSecond,
                 megabytesPerCpuSecond = c.MegabytesPerCpuSecond }),
-            lsh, peakWorkingSetMb = self.PeakWorkingSet64 / 1e6,
+            lsh,
+            wholePath = paths.Select(p => new { p.Hash, p.Threads, p.Documents, p.WallSeconds, p.CpuSeconds, peakMb = p.PeakBytes / 1e6,
+                allocatedMb = p.AllocatedBytes / 1e6, megabytesPerCpuSecond = textBytes / 1e6 / p.CpuSeconds,
+                documentsPerSecond = p.Documents / p.WallSeconds, cpuOverVsOneThread = CpuOverOneThread(paths, p) }),
+            peakWorkingSetMb = self.PeakWorkingSet64 / 1e6,
         };
         var text = JsonSerializer.Serialize(report, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true });
         if (settings.Output is not null) await File.WriteAllTextAsync(settings.Output, text, ct);
@@ -93,6 +110,44 @@ public static class MinHashBenchmark
         foreach (var l in lsh)
             Console.WriteLine($"{l.Threshold,9:0.0}{$"{l.Bands}×{l.Rows}",8}{l.WallSeconds,9:N2}{l.Clusters,10:N0}{l.ClusteredDocuments,11:N0}");
         Console.WriteLine($"peak memory {self.PeakWorkingSet64 / 1e6:N0} MB");
+        Console.WriteLine("whole `refinery dedup --threshold 0.8` process (read JSONL.zst, hash, link, write):");
+        Console.WriteLine($"{"hash",-8}{"threads",8}{"MB/CPU-s",10}{"docs/s",10}{"wall s",8}{"CPU-s",8}{"CPU vs 1",10}{"peak MB",9}{"alloc MB",10}");
+        foreach (var p in paths)
+            Console.WriteLine($"{p.Hash,-8}{p.Threads,8}{textBytes / 1e6 / p.CpuSeconds,10:N1}{p.Documents / p.WallSeconds,10:N0}{p.WallSeconds,8:N2}" +
+                              $"{p.CpuSeconds,8:N2}{CpuOverOneThread(paths, p),10:+0%;-0%;0%}{p.PeakBytes / 1e6,9:N0}{p.AllocatedBytes / 1e6,10:N0}");
+    }
+
+    /// <summary>How many more CPU-seconds this case spent than the same hash on one thread (the cost of parallelism).</summary>
+    private static double CpuOverOneThread(List<PathCase> paths, PathCase p) =>
+        paths.First(o => o.Hash == p.Hash && o.Threads == 1) is var one ? p.CpuSeconds / one.CpuSeconds - 1 : 0;
+
+    private static readonly JsonSerializerOptions CaseJson = new(JsonSerializerDefaults.Web);
+
+    private static async Task<PathCase> RunChildAsync(string input, string hash, int threads, string workDir, CancellationToken ct)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet") start.ArgumentList.Add(typeof(MinHashBenchmark).Assembly.Location);
+        foreach (var arg in new[] { "bench", "minhash-case", "--input", input, "--mode", hash, "--threads", threads.ToString(), "--work-dir", workDir })
+            start.ArgumentList.Add(arg);
+        using var child = Process.Start(start)!;
+        var output = await child.StandardOutput.ReadToEndAsync(ct);
+        await child.WaitForExitAsync(ct);
+        if (child.ExitCode != 0) throw new InvalidOperationException($"benchmark case {hash} on {threads} thread(s) exited with {child.ExitCode}");
+        return JsonSerializer.Deserialize<PathCase>(output, CaseJson)!;
+    }
+
+    /// <summary>One whole `refinery dedup` run in this fresh process, with no warm-up: prints its <see cref="PathCase"/> as JSON.</summary>
+    public static async Task RunCaseAsync(string input, string hash, int threads, string workDir, CancellationToken ct)
+    {
+        var output = Path.Combine(workDir, $"minhash-case-{hash}-{threads}.jsonl");
+        var settings = new OfflineDedup.Settings([input], output, 0.8, Hash: hash == "xxhash3" ? ShingleHash.XxHash3 : ShingleHash.Sha1,
+            Threads: threads, WorkDir: workDir);
+        var summary = await OfflineDedup.RunAsync(settings, _ => { }, ct);
+        using var self = Process.GetCurrentProcess();
+        var cpu = self.TotalProcessorTime.TotalSeconds;
+        var wall = (DateTime.Now - self.StartTime).TotalSeconds;
+        Console.WriteLine(JsonSerializer.Serialize(new PathCase(hash, threads, summary.Documents, wall, cpu, self.PeakWorkingSet64,
+            GC.GetTotalAllocatedBytes()), CaseJson));
     }
 
     private static Fingerprint[] Fingerprints(IReadOnlyList<string> texts, ShingleHash hash, int threads)

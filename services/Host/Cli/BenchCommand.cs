@@ -99,6 +99,13 @@ public static class BenchCommand
                 result.GetValue(output), result.GetValue(cache) ?? Demo.SampleCorpus.DefaultCacheDir(), result.GetValue(json), result.GetValue(webData)), ct);
             return 0;
         });
+        var minhashCase = new Command("minhash-case", "(internal) one whole refinery dedup process of bench minhash") { input, mode, threads, workDir };
+        minhashCase.Hidden = true;
+        minhashCase.SetAction(async (result, ct) =>
+        {
+            await MinHashBenchmark.RunCaseAsync(result.GetValue(input)!, result.GetValue(mode)!, result.GetValue(threads), result.GetValue(workDir)!, ct);
+            return 0;
+        });
         var documents = new Option<int>("--documents") { DefaultValueFactory = _ => 1_000_000, Description = "Synthetic documents to generate" };
         var dedupScale = new Command("dedup-scale", "refinery dedup on a generated corpus with planted duplicates: time, peak memory, planted duplicates found")
         {
@@ -140,6 +147,6 @@ public static class BenchCommand
             TrainBenchmark.RunCase(result.GetValue(threads), result.GetValue(steps));
             return 0;
         });
-        return new Command("bench", "Benchmarks") { ingest, ingestCase, signals, signalsCase, dedupQuality, minhash, dedupScale, curate, train, trainCase };
+        return new Command("bench", "Benchmarks") { ingest, ingestCase, signals, signalsCase, dedupQuality, minhash, minhashCase, dedupScale, curate, train, trainCase };
     }
 }

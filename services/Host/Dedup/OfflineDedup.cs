@@ -17,8 +17,6 @@ namespace Refinery.Host.Dedup;
 /// partition files, which are then linked one at a time; per document only its id and a few numbers stay in memory.</summary>
 public static class OfflineDedup
 {
-    public const int BatchSize = 1024;
-
     /// <summary>Band-record partitions on disk; a bucket lies whole in one, so each is linked on its own.</summary>
     public const int SpillPartitions = 128;
 
@@ -164,40 +162,35 @@ public static class OfflineDedup
         return new Clustering(components, bands, rows, compared);
     }
 
+    /// <summary>Receives a document's signature; the span is valid only during the call.</summary>
+    public delegate void SignatureSink(int document, ReadOnlySpan<uint> signature);
+
     /// <summary>Reads every input document and fingerprints it on <see cref="Settings.Threads"/> threads, handing each
     /// signature to <paramref name="onSignature"/> in input order (or keeping it in the entry when that is null).
     /// Rejected lines go to <paramref name="rejectedPath"/> (deleted when there are none).</summary>
     public static async Task<(List<Entry> Entries, long Rejected)> ReadAsync(Settings settings, string rejectedPath,
-        Action<string> progress, CancellationToken ct, Action<int, uint[]>? onSignature = null)
+        Action<string> progress, CancellationToken ct, SignatureSink? onSignature = null)
     {
         var entries = new List<Entry>();
         long rejected = 0;
         var permutations = MinHashPermutations.Create(settings.Permutations, settings.Seed);
-        var fingerprinters = new System.Collections.Concurrent.ConcurrentBag<DedupFingerprinter>();
+        using var hashing = new FingerprintPipeline(settings.Threads,
+            () => new DedupFingerprinter(permutations, settings.NGram, settings.Hash), settings.Permutations, settings.Verify, settings.KeyKind);
         await using (var rejects = new StreamWriter(rejectedPath, append: false, new UTF8Encoding(false)))
         {
-            var batch = new List<SignalDocument>(BatchSize);
-            var computed = new Fingerprint[BatchSize];
-            void Flush()
+            void Collect(FingerprintBatch batch)
             {
-                Parallel.For(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = settings.Threads }, () =>
-                        fingerprinters.TryTake(out var f) ? f : new DedupFingerprinter(permutations, settings.NGram, settings.Hash),
-                    (i, _, fingerprinter) =>
-                    {
-                        computed[i] = fingerprinter.Compute(batch[i].Text, settings.Verify);
-                        return fingerprinter;
-                    },
-                    fingerprinters.Add);
-                for (var i = 0; i < batch.Count; i++)
+                for (var i = 0; i < batch.Documents.Count; i++)
                 {
-                    var (document, fingerprint) = (batch[i], computed[i]);
-                    if (fingerprint.Signature is { } signature) onSignature?.Invoke(entries.Count, signature);
-                    entries.Add(new Entry(document.Id, Rpv2SignalComputer.IdInt(document.Id), document.Text.Length, ExactKeys.Of(settings.KeyKind, document.Text, document.Url, _ => fingerprint.NormalizedKey),
-                        fingerprint.Signature is not null, fingerprint.Shingles, onSignature is null ? fingerprint.Signature : null));
+                    var document = batch.Documents[i];
+                    var signature = batch.SignatureOf(i);
+                    if (batch.HasSignature[i]) onSignature?.Invoke(entries.Count, signature);
+                    entries.Add(new Entry(document.Id, Rpv2SignalComputer.IdInt(document.Id), document.Text.Length, batch.ExactKeys[i],
+                        batch.HasSignature[i], batch.Shingles[i], onSignature is null && batch.HasSignature[i] ? signature.ToArray() : null));
                 }
-                batch.Clear();
                 progress($"{entries.Count:N0} documents");
             }
+            var batch = hashing.Rent();
             foreach (var input in settings.Inputs)
             {
                 await foreach (var item in SignalInputReader.ReadAsync(input, "en", ct))
@@ -208,11 +201,14 @@ public static class OfflineDedup
                         await rejects.WriteLineAsync(JsonSerializer.Serialize(rejection, RejectionJson));
                         continue;
                     }
-                    batch.Add(item.Document!);
-                    if (batch.Count == BatchSize) Flush();
+                    batch.Documents.Add(item.Document!);
+                    if (batch.Documents.Count < batch.Capacity) continue;
+                    hashing.Post(batch, Collect);
+                    batch = hashing.Rent();
                 }
             }
-            Flush();
+            hashing.Post(batch, Collect);
+            hashing.Drain(Collect);
         }
         if (rejected == 0) File.Delete(rejectedPath);
         return (entries, rejected);

@@ -36,18 +36,26 @@ public sealed class DedupFingerprinter(MinHashPermutations permutations, int ngr
 
     public Fingerprint Compute(string text, bool withShingles)
     {
+        var signature = new uint[_minHasher.Count];
+        var hasSignature = TryCompute(text, signature, withShingles, out var key, out var shingles);
+        return new Fingerprint(hasSignature ? signature : null, shingles, key);
+    }
+
+    /// <summary><see cref="Compute"/> into the caller's buffer, so a batch of documents allocates nothing per document
+    /// (but the shingle set, when asked for). Returns false, with <paramref name="signature"/> untouched, for a text
+    /// with fewer words than the n-gram size.</summary>
+    public bool TryCompute(string text, Span<uint> signature, bool withShingles, out UInt128 normalizedKey, out ShingleSet? shingles)
+    {
         var utf8 = NormalizedUtf8(text);
         _starts.Clear();
         _ends.Clear();
         Rpv2Normalizer.WordBounds(utf8, _starts, _ends);
         var starts = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_starts);
         var ends = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_ends);
-        var signature = new uint[_minHasher.Count];
         var hasSignature = _minHasher.TryCompute(utf8, starts, ends, signature);
-        return new Fingerprint(
-            hasSignature ? signature : null,
-            withShingles && hasSignature ? ShingleSet.Create(utf8, starts, ends, NGram) : null,
-            XxHash128.HashToUInt128(utf8));
+        shingles = withShingles && hasSignature ? ShingleSet.Create(utf8, starts, ends, NGram) : null;
+        normalizedKey = XxHash128.HashToUInt128(utf8);
+        return hasSignature;
     }
 
     private ReadOnlySpan<byte> NormalizedUtf8(string text)

@@ -14,42 +14,51 @@ public static class Sha1Multi
 
     /// <summary>datasketch's sha1_hash32 (first 4 digest bytes, little-endian) of each message
     /// <c>data[starts[i]..ends[i]]</c> into <paramref name="output"/>[i].</summary>
-    public static void Hash32(ReadOnlySpan<byte> data, ReadOnlySpan<int> starts, ReadOnlySpan<int> ends, Span<uint> output)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe void Hash32(ReadOnlySpan<byte> data, ReadOnlySpan<int> starts, ReadOnlySpan<int> ends, Span<uint> output)
     {
         var count = starts.Length;
+        if (ends.Length < count || output.Length < count) throw new ArgumentException("starts, ends and output differ in length");
         if (!Avx2.IsSupported)
         {
             for (var i = 0; i < count; i++) output[i] = Sha1.Hash32(data[starts[i]..ends[i]]);
             return;
         }
-        Span<int> groupStarts = stackalloc int[Lanes];
-        Span<int> groupEnds = stackalloc int[Lanes];
-        Span<uint> groupOutput = stackalloc uint[Lanes];
-        for (var i = 0; i < count; i += Lanes)
-        {
-            // A last, partial group repeats its final message in the spare lanes rather than falling back to scalar.
-            var real = Math.Min(Lanes, count - i);
-            for (var lane = 0; lane < Lanes; lane++)
+        for (var i = 0; i < count; i++)
+            if ((uint)starts[i] > (uint)ends[i] || (uint)ends[i] > (uint)data.Length) throw new ArgumentOutOfRangeException(nameof(ends));
+        var group = stackalloc Lane[Lanes];
+        var digests = stackalloc uint[Lanes];
+        fixed (byte* bytes = data)
+            for (var i = 0; i < count; i += Lanes)
             {
-                var m = i + Math.Min(lane, real - 1);
-                groupStarts[lane] = starts[m];
-                groupEnds[lane] = ends[m];
+                // A last, partial group repeats its final message in the spare lanes rather than falling back to scalar.
+                var real = Math.Min(Lanes, count - i);
+                for (var lane = 0; lane < Lanes; lane++)
+                {
+                    var m = i + Math.Min(lane, real - 1);
+                    group[lane] = new Lane(bytes + starts[m], ends[m] - starts[m]);
+                }
+                HashGroup(group, digests);
+                for (var lane = 0; lane < real; lane++) output[i + lane] = digests[lane];
             }
-            HashGroup(data, groupStarts, groupEnds, groupOutput);
-            groupOutput[..real].CopyTo(output[i..]);
-        }
     }
 
-    [SkipLocalsInit]
-    private static unsafe void HashGroup(ReadOnlySpan<byte> data, ReadOnlySpan<int> starts, ReadOnlySpan<int> ends, Span<uint> output)
+    /// <summary>One lane's message: where it starts and how long it is.</summary>
+    private readonly unsafe struct Lane(byte* start, int length)
     {
-        var blocks = stackalloc int[Lanes];
+        public readonly byte* Start = start;
+        public readonly int Length = length;
+        public int Blocks => (Length + 9 + 63) / 64;
+    }
+
+    /// <summary>Eight messages through SHA-1 side by side. A block that lies whole inside its message is read where it
+    /// is; only the last one or two blocks of each message (its tail, 0x80, zeros, bit length) are assembled in scratch.</summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void HashGroup(Lane* lanes, uint* digests)
+    {
         var maxBlocks = 0;
-        for (var lane = 0; lane < Lanes; lane++)
-        {
-            blocks[lane] = (ends[lane] - starts[lane] + 9 + 63) / 64;
-            maxBlocks = Math.Max(maxBlocks, blocks[lane]);
-        }
+        for (var lane = 0; lane < Lanes; lane++) maxBlocks = Math.Max(maxBlocks, lanes[lane].Blocks);
 
         var state = stackalloc Vector256<uint>[5];
         state[0] = Vector256.Create(0x67452301u);
@@ -57,7 +66,8 @@ public static class Sha1Multi
         state[2] = Vector256.Create(0x98BADCFEu);
         state[3] = Vector256.Create(0x10325476u);
         state[4] = Vector256.Create(0xC3D2E1F0u);
-        var scratch = stackalloc byte[Lanes * 64]; // each lane's current block, lane after lane
+        var scratch = stackalloc byte[Lanes * 64]; // a lane's assembled block, when it needs one
+        var rows = stackalloc uint*[Lanes];
         var activeMask = stackalloc uint[Lanes];
         var w = stackalloc Vector256<uint>[16];
         var bigEndian = Vector256.Create((byte)3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12,
@@ -66,30 +76,42 @@ public static class Sha1Multi
         {
             for (var lane = 0; lane < Lanes; lane++)
             {
-                var active = k < blocks[lane];
+                var start = lanes[lane].Start;
+                var length = lanes[lane].Length;
+                var blocks = (length + 9 + 63) / 64;
+                var active = k < blocks;
                 activeMask[lane] = active ? uint.MaxValue : 0;
+                // A finished lane keeps its last row, hashed again and masked out.
                 if (!active) continue;
-                var message = data[starts[lane]..ends[lane]];
-                var block = new Span<byte>(scratch + 64 * lane, 64);
-                if (64 * k + 64 <= message.Length) message.Slice(64 * k, 64).CopyTo(block);
-                else FillTail(message, k, blocks[lane], block);
+                if (64 * k + 64 <= length)
+                {
+                    rows[lane] = (uint*)(start + 64 * k);
+                }
+                else
+                {
+                    var block = scratch + 64 * lane;
+                    FillTail(new ReadOnlySpan<byte>(start, length), k, blocks, new Span<byte>(block, 64));
+                    rows[lane] = (uint*)block;
+                }
             }
             // Word t of every lane: the eight blocks, one per row, transposed eight words at a time (gathers are slow on some cores).
-            Transpose((uint*)scratch, w, bigEndian);
-            Transpose((uint*)scratch + 8, w + 8, bigEndian);
+            Transpose(rows, 0, w, bigEndian);
+            Transpose(rows, 8, w + 8, bigEndian);
             Compress(w, state, Vector256.Load(activeMask));
         }
-        for (var lane = 0; lane < Lanes; lane++) output[lane] = BinaryPrimitives.ReverseEndianness(state[0].GetElement(lane));
+        var first = state[0];
+        for (var lane = 0; lane < Lanes; lane++) digests[lane] = BinaryPrimitives.ReverseEndianness(first.GetElement(lane));
     }
 
-    /// <summary>Columns <c>offset..offset+7</c> of the 8×16 word matrix at <paramref name="rows"/> (one lane's block per
-    /// row) into eight vectors, byte-swapped to big-endian: three rounds of unpack and lane permutes.</summary>
+    /// <summary>Words <c>offset..offset+7</c> of the eight 16-word blocks at <paramref name="rows"/> (one lane's block
+    /// each) into eight vectors, byte-swapped to big-endian: three rounds of unpack and lane permutes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Transpose(uint* rows, Vector256<uint>* columns, Vector256<byte> bigEndian)
+    private static unsafe void Transpose(uint** rows, int offset, Vector256<uint>* columns, Vector256<byte> bigEndian)
     {
-        Vector256<uint> r0 = Avx.LoadVector256(rows), r1 = Avx.LoadVector256(rows + 16), r2 = Avx.LoadVector256(rows + 32),
-            r3 = Avx.LoadVector256(rows + 48), r4 = Avx.LoadVector256(rows + 64), r5 = Avx.LoadVector256(rows + 80),
-            r6 = Avx.LoadVector256(rows + 96), r7 = Avx.LoadVector256(rows + 112);
+        Vector256<uint> r0 = Avx.LoadVector256(rows[0] + offset), r1 = Avx.LoadVector256(rows[1] + offset),
+            r2 = Avx.LoadVector256(rows[2] + offset), r3 = Avx.LoadVector256(rows[3] + offset),
+            r4 = Avx.LoadVector256(rows[4] + offset), r5 = Avx.LoadVector256(rows[5] + offset),
+            r6 = Avx.LoadVector256(rows[6] + offset), r7 = Avx.LoadVector256(rows[7] + offset);
         // Pairs of rows interleaved by word, then by pairs of words: within each 128-bit half, column j of rows 0–3 (or 4–7).
         var t0 = Avx2.UnpackLow(r0, r1).AsUInt64(); var t1 = Avx2.UnpackHigh(r0, r1).AsUInt64();
         var t2 = Avx2.UnpackLow(r2, r3).AsUInt64(); var t3 = Avx2.UnpackHigh(r2, r3).AsUInt64();

@@ -72,6 +72,7 @@ public sealed class MinHasher
 
     /// <summary>Four vectors of permutations (16) at a time, each pass over all the hashes: the coefficients and the
     /// running minima stay in registers, and the loop body is four independent chains the core can overlap.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void SignatureAvx2(ReadOnlySpan<uint> hashes, Span<uint> signature)
     {
         var vectors = Count / 4;
@@ -117,7 +118,7 @@ public sealed class MinHasher
         }
     }
 
-    /// <summary>(h·a + b) mod (2^61−1), keeping the low 32 bits, for four permutations.</summary>
+    /// <summary>(h·a + b) mod (2^61−1) for four permutations; of the result only the low 32 bits are meaningful.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<ulong> Permute(Vector256<ulong> h64, Vector256<ulong> a, Vector256<ulong> aLow, Vector256<ulong> aHigh,
         Vector256<ulong> b)
@@ -136,14 +137,15 @@ public sealed class MinHasher
         // x mod (2^61−1): fold the top 3 bits down once, then subtract the prime if still above it.
         var prime = Vector256.Create(MinHashPermutations.MersennePrime);
         var folded = (x & prime) + Avx2.ShiftRightLogical(x, 61);
-        var reduced = folded - (Avx2.CompareGreaterThan(folded.AsInt64(), Vector256.Create((long)MinHashPermutations.MersennePrime - 1)).AsUInt64() & prime);
-        return reduced & Vector256.Create((ulong)uint.MaxValue);
+        // Only the low 32 bits count; Min ignores the high ones, so they are not masked off here.
+        return folded - (Avx2.CompareGreaterThan(folded.AsInt64(), Vector256.Create((long)MinHashPermutations.MersennePrime - 1)).AsUInt64() & prime);
     }
 
-    /// <summary>Both operands are below 2^32, so a signed 64-bit compare orders them.</summary>
+    /// <summary>The minimum of the low 32 bits of each 64-bit lane, in one unsigned 32-bit min (vpminud): the high
+    /// halves take arbitrary values that <see cref="Store"/> never reads.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<ulong> Min(Vector256<ulong> minimum, Vector256<ulong> value) =>
-        Avx2.BlendVariable(minimum, value, Avx2.CompareGreaterThan(minimum.AsInt64(), value.AsInt64()).AsUInt64());
+        Avx2.Min(minimum.AsUInt32(), value.AsUInt32()).AsUInt64();
 
     private static void Store(Vector256<ulong> minima, Span<uint> signature, int at)
     {
