@@ -1,7 +1,5 @@
 using Parquet;
-using Parquet.Schema;
 using Refinery.Quality.Rpv2;
-using Refinery.Text.MinHash;
 
 namespace Refinery.Quality.Formats;
 
