@@ -1,28 +1,27 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Refinery.Host.Demo;
-using Refinery.Quality.Formats;
-using Refinery.Quality.Models;
 using Refinery.Quality.Resources;
-using Refinery.Quality.Rpv2;
-using Refinery.Text.Hashing;
-using Refinery.Text.MinHash;
 
 namespace Refinery.Host.Bench;
 
-/// <summary>Signal throughput on a generated web-like corpus. Each case runs in its own process, so its peak memory is
-/// its own: reading and parsing only (the floor); (a) the 29 exact signals plus MinHash and (b) everything, adding the
-/// model-based signals of the sample models, each on one thread and on every core.
-/// Then the two hand-vectorised hot paths against their scalar references, on the same shingles.</summary>
+/// <summary>Signal throughput of the whole paths users run, on a web-page corpus. Each case is a fresh process measured
+/// from its start to its end (start-up, JIT, word lists, reading and writing included): the floor (reading and
+/// parsing only); `refinery signals` writing the golden JSONL layout and the Parquet signal shard, on one thread and
+/// on every core; everything (the model signals of the sample models too) on one thread; and the Signals service's
+/// shard path, a document shard in an object store to a signal shard back in it (the file-system store, and with
+/// --s3 the S3 server). Then the two hand-vectorised hot paths against their scalar references.</summary>
 public static class SignalsBenchmark
 {
     /// <summary>RPv2's Python pipeline on these machines: about 150 CommonCrawl pages, 0.5 MB, per second per core.</summary>
     public const double ReferencePagesPerCoreSecond = 150, ReferenceMegabytesPerCoreSecond = 0.5;
 
-    public sealed record Settings(int SizeMb, string WorkDir, string? Output, string CacheDir, bool Json, string? WebData = null);
+    public sealed record Settings(int SizeMb, string WorkDir, string? Output, string CacheDir, bool Json, string? WebData = null,
+        bool S3 = false);
 
-    public sealed record CaseResult(string Mode, int Threads, long Documents, long TextBytes, double WallSeconds, double CpuSeconds,
-        long PeakWorkingSetBytes)
+    /// <summary>One measured case; MB are UTF-8 megabytes of document text.</summary>
+    public sealed record CaseResult(string Name, string Format, int Threads, long Documents, long TextBytes, double WallSeconds,
+        double CpuSeconds, long PeakWorkingSetBytes)
     {
         public double DocumentsPerSecond => Documents / WallSeconds;
         public double MegabytesPerSecond => TextBytes / 1e6 / WallSeconds;
@@ -30,8 +29,10 @@ public static class SignalsBenchmark
         public double MegabytesPerCpuSecond => TextBytes / 1e6 / CpuSeconds;
     }
 
+    /// <summary>A case to run: its name in the report and the arguments of its `bench signals-case` child.</summary>
+    private sealed record Case(string Name, string Format, int Threads, string[] Arguments);
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-    private const int WarmUpDocuments = 1_000;
 
     public static async Task RunAsync(Settings settings, CancellationToken ct)
     {
@@ -39,18 +40,61 @@ public static class SignalsBenchmark
         await Rpv2WordLists.LoadAsync(settings.CacheDir, line => Console.Error.WriteLine(line), ct);
         SampleModels.Ensure(settings.CacheDir, sources, line => Console.Error.WriteLine(line));
         var (jsonl, _) = await BenchCorpus.PrepareAsync(settings.WorkDir, settings.SizeMb, settings.CacheDir, settings.WebData, ct);
+        var scratch = Path.Combine(settings.WorkDir, "signals-bench");
+        if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
+        Directory.CreateDirectory(scratch);
 
+        var threadCounts = new[] { 1, Environment.ProcessorCount }.Distinct().ToArray();
+        var cases = new List<Case> { new("read", "", 1, ["--case", "read", "--input", jsonl.Path]) };
+        foreach (var format in new[] { "jsonl", "parquet" })
+            foreach (var threads in threadCounts)
+                cases.Add(SignalsCase($"signals {format}", format, threads, models: null));
+        cases.Add(SignalsCase("all (+ models) parquet", "parquet", 1, SampleModels.Directory(settings.CacheDir)));
+
+        // The service path reads a document shard that ingestion's writer made from the same corpus (not measured).
+        var stores = new List<(string Spec, string Corpus)> { ($"file:{Path.Combine(scratch, "store")}", "bench-signals") };
+        if (settings.S3) stores.Add(("s3", $"bench-signals-{Guid.NewGuid():N}"[..22]));
         var results = new List<CaseResult>();
-        foreach (var (mode, threads) in new[]
-                 { ("read", 1), ("exact", 1), ("exact", Environment.ProcessorCount), ("all", 1), ("all", Environment.ProcessorCount) })
+        try
         {
-            Console.Error.WriteLine($"case {mode} on {threads} thread(s) ...");
-            results.Add(await RunChildAsync(jsonl.Path, mode, threads, settings.CacheDir, ct));
+            foreach (var (spec, corpus) in stores)
+            {
+                Console.Error.WriteLine($"writing the document shard to {spec} ...");
+                var eventFile = Path.Combine(scratch, $"{corpus}.event.json");
+                var store = SignalsServicePath.OpenStore(spec);
+                try { await SignalsServicePath.PrepareAsync(store, corpus, jsonl.Path, eventFile, ct); }
+                finally { (store as IDisposable)?.Dispose(); }
+                var name = spec == "s3" ? "service, S3 store" : "service, file store";
+                foreach (var threads in threadCounts)
+                    cases.Add(new Case(name, "parquet", threads,
+                        ["--case", "service", "--input", eventFile, "--store", spec, "--threads", threads.ToString(), "--cache", settings.CacheDir]));
+            }
+
+            foreach (var c in cases)
+            {
+                Console.Error.WriteLine($"case {c.Name} on {c.Threads} thread(s) ...");
+                var measure = await RunChildAsync(c.Arguments, ct);
+                if (measure.Documents != jsonl.Documents)
+                    throw new InvalidOperationException($"case {c.Name} saw {measure.Documents} documents, the corpus has {jsonl.Documents}");
+                results.Add(new CaseResult(c.Name, c.Format, c.Threads, measure.Documents, jsonl.TextBytes, measure.WallSeconds,
+                    measure.CpuSeconds, measure.PeakWorkingSetBytes));
+                foreach (var file in Directory.EnumerateFiles(scratch, "out.*")) File.Delete(file);
+            }
+        }
+        finally
+        {
+            foreach (var (spec, corpus) in stores.Where(s => s.Spec == "s3"))
+            {
+                var s3 = SignalsServicePath.OpenStore(spec);
+                try { await SignalsServicePath.CleanUpAsync(s3, corpus, CancellationToken.None); }
+                finally { (s3 as IDisposable)?.Dispose(); }
+            }
+            Directory.Delete(scratch, recursive: true);
         }
         Console.Error.WriteLine("hot paths against their scalar references ...");
-        var kernels = await KernelsAsync(jsonl.Path, ct);
+        var kernels = await SignalsBenchKernels.RunAsync(jsonl.Path, ct);
+        var overheads = ThreadOverheads(results);
 
-        var floor = results[0];
         var report = new
         {
             benchmark = "signals",
@@ -59,101 +103,66 @@ public static class SignalsBenchmark
             reference = new { pagesPerCoreSecond = ReferencePagesPerCoreSecond, megabytesPerCoreSecond = ReferenceMegabytesPerCoreSecond },
             cases = results.Select(r => new
             {
-                r.Mode, r.Threads, r.Documents, r.TextBytes, r.WallSeconds, r.CpuSeconds,
+                r.Name, r.Format, r.Threads, r.Documents, r.TextBytes, r.WallSeconds, r.CpuSeconds,
                 peakWorkingSetMb = r.PeakWorkingSetBytes / 1e6,
                 documentsPerSecond = r.DocumentsPerSecond,
                 megabytesPerSecond = r.MegabytesPerSecond,
                 documentsPerCpuSecond = r.DocumentsPerCpuSecond,
                 megabytesPerCpuSecond = r.MegabytesPerCpuSecond,
-                timesReferencePerCore = r.Mode == "read" ? (double?)null : r.MegabytesPerCpuSecond / ReferenceMegabytesPerCoreSecond,
-                // The same, with the floor's CPU time (decompressing and parsing the same input) taken out.
-                computeMegabytesPerCpuSecond = r.Mode == "read" ? (double?)null : ComputeMegabytesPerCpuSecond(r, floor),
-                shareOfFloor = r.MegabytesPerSecond / floor.MegabytesPerSecond,
+                timesReferencePerCore = r.Name == "read" ? (double?)null : r.MegabytesPerCpuSecond / ReferenceMegabytesPerCoreSecond,
             }).ToArray(),
+            threadOverheads = overheads.Select(o => new { name = o.Name, o.Threads, cpuOverhead = o.Overhead }).ToArray(),
             kernels,
         };
         var text = JsonSerializer.Serialize(report, Json);
         if (settings.Output is not null) await File.WriteAllTextAsync(settings.Output, text, ct);
         if (settings.Json) { Console.WriteLine(text); return; }
+        Print(jsonl, results, overheads, kernels);
 
-        Console.WriteLine($"corpus: {jsonl.Documents:N0} documents, {jsonl.TextBytes / 1e6:N0} MB of text");
-        Console.WriteLine($"{"case",-10}{"threads",8}{"docs/s",10}{"MB/s",8}{"docs/cpu-s",12}{"MB/cpu-s",10}{"× RPv2/core",13}{"compute only",14}{"peak MB",9}");
+        Case SignalsCase(string name, string format, int threads, string? models)
+        {
+            List<string> args = ["--case", "signals", "--input", jsonl.Path, "--output", Path.Combine(scratch, $"out.{format}"),
+                "--format", format, "--threads", threads.ToString(), "--cache", settings.CacheDir];
+            if (models is not null) args.AddRange(["--models", models]);
+            return new Case(name, format, threads, [.. args]);
+        }
+    }
+
+    private static void Print(BenchInput corpus, List<CaseResult> results, List<(string Name, int Threads, double Overhead)> overheads,
+        SignalsBenchKernels.KernelResult[] kernels)
+    {
+        Console.WriteLine($"corpus: {corpus.Documents:N0} documents, {corpus.TextBytes / 1e6:N0} MB of text; whole processes");
+        Console.WriteLine($"{"case",-26}{"threads",8}{"docs/s",9}{"MB/s",7}{"MB/cpu-s",10}{"× RPv2/core",13}{"wall s",8}{"cpu s",8}{"peak MB",9}");
         foreach (var r in results)
-            Console.WriteLine($"{r.Mode,-10}{r.Threads,8}{r.DocumentsPerSecond,10:N0}{r.MegabytesPerSecond,8:N1}{r.DocumentsPerCpuSecond,12:N0}" +
-                              $"{r.MegabytesPerCpuSecond,10:N2}{(r.Mode == "read" ? "" : (r.MegabytesPerCpuSecond / ReferenceMegabytesPerCoreSecond).ToString("N1")),13}" +
-                              $"{(r.Mode == "read" ? "" : (ComputeMegabytesPerCpuSecond(r, floor) / ReferenceMegabytesPerCoreSecond).ToString("N1")),14}" +
-                              $"{r.PeakWorkingSetBytes / 1e6,9:N0}");
+            Console.WriteLine($"{r.Name,-26}{r.Threads,8}{r.DocumentsPerSecond,9:N0}{r.MegabytesPerSecond,7:N1}{r.MegabytesPerCpuSecond,10:N2}" +
+                              $"{(r.Name == "read" ? "" : (r.MegabytesPerCpuSecond / ReferenceMegabytesPerCoreSecond).ToString("N1")),13}" +
+                              $"{r.WallSeconds,8:N1}{r.CpuSeconds,8:N1}{r.PeakWorkingSetBytes / 1e6,9:N0}");
+        foreach (var (name, threads, overhead) in overheads)
+            Console.WriteLine($"{name} on {threads} threads: {overhead:+0%;-0%} CPU time against 1 thread");
         foreach (var k in kernels)
             Console.WriteLine($"{k.Name}: {k.FastNanoseconds:N0} ns vs scalar {k.ScalarNanoseconds:N0} ns per item ({k.Speedup:N1}×)");
     }
 
-    private static double ComputeMegabytesPerCpuSecond(CaseResult result, CaseResult floor) =>
-        result.TextBytes / 1e6 / Math.Max(1e-9, result.CpuSeconds - floor.CpuSeconds);
+    /// <summary>For each case run on more than one thread: its CPU time over the same case's on one thread, minus one.</summary>
+    private static List<(string Name, int Threads, double Overhead)> ThreadOverheads(List<CaseResult> results) =>
+        results.Where(r => r.Threads > 1)
+            .Select(r => (r, one: results.FirstOrDefault(o => o.Name == r.Name && o.Threads == 1)))
+            .Where(p => p.one is not null)
+            .Select(p => (p.r.Name, p.r.Threads, p.r.CpuSeconds / p.one!.CpuSeconds - 1))
+            .ToList();
 
-    private static async Task<CaseResult> RunChildAsync(string input, string mode, int threads, string cacheDir, CancellationToken ct)
+    private static async Task<SignalsBenchCase.Measure> RunChildAsync(string[] arguments, CancellationToken ct)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
             start.ArgumentList.Add(typeof(SignalsBenchmark).Assembly.Location);
-        foreach (var arg in new[] { "bench", "signals-case", "--input", input, "--mode", mode, "--threads", threads.ToString(), "--cache", cacheDir })
-            start.ArgumentList.Add(arg);
+        foreach (var arg in (string[])["bench", "signals-case", .. arguments]) start.ArgumentList.Add(arg);
         using var child = Process.Start(start)!;
         var output = await child.StandardOutput.ReadToEndAsync(ct);
         await child.WaitForExitAsync(ct);
-        if (child.ExitCode != 0) throw new InvalidOperationException($"benchmark case {mode} exited with {child.ExitCode}");
-        return JsonSerializer.Deserialize<CaseResult>(output, Json)!;
-    }
-
-    /// <summary>One case, in this process; prints its result as JSON on stdout.</summary>
-    public static async Task RunCaseAsync(string input, string mode, int threads, string cacheDir, CancellationToken ct)
-    {
-        var resources = await Rpv2WordLists.LoadAsync(cacheDir, _ => { }, ct);
-        // "all" adds the model-based signals, with the sample models `bench signals` built before the cases.
-        var models = mode == "all" ? new ModelSignalSet(SignalModelRepository.LoadLatestFromDirectory(SampleModels.Directory(cacheDir))) : null;
-        var parallel = new ParallelSignals(resources, threads, models);
-        // Steady state, as a long-running service sees it: tiered compilation starts every method unoptimised and
-        // recompiles hot ones on a background thread, so the same read-and-compute path first runs over the start of
-        // the corpus until the JIT has nothing left to do; then the clock measures the whole corpus.
-        for (var round = 0; round < 3; round++) await ReadAndComputeAsync(input, mode, parallel, WarmUpDocuments, ct);
-        await WaitForJitToSettleAsync(ct);
-
-        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
-        var clock = Stopwatch.StartNew();
-        var (documents, bytes) = await ReadAndComputeAsync(input, mode, parallel, long.MaxValue, ct);
-        clock.Stop();
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
-        using var self = Process.GetCurrentProcess();
-        Console.WriteLine(JsonSerializer.Serialize(new CaseResult(mode, threads, documents, bytes, clock.Elapsed.TotalSeconds,
-            cpu.TotalSeconds, self.PeakWorkingSet64), Json));
-    }
-
-    /// <summary>Reads up to <paramref name="limit"/> documents and, unless the mode is "read", computes their signals
-    /// with reading overlapping computing; returns the documents and UTF-8 bytes of text.</summary>
-    private static async Task<(long Documents, long Bytes)> ReadAndComputeAsync(string input, string mode, ParallelSignals parallel,
-        long limit, CancellationToken ct)
-    {
-        long documents = 0, bytes = 0;
-        var pipeline = new SignalBatchPipeline(parallel, (_, results) =>
-        {
-            foreach (var result in results)
-                if (result.Error is not null) throw result.Error;
-            return Task.CompletedTask;
-        });
-        var batch = new List<SignalDocument>(1024);
-        await foreach (var item in SignalInputReader.ReadAsync(input, "en", ct))
-        {
-            if (item.Document is not { } document) continue;
-            if (documents == limit) break;
-            batch.Add(document);
-            documents++;
-            bytes += System.Text.Encoding.UTF8.GetByteCount(document.Text);
-            if (batch.Count < batch.Capacity) continue;
-            if (mode != "read") await pipeline.SubmitAsync(batch);
-            batch = new List<SignalDocument>(1024);
-        }
-        if (mode != "read") await pipeline.SubmitAsync(batch);
-        await pipeline.CompleteAsync();
-        return (documents, bytes);
+        if (child.ExitCode != 0) throw new InvalidOperationException($"benchmark case {string.Join(' ', arguments)} exited with {child.ExitCode}");
+        var last = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
+        return JsonSerializer.Deserialize<SignalsBenchCase.Measure>(last, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
     }
 
     /// <summary>Waits (at most 10 s) until no method has been compiled for half a second.</summary>
@@ -167,61 +176,6 @@ public static class SignalsBenchmark
             var now = System.Runtime.JitInfo.GetCompiledMethodCount();
             if (now == count) return;
             count = now;
-        }
-    }
-
-    public sealed record KernelResult(string Name, long Items, double FastNanoseconds, double ScalarNanoseconds)
-    {
-        public double Speedup => ScalarNanoseconds / FastNanoseconds;
-    }
-
-    /// <summary>SHA-1 of shingles (multi-buffer against one at a time) and the permuted-hash minimum (AVX2 against
-    /// scalar), on the 13-gram shingles of the corpus's first documents. Each timed three times; the median counts.</summary>
-    private static async Task<KernelResult[]> KernelsAsync(string input, CancellationToken ct)
-    {
-        var utf8 = new List<byte>();
-        var starts = new List<int>();
-        var ends = new List<int>();
-        var normalizer = new Refinery.Text.Rpv2Normalizer();
-        await foreach (var item in SignalInputReader.ReadAsync(input, "en", ct))
-        {
-            if (item.Document is not { } document) continue;
-            var words = normalizer.Run(document.Text).ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            for (var i = 0; i + 13 <= words.Length; i++)
-            {
-                var shingle = System.Text.Encoding.UTF8.GetBytes(string.Join(' ', words, i, 13));
-                starts.Add(utf8.Count);
-                utf8.AddRange(shingle);
-                ends.Add(utf8.Count);
-            }
-            if (starts.Count >= 200_000) break;
-        }
-        var data = utf8.ToArray();
-        var hashes = new uint[starts.Count];
-        var s = starts.ToArray();
-        var e = ends.ToArray();
-        var sha = new KernelResult("sha1 of 13-gram shingles", s.Length,
-            Median(() => Sha1Multi.Hash32(data, s, e, hashes)) / s.Length,
-            Median(() => { for (var i = 0; i < s.Length; i++) hashes[i] = Sha1.Hash32(data.AsSpan(s[i], e[i] - s[i])); }) / s.Length);
-
-        var hasher = new MinHasher(MinHashPermutations.RpV2, 13);
-        var signature = new uint[hasher.Count];
-        var minimum = new KernelResult("128 permuted minima per shingle", hashes.Length,
-            Median(() => hasher.Signature(hashes, signature)) / hashes.Length,
-            Median(() => hasher.SignatureScalar(hashes, signature)) / hashes.Length);
-        return [sha, minimum];
-
-        static double Median(Action run)
-        {
-            var times = new double[3];
-            for (var i = 0; i < times.Length; i++)
-            {
-                var clock = Stopwatch.StartNew();
-                run();
-                times[i] = clock.Elapsed.TotalNanoseconds;
-            }
-            Array.Sort(times);
-            return times[1];
         }
     }
 }

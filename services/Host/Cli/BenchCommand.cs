@@ -51,24 +51,38 @@ public static class BenchCommand
                 result.GetValue(workDir)!, ct);
             return 0;
         });
-        var signals = new Command("signals", "Signal throughput on a generated web-like corpus: the floor, the exact signals with MinHash, everything with the model signals, on one and all cores, and the vector hot paths against scalar")
+        var s3 = new Option<bool>("--s3")
         {
-            sizeMb, workDir, output, cache, json, webData,
+            Description = "Also run the service path against the S3 server named by Refinery__S3__* (or REFINERY_TEST_S3_*) variables",
+        };
+        var signals = new Command("signals", "Signal throughput of whole runs, start-up to output: the floor, `refinery signals` writing JSONL and Parquet on one and all cores, everything with the model signals, the Signals service's shard path through an object store, and the vector hot paths against scalar")
+        {
+            sizeMb, workDir, output, cache, json, webData, s3,
         };
         signals.SetAction(async (result, ct) =>
         {
             await SignalsBenchmark.RunAsync(new SignalsBenchmark.Settings(
                 result.GetValue(sizeMb), result.GetValue(workDir)!, result.GetValue(output),
-                result.GetValue(cache) ?? Demo.SampleCorpus.DefaultCacheDir(), result.GetValue(json), result.GetValue(webData)), ct);
+                result.GetValue(cache) ?? Demo.SampleCorpus.DefaultCacheDir(), result.GetValue(json), result.GetValue(webData),
+                result.GetValue(s3)), ct);
             return 0;
         });
         var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 1 };
-        var signalsCase = new Command("signals-case", "(internal) one measured case of bench signals") { input, mode, threads, cache };
+        var caseName = new Option<string>("--case") { Required = true };
+        var caseOutput = new Option<string?>("--output");
+        var format = new Option<string>("--format") { DefaultValueFactory = _ => "jsonl" };
+        var models = new Option<string?>("--models");
+        var store = new Option<string?>("--store");
+        var signalsCase = new Command("signals-case", "(internal) one measured case of bench signals")
+        {
+            caseName, input, caseOutput, format, threads, cache, models, store,
+        };
         signalsCase.Hidden = true;
         signalsCase.SetAction(async (result, ct) =>
         {
-            await SignalsBenchmark.RunCaseAsync(result.GetValue(input)!, result.GetValue(mode)!, result.GetValue(threads),
-                result.GetValue(cache) ?? Demo.SampleCorpus.DefaultCacheDir(), ct);
+            await SignalsBenchCase.RunAsync(new SignalsBenchCase.Settings(result.GetValue(caseName)!, result.GetValue(input)!,
+                result.GetValue(caseOutput), result.GetValue(format)!, result.GetValue(threads),
+                result.GetValue(cache) ?? Demo.SampleCorpus.DefaultCacheDir(), result.GetValue(models), result.GetValue(store)), ct);
             return 0;
         });
         var docs = new Option<string>("--docs") { Required = true, Description = "Labelled documents: JSONL with id and text (e.g. dedup/dev_neardup_docs.jsonl.gz)" };

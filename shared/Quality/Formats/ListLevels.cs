@@ -5,9 +5,11 @@ namespace Refinery.Quality.Formats;
 /// list, 1 = empty list, then (nullable elements) 2 = null element, 3 = value; (required elements) 2 = value.</summary>
 internal sealed class ListLevels<T>(bool nullableElements) where T : struct
 {
-    private readonly List<T> _values = [];
-    private readonly List<int> _definitions = [];
-    private readonly List<int> _repetitions = [];
+    // Growable arrays rather than lists: a writer keeps one set per column and clears it after each row group, so
+    // steady-state writing allocates nothing here, and the row group writes straight from these arrays.
+    private readonly Growable<T> _values = new();
+    private readonly Growable<int> _definitions = new();
+    private readonly Growable<int> _repetitions = new();
     private readonly int _valueLevel = nullableElements ? 3 : 2;
     private bool _first;
 
@@ -32,8 +34,16 @@ internal sealed class ListLevels<T>(bool nullableElements) where T : struct
         AddSlot(2);
     }
 
-    public (T[] Values, int[] Definitions, int[] Repetitions) ToArrays() =>
-        (_values.ToArray(), _definitions.ToArray(), _repetitions.ToArray());
+    /// <summary>The levels so far, valid until the next <see cref="Clear"/> or addition.</summary>
+    public (ReadOnlyMemory<T> Values, ReadOnlyMemory<int> Definitions, ReadOnlyMemory<int> Repetitions) Levels =>
+        (_values.Memory, _definitions.Memory, _repetitions.Memory);
+
+    public void Clear()
+    {
+        _values.Clear();
+        _definitions.Clear();
+        _repetitions.Clear();
+    }
 
     private void AddSlot(int definition)
     {

@@ -23,9 +23,16 @@ public static class MinHashBands
     public static byte[] Band(ReadOnlySpan<uint> signature, int band, int rows)
     {
         var bytes = new byte[rows * 4];
-        var values = signature.Slice(band * rows, rows);
-        for (var i = 0; i < rows; i++) BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(4 * i), values[i]);
+        WriteBand(signature, band, rows, bytes);
         return bytes;
+    }
+
+    /// <summary>Writes band <paramref name="band"/> into <paramref name="destination"/> (rows·4 bytes), for writers
+    /// that keep bands in buffers of their own.</summary>
+    public static void WriteBand(ReadOnlySpan<uint> signature, int band, int rows, Span<byte> destination)
+    {
+        var values = signature.Slice(band * rows, rows);
+        for (var i = 0; i < rows; i++) BinaryPrimitives.WriteUInt32BigEndian(destination[(4 * i)..], values[i]);
     }
 
     public static byte[][] Bands(ReadOnlySpan<uint> signature, BandLayout layout)
