@@ -38,19 +38,14 @@ public static class OfflineSignals
         await using (var sink = await SignalSinks.OpenAsync(partial, settings.Format, resources, settings.Models is not null, ct))
         await using (var rejects = new StreamWriter(rejectedPath, append: false, new UTF8Encoding(false)))
         {
-            // Rejections come from the reading side and from the computing side; one writer at a time.
-            var rejectLock = new SemaphoreSlim(1, 1);
-            async Task RejectAsync(InputRejection rejection)
+            // Rejections come from the reading thread and from the delivering thread; one writer at a time.
+            var rejectLock = new Lock();
+            void Reject(InputRejection rejection)
             {
-                await rejectLock.WaitAsync(ct);
-                try
+                lock (rejectLock)
                 {
                     rejected++;
-                    await rejects.WriteLineAsync(JsonSerializer.Serialize(rejection, RejectionJson));
-                }
-                finally
-                {
-                    rejectLock.Release();
+                    rejects.WriteLine(JsonSerializer.Serialize(rejection, RejectionJson));
                 }
             }
 
@@ -60,7 +55,7 @@ public static class OfflineSignals
                 {
                     if (results[i].Signals is not { } signals)
                     {
-                        await RejectAsync(new InputRejection("", 0, "signal_error", $"document {batch[i].Id}: {results[i].Error!.Message}"));
+                        Reject(new InputRejection("", 0, "signal_error", $"document {batch[i].Id}: {results[i].Error!.Message}"));
                         continue;
                     }
                     await sink.WriteAsync(signals, batch[i], ct);
@@ -68,24 +63,37 @@ public static class OfflineSignals
                 }
                 progress($"{documents:N0} documents");
             });
-            var next = new List<SignalDocument>(BatchSize);
-            foreach (var input in settings.Inputs)
+            // Reading gets a thread of its own and reads synchronously (local files: every await completes inline), so
+            // it never moves between thread-pool threads chunk by chunk; it blocks while the workers are two batches behind.
+            var reading = Task.Factory.StartNew(() =>
             {
-                await foreach (var item in SignalInputReader.ReadAsync(input, settings.Language, ct))
+                var next = new List<SignalDocument>(BatchSize);
+                foreach (var input in settings.Inputs)
                 {
-                    if (item.Rejection is { } rejection)
+                    foreach (var item in SignalInputReader.ReadAsync(input, settings.Language, ct).ToBlockingEnumerable(ct))
                     {
-                        await RejectAsync(rejection);
-                        continue;
+                        if (item.Rejection is { } rejection)
+                        {
+                            Reject(rejection);
+                            continue;
+                        }
+                        next.Add(item.Document!);
+                        if (next.Count < BatchSize) continue;
+                        pipeline.Submit(next);
+                        next = new List<SignalDocument>(BatchSize);
                     }
-                    next.Add(item.Document!);
-                    if (next.Count < BatchSize) continue;
-                    await pipeline.SubmitAsync(next);
-                    next = new List<SignalDocument>(BatchSize);
                 }
+                pipeline.Submit(next);
+            }, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            try
+            {
+                await reading;
             }
-            await pipeline.SubmitAsync(next);
-            await pipeline.CompleteAsync();
+            finally
+            {
+                // Always, so the pipeline's threads end even when reading failed.
+                await pipeline.CompleteAsync();
+            }
             await sink.CompleteAsync(ct);
         }
         File.Move(partial, output, overwrite: true);
