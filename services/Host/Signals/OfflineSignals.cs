@@ -49,7 +49,7 @@ public static class OfflineSignals
                 }
             }
 
-            var pipeline = new SignalBatchPipeline(parallel, async (batch, results) =>
+            var pipeline = new SignalBatchPipeline(parallel, sink.Format, async (batch, results, formatted) =>
             {
                 for (var i = 0; i < results.Length; i++)
                 {
@@ -58,8 +58,13 @@ public static class OfflineSignals
                         Reject(new InputRejection("", 0, "signal_error", $"document {batch[i].Id}: {results[i].Error!.Message}"));
                         continue;
                     }
-                    await sink.WriteAsync(signals, batch[i], ct);
+                    if (formatted is null) await sink.WriteAsync(signals, batch[i], ct);
                     documents++;
+                }
+                if (formatted is not null)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    sink.WriteFormatted(formatted);
                 }
                 progress($"{documents:N0} documents");
             });
