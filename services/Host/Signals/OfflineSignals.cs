@@ -28,6 +28,7 @@ public static class OfflineSignals
     public static async Task<Summary> RunAsync(Settings settings, Rpv2Resources resources, Action<string> progress, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
+        var gcBefore = GcStats.Now();
         var output = Path.GetFullPath(settings.Output);
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         var partial = output + ".partial";
@@ -101,9 +102,25 @@ public static class OfflineSignals
             }
             await sink.CompleteAsync(ct);
         }
+        // Evidence for tuning (issue 15: what N threads cost over one), printed only when asked for.
+        if (Environment.GetEnvironmentVariable("REFINERY_SIGNALS_GC_STATS") is "1")
+            progress(GcStats.Now().Since(gcBefore, documents));
         File.Move(partial, output, overwrite: true);
         if (rejected == 0) File.Delete(rejectedPath);
         return new Summary(documents, rejected, watch.Elapsed.TotalSeconds, output, rejected > 0 ? rejectedPath : null,
             resources.Versions);
     }
+}
+
+/// <summary>The garbage collector's counters, so a run can report its collections and allocations per document.</summary>
+internal readonly record struct GcStats(int Gen0, int Gen1, int Gen2, long Allocated, TimeSpan Paused)
+{
+    public static GcStats Now() =>
+        new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalAllocatedBytes(precise: false),
+            GC.GetTotalPauseDuration());
+
+    public string Since(GcStats before, long documents) =>
+        $"gc: gen0 {Gen0 - before.Gen0}, gen1 {Gen1 - before.Gen1}, gen2 {Gen2 - before.Gen2}, " +
+        $"allocated {(Allocated - before.Allocated) / (double)Math.Max(1, documents):F0} bytes per document, " +
+        $"paused {(Paused - before.Paused).TotalMilliseconds:F0} ms";
 }
