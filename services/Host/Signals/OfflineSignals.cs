@@ -50,7 +50,10 @@ public static class OfflineSignals
                 }
             }
 
-            var pipeline = new SignalBatchPipeline(parallel, sink.Format, async (batch, results, formatted) =>
+            // With one worker nothing runs beside it to gain, and a batch's formatted bytes (about 10 MB of JSONL)
+            // held for the delivery thread cost page faults and collections; there the record goes straight to the file.
+            Func<IReadOnlyList<SignalDocument>, SignalResult[], object?>? format = parallel.DegreeOfParallelism > 1 ? sink.Format : null;
+            var pipeline = new SignalBatchPipeline(parallel, format, async (batch, results, formatted) =>
             {
                 for (var i = 0; i < results.Length; i++)
                 {
