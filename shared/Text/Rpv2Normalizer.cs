@@ -68,8 +68,8 @@ public sealed class Rpv2Normalizer
                 continue;
             }
             _output.SetLength(o);
-            AppendNonAscii(source, ref i, ref pendingSpace);
-            nonAscii = true;
+            // Canonical ordering is needed only once a non-ASCII character is written (not for a non-ASCII space).
+            nonAscii |= AppendNonAscii(source, ref i, ref pendingSpace);
             output = _output.Reserve(source.Length - i + 1);
             o = _output.Length;
         }
@@ -78,22 +78,23 @@ public sealed class Rpv2Normalizer
         return _output.Span;
     }
 
-    /// <summary>The exact Unicode path for the character at <paramref name="i"/> (advanced past a surrogate pair).</summary>
-    private void AppendNonAscii(ReadOnlySpan<char> source, ref int i, ref bool pendingSpace)
+    /// <summary>The exact Unicode path for the character at <paramref name="i"/> (advanced past a surrogate pair);
+    /// false when it was whitespace and wrote nothing.</summary>
+    private bool AppendNonAscii(ReadOnlySpan<char> source, ref int i, ref bool pendingSpace)
     {
         var at = i;
         var c = PyUnicode.CodePointAt(source, ref i);
-        if (PyUnicode.IsSpace(c)) { pendingSpace = _output.Length > 0; return; }
+        if (PyUnicode.IsSpace(c)) { pendingSpace = _output.Length > 0; return false; }
         if (pendingSpace) { _output.Append(' '); pendingSpace = false; }
         if (!PyCaseAndNfd.MayChange(c))
         {
             _output.AppendCodePoint(c);
-            return;
+            return true;
         }
         if (c == PyCaseAndNfd.CapitalSigma)
         {
             _output.Append((char)(PyCaseAndNfd.IsFinalSigma(source, at) ? PyCaseAndNfd.FinalSigma : PyCaseAndNfd.SmallSigma));
-            return;
+            return true;
         }
         if (PyCaseAndNfd.LowerOf(c) is { } lowered)
         {
@@ -104,6 +105,7 @@ public sealed class Rpv2Normalizer
         {
             PyCaseAndNfd.AppendDecomposed(c, ref _output);
         }
+        return true;
     }
 
     // Markers outside ASCII, so no ASCII character (NUL and U+0001 included) is mistaken for one.
