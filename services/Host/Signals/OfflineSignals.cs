@@ -50,10 +50,7 @@ public static class OfflineSignals
                 }
             }
 
-            // With one worker nothing runs beside it to gain, and a batch's formatted bytes (about 10 MB of JSONL)
-            // held for the delivery thread cost page faults and collections; there the record goes straight to the file.
-            Func<IReadOnlyList<SignalDocument>, SignalResult[], object?>? format = parallel.DegreeOfParallelism > 1 ? sink.Format : null;
-            var pipeline = new SignalBatchPipeline(parallel, format, async (batch, results, formatted) =>
+            var pipeline = new SignalBatchPipeline(parallel, async (batch, results) =>
             {
                 for (var i = 0; i < results.Length; i++)
                 {
@@ -62,13 +59,8 @@ public static class OfflineSignals
                         Reject(new InputRejection("", 0, "signal_error", $"document {batch[i].Id}: {results[i].Error!.Message}"));
                         continue;
                     }
-                    if (formatted is null) await sink.WriteAsync(signals, batch[i], ct);
+                    await sink.WriteAsync(signals, batch[i], ct);
                     documents++;
-                }
-                if (formatted is not null)
-                {
-                    ct.ThrowIfCancellationRequested();
-                    sink.WriteFormatted(formatted);
                 }
                 progress($"{documents:N0} documents");
             });

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.IO.Compression;
 using Refinery.Quality.Formats;
 using Refinery.Quality.Models;
@@ -11,13 +10,6 @@ namespace Refinery.Host.Signals;
 internal interface ISignalSink : IAsyncDisposable
 {
     ValueTask WriteAsync(DocumentSignals signals, SignalDocument document, CancellationToken ct);
-
-    /// <summary>The records of a computed batch (its documents without an error, in order) formatted to bytes on the
-    /// computing thread, for <see cref="WriteFormatted"/>; null when this sink writes each record itself.</summary>
-    object? Format(IReadOnlyList<SignalDocument> batch, SignalResult[] results);
-
-    /// <summary>Writes what <see cref="Format"/> returned, on the delivery thread in batch order.</summary>
-    void WriteFormatted(object formatted);
     Task CompleteAsync(CancellationToken ct);
 }
 
@@ -36,16 +28,14 @@ internal static class SignalSinks
         return new ParquetSink(file, await SignalParquetWriter.CreateAsync(file, info, ct: ct));
     }
 
-    /// <summary>Formats each batch's records as bytes on the worker that computed it, into a buffer reused between
-    /// batches (at most a few batches are in flight, so the pool stays small), and writes it synchronously on the
-    /// delivery thread: formatting is spread over the workers and no write queues thread-pool work per document.</summary>
+    /// <summary>Formats each record as bytes into one reused buffer and writes it synchronously: the file stream buffers
+    /// 64 KB, so most writes are a copy, and no write queues thread-pool work per document.</summary>
     private sealed class JsonLinesSink : ISignalSink
     {
         private readonly Stream _file;
         private readonly Stream _output;
         private readonly bool _release;
         private readonly JsonLineBuffer _line = new(1 << 16);
-        private readonly ConcurrentBag<JsonLineBuffer> _batchBuffers = [];
 
         public JsonLinesSink(Stream file, bool release)
         {
@@ -65,26 +55,6 @@ internal static class SignalSinks
             return ValueTask.CompletedTask;
         }
 
-        public object? Format(IReadOnlyList<SignalDocument> batch, SignalResult[] results)
-        {
-            if (!_batchBuffers.TryTake(out var buffer)) buffer = new JsonLineBuffer(1 << 20);
-            buffer.Clear();
-            for (var i = 0; i < results.Length; i++)
-            {
-                if (results[i].Signals is not { } signals) continue;
-                Rpv2JsonFormat.Write(buffer, signals, _release ? new ReleaseMetadata(batch[i].Url, batch[i].Language) : null);
-                buffer.Append((byte)'\n');
-            }
-            return buffer;
-        }
-
-        public void WriteFormatted(object formatted)
-        {
-            var buffer = (JsonLineBuffer)formatted;
-            _output.Write(buffer.Span);
-            _batchBuffers.Add(buffer);
-        }
-
         public Task CompleteAsync(CancellationToken ct)
         {
             _output.Flush();
@@ -102,10 +72,6 @@ internal static class SignalSinks
     {
         public ValueTask WriteAsync(DocumentSignals signals, SignalDocument document, CancellationToken ct) =>
             writer.WriteAsync(signals, signals.ModelSignals ?? default(ReadOnlyMemory<double>), ct);
-
-        public object? Format(IReadOnlyList<SignalDocument> batch, SignalResult[] results) => null;
-
-        public void WriteFormatted(object formatted) => throw new NotSupportedException("Parquet records are written one by one.");
 
         public Task CompleteAsync(CancellationToken ct) => writer.CompleteAsync(ct);
 

@@ -10,8 +10,7 @@ namespace Refinery.Quality.Rpv2;
 public sealed class SignalBatchPipeline
 {
     private readonly ParallelSignals _parallel;
-    private readonly Func<IReadOnlyList<SignalDocument>, SignalResult[], object?, Task> _onComputed;
-    private readonly Func<IReadOnlyList<SignalDocument>, SignalResult[], object?>? _prepare;
+    private readonly Func<IReadOnlyList<SignalDocument>, SignalResult[], Task> _onComputed;
     private readonly object _gate = new(); // a monitor: Monitor.Wait and PulseAll need one
     private readonly Queue<Job> _toCompute = new();
     private readonly Queue<Job> _toDeliver = new();
@@ -22,18 +21,8 @@ public sealed class SignalBatchPipeline
     private bool _started, _completed;
 
     public SignalBatchPipeline(ParallelSignals parallel, Func<IReadOnlyList<SignalDocument>, SignalResult[], Task> onComputed)
-        : this(parallel, null, (batch, results, _) => onComputed(batch, results))
-    {
-    }
-
-    /// <summary>As the other constructor, with <paramref name="prepare"/> run on the computing thread right after a
-    /// batch is computed (e.g. formatting its output to bytes), so that work is spread over the workers rather than
-    /// serialised on the delivery thread; what it returns is handed to <paramref name="onComputed"/>.</summary>
-    public SignalBatchPipeline(ParallelSignals parallel, Func<IReadOnlyList<SignalDocument>, SignalResult[], object?>? prepare,
-        Func<IReadOnlyList<SignalDocument>, SignalResult[], object?, Task> onComputed)
     {
         _parallel = parallel;
-        _prepare = prepare;
         _onComputed = onComputed;
         _capacity = 2 * parallel.DegreeOfParallelism;
         _workers = new Thread[parallel.DegreeOfParallelism];
@@ -125,18 +114,8 @@ public sealed class SignalBatchPipeline
                 job = _toCompute.Dequeue();
             }
             var results = _failure is null ? _parallel.ComputeInOrder(job.Batch) : [];
-            object? prepared = null;
-            try
-            {
-                if (_failure is null && _prepare is not null) prepared = _prepare(job.Batch, results);
-            }
-            catch (Exception ex)
-            {
-                _failure ??= ExceptionDispatchInfo.Capture(ex);
-            }
             lock (_gate)
             {
-                job.Prepared = prepared;
                 job.Results = results;
                 Monitor.PulseAll(_gate);
             }
@@ -158,7 +137,7 @@ public sealed class SignalBatchPipeline
             }
             try
             {
-                if (_failure is null) _onComputed(job.Batch, job.Results!, job.Prepared).GetAwaiter().GetResult();
+                if (_failure is null) _onComputed(job.Batch, job.Results!).GetAwaiter().GetResult();
             }
             catch (Exception ex)
             {
@@ -177,6 +156,5 @@ public sealed class SignalBatchPipeline
     {
         public IReadOnlyList<SignalDocument> Batch { get; } = batch;
         public SignalResult[]? Results { get; set; }
-        public object? Prepared { get; set; }
     }
 }

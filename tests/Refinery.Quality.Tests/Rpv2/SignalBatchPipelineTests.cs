@@ -63,26 +63,4 @@ public sealed class SignalBatchPipelineTests
         await Assert.ThrowsAsync<IOException>(pipeline.CompleteAsync);
         Assert.Equal(2, calls);
     }
-
-    [Fact]
-    public async Task Prepare_RunsOnAComputeThread_AndItsResultIsDeliveredWithItsBatch()
-    {
-        var delivered = new List<string>();
-        var prepareThreads = new System.Collections.Concurrent.ConcurrentBag<string?>();
-        var pipeline = new SignalBatchPipeline(new ParallelSignals(Rpv2Resources.Empty, 2), (batch, results) =>
-        {
-            prepareThreads.Add(Thread.CurrentThread.Name);
-            return string.Join(',', batch.Select((d, i) => $"{d.Id}:{results[i].Signals!.Length}"));
-        }, (batch, results, prepared) =>
-        {
-            Assert.Equal(string.Join(',', batch.Select((d, i) => $"{d.Id}:{results[i].Signals!.Length}")), prepared);
-            delivered.Add((string)prepared!);
-            return Task.CompletedTask;
-        });
-        for (var b = 0; b < 8; b++) pipeline.Submit(Documents(b % 2 == 0 ? 120 : 5, 200 * b));
-        await pipeline.CompleteAsync();
-
-        Assert.Equal(Enumerable.Range(0, 8).Select(b => $"d{200 * b}:"), delivered.Select(p => p[..(p.IndexOf(':') + 1)]));
-        Assert.All(prepareThreads, name => Assert.StartsWith("signals-compute-", name));
-    }
 }
