@@ -38,6 +38,18 @@ public struct CharBuffer(int capacity)
         Append((char)(0xDC00 + ((c - 0x10000) & 0x3FF)));
     }
 
+    /// <summary>Makes room for <paramref name="extra"/> more characters and returns the whole backing array, so a hot
+    /// loop can write at <see cref="Length"/> onwards without a capacity check per character; it then calls
+    /// <see cref="SetLength"/>.</summary>
+    public char[] Reserve(int extra)
+    {
+        if (Length + extra > _chars.Length) Grow(extra);
+        return _chars;
+    }
+
+    /// <summary>Sets the length after writing into the array <see cref="Reserve"/> returned.</summary>
+    public void SetLength(int length) => Length = length;
+
     /// <summary>Drops characters from the end.</summary>
     public void Truncate(int length) => Length = Math.Min(Length, length);
 

@@ -59,6 +59,34 @@ public static class PyFloat
         return double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
     }
 
+    /// <summary><see cref="Repr"/> as ASCII bytes into <paramref name="destination"/> (at least 32 bytes), without
+    /// allocating: the common values (0, 1, and 1e-4 ≤ |x| &lt; 1e15, where .NET's shortest round-trip text is already
+    /// positional as Python's) are formatted directly; the rest go through <see cref="Repr"/>. Returns the bytes written.</summary>
+    public static int ReprUtf8(double x, Span<byte> destination)
+    {
+        if (x == 0 && !double.IsNegative(x)) return Copy("0.0"u8, destination);
+        if (x == 1) return Copy("1.0"u8, destination);
+        var magnitude = Math.Abs(x);
+        if (magnitude is >= 1e-4 and < 1e15 && x.TryFormat(destination, out var written, "R", CultureInfo.InvariantCulture)
+            && destination[..written].IndexOfAny((byte)'E', (byte)'e') < 0)
+        {
+            // Integral values print without a decimal point in .NET; Python keeps ".0".
+            if (destination[..written].IndexOf((byte)'.') >= 0) return written;
+            destination[written] = (byte)'.';
+            destination[written + 1] = (byte)'0';
+            return written + 2;
+        }
+        var text = Repr(x);
+        for (var i = 0; i < text.Length; i++) destination[i] = (byte)text[i];
+        return text.Length;
+
+        static int Copy(ReadOnlySpan<byte> bytes, Span<byte> to)
+        {
+            bytes.CopyTo(to);
+            return bytes.Length;
+        }
+    }
+
     /// <summary>Python's repr(float): the shortest round-trip digits, positional for 1e-4 ≤ |x| &lt; 1e16, else
     /// scientific as "1e-05" or "1.5e+16"; integral values keep ".0".</summary>
     public static string Repr(double x)

@@ -56,6 +56,10 @@ public sealed class Rpv2Normalizer
         var pendingSpace = false;
         var nonAscii = false;
         var asciiMap = AsciiMap;
+        // ASCII (nearly all web text) never grows, so a run of it is written straight into the reserved array with a
+        // local index; only a non-ASCII character goes through the buffer's checked appends, then the run resumes.
+        var output = _output.Reserve(source.Length + 1);
+        var o = 0;
         for (var i = 0; i < source.Length; i++)
         {
             int c = source[i];
@@ -63,38 +67,50 @@ public sealed class Rpv2Normalizer
             {
                 var mapped = asciiMap[c];
                 if (mapped == Drop) continue;
-                if (mapped == Space) { pendingSpace = _output.Length > 0; continue; }
-                if (pendingSpace) { _output.Append(' '); pendingSpace = false; }
-                _output.Append(mapped);
+                if (mapped == Space) { pendingSpace = o > 0; continue; }
+                if (pendingSpace) { output[o++] = ' '; pendingSpace = false; }
+                output[o++] = mapped;
                 continue;
             }
-            var at = i;
-            c = PyUnicode.CodePointAt(source, ref i);
-            if (PyUnicode.IsSpace(c)) { pendingSpace = _output.Length > 0; continue; }
-            if (pendingSpace) { _output.Append(' '); pendingSpace = false; }
-            nonAscii = true;
-            if (!PyCaseAndNfd.MayChange(c))
-            {
-                _output.AppendCodePoint(c);
-                continue;
-            }
-            if (c == PyCaseAndNfd.CapitalSigma)
-            {
-                _output.Append((char)(PyCaseAndNfd.IsFinalSigma(source, at) ? PyCaseAndNfd.FinalSigma : PyCaseAndNfd.SmallSigma));
-                continue;
-            }
-            if (PyCaseAndNfd.LowerOf(c) is { } lowered)
-            {
-                for (var k = 0; k < lowered.Length; k++)
-                    PyCaseAndNfd.AppendDecomposed(PyUnicode.CodePointAt(lowered, ref k), ref _output);
-            }
-            else
-            {
-                PyCaseAndNfd.AppendDecomposed(c, ref _output);
-            }
+            _output.SetLength(o);
+            // Canonical ordering is needed only once a non-ASCII character is written (not for a non-ASCII space).
+            nonAscii |= AppendNonAscii(source, ref i, ref pendingSpace);
+            output = _output.Reserve(source.Length - i + 1);
+            o = _output.Length;
         }
+        _output.SetLength(o);
         if (nonAscii) PyCaseAndNfd.CanonicalOrder(_output.Span);
         return _output.Span;
+    }
+
+    /// <summary>The exact Unicode path for the character at <paramref name="i"/> (advanced past a surrogate pair);
+    /// false when it was whitespace and wrote nothing.</summary>
+    private bool AppendNonAscii(ReadOnlySpan<char> source, ref int i, ref bool pendingSpace)
+    {
+        var at = i;
+        var c = PyUnicode.CodePointAt(source, ref i);
+        if (PyUnicode.IsSpace(c)) { pendingSpace = _output.Length > 0; return false; }
+        if (pendingSpace) { _output.Append(' '); pendingSpace = false; }
+        if (!PyCaseAndNfd.MayChange(c))
+        {
+            _output.AppendCodePoint(c);
+            return true;
+        }
+        if (c == PyCaseAndNfd.CapitalSigma)
+        {
+            _output.Append((char)(PyCaseAndNfd.IsFinalSigma(source, at) ? PyCaseAndNfd.FinalSigma : PyCaseAndNfd.SmallSigma));
+            return true;
+        }
+        if (PyCaseAndNfd.LowerOf(c) is { } lowered)
+        {
+            for (var k = 0; k < lowered.Length; k++)
+                PyCaseAndNfd.AppendDecomposed(PyUnicode.CodePointAt(lowered, ref k), ref _output);
+        }
+        else
+        {
+            PyCaseAndNfd.AppendDecomposed(c, ref _output);
+        }
+        return true;
     }
 
     // Markers outside ASCII, so no ASCII character (NUL and U+0001 included) is mistaken for one.

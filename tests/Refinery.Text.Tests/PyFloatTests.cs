@@ -62,4 +62,29 @@ public sealed class PyFloatTests
     [InlineData(1.7976931348623157e308, "1.7976931348623157e+308")]
     [InlineData(0.0, "0.0")]
     public void Repr_MatchesPythonRepr(double x, string expected) => Assert.Equal(expected, PyFloat.Repr(x));
+
+    /// <summary>The allocation-free writer the JSON output uses must give Repr's text for every value: the signals'
+    /// ratios, integers, the 1e-4 and 1e15/1e16 borders where Python switches notation, and extremes.</summary>
+    [Fact]
+    public void ReprUtf8_WritesWhatReprReturns()
+    {
+        var random = new Random(11);
+        var values = new List<double>
+        {
+            0.0, -0.0, 1.0, -1.0, 2.0, 1e-4, 9.999999999999999e-5, 1e-5, 1e15, 1e15 - 1, 1e16, 1.5e16, 123456789012345.0,
+            5e-324, double.MaxValue, double.Epsilon, 0.1 + 0.2, 1.0 / 3, double.NaN, double.PositiveInfinity, double.NegativeInfinity,
+        };
+        for (var i = 0; i < 20_000; i++)
+        {
+            values.Add(PyFloat.Round8((double)random.Next(0, 100_000) / random.Next(1, 5_000)));
+            values.Add(random.Next(-1_000_000, 1_000_000));
+            values.Add((random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-20, 20)));
+        }
+        Span<byte> buffer = stackalloc byte[32];
+        foreach (var x in values)
+        {
+            var written = PyFloat.ReprUtf8(x, buffer);
+            Assert.Equal(PyFloat.Repr(x), System.Text.Encoding.ASCII.GetString(buffer[..written]));
+        }
+    }
 }

@@ -28,6 +28,7 @@ public static class OfflineSignals
     public static async Task<Summary> RunAsync(Settings settings, Rpv2Resources resources, Action<string> progress, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
+        var gcBefore = GcStats.Now();
         var output = Path.GetFullPath(settings.Output);
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         var partial = output + ".partial";
@@ -38,19 +39,14 @@ public static class OfflineSignals
         await using (var sink = await SignalSinks.OpenAsync(partial, settings.Format, resources, settings.Models is not null, ct))
         await using (var rejects = new StreamWriter(rejectedPath, append: false, new UTF8Encoding(false)))
         {
-            // Rejections come from the reading side and from the computing side; one writer at a time.
-            var rejectLock = new SemaphoreSlim(1, 1);
-            async Task RejectAsync(InputRejection rejection)
+            // Rejections come from the reading thread and from the delivering thread; one writer at a time.
+            var rejectLock = new Lock();
+            void Reject(InputRejection rejection)
             {
-                await rejectLock.WaitAsync(ct);
-                try
+                lock (rejectLock)
                 {
                     rejected++;
-                    await rejects.WriteLineAsync(JsonSerializer.Serialize(rejection, RejectionJson));
-                }
-                finally
-                {
-                    rejectLock.Release();
+                    rejects.WriteLine(JsonSerializer.Serialize(rejection, RejectionJson));
                 }
             }
 
@@ -60,7 +56,7 @@ public static class OfflineSignals
                 {
                     if (results[i].Signals is not { } signals)
                     {
-                        await RejectAsync(new InputRejection("", 0, "signal_error", $"document {batch[i].Id}: {results[i].Error!.Message}"));
+                        Reject(new InputRejection("", 0, "signal_error", $"document {batch[i].Id}: {results[i].Error!.Message}"));
                         continue;
                     }
                     await sink.WriteAsync(signals, batch[i], ct);
@@ -68,29 +64,58 @@ public static class OfflineSignals
                 }
                 progress($"{documents:N0} documents");
             });
-            var next = new List<SignalDocument>(BatchSize);
-            foreach (var input in settings.Inputs)
+            // Reading gets a thread of its own and reads synchronously (local files: every await completes inline), so
+            // it never moves between thread-pool threads chunk by chunk; it blocks while the workers are two batches behind.
+            var reading = Task.Factory.StartNew(() =>
             {
-                await foreach (var item in SignalInputReader.ReadAsync(input, settings.Language, ct))
+                var next = new List<SignalDocument>(BatchSize);
+                foreach (var input in settings.Inputs)
                 {
-                    if (item.Rejection is { } rejection)
+                    foreach (var item in SignalInputReader.ReadAsync(input, settings.Language, ct).ToBlockingEnumerable(ct))
                     {
-                        await RejectAsync(rejection);
-                        continue;
+                        if (item.Rejection is { } rejection)
+                        {
+                            Reject(rejection);
+                            continue;
+                        }
+                        next.Add(item.Document!);
+                        if (next.Count < BatchSize) continue;
+                        pipeline.Submit(next);
+                        next = new List<SignalDocument>(BatchSize);
                     }
-                    next.Add(item.Document!);
-                    if (next.Count < BatchSize) continue;
-                    await pipeline.SubmitAsync(next);
-                    next = new List<SignalDocument>(BatchSize);
                 }
+                pipeline.Submit(next);
+            }, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            try
+            {
+                await reading;
             }
-            await pipeline.SubmitAsync(next);
-            await pipeline.CompleteAsync();
+            finally
+            {
+                // Always, so the pipeline's threads end even when reading failed.
+                await pipeline.CompleteAsync();
+            }
             await sink.CompleteAsync(ct);
         }
+        // Evidence for tuning (issue 15: what N threads cost over one), printed only when asked for.
+        if (Environment.GetEnvironmentVariable("REFINERY_SIGNALS_GC_STATS") is "1")
+            progress(GcStats.Now().Since(gcBefore, documents));
         File.Move(partial, output, overwrite: true);
         if (rejected == 0) File.Delete(rejectedPath);
         return new Summary(documents, rejected, watch.Elapsed.TotalSeconds, output, rejected > 0 ? rejectedPath : null,
             resources.Versions);
     }
+}
+
+/// <summary>The garbage collector's counters, so a run can report its collections and allocations per document.</summary>
+internal readonly record struct GcStats(int Gen0, int Gen1, int Gen2, long Allocated, TimeSpan Paused)
+{
+    public static GcStats Now() =>
+        new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalAllocatedBytes(precise: false),
+            GC.GetTotalPauseDuration());
+
+    public string Since(GcStats before, long documents) =>
+        $"gc: gen0 {Gen0 - before.Gen0}, gen1 {Gen1 - before.Gen1}, gen2 {Gen2 - before.Gen2}, " +
+        $"allocated {(Allocated - before.Allocated) / (double)Math.Max(1, documents):F0} bytes per document, " +
+        $"paused {(Paused - before.Paused).TotalMilliseconds:F0} ms";
 }

@@ -63,7 +63,20 @@ public readonly record struct DocumentLine(string? Id, string? Text, string? Url
         }
     }
 
-    private static string? StringOrNull(ref Utf8JsonReader reader) => reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+    [ThreadStatic] private static byte[]? _unescaped;
+
+    /// <summary>reader.GetString(), without its per-call rented buffer that is zeroed on return: a document's text is
+    /// mostly escaped (newlines, quotes) and kilobytes long, so that clearing cost as much as the unescaping. Escapes
+    /// are decoded into a reused buffer (never longer than the escaped text) with the reader's own rules and errors.</summary>
+    private static string? StringOrNull(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.String) return null;
+        if (!reader.ValueIsEscaped) return Encoding.UTF8.GetString(reader.ValueSpan);
+        var length = reader.ValueSpan.Length;
+        if (_unescaped is null || _unescaped.Length < length) _unescaped = new byte[Math.Max(length, 64 * 1024)];
+        var written = reader.CopyString(_unescaped);
+        return Encoding.UTF8.GetString(_unescaped, 0, written);
+    }
 
     private enum Name { Other, Id, Text, RawContent, Url, Language, Lang, Score }
 

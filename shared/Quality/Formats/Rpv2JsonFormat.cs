@@ -1,8 +1,7 @@
-using System.Globalization;
+using System.Buffers.Binary;
 using System.Text;
 using Refinery.Quality.Models;
 using Refinery.Quality.Rpv2;
-using Refinery.Text;
 using Refinery.Text.MinHash;
 
 namespace Refinery.Quality.Formats;
@@ -12,107 +11,137 @@ namespace Refinery.Quality.Formats;
 /// json.dumps of the same record, so files diff cleanly against RPv2 tooling output.</summary>
 public static class Rpv2JsonFormat
 {
-    /// <summary>Writes the record without a trailing newline. The model-based signals, when computed, follow the 29
-    /// document signals in <see cref="ModelSignalSet.SignalNames"/> order, before the line signals.</summary>
+    private static readonly byte[][] DocumentKeys = [.. Rpv2Catalog.DocumentSignals.Select(d => Key(d.Name))];
+    private static readonly byte[][] LineKeys = [.. Rpv2Catalog.LineSignals.Select(d => Key(d.Name))];
+    private static readonly byte[][] ModelKeys = [.. ModelSignalSet.SignalNames.Select(Key)];
+    private static readonly byte[][] MinHashKeys = [.. MinHashBands.RpV2.Select(l => Key(l.ColumnName))];
+
+    [ThreadStatic] private static JsonLineBuffer? _scratch;
+
+    /// <summary>Writes the record, without a trailing newline, as ASCII bytes appended to <paramref name="line"/>.
+    /// The model-based signals, when computed, follow the 29 document signals in <see cref="ModelSignalSet.SignalNames"/>
+    /// order, before the line signals.</summary>
     /// <remarks>With <paramref name="release"/>, writes RPv2's published `.signals.json.gz` record instead: the
     /// metadata object after id_int and no MinHash (RPv2 ships signatures in separate Parquet files).</remarks>
-    public static void Write(StringBuilder sb, DocumentSignals signals, ReleaseMetadata? release = null)
+    public static void Write(JsonLineBuffer line, DocumentSignals signals, ReleaseMetadata? release = null)
     {
-        sb.Append("{\"id\": ");
-        PyJson.String(sb, signals.Id);
-        sb.Append(", \"id_int\": ").Append(signals.IdInt.ToString(CultureInfo.InvariantCulture));
-        if (release is not null) WriteMetadata(sb, release);
-        sb.Append(", \"quality_signals\": {");
+        line.Append("{\"id\": "u8);
+        line.AppendString(signals.Id);
+        line.Append(", \"id_int\": "u8);
+        line.AppendInt(signals.IdInt);
+        if (release is not null) WriteMetadata(line, release);
+        line.Append(", \"quality_signals\": {"u8);
         var first = true;
         foreach (var definition in Rpv2Catalog.DocumentSignals)
-        {
-            Key(sb, definition.Name, ref first);
-            sb.Append("[[0, ").Append(signals.Length.ToString(CultureInfo.InvariantCulture)).Append(", ");
-            Value(sb, signals.Document[definition.Index], definition.Type);
-            sb.Append("]]");
-        }
+            DocumentSpan(line, DocumentKeys[definition.Index], signals.Length, signals.Document[definition.Index], definition.Type, ref first);
         for (var m = 0; m < (signals.ModelSignals?.Length ?? 0); m++)
-        {
-            Key(sb, ModelSignalSet.SignalNames[m], ref first);
-            sb.Append("[[0, ").Append(signals.Length.ToString(CultureInfo.InvariantCulture)).Append(", ");
-            Value(sb, signals.ModelSignals![m], SignalValueType.Float);
-            sb.Append("]]");
-        }
-        foreach (var definition in Rpv2Catalog.LineSignals) LineSignal(sb, signals, definition, ref first);
+            DocumentSpan(line, ModelKeys[m], signals.Length, signals.ModelSignals![m], SignalValueType.Float, ref first);
+        foreach (var definition in Rpv2Catalog.LineSignals) LineSignal(line, signals, definition, ref first);
         if (release is not null)
         {
-            sb.Append("}}");
+            line.Append("}}"u8);
             return;
         }
-        sb.Append("}, \"minhash\": {");
-        first = true;
-        foreach (var layout in MinHashBands.RpV2)
+        line.Append("}, \"minhash\": {"u8);
+        Span<byte> band = stackalloc byte[4 * 128];
+        for (var k = 0; k < MinHashBands.RpV2.Count; k++)
         {
-            Key(sb, layout.ColumnName, ref first);
-            if (signals.MinHash is null) { sb.Append("null"); continue; }
-            sb.Append('[');
+            var layout = MinHashBands.RpV2[k];
+            if (k > 0) line.Append(", "u8);
+            line.Append(MinHashKeys[k]);
+            if (signals.MinHash is null) { line.Append("null"u8); continue; }
+            line.Append((byte)'[');
             for (var b = 0; b < layout.Bands; b++)
             {
-                if (b > 0) sb.Append(", ");
-                sb.Append('"').Append(Convert.ToHexStringLower(MinHashBands.Band(signals.MinHash, b, layout.Rows))).Append('"');
+                if (b > 0) line.Append(", "u8);
+                // MinHashBands.Band's bytes: the band's values big-endian, concatenated.
+                var values = signals.MinHash.AsSpan(b * layout.Rows, layout.Rows);
+                for (var r = 0; r < values.Length; r++) BinaryPrimitives.WriteUInt32BigEndian(band[(4 * r)..], values[r]);
+                line.Append((byte)'"');
+                line.AppendHex(band[..(4 * values.Length)]);
+                line.Append((byte)'"');
             }
-            sb.Append(']');
+            line.Append((byte)']');
         }
-        sb.Append("}}");
+        line.Append("}}"u8);
     }
+
+    /// <summary>The same record appended to <paramref name="sb"/>.</summary>
+    public static void Write(StringBuilder sb, DocumentSignals signals, ReleaseMetadata? release = null) =>
+        sb.Append(ToLine(signals, release));
 
     public static string ToLine(DocumentSignals signals, ReleaseMetadata? release = null)
     {
-        var sb = new StringBuilder(4096);
-        Write(sb, signals, release);
-        return sb.ToString();
+        var line = _scratch ??= new JsonLineBuffer();
+        line.Clear();
+        Write(line, signals, release);
+        return line.ToString();
     }
 
-    private static void WriteMetadata(StringBuilder sb, ReleaseMetadata release)
+    private static void WriteMetadata(JsonLineBuffer line, ReleaseMetadata release)
     {
-        sb.Append(", \"metadata\": {\"url\": ");
-        if (release.Url is null) sb.Append("null"); else PyJson.String(sb, release.Url);
-        sb.Append(", \"source_domain\": ");
-        if (release.Url is null) sb.Append("null"); else PyJson.String(sb, Rpv2.UrlParts.Netloc(release.Url));
-        sb.Append(", \"language\": ");
-        PyJson.String(sb, release.Language);
-        sb.Append('}');
+        line.Append(", \"metadata\": {\"url\": "u8);
+        if (release.Url is null) line.Append("null"u8); else line.AppendString(release.Url);
+        line.Append(", \"source_domain\": "u8);
+        if (release.Url is null) line.Append("null"u8); else line.AppendString(Rpv2.UrlParts.Netloc(release.Url));
+        line.Append(", \"language\": "u8);
+        line.AppendString(release.Language);
+        line.Append((byte)'}');
     }
 
-    private static void LineSignal(StringBuilder sb, DocumentSignals signals, SignalDefinition definition, ref bool first)
+    private static void DocumentSpan(JsonLineBuffer line, byte[] key, int length, double value, SignalValueType type, ref bool first)
     {
-        Key(sb, definition.Name, ref first);
+        if (!first) line.Append(", "u8);
+        first = false;
+        line.Append(key);
+        line.Append("[[0, "u8);
+        line.AppendInt(length);
+        line.Append(", "u8);
+        Value(line, value, type);
+        line.Append("]]"u8);
+    }
+
+    private static void LineSignal(JsonLineBuffer line, DocumentSignals signals, SignalDefinition definition, ref bool first)
+    {
+        if (!first) line.Append(", "u8);
+        first = false;
+        line.Append(LineKeys[definition.Index]);
         if (signals.LineCount == 0)
         {
-            sb.Append(definition.Name == Rpv2Catalog.NoLinesNullSpanSignal ? "[[0, 0, null]]" : "[]");
+            line.Append(definition.Name == Rpv2Catalog.NoLinesNullSpanSignal ? "[[0, 0, null]]"u8 : "[]"u8);
             return;
         }
         var values = signals.Lines[definition.Index];
-        sb.Append('[');
+        var bounds = signals.LineBounds;
+        line.Append((byte)'[');
         for (var l = 0; l < signals.LineCount; l++)
         {
-            if (l > 0) sb.Append(", ");
-            sb.Append('[').Append(signals.LineBounds[l].ToString(CultureInfo.InvariantCulture)).Append(", ")
-                .Append(signals.LineBounds[l + 1].ToString(CultureInfo.InvariantCulture)).Append(", ");
-            Value(sb, values[l], definition.Type);
-            sb.Append(']');
+            if (l > 0) line.Append(", "u8);
+            line.Append((byte)'[');
+            line.AppendInt(bounds[l]);
+            line.Append(", "u8);
+            line.AppendInt(bounds[l + 1]);
+            line.Append(", "u8);
+            Value(line, values[l], definition.Type);
+            line.Append((byte)']');
         }
-        sb.Append(']');
+        line.Append((byte)']');
     }
 
-    private static void Key(StringBuilder sb, string name, ref bool first)
+    /// <summary>The key as json.dumps writes it, with the ": " after it.</summary>
+    private static byte[] Key(string name)
     {
-        if (!first) sb.Append(", ");
-        first = false;
-        PyJson.String(sb, name);
-        sb.Append(": ");
+        var line = new JsonLineBuffer(64);
+        line.AppendString(name);
+        line.Append(": "u8);
+        return line.Span.ToArray();
     }
 
-    private static void Value(StringBuilder sb, double value, SignalValueType type)
+    private static void Value(JsonLineBuffer line, double value, SignalValueType type)
     {
-        if (double.IsNaN(value)) sb.Append("null");
-        else if (type == SignalValueType.Int) sb.Append(((long)value).ToString(CultureInfo.InvariantCulture));
-        else sb.Append(PyFloat.Repr(value));
+        if (double.IsNaN(value)) line.Append("null"u8);
+        else if (type == SignalValueType.Int) line.AppendInt((long)value);
+        else line.AppendFloat(value);
     }
 }
 

@@ -16,7 +16,8 @@ public static class SignalInputReader
     public static async IAsyncEnumerable<SignalInput> ReadAsync(string path, string defaultLanguage,
         [EnumeratorCancellation] CancellationToken ct = default)
     {
-        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        // Reads of a local file are served inline: an asynchronous read would hop to the thread pool for every 64 KB.
+        await using var file = new InlineReadStream(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16));
         await using var decompressed = await DecompressAsync(file, ct);
         using var lines = new Utf8Lines(decompressed, MaxLineBytes);
         var name = Path.GetFileName(path);
@@ -79,6 +80,46 @@ public static class SignalInputReader
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
+
+/// <summary>A read-only file whose asynchronous reads complete synchronously on the caller's thread. For a local file
+/// the read itself takes microseconds; queueing it to the thread pool costs more than it saves and wakes idle pool
+/// threads that spin before they sleep.</summary>
+internal sealed class InlineReadStream(FileStream file) : Stream
+{
+    public override bool CanRead => true;
+    public override bool CanSeek => true;
+    public override bool CanWrite => false;
+    public override long Length => file.Length;
+    public override long Position { get => file.Position; set => file.Position = value; }
+    public override void Flush() { }
+    public override int Read(byte[] buffer, int offset, int count) => file.Read(buffer, offset, count);
+    public override int Read(Span<byte> buffer) => file.Read(buffer);
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(file.Read(buffer.Span));
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override long Seek(long offset, SeekOrigin origin) => file.Seek(offset, origin);
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) file.Dispose();
+        base.Dispose(disposing);
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        file.Dispose();
+        return base.DisposeAsync();
     }
 }
 

@@ -61,8 +61,9 @@ internal sealed class DocumentAnalysis
         (UpperTokens, AsciiLetterTokens) = Rpv2.RawTokens.Tokenize(text, RawTokens);
         _normalized.Clear();
         _normalized.Append(_normalizer.Run(text));
-        NormalizedLength = PyUnicode.CodePointCount(_normalized.Span);
-        SplitWords();
+        var surrogates = _normalized.Span.IndexOfAnyInRange('\uD800', '\uDFFF') >= 0;
+        NormalizedLength = surrogates ? PyUnicode.CodePointCount(_normalized.Span) : _normalized.Length;
+        SplitWords(surrogates);
     }
 
     /// <summary>UTF-8 bytes of <see cref="Normalized"/> and each word's byte range in them (for MinHash shingles).</summary>
@@ -108,7 +109,7 @@ internal sealed class DocumentAnalysis
         }
     }
 
-    private void SplitWords()
+    private void SplitWords(bool surrogates)
     {
         WordStarts.Clear();
         WordEnds.Clear();
@@ -118,11 +119,13 @@ internal sealed class DocumentAnalysis
         TotalWordLength = 0;
         var text = _normalized.Span;
         _wordIds.Reset(text.Length / 6);
-        var surrogates = text.IndexOfAnyInRange('\uD800', '\uDFFF') >= 0;
+        // Normalised text has single spaces between words and none at either end, so each word ends at the next
+        // space (found vectorised) or at the end of the text.
         var start = 0;
-        for (var i = 0; i <= text.Length; i++)
+        while (start < text.Length)
         {
-            if (i < text.Length && text[i] != ' ') continue;
+            var space = text[start..].IndexOf(' ');
+            var i = space < 0 ? text.Length : start + space;
             if (i > start)
             {
                 var id = _wordIds.GetOrAdd(text, start, i - start, out var added);

@@ -31,6 +31,23 @@ public sealed class ParallelSignals(Rpv2Resources resources, int degreeOfParalle
         return results;
     }
 
+    /// <summary>The same results computed on the calling thread alone, with one pooled computer: for callers that
+    /// run their own threads, each taking whole batches.</summary>
+    public SignalResult[] ComputeInOrder(IReadOnlyList<SignalDocument> batch)
+    {
+        var results = new SignalResult[batch.Count];
+        var computer = _computers.TryTake(out var pooled) ? pooled : new Rpv2SignalComputer(resources, models);
+        try
+        {
+            for (var i = 0; i < batch.Count; i++) results[i] = ComputeOne(computer, batch[i]);
+        }
+        finally
+        {
+            _computers.Add(computer);
+        }
+        return results;
+    }
+
     private static SignalResult ComputeOne(Rpv2SignalComputer computer, SignalDocument document)
     {
         try

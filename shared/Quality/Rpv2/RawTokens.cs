@@ -26,6 +26,16 @@ internal static class RawTokens
             if (kind == Space) continue;
             bool hasUpper = false, hasLower = false, nonAscii = text[start] >= 128;
             Note(text[start], ref hasUpper, ref hasLower);
+            if (!nonAscii)
+            {
+                // The common case: the token runs on over ASCII characters of its class, one table lookup each.
+                var asciiClass = AsciiClass;
+                while (i < text.Length && text[i] < 128 && asciiClass[text[i]] == kind)
+                {
+                    Note(text[i], ref hasUpper, ref hasLower);
+                    i++;
+                }
+            }
             while (i < text.Length)
             {
                 var next = i;
