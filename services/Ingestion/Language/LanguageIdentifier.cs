@@ -35,6 +35,11 @@ public sealed class LanguageIdentifier
 
     public IReadOnlyList<string> Languages => Detector.Languages;
 
+    /// <summary>Whether a batch is worth spreading over cores. Lingua spends milliseconds on a document, so it is; the
+    /// fast detector spends tens of microseconds, and Parallel.For's hand-offs and idle spinning then cost more CPU
+    /// than they save (measured: 10–20 % more CPU for the same ingestion, no shorter wall time).</summary>
+    public bool ParallelBatches => Detector is LinguaLanguageDetector;
+
     public LanguageGuess Identify(string text)
     {
         var sample = text.Length > _sampleChars ? text[.._sampleChars] : text;

@@ -109,9 +109,11 @@ public sealed class CorpusIngestor(
     private IngestedDocument[] Identify(List<RawDocument> batch, bool detect, string source)
     {
         var result = new IngestedDocument[batch.Count];
-        if (detect)
+        if (detect && languages.Value.ParallelBatches)
             Parallel.For(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
                 i => result[i] = ToDocument(batch[i], languages.Value.Identify(batch[i].Text), source));
+        else if (detect)
+            for (var i = 0; i < batch.Count; i++) result[i] = ToDocument(batch[i], languages.Value.Identify(batch[i].Text), source);
         else
             for (var i = 0; i < batch.Count; i++) result[i] = ToDocument(batch[i], LanguageGuess.Unknown, source);
         return result;
