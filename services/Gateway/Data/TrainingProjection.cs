@@ -90,6 +90,15 @@ public sealed class TrainingProjection(GatewayDbContext db, TimeProvider clock)
         await db.UpsertAsync(row, c => db.TrainingJobs.Where(j => j.JobId == e.JobId).ExecuteUpdateAsync(s => s
             .SetProperty(j => j.Status, j => j.Status == TrainingJobStatuses.Submitted ? TrainingJobStatuses.Running : j.Status)
             .SetProperty(j => j.UpdatedAt, now), c), ct);
+        // The validation before the figures: a reader who sees the step reached sees its validation too.
+        if (Finite(e.ValidationLoss) is { } validation)
+        {
+            var validationBpb = Finite(e.ValidationBitsPerByte);
+            await db.TrainingJobs.Where(j => j.JobId == e.JobId && (j.ValidationStep == null || j.ValidationStep <= e.Step)).ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.ValidationLoss, validation)
+                .SetProperty(j => j.ValidationBitsPerByte, validationBpb)
+                .SetProperty(j => j.ValidationStep, e.Step), ct);
+        }
         // The figures of the event sent last; a late or redelivered earlier one changes nothing, nor does one after the
         // completion, whose final figures stand.
         await db.TrainingJobs.Where(j => j.JobId == e.JobId && j.Status != TrainingJobStatuses.Completed
@@ -105,14 +114,6 @@ public sealed class TrainingProjection(GatewayDbContext db, TimeProvider clock)
             .SetProperty(j => j.TokensPerSecond, speed)
             .SetProperty(j => j.EtaSeconds, eta)
             .SetProperty(j => j.ProgressAt, at), ct);
-        if (Finite(e.ValidationLoss) is { } validation)
-        {
-            var validationBpb = Finite(e.ValidationBitsPerByte);
-            await db.TrainingJobs.Where(j => j.JobId == e.JobId && (j.ValidationStep == null || j.ValidationStep <= e.Step)).ExecuteUpdateAsync(s => s
-                .SetProperty(j => j.ValidationLoss, validation)
-                .SetProperty(j => j.ValidationBitsPerByte, validationBpb)
-                .SetProperty(j => j.ValidationStep, e.Step), ct);
-        }
     }
 
     /// <summary>The event's point of the curve; a validation loss once recorded for a step stays (the step's plain
