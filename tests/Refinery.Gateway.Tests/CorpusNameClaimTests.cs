@@ -42,12 +42,11 @@ public abstract class CorpusNameClaimTests(GatewayTestHost gateway)
         return objects;
     }
 
-    /// <summary>The commands for the corpus once the bus has had time to deliver any late one.</summary>
+    /// <summary>The commands for the corpus once every one sent so far has arrived.</summary>
     protected async Task<int> CommandsAsync(Guid id)
     {
         await gateway.Sent.WaitForAsync(id);
-        await Task.Delay(300);
-        return gateway.Sent.CountFor(id);
+        return await gateway.Sent.SettledCountFor(id);
     }
 
     private async Task IngestedAsync(string name)
@@ -120,8 +119,7 @@ public abstract class CorpusNameClaimTests(GatewayTestHost gateway)
 
         Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
         await Gateway.EventuallyAsync($"/api/corpora/{id}", c => c.GetProperty("stage").GetString() == "submitted");
-        await Task.Delay(300);
-        Assert.Equal(2, Gateway.Sent.CountFor(id));
+        Assert.Equal(2, await Gateway.Sent.SettledCountFor(id));
     }
 
     [Fact]
@@ -140,8 +138,7 @@ public abstract class CorpusNameClaimTests(GatewayTestHost gateway)
         using var soonAfter = await PostAsync(Upload("never-started", Jsonl("lost")));
 
         Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.OK), (again.StatusCode, soonAfter.StatusCode));
-        await Task.Delay(300);
-        Assert.Equal(2, Gateway.Sent.CountFor(id));
+        Assert.Equal(2, await Gateway.Sent.SettledCountFor(id));
         Assert.Equal(Jsonl("lost"), (await ObjectsAsync($"raw/never-started/"))["raw/never-started/data.jsonl"]);
     }
 

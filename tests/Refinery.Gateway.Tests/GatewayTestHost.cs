@@ -92,6 +92,7 @@ public class GatewayTestHost : IAsyncLifetime
         _app.MapGatewayEndpoints();
         _app.MapRefineryDefaults();
         await _app.StartAsync();
+        _app.Services.GetRequiredService<IBus>().ConnectSendObserver(Sent);
     }
 
     public async Task DisposeAsync()
@@ -144,9 +145,12 @@ public class GatewayTestHost : IAsyncLifetime
     }
 }
 
-/// <summary>Commands the stand-in ingestion consumer received, with the queue they arrived on.</summary>
-public sealed class SentCommands
+/// <summary>Commands the stand-in ingestion consumer received, with the queue they arrived on; it also observes the
+/// bus's sends, so a test can wait until every ingestion sent so far has arrived instead of sleeping.</summary>
+public sealed class SentCommands : ISendObserver
 {
+    private readonly ConcurrentDictionary<Guid, int> _sent = new();
+
     private readonly Channel<(IngestCorpus Command, Uri? InputAddress)> _received = Channel.CreateUnbounded<(IngestCorpus, Uri?)>();
     private readonly ConcurrentQueue<(IngestCorpus, Uri?)> _all = new();
 
@@ -173,6 +177,30 @@ public sealed class SentCommands
 
     /// <summary>How many commands for <paramref name="corpusId"/> arrived so far.</summary>
     public int CountFor(Guid corpusId) => _all.Count(c => c.Item1.CorpusId == corpusId);
+
+    /// <summary>How many commands for <paramref name="corpusId"/> arrived once every one sent so far has arrived (at
+    /// most 10 s). A request's send completes before its answer, so after the answers this count is final.</summary>
+    public async Task<int> SettledCountFor(Guid corpusId)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (CountFor(corpusId) != _sent.GetValueOrDefault(corpusId))
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"{_sent.GetValueOrDefault(corpusId)} ingestions sent, {CountFor(corpusId)} arrived");
+            await Task.Delay(20);
+        }
+        return CountFor(corpusId);
+    }
+
+    public Task PostSend<T>(SendContext<T> context) where T : class
+    {
+        if (context.Message is IngestCorpus command) _sent.AddOrUpdate(command.CorpusId, 1, (_, n) => n + 1);
+        return Task.CompletedTask;
+    }
+
+    public Task PreSend<T>(SendContext<T> context) where T : class => Task.CompletedTask;
+
+    public Task SendFault<T>(SendContext<T> context, Exception exception) where T : class => Task.CompletedTask;
 
     /// <summary>The first received command for <paramref name="corpusId"/>; fails after 10 s.</summary>
     public async Task<(IngestCorpus Command, Uri? InputAddress)> WaitForAsync(Guid corpusId)

@@ -24,7 +24,14 @@ public sealed class ScratchSpaceTests : IDisposable
             { RedirectStandardError = true })!;
         // -o: the lock is flock's own (sleep does not inherit it), so killing flock releases it. flock creates and locks at once; wait until the lock is really held before sweeping.
         for (var i = 0; i < 100 && !IsLocked(Path.Combine(folder, ".lock")); i++) Thread.Sleep(50);
-        Assert.True(IsLocked(Path.Combine(folder, ".lock")), "the holder never took the lock");
+        if (!IsLocked(Path.Combine(folder, ".lock")))
+        {
+            // The caller's finally never sees a holder that failed to lock: stop it here.
+            holder.Kill(entireProcessTree: true);
+            holder.WaitForExit();
+            holder.Dispose();
+            Assert.Fail("the holder never took the lock");
+        }
         return holder;
     }
 

@@ -124,12 +124,19 @@ public sealed class CorpusShardIngestedConsumerTests : IAsyncLifetime
     public async Task AKeyOutsideTheCorpusDocuments_FaultsWithoutReadingAnything()
     {
         var shard = await DocumentShards.PutAsync(_host.Store, "mine", 0, DocumentShards.EnglishDocuments(1));
-        var foreign = shard with { CorpusId = CorpusNames.IdOf("theirs") };
+        // Named for corpus 'theirs' but pointing at a document shard of 'mine'.
+        var foreign = shard with { Corpus = "theirs", CorpusId = CorpusNames.IdOf("theirs") };
+        // Gone before the event arrives: a consumer that read the shard before checking its key would fault on the
+        // missing object instead.
+        Assert.True(await _host.Store.DeleteAsync(shard.Documents.Key));
 
         await _host.Harness.Bus.Publish(foreign);
 
         var fault = Assert.Single(await PublishedAsync<Fault<CorpusShardIngested>>(1));
-        Assert.Contains("does not belong", fault.Exceptions[0].Message);
+        Assert.Contains($"documents key '{shard.Documents.Key}' is not", fault.Exceptions[0].Message);
+        Assert.Empty(await RowsAsync());
+        Assert.Null(await _host.Store.StatAsync("signals/mine/00000.rpv2.parquet"));
+        Assert.Null(await _host.Store.StatAsync("signals/theirs/00000.rpv2.parquet"));
     }
 
     [Fact]
