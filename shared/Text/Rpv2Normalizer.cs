@@ -8,8 +8,8 @@ namespace Refinery.Text;
 /// Reuses its buffers: the span returned is valid until the next call on the same instance.</summary>
 public sealed class Rpv2Normalizer
 {
-    private CharBuffer _withoutPunctuation = new(1024);
-    private CharBuffer _output = new(1024);
+    private GrowableBuffer<char> _withoutPunctuation = new(1024);
+    private GrowableBuffer<char> _output = new(1024);
 
     public static string Normalize(string text) => new Rpv2Normalizer().Run(text).ToString();
 

@@ -1,7 +1,6 @@
-using System.Collections.Concurrent;
-using System.Runtime.ExceptionServices;
 using Refinery.Contracts.Dedup;
 using Refinery.Quality.Rpv2;
+using Refinery.Text.Batching;
 using Refinery.Text.Dedup;
 
 namespace Refinery.Host.Dedup;
@@ -20,15 +19,12 @@ public sealed class FingerprintBatch(int capacity, int permutations)
 
     /// <summary>Document <paramref name="i"/>'s signature; meaningful only when <see cref="HasSignature"/> says so.</summary>
     public Span<uint> SignatureOf(int i) => _signatures.AsSpan(i * permutations, permutations);
-
-    internal ManualResetEventSlim Done { get; } = new(false);
-    internal Exception? Error { get; set; }
 }
 
-/// <summary>Fingerprints batches on dedicated threads while the caller reads the next ones, and hands them back in
-/// input order. Each worker owns its fingerprinter and works on whole batches, so workers share nothing but the
-/// queue, which they touch once per batch; an idle worker blocks rather than spins. With one thread there are no
-/// workers at all: the caller fingerprints each batch itself.</summary>
+/// <summary>Fingerprints batches on dedicated threads while the caller reads the next ones, and hands them to
+/// <c>collect</c> in input order (an <see cref="OrderedBatchPipeline{TBatch,TWorker}"/>). Each worker owns its
+/// fingerprinter and works on whole batches. With one thread there are no workers at all: the caller fingerprints and
+/// collects each batch itself.</summary>
 public sealed class FingerprintPipeline : IDisposable
 {
     /// <summary>Documents per batch: enough that a worker touches the queue once per ~1 MB of text, few enough that
@@ -36,91 +32,43 @@ public sealed class FingerprintPipeline : IDisposable
     /// their texts die young instead of being promoted and copied by the GC.</summary>
     public const int BatchSize = 256;
 
-    private readonly int _threads, _permutations;
+    private readonly int _permutations;
     private readonly bool _withShingles;
     private readonly ExactKeyKind _keyKind;
-    private readonly DedupFingerprinter? _inline;
-    private readonly BlockingCollection<FingerprintBatch>? _work;
-    private readonly Thread[] _workers = [];
-    private readonly Queue<FingerprintBatch> _pending = new();
-    private readonly Stack<FingerprintBatch> _free = new();
+    private readonly OrderedBatchPipeline<FingerprintBatch, DedupFingerprinter> _pipeline;
+    private readonly Stack<FingerprintBatch> _free = new(); // collected batches, returned by the collecting thread
 
-    public FingerprintPipeline(int threads, Func<DedupFingerprinter> create, int permutations, bool withShingles, ExactKeyKind keyKind)
+    /// <param name="collect">Receives every fingerprinted batch in input order, on one thread at a time (not
+    /// necessarily the caller's); the batch is reused once it returns.</param>
+    public FingerprintPipeline(int threads, Func<DedupFingerprinter> create, int permutations, bool withShingles, ExactKeyKind keyKind,
+        Action<FingerprintBatch> collect)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
-        (_threads, _permutations, _withShingles, _keyKind) = (threads, permutations, withShingles, keyKind);
-        if (threads == 1)
-        {
-            _inline = create();
-            return;
-        }
-        _work = new BlockingCollection<FingerprintBatch>();
-        _workers = Enumerable.Range(0, threads).Select(i => new Thread(() => Work(create())) { IsBackground = true, Name = $"dedup-hash-{i}" }).ToArray();
-        foreach (var worker in _workers) worker.Start();
+        (_permutations, _withShingles, _keyKind) = (permutations, withShingles, keyKind);
+        _pipeline = new OrderedBatchPipeline<FingerprintBatch, DedupFingerprinter>(threads == 1 ? 0 : threads, create, Fingerprint,
+            batch => Collect(batch, collect), maxInFlight: threads + 1, name: "dedup-hash");
     }
 
     /// <summary>An empty batch to fill, reused once an earlier one has been collected.</summary>
-    public FingerprintBatch Rent() => _free.TryPop(out var batch) ? batch : new FingerprintBatch(BatchSize, _permutations);
-
-    /// <summary>Queues a filled batch, then hands every finished batch at the head of the line to
-    /// <paramref name="collect"/>; waits when too many are in flight, which bounds memory.</summary>
-    public void Post(FingerprintBatch batch, Action<FingerprintBatch> collect)
+    public FingerprintBatch Rent()
     {
-        if (_work is null)
-        {
-            Fingerprint(_inline!, batch);
-            Collect(batch, collect);
-            return;
-        }
-        batch.Done.Reset();
-        _pending.Enqueue(batch);
-        _work.Add(batch);
-        while (_pending.Count > 0 && (_pending.Peek().Done.IsSet || _pending.Count > _threads)) CollectHead(collect);
+        lock (_free) return _free.TryPop(out var batch) ? batch : new FingerprintBatch(BatchSize, _permutations);
     }
 
-    /// <summary>Waits for and collects every batch still in flight.</summary>
-    public void Drain(Action<FingerprintBatch> collect)
-    {
-        while (_pending.Count > 0) CollectHead(collect);
-    }
+    /// <summary>Queues a filled batch; waits when too many are in flight, which bounds memory.</summary>
+    public void Post(FingerprintBatch batch) => _pipeline.Post(batch);
 
-    public void Dispose()
-    {
-        _work?.CompleteAdding();
-        foreach (var worker in _workers) worker.Join();
-        _work?.Dispose();
-    }
+    /// <summary>Waits until every batch has been collected.</summary>
+    public void Complete() => _pipeline.Complete();
 
-    private void CollectHead(Action<FingerprintBatch> collect)
-    {
-        var batch = _pending.Dequeue();
-        batch.Done.Wait();
-        if (batch.Error is { } error) ExceptionDispatchInfo.Throw(error);
-        Collect(batch, collect);
-    }
+    public void Dispose() => _pipeline.Dispose();
 
     private void Collect(FingerprintBatch batch, Action<FingerprintBatch> collect)
     {
         collect(batch);
         batch.Documents.Clear();
         Array.Clear(batch.Shingles);
-        _free.Push(batch);
-    }
-
-    private void Work(DedupFingerprinter fingerprinter)
-    {
-        foreach (var batch in _work!.GetConsumingEnumerable())
-        {
-            try
-            {
-                Fingerprint(fingerprinter, batch);
-            }
-            catch (Exception ex)
-            {
-                batch.Error = ex;
-            }
-            batch.Done.Set();
-        }
+        lock (_free) _free.Push(batch);
     }
 
     private void Fingerprint(DedupFingerprinter fingerprinter, FingerprintBatch batch)

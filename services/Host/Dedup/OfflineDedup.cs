@@ -174,22 +174,22 @@ public static class OfflineDedup
         var entries = new List<Entry>();
         long rejected = 0;
         var permutations = MinHashPermutations.Create(settings.Permutations, settings.Seed);
+        void Collect(FingerprintBatch batch)
+        {
+            for (var i = 0; i < batch.Documents.Count; i++)
+            {
+                var document = batch.Documents[i];
+                var signature = batch.SignatureOf(i);
+                if (batch.HasSignature[i]) onSignature?.Invoke(entries.Count, signature);
+                entries.Add(new Entry(document.Id, Rpv2SignalComputer.IdInt(document.Id), document.Text.Length, batch.ExactKeys[i],
+                    batch.HasSignature[i], batch.Shingles[i], onSignature is null && batch.HasSignature[i] ? signature.ToArray() : null));
+            }
+            progress($"{entries.Count:N0} documents");
+        }
         using var hashing = new FingerprintPipeline(settings.Threads,
-            () => new DedupFingerprinter(permutations, settings.NGram, settings.Hash), settings.Permutations, settings.Verify, settings.KeyKind);
+            () => new DedupFingerprinter(permutations, settings.NGram, settings.Hash), settings.Permutations, settings.Verify, settings.KeyKind, Collect);
         await using (var rejects = new StreamWriter(rejectedPath, append: false, new UTF8Encoding(false)))
         {
-            void Collect(FingerprintBatch batch)
-            {
-                for (var i = 0; i < batch.Documents.Count; i++)
-                {
-                    var document = batch.Documents[i];
-                    var signature = batch.SignatureOf(i);
-                    if (batch.HasSignature[i]) onSignature?.Invoke(entries.Count, signature);
-                    entries.Add(new Entry(document.Id, Rpv2SignalComputer.IdInt(document.Id), document.Text.Length, batch.ExactKeys[i],
-                        batch.HasSignature[i], batch.Shingles[i], onSignature is null && batch.HasSignature[i] ? signature.ToArray() : null));
-                }
-                progress($"{entries.Count:N0} documents");
-            }
             var batch = hashing.Rent();
             foreach (var input in settings.Inputs)
             {
@@ -203,12 +203,12 @@ public static class OfflineDedup
                     }
                     batch.Documents.Add(item.Document!);
                     if (batch.Documents.Count < batch.Capacity) continue;
-                    hashing.Post(batch, Collect);
+                    hashing.Post(batch);
                     batch = hashing.Rent();
                 }
             }
-            hashing.Post(batch, Collect);
-            hashing.Drain(Collect);
+            hashing.Post(batch);
+            hashing.Complete();
         }
         if (rejected == 0) File.Delete(rejectedPath);
         return (entries, rejected);

@@ -1,3 +1,5 @@
+using Refinery.Text;
+
 namespace Refinery.Quality.Formats;
 
 /// <summary>Builds the Dremel levels of one optional list column of <typeparamref name="T"/>, row by row: the
@@ -7,9 +9,10 @@ internal sealed class ListLevels<T>(bool nullableElements) where T : struct
 {
     // Growable arrays rather than lists: a writer keeps one set per column and clears it after each row group, so
     // steady-state writing allocates nothing here, and the row group writes straight from these arrays.
-    private readonly Growable<T> _values = new();
-    private readonly Growable<int> _definitions = new();
-    private readonly Growable<int> _repetitions = new();
+    // Not readonly: the buffers are mutable structs.
+    private GrowableBuffer<T> _values = new(256);
+    private GrowableBuffer<int> _definitions = new(256);
+    private GrowableBuffer<int> _repetitions = new(256);
     private readonly int _valueLevel = nullableElements ? 3 : 2;
     private bool _first;
 
@@ -24,7 +27,7 @@ internal sealed class ListLevels<T>(bool nullableElements) where T : struct
 
     public void AddValue(T value)
     {
-        _values.Add(value);
+        _values.Append(value);
         AddSlot(_valueLevel);
     }
 
@@ -53,8 +56,8 @@ internal sealed class ListLevels<T>(bool nullableElements) where T : struct
 
     private void Add(int definition, int repetition)
     {
-        _definitions.Add(definition);
-        _repetitions.Add(repetition);
+        _definitions.Append(definition);
+        _repetitions.Append(repetition);
     }
 
     /// <summary>Reads the list column whose leaf is <paramref name="leaf"/> from one row group and splits it into

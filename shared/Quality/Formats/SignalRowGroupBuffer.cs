@@ -1,5 +1,6 @@
 using Parquet;
 using Refinery.Quality.Rpv2;
+using Refinery.Text;
 using Refinery.Text.MinHash;
 
 namespace Refinery.Quality.Formats;
@@ -10,15 +11,16 @@ namespace Refinery.Quality.Formats;
 internal sealed class SignalRowGroupBuffer
 {
     private readonly SignalSchema _schema;
-    private readonly Growable<string> _ids = new();
-    private readonly Growable<ulong> _idInts = new();
-    private readonly Growable<int> _lengths = new();
+    // Not readonly: the buffers are mutable structs (those in arrays are changed in place, through the element).
+    private GrowableBuffer<string> _ids = new(256);
+    private GrowableBuffer<ulong> _idInts = new(256);
+    private GrowableBuffer<int> _lengths = new(256);
     private readonly ListLevels<int> _bounds = new(nullableElements: false);
-    private readonly Growable<long?>[] _intDocument;
-    private readonly Growable<double?>[] _floatDocument;
+    private readonly GrowableBuffer<long?>[] _intDocument;
+    private readonly GrowableBuffer<double?>[] _floatDocument;
     private readonly ListLevels<long>[] _intLines;
     private readonly ListLevels<double>[] _floatLines;
-    private readonly Growable<double?>[] _extra;
+    private readonly GrowableBuffer<double?>[] _extra;
     private readonly ListLevels<ReadOnlyMemory<byte>>[] _bands;
     private readonly ByteArena _bandBytes = new();
 
@@ -26,32 +28,32 @@ internal sealed class SignalRowGroupBuffer
     {
         _schema = schema;
         // One buffer per signal, indexed by the signal's catalog index; only the one of the signal's type is used.
-        _intDocument = Rpv2Catalog.DocumentSignals.Select(_ => new Growable<long?>()).ToArray();
-        _floatDocument = Rpv2Catalog.DocumentSignals.Select(_ => new Growable<double?>()).ToArray();
+        _intDocument = Rpv2Catalog.DocumentSignals.Select(_ => new GrowableBuffer<long?>(256)).ToArray();
+        _floatDocument = Rpv2Catalog.DocumentSignals.Select(_ => new GrowableBuffer<double?>(256)).ToArray();
         _intLines = Rpv2Catalog.LineSignals.Select(_ => new ListLevels<long>(nullableElements: true)).ToArray();
         _floatLines = Rpv2Catalog.LineSignals.Select(_ => new ListLevels<double>(nullableElements: true)).ToArray();
-        _extra = Enumerable.Range(0, extraCount).Select(_ => new Growable<double?>()).ToArray();
+        _extra = Enumerable.Range(0, extraCount).Select(_ => new GrowableBuffer<double?>(256)).ToArray();
         _bands = MinHashBands.RpV2.Select(_ => new ListLevels<ReadOnlyMemory<byte>>(nullableElements: false)).ToArray();
     }
 
-    public int Documents => _ids.Count;
+    public int Documents => _ids.Length;
 
     /// <summary>Lines of the documents held so far.</summary>
     public int Lines { get; private set; }
 
     public void Add(DocumentSignals s, ReadOnlySpan<double> extra)
     {
-        _ids.Add(s.Id);
-        _idInts.Add(s.IdInt);
-        _lengths.Add(s.Length);
+        _ids.Append(s.Id);
+        _idInts.Append(s.IdInt);
+        _lengths.Append(s.Length);
         _bounds.BeginList(s.LineBounds.Length);
         foreach (var b in s.LineBounds) _bounds.AddValue(b);
 
         foreach (var signal in Rpv2Catalog.DocumentSignals)
         {
             var v = s.Document[signal.Index];
-            if (signal.Type == SignalValueType.Int) _intDocument[signal.Index].Add(double.IsNaN(v) ? null : (long)v);
-            else _floatDocument[signal.Index].Add(double.IsNaN(v) ? null : v);
+            if (signal.Type == SignalValueType.Int) _intDocument[signal.Index].Append(double.IsNaN(v) ? null : (long)v);
+            else _floatDocument[signal.Index].Append(double.IsNaN(v) ? null : v);
         }
         foreach (var signal in Rpv2Catalog.LineSignals)
         {
@@ -59,7 +61,7 @@ internal sealed class SignalRowGroupBuffer
             if (signal.Type == SignalValueType.Int) AddLine(_intLines[signal.Index], values, v => (long)v);
             else AddLine(_floatLines[signal.Index], values, v => v);
         }
-        for (var i = 0; i < extra.Length; i++) _extra[i].Add(double.IsNaN(extra[i]) ? null : extra[i]);
+        for (var i = 0; i < extra.Length; i++) _extra[i].Append(double.IsNaN(extra[i]) ? null : extra[i]);
         for (var l = 0; l < _bands.Length; l++) AddBands(_bands[l], MinHashBands.RpV2[l], s.MinHash);
         Lines += s.LineCount;
     }
@@ -95,11 +97,11 @@ internal sealed class SignalRowGroupBuffer
         _idInts.Clear();
         _lengths.Clear();
         _bounds.Clear();
-        foreach (var b in _intDocument) b.Clear();
-        foreach (var b in _floatDocument) b.Clear();
+        for (var i = 0; i < _intDocument.Length; i++) _intDocument[i].Clear();
+        for (var i = 0; i < _floatDocument.Length; i++) _floatDocument[i].Clear();
         foreach (var l in _intLines) l.Clear();
         foreach (var l in _floatLines) l.Clear();
-        foreach (var e in _extra) e.Clear();
+        for (var i = 0; i < _extra.Length; i++) _extra[i].Clear();
         foreach (var b in _bands) b.Clear();
         _bandBytes.Reset();
         Lines = 0;

@@ -13,7 +13,7 @@ internal sealed class DocumentAnalysis
     private readonly Rpv2Normalizer _normalizer = new();
     private readonly SpanIdTable _wordIds = new();
     private readonly List<int> _firstOccurrence = [];
-    private CharBuffer _normalized = new(4096);
+    private GrowableBuffer<char> _normalized = new(4096);
     private byte[] _utf8 = new byte[4096];
     private readonly List<int> _byteStarts = [], _byteEnds = [];
 

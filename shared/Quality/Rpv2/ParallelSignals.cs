@@ -31,20 +31,14 @@ public sealed class ParallelSignals(Rpv2Resources resources, int degreeOfParalle
         return results;
     }
 
-    /// <summary>The same results computed on the calling thread alone, with one pooled computer: for callers that
-    /// run their own threads, each taking whole batches.</summary>
-    public SignalResult[] ComputeInOrder(IReadOnlyList<SignalDocument> batch)
+    /// <summary>A computer of its own, for a caller that runs its own threads, each taking whole batches.</summary>
+    public Rpv2SignalComputer CreateComputer() => new(resources, models);
+
+    /// <summary>The results of <see cref="Compute"/>, computed on the calling thread with <paramref name="computer"/>.</summary>
+    public static SignalResult[] ComputeInOrder(Rpv2SignalComputer computer, IReadOnlyList<SignalDocument> batch)
     {
         var results = new SignalResult[batch.Count];
-        var computer = _computers.TryTake(out var pooled) ? pooled : new Rpv2SignalComputer(resources, models);
-        try
-        {
-            for (var i = 0; i < batch.Count; i++) results[i] = ComputeOne(computer, batch[i]);
-        }
-        finally
-        {
-            _computers.Add(computer);
-        }
+        for (var i = 0; i < batch.Count; i++) results[i] = ComputeOne(computer, batch[i]);
         return results;
     }
 

@@ -54,7 +54,7 @@ public static class PyCaseAndNfd
     }
 
     /// <summary>Appends the canonical decomposition of <paramref name="c"/> (not yet canonically ordered).</summary>
-    public static void AppendDecomposed(int c, ref CharBuffer output)
+    public static void AppendDecomposed(int c, ref GrowableBuffer<char> output)
     {
         if (c < FirstDecomposable)
         {

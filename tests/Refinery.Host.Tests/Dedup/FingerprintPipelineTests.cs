@@ -24,25 +24,25 @@ public sealed class FingerprintPipelineTests : IDisposable
             if (item.Document is { } d) documents.Add(d);
         var reference = new DedupFingerprinter(MinHashPermutations.RpV2, 13);
         var collected = new List<(string Id, uint[]? Signature, UInt128 Key)>();
-        using (var pipeline = new FingerprintPipeline(3, () => new DedupFingerprinter(MinHashPermutations.RpV2, 13), 128, withShingles: false,
-                   ExactKeyKind.Normalized))
+        void Collect(FingerprintBatch batch)
         {
-            void Collect(FingerprintBatch batch)
-            {
-                for (var i = 0; i < batch.Documents.Count; i++)
-                    collected.Add((batch.Documents[i].Id, batch.HasSignature[i] ? batch.SignatureOf(i).ToArray() : null, batch.ExactKeys[i]));
-            }
+            for (var i = 0; i < batch.Documents.Count; i++)
+                collected.Add((batch.Documents[i].Id, batch.HasSignature[i] ? batch.SignatureOf(i).ToArray() : null, batch.ExactKeys[i]));
+        }
+        using (var pipeline = new FingerprintPipeline(3, () => new DedupFingerprinter(MinHashPermutations.RpV2, 13), 128, withShingles: false,
+                   ExactKeyKind.Normalized, Collect))
+        {
             // Small batches of uneven sizes, so several are in flight at once and finish out of order.
             var batch = pipeline.Rent();
             for (var i = 0; i < documents.Count; i++)
             {
                 batch.Documents.Add(documents[i]);
                 if (batch.Documents.Count < 1 + i % 7) continue;
-                pipeline.Post(batch, Collect);
+                pipeline.Post(batch);
                 batch = pipeline.Rent();
             }
-            pipeline.Post(batch, Collect);
-            pipeline.Drain(Collect);
+            pipeline.Post(batch);
+            pipeline.Complete();
         }
 
         Assert.True(documents.Count > 500, $"only {documents.Count} documents");

@@ -8,19 +8,25 @@ namespace Refinery.Ingestion.Tests.Pipeline;
 
 public sealed class LanguageIdentifierTests(DetectorFixture detectors) : IClassFixture<DetectorFixture>
 {
+    /// <summary>Every detector ingestion can run: each case below is checked against all of them.</summary>
+    private static readonly LanguageDetectorKind[] Detectors = Enum.GetValues<LanguageDetectorKind>();
+
+    /// <summary>A UDHR translation's code in the shared data and the language it must be identified as.</summary>
+    private static readonly (string Code, string Expected)[] UdhrLanguages =
+        [("fin", "fi"), ("jpn", "ja"), ("hin", "hi"), ("vie", "vi"), ("eng", "en"), ("deu_1996", "de")];
+
+    public static TheoryData<string, string, LanguageDetectorKind> UdhrCases()
+    {
+        var cases = new TheoryData<string, string, LanguageDetectorKind>();
+        foreach (var detector in Detectors)
+            foreach (var (code, expected) in UdhrLanguages) cases.Add(code, expected, detector);
+        return cases;
+    }
+
+    public static TheoryData<LanguageDetectorKind> EachDetector() => new(Detectors);
+
     [Theory]
-    [InlineData("fin", "fi", LanguageDetectorKind.Fast)]
-    [InlineData("jpn", "ja", LanguageDetectorKind.Fast)]
-    [InlineData("hin", "hi", LanguageDetectorKind.Fast)]
-    [InlineData("vie", "vi", LanguageDetectorKind.Fast)]
-    [InlineData("eng", "en", LanguageDetectorKind.Fast)]
-    [InlineData("deu_1996", "de", LanguageDetectorKind.Fast)]
-    [InlineData("fin", "fi", LanguageDetectorKind.Lingua)]
-    [InlineData("jpn", "ja", LanguageDetectorKind.Lingua)]
-    [InlineData("hin", "hi", LanguageDetectorKind.Lingua)]
-    [InlineData("vie", "vi", LanguageDetectorKind.Lingua)]
-    [InlineData("eng", "en", LanguageDetectorKind.Lingua)]
-    [InlineData("deu_1996", "de", LanguageDetectorKind.Lingua)]
+    [MemberData(nameof(UdhrCases))]
     public void Udhr_IsIdentifiedInItsLanguage(string code, string expected, LanguageDetectorKind detector)
     {
         var text = Udhr(code);
@@ -32,14 +38,12 @@ public sealed class LanguageIdentifierTests(DetectorFixture detectors) : IClassF
     }
 
     [Theory]
-    [InlineData(LanguageDetectorKind.Fast)]
-    [InlineData(LanguageDetectorKind.Lingua)]
+    [MemberData(nameof(EachDetector))]
     public void Whitespace_IsUnknown(LanguageDetectorKind detector) =>
         Assert.Equal("unknown", detectors.Of(detector).Identify("  \n ").Code);
 
     [Theory]
-    [InlineData(LanguageDetectorKind.Fast)]
-    [InlineData(LanguageDetectorKind.Lingua)]
+    [MemberData(nameof(EachDetector))]
     public void DigitsAndPunctuation_AreUnknown(LanguageDetectorKind detector) =>
         Assert.Equal("unknown", detectors.Of(detector).Identify("12.5 % -- (3/4) ... 2026-12-07").Code);
 

@@ -1,10 +1,8 @@
-using System.IO.Compression;
 using System.Text.Json;
 using Parquet;
 using Parquet.Schema;
 using Refinery.Quality.Formats;
 using Refinery.Quality.Rpv2;
-using Refinery.TestSupport;
 using Refinery.Text.MinHash;
 
 namespace Refinery.Quality.Tests.Formats;
@@ -54,10 +52,8 @@ public sealed class SignalParquetBandsTests
 
     private static List<(string Id, Dictionary<string, string[]>? Bands)> ReadGolden(int count)
     {
-        using var file = File.OpenRead(SharedData.Path("golden", "signals_dev_expected.jsonl.gz"));
-        using var lines = new StreamReader(new GZipStream(file, CompressionMode.Decompress));
         var documents = new List<(string, Dictionary<string, string[]>?)>();
-        while (documents.Count < count && lines.ReadLine() is { } line)
+        foreach (var line in GoldenSignalFiles.ExpectedLines().Take(count))
         {
             using var json = JsonDocument.Parse(line);
             var id = json.RootElement.GetProperty("id").GetString()!;

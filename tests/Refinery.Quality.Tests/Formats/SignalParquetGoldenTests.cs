@@ -1,8 +1,5 @@
-using System.IO.Compression;
-using System.Text.Json;
 using Refinery.Quality.Formats;
 using Refinery.Quality.Rpv2;
-using Refinery.TestSupport;
 
 namespace Refinery.Quality.Tests.Formats;
 
@@ -16,8 +13,8 @@ public sealed class SignalParquetGoldenTests(WordListsFixture wordLists)
     public async Task GoldenDocuments_ReadBackFromAShard_GiveTheGoldenLines()
     {
         var computer = new Rpv2SignalComputer(wordLists.Resources);
-        var documents = ReadLines(SharedData.Path("golden", "signals_dev_docs.jsonl.gz")).Select(ToDocument).ToList();
-        var expected = ReadLines(SharedData.Path("golden", "signals_dev_expected.jsonl.gz"));
+        var documents = GoldenSignalFiles.Documents();
+        var expected = GoldenSignalFiles.ExpectedLines();
         Assert.Equal(1390, documents.Count);
 
         using var stream = new MemoryStream();
@@ -36,24 +33,5 @@ public sealed class SignalParquetGoldenTests(WordListsFixture wordLists)
             .Select(i => $"line {i} ({documents[i].Id})")
             .ToList();
         Assert.True(mismatches.Count == 0, $"{mismatches.Count} documents differ after the round trip: {string.Join(", ", mismatches.Take(10))}");
-    }
-
-    private static SignalDocument ToDocument(string line)
-    {
-        using var json = JsonDocument.Parse(line);
-        var root = json.RootElement;
-        return new SignalDocument(
-            root.GetProperty("id").GetString()!,
-            root.GetProperty("text").GetString()!,
-            root.TryGetProperty("url", out var url) ? url.GetString() : null,
-            root.TryGetProperty("language", out var lang) ? lang.GetString()! : "en");
-    }
-
-    private static List<string> ReadLines(string path)
-    {
-        using var reader = new StreamReader(new GZipStream(File.OpenRead(path), CompressionMode.Decompress));
-        var lines = new List<string>();
-        while (reader.ReadLine() is { } line) lines.Add(line);
-        return lines;
     }
 }

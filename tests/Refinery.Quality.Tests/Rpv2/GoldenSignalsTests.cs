@@ -1,8 +1,6 @@
-using System.IO.Compression;
 using System.Text.Json;
 using Refinery.Quality.Formats;
 using Refinery.Quality.Rpv2;
-using Refinery.TestSupport;
 
 namespace Refinery.Quality.Tests.Rpv2;
 
@@ -15,21 +13,15 @@ public sealed class GoldenSignalsTests(WordListsFixture wordLists)
     public void EveryGoldenDocument_IsReproducedByteForByte()
     {
         var computer = new Rpv2SignalComputer(wordLists.Resources);
-        var documents = ReadLines(SharedData.Path("golden", "signals_dev_docs.jsonl.gz"));
-        var expected = ReadLines(SharedData.Path("golden", "signals_dev_expected.jsonl.gz"));
+        var documents = GoldenSignalFiles.Documents();
+        var expected = GoldenSignalFiles.ExpectedLines();
         Assert.Equal(1390, documents.Count);
         Assert.Equal(documents.Count, expected.Count);
 
         var mismatches = new List<string>();
         for (var i = 0; i < documents.Count; i++)
         {
-            using var json = JsonDocument.Parse(documents[i]);
-            var root = json.RootElement;
-            var document = new SignalDocument(
-                root.GetProperty("id").GetString()!,
-                root.GetProperty("text").GetString()!,
-                root.TryGetProperty("url", out var url) ? url.GetString() : null,
-                root.TryGetProperty("language", out var lang) ? lang.GetString()! : "en");
+            var document = documents[i];
             var actual = Rpv2JsonFormat.ToLine(computer.Compute(document));
             if (actual != expected[i]) mismatches.Add(Describe(i, document.Id, actual, expected[i]));
         }
@@ -53,12 +45,4 @@ public sealed class GoldenSignalsTests(WordListsFixture wordLists)
     }
 
     private static string Clip(string s) => s.Length > 300 ? s[..300] + "…" : s;
-
-    private static List<string> ReadLines(string path)
-    {
-        using var reader = new StreamReader(new GZipStream(File.OpenRead(path), CompressionMode.Decompress));
-        var lines = new List<string>();
-        while (reader.ReadLine() is { } line) lines.Add(line);
-        return lines;
-    }
 }
