@@ -291,7 +291,7 @@ public sealed class MigrationsTests
             });
             await db.SaveChangesAsync();
             db.ChangeTracker.Clear();
-            var shard = await gateway.SignalShards.SingleAsync();
+            var shard = await gateway.SignalShards.AsNoTracking().SingleAsync();
             Assert.Equal(("failed", "shard 2", "corrupt zstd frame"), (shard.State, shard.FailedStep, shard.Error));
             Assert.Equal(now, DateTime.SpecifyKind(shard.UpdatedAt, DateTimeKind.Utc));
             gateway.SignalShards.Add(new Gateway.Domain.CorpusSignalShardView { CorpusId = old.Id, Config = "rpv2", Shard = 2, UpdatedAt = now });
