@@ -82,6 +82,7 @@ public static class GatewayServiceExtensions
         builder.Services.AddScoped<CorpusClaims>();
         builder.Services.AddScoped<CorpusProjection>();
         builder.Services.AddScoped<DedupProjection>();
+        builder.Services.AddScoped<SignalsProjection>();
         builder.Services.AddScoped<DatasetProjection>();
         builder.Services.AddScoped<JobProjection>();
         builder.Services.AddScoped<TrainingProjection>();
@@ -98,6 +99,8 @@ public static class GatewayServiceExtensions
             x.AddConsumer<CorpusShardIngestedConsumer, CorpusShardIngestedConsumerDefinition>();
             x.AddConsumer<CorpusIngestedConsumer, CorpusIngestedConsumerDefinition>();
             x.AddConsumer<CorpusIngestionFailedConsumer, CorpusIngestionFailedConsumerDefinition>();
+            x.AddConsumer<ShardSignalsComputedConsumer, ShardSignalsComputedConsumerDefinition>();
+            x.AddConsumer<ShardSignalsFailedConsumer, ShardSignalsFailedConsumerDefinition>();
             x.AddConsumer<CorpusDeduplicatedConsumer, CorpusDeduplicatedConsumerDefinition>();
             x.AddConsumer<CorpusDeduplicationFailedConsumer, CorpusDeduplicationFailedConsumerDefinition>();
             x.AddConsumer<DatasetVersionCreatedConsumer, DatasetVersionCreatedConsumerDefinition>();

@@ -39,7 +39,14 @@ public static class IngestionServiceExtensions
             var o = sp.GetRequiredService<IOptions<IngestionOptions>>().Value;
             return new LeasedJobOptions(o.JobLease, o.JobPollInterval);
         });
-        builder.AddRefineryConsumers(x => x.AddConsumer<IngestCorpusConsumer, IngestCorpusConsumerDefinition>());
+        builder.AddRefineryConsumers(AddConsumers);
         return builder;
+    }
+
+    /// <summary>Every consumer of the service, with its queue (also what the test harness registers).</summary>
+    public static void AddConsumers(IBusRegistrationConfigurator x)
+    {
+        x.AddConsumer<IngestCorpusConsumer, IngestCorpusConsumerDefinition>();
+        IngestionStepFailures.Add(x);
     }
 }

@@ -44,6 +44,7 @@ public static class SignalsServiceExtensions
         builder.Services.AddSingleton<SignalModels>();
         builder.Services.AddSingleton<SignalCompute>();
         builder.Services.AddScoped<SignalShardCatalog>();
+        builder.Services.AddScoped<SignalsProgress>();
         builder.Services.AddScoped<ShardSignalRunner>();
         builder.AddRefineryConsumers(AddConsumers);
         return builder;

@@ -47,7 +47,7 @@ public sealed class JobsApiTests(KeyedGateway gateway) : IClassFixture<KeyedGate
     }
 
     [Theory]
-    [InlineData("service=signals", "service")]
+    [InlineData("service=search", "service")]
     [InlineData("state=paused", "state")]
     [InlineData("limit=0", "limit")]
     public async Task Jobs_WithABadFilter_Is400_NamingIt(string query, string field)

@@ -110,6 +110,47 @@ public sealed class ProjectionTests(KeyedGateway gateway) : IClassFixture<KeyedG
     }
 
     [Fact]
+    public async Task ARequestThatFailedForGood_ShowsFailed_WithTheStepAndReason_InTheCorpusAndItsJob()
+    {
+        const string name = "refused-request";
+        var id = CorpusNames.IdOf(name);
+        MultipartFormDataContent Form() => new() { { new StringContent(name), "name" }, { new ByteArrayContent("{}"u8.ToArray()), "files", "a.jsonl" } };
+        using (var response = await gateway.Client(GatewayTestHost.WriterKey).PostAsync("/api/corpora", Form()))
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+
+        await gateway.Bus.Publish(new CorpusIngestionFailed { CorpusId = id, Name = name, Step = "request", Reason = "the disk is full" });
+
+        var failed = await gateway.EventuallyAsync($"/api/corpora/{id}", c => Stage(c) == "failed");
+        Assert.Equal(("request", "the disk is full"), (failed.GetProperty("failedStep").GetString(), failed.GetProperty("error").GetString()));
+        var listed = (await gateway.EventuallyAsync("/api/corpora?limit=500", _ => true)).GetProperty("items").EnumerateArray()
+            .Single(c => c.GetProperty("name").GetString() == name);
+        Assert.Equal("request", listed.GetProperty("failedStep").GetString());
+        var jobs = await gateway.EventuallyAsync("/api/jobs?service=ingestion&state=failed",
+            l => l.EnumerateArray().Any(j => j.GetProperty("job").GetString() == name));
+        Assert.Equal("request", jobs.EnumerateArray().Single(j => j.GetProperty("job").GetString() == name).GetProperty("progress").GetProperty("step").GetString());
+
+        // Submitted again, the corpus is under way with no failure left over.
+        using (var again = await gateway.Client(GatewayTestHost.WriterKey).PostAsync("/api/corpora", Form()))
+            Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        var submitted = await gateway.EventuallyAsync($"/api/corpora/{id}", c => Stage(c) == "submitted");
+        Assert.Equal(JsonValueKind.Null, submitted.GetProperty("failedStep").ValueKind);
+    }
+
+    [Fact]
+    public async Task AFailureFromAnOlderPublisher_NamesTheRunsStep()
+    {
+        const string name = "failed-old-publisher";
+        var id = CorpusNames.IdOf(name);
+        await gateway.Bus.Publish(new CorpusIngestionStarted { CorpusId = id, Name = name, SourceCount = 1 });
+        await gateway.EventuallyAsync($"/api/corpora/{id}", c => Stage(c) == "ingesting");
+
+        await gateway.Bus.Publish(new CorpusIngestionFailed { CorpusId = id, Name = name, Reason = "gave up after 3 attempts" });
+
+        var failed = await gateway.EventuallyAsync($"/api/corpora/{id}", c => Stage(c) == "failed");
+        Assert.Equal("read sources", failed.GetProperty("failedStep").GetString());
+    }
+
+    [Fact]
     public async Task List_IsNewestFirst_AndPaged()
     {
         foreach (var name in new[] { "list-a", "list-b", "list-c" })

@@ -174,6 +174,8 @@ public sealed class EndpointNameTests
         Assert.Equal("gateway-corpus-ingested", ((IConsumerDefinition)new CorpusIngestedConsumerDefinition()).GetEndpointName(KebabCaseEndpointNameFormatter.Instance));
         Assert.Equal("gateway-corpus-ingestion-failed", ((IConsumerDefinition)new CorpusIngestionFailedConsumerDefinition()).GetEndpointName(KebabCaseEndpointNameFormatter.Instance));
         Assert.Equal("gateway-job-progressed", ((IConsumerDefinition)new JobProgressedConsumerDefinition()).GetEndpointName(KebabCaseEndpointNameFormatter.Instance));
+        Assert.Equal("gateway-shard-signals-computed", ((IConsumerDefinition)new ShardSignalsComputedConsumerDefinition()).GetEndpointName(KebabCaseEndpointNameFormatter.Instance));
+        Assert.Equal("gateway-shard-signals-failed", ((IConsumerDefinition)new ShardSignalsFailedConsumerDefinition()).GetEndpointName(KebabCaseEndpointNameFormatter.Instance));
     }
 
     [Fact]

@@ -49,4 +49,33 @@ public sealed class StepFailuresOnRealInfrastructureTests
         }
         Assert.Equal((DedupStages.Failed, "request"), (view?.Stage, view?.FailedStep));
     }
+
+    [Fact]
+    public async Task ASignalsShardThatFailsForGood_OverRabbitMq_IsShardSignalsFailed_AndTheGatewayShowsItsStep()
+    {
+        var backends = await RealBackends.CreateAsync("sigfail");
+        await using var platform = await PlatformProcess.StartAsync(backends, "gateway,signals");
+        const string corpus = "signals-never-written";
+        // Announced, but nothing was written under its key: a permanent failure of the signals consumer.
+        var shard = new CorpusShardIngested
+        {
+            CorpusId = CorpusNames.IdOf(corpus), Corpus = corpus, Shard = 2, DocumentCount = 1, Generation = 1,
+            Documents = new ObjectRef { Bucket = platform.Store.Bucket, Key = IngestionKeys.Shard(corpus, 2), Sha256 = new string('a', 64), Length = 10 },
+        };
+
+        await platform.Services.GetRequiredService<IBus>().Publish(shard);
+
+        var deadline = DateTime.UtcNow + Patience;
+        (CorpusSignalShardView? View, JobView? Job) seen = (null, null);
+        while (DateTime.UtcNow < deadline && (seen.View is null || seen.Job is null))
+        {
+            await Task.Delay(100);
+            await using var scope = platform.Services.CreateAsyncScope();
+            seen = ((await scope.ServiceProvider.GetRequiredService<SignalsProjection>().OfCorpusAsync(shard.CorpusId, default)).SingleOrDefault(),
+                await scope.ServiceProvider.GetRequiredService<JobProjection>().FindAsync("signals", "signals-never-written/rpv2", default));
+        }
+        Assert.Equal((SignalShardStates.Failed, "shard 2", 2), (seen.View?.State, seen.View?.FailedStep, seen.View?.Shard));
+        Assert.Contains("does not exist", seen.View!.Error);
+        Assert.Equal((JobStates.Failed, "shard 2"), (seen.Job?.State, seen.Job?.Step));
+    }
 }

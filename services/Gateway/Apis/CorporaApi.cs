@@ -44,7 +44,7 @@ public static class CorporaApi
 
         api.Reads.MapGet("/", ListCorporaAsync).WithSummary("List corpora, newest first");
         api.Reads.MapGet("/{id:guid}", GetCorpusAsync).ProducesProblem(StatusCodes.Status404NotFound)
-            .WithSummary("One corpus: stage, counts, rejections, languages, shards");
+            .WithSummary("One corpus: stage (and the step that failed), counts, rejections, languages, shards, their signals");
         api.Reads.MapGet("/{id:guid}/documents", GetDocumentsAsync)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status502BadGateway)
@@ -138,7 +138,7 @@ public static class CorporaApi
     }
 
     internal static async Task<Results<Ok<CorpusDetail>, ProblemHttpResult>> GetCorpusAsync(
-        Guid id, GatewayDbContext db, CancellationToken ct)
+        Guid id, GatewayDbContext db, SignalsProjection signals, CancellationToken ct)
     {
         var corpus = await db.Corpora.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ct);
         if (corpus is null) return UnknownCorpus(id);
@@ -147,7 +147,7 @@ public static class CorporaApi
             .OrderBy(s => s.Shard)
             .Select(s => new CorpusShardInfo(s.Shard, s.Key, s.DocumentCount, s.Sha256, s.Length))
             .ToListAsync(ct);
-        return TypedResults.Ok(CorpusDetail.From(corpus, shards));
+        return TypedResults.Ok(CorpusDetail.From(corpus, shards, CorpusSignals.Of(await signals.OfCorpusAsync(id, ct))));
     }
 
     internal static async Task<Results<Ok<List<JsonElement>>, ValidationProblem, ProblemHttpResult>> GetDocumentsAsync(

@@ -23,22 +23,22 @@ public sealed record JobStatus(string Service, string Job, string State, JobProg
         DateTime.SpecifyKind(job.UpdatedAt, DateTimeKind.Utc));
 }
 
-/// <summary>GET /api/jobs lists the jobs of every service (ingestions, dedups, dataset versions, training jobs) newest first, from the
+/// <summary>GET /api/jobs lists the jobs of every service (ingestions, a corpus's signals, dedups, dataset versions, training jobs) newest first, from the
 /// one progress event they all publish and their completion and failure events.</summary>
 public static class JobsApi
 {
     public const int DefaultLimit = 50, MaxLimit = 500;
 
-    // Signals has no job record: its work is per shard, and ShardSignalsComputed is its progress.
-    private static readonly string[] Services = [JobServices.Ingestion, JobServices.Dedup, JobServices.Curation, JobServices.Training];
+    private static readonly string[] Services =
+        [JobServices.Ingestion, JobServices.Signals, JobServices.Dedup, JobServices.Curation, JobServices.Training];
 
     public static ApiGroup MapJobsApi(this IEndpointRouteBuilder app, GatewayOptions options)
     {
         var api = app.MapApiGroup("/api/jobs", "Jobs", options);
         api.Reads.MapGet("/", ListAsync)
             .WithSummary("The jobs of every service, newest first")
-            .WithDescription("service: ingestion, dedup, curation or training; state: running, waiting, done, failed or cancelled; limit: 1 to 500 (50). " +
-                             "Each job is named by its service's business id (a corpus, \"corpus/config\" for a dedup, \"dataset@version\", a training job's id), " +
+            .WithDescription("service: ingestion, signals, dedup, curation or training; state: running, waiting, done, failed or cancelled; limit: 1 to 500 (50). " +
+                             "Each job is named by its service's business id (a corpus, \"corpus/config\" for its signals or a dedup, \"dataset@version\", a training job's id), " +
                              "with its step and the step's items done out of its total (0 when not known). JobProgressed on /api/events " +
                              "streams the same progress.");
         return api;

@@ -6,14 +6,15 @@ using Refinery.Hosting.Bus;
 
 namespace Refinery.Gateway.Consumers;
 
-/// <summary>Projects <see cref="CorpusIngestionFailed"/>: the final stage and the reason; its ingestion job failed.</summary>
+/// <summary>Projects <see cref="CorpusIngestionFailed"/>: the final stage, the step that failed and the reason; its
+/// ingestion job failed there.</summary>
 public sealed class CorpusIngestionFailedConsumer(CorpusProjection projection, JobProjection jobs) : IConsumer<CorpusIngestionFailed>
 {
     public async Task Consume(ConsumeContext<CorpusIngestionFailed> context)
     {
         var (e, ct) = (context.Message, context.CancellationToken);
         await projection.FailedAsync(e, ct);
-        await jobs.FailedAsync(JobServices.Ingestion, JobIds.Ingestion(e.Name), e.CorpusId, null, JobProjection.IngestionStep, context.SentTime, ct);
+        await jobs.FailedAsync(JobServices.Ingestion, JobIds.Ingestion(e.Name), e.CorpusId, null, CorpusProjection.StepOf(e), context.SentTime, ct);
     }
 }
 

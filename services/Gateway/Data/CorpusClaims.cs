@@ -63,6 +63,7 @@ public sealed class CorpusClaims(GatewayDbContext db, TimeProvider clock)
                 .SetProperty(c => c.Stage, CorpusStages.Submitted)
                 .SetProperty(c => c.SourceCount, sourceCount)
                 .SetProperty(c => c.Error, (string?)null)
+                .SetProperty(c => c.FailedStep, (string?)null)
                 .SetProperty(c => c.UpdatedAt, now), ct);
         return moved == 1 ? ClaimOutcome.Retried : ClaimOutcome.Existing;
     }

@@ -15,7 +15,10 @@ namespace Refinery.Gateway.Data;
 /// earlier run's, so a stale event of that run arriving then still counts.)</summary>
 public sealed class CorpusProjection(GatewayDbContext db, TimeProvider clock)
 {
-    private const int MaxErrorLength = 4000;
+    private const int MaxErrorLength = 4000, MaxStepLength = 128;
+
+    /// <summary>The step a submission fails at when the gateway could not hand it on.</summary>
+    public const string SendStep = "send";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>The first of <paramref name="names"/> no submission or ingestion event ever named, with its index; null
@@ -36,6 +39,7 @@ public sealed class CorpusProjection(GatewayDbContext db, TimeProvider clock)
         await db.Corpora.Where(c => c.Id == id && c.Stage == CorpusStages.Submitted).ExecuteUpdateAsync(s => s
             .SetProperty(c => c.Stage, CorpusStages.Failed)
             .SetProperty(c => c.Error, Truncate(reason))
+            .SetProperty(c => c.FailedStep, SendStep)
             .SetProperty(c => c.UpdatedAt, Now()), ct);
 
     public async Task StartedAsync(CorpusIngestionStarted e, CancellationToken ct)
@@ -55,6 +59,7 @@ public sealed class CorpusProjection(GatewayDbContext db, TimeProvider clock)
                 .SetProperty(c => c.SourceCount, e.SourceCount)
                 .SetProperty(c => c.Generation, e.Generation)
                 .SetProperty(c => c.Error, (string?)null)
+                .SetProperty(c => c.FailedStep, (string?)null)
                 .SetProperty(c => c.UpdatedAt, now), ct);
     }
 
@@ -84,6 +89,7 @@ public sealed class CorpusProjection(GatewayDbContext db, TimeProvider clock)
                 .SetProperty(c => c.Stage, CorpusStages.Ingesting)
                 .SetProperty(c => c.Generation, e.Generation)
                 .SetProperty(c => c.Error, (string?)null)
+                .SetProperty(c => c.FailedStep, (string?)null)
                 .SetProperty(c => c.UpdatedAt, now), ct);
     }
 
@@ -112,17 +118,30 @@ public sealed class CorpusProjection(GatewayDbContext db, TimeProvider clock)
                 .SetProperty(c => c.RejectedByReasonJson, rejected)
                 .SetProperty(c => c.LanguagesJson, languages)
                 .SetProperty(c => c.Error, (string?)null)
+                .SetProperty(c => c.FailedStep, (string?)null)
                 .SetProperty(c => c.UpdatedAt, now), ct);
-        // Shards beyond the final count belong to an earlier, larger run of the same corpus.
+        // Shards beyond the final count (and their signals) belong to an earlier, larger run of the same corpus.
         if (updated > 0)
+        {
             await db.Shards.Where(s => s.CorpusId == e.CorpusId && s.Shard >= e.ShardCount).ExecuteDeleteAsync(ct);
+            await db.SignalShards.Where(s => s.CorpusId == e.CorpusId && s.Shard >= e.ShardCount).ExecuteDeleteAsync(ct);
+        }
     }
 
+    /// <summary>The step an ingestion failed at: the event's, or the run's one step when an older publisher named none.</summary>
+    public static string StepOf(CorpusIngestionFailed e) => e.Step.Length > 0 ? e.Step : JobProjection.IngestionStep;
+
+    /// <summary>The run, or its request, failed for good at its step.</summary>
     public async Task FailedAsync(CorpusIngestionFailed e, CancellationToken ct)
     {
         var now = Now();
         var reason = Truncate(e.Reason);
-        if (await InsertAsync(new CorpusView { Id = e.CorpusId, Name = e.Name, Stage = CorpusStages.Failed, Error = reason, Generation = e.Generation }, now, ct))
+        var step = StepOf(e);
+        if (step.Length > MaxStepLength) step = step[..MaxStepLength];
+        if (await InsertAsync(new CorpusView
+            {
+                Id = e.CorpusId, Name = e.Name, Stage = CorpusStages.Failed, Error = reason, FailedStep = step, Generation = e.Generation,
+            }, now, ct))
             return;
         await db.Corpora
             .Where(c => c.Id == e.CorpusId && (c.Generation < e.Generation
@@ -131,6 +150,7 @@ public sealed class CorpusProjection(GatewayDbContext db, TimeProvider clock)
                 .SetProperty(c => c.Stage, CorpusStages.Failed)
                 .SetProperty(c => c.Generation, e.Generation)
                 .SetProperty(c => c.Error, reason)
+                .SetProperty(c => c.FailedStep, step)
                 .SetProperty(c => c.UpdatedAt, now), ct);
     }
 

@@ -11,6 +11,7 @@ public class GatewayDbContext(DbContextOptions options) : DbContext(options)
 
     public DbSet<CorpusView> Corpora => Set<CorpusView>();
     public DbSet<CorpusShardView> Shards => Set<CorpusShardView>();
+    public DbSet<CorpusSignalShardView> SignalShards => Set<CorpusSignalShardView>();
     public DbSet<DedupView> Dedups => Set<DedupView>();
     public DbSet<DatasetVersionView> DatasetVersions => Set<DatasetVersionView>();
     public DbSet<DatasetRequestView> DatasetRequests => Set<DatasetRequestView>();
@@ -30,6 +31,7 @@ public class GatewayDbContext(DbContextOptions options) : DbContext(options)
             e.Property(c => c.Name).HasMaxLength(64);
             e.Property(c => c.Stage).HasMaxLength(16);
             e.Property(c => c.Error).HasMaxLength(4000);
+            e.Property(c => c.FailedStep).HasMaxLength(128);
             e.Property(c => c.Fingerprint).HasMaxLength(64);
         });
         // No foreign key: a shard event may arrive before any event that names its corpus.
@@ -38,6 +40,16 @@ public class GatewayDbContext(DbContextOptions options) : DbContext(options)
             e.ToTable("corpus_shards");
             e.HasKey(s => new { s.CorpusId, s.Shard });
             e.Property(s => s.Key).HasMaxLength(1024);
+        });
+        // No foreign key either: signals may be announced before the gateway hears of the corpus.
+        model.Entity<CorpusSignalShardView>(e =>
+        {
+            e.ToTable("corpus_signal_shards");
+            e.HasKey(s => new { s.CorpusId, s.Config, s.Shard });
+            e.Property(s => s.Config).HasMaxLength(32);
+            e.Property(s => s.State).HasMaxLength(16);
+            e.Property(s => s.FailedStep).HasMaxLength(SignalsProjection.MaxStepLength);
+            e.Property(s => s.Error).HasMaxLength(SignalsProjection.MaxErrorLength);
         });
         model.Entity<DedupView>(e =>
         {

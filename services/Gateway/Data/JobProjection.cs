@@ -16,8 +16,11 @@ public sealed class JobProjection(GatewayDbContext db, TimeProvider clock)
     public const int MaxStepLength = 128, MaxWaitingForLength = 256;
 
     /// <summary>The step of a dedup the gateway has requested, before its first progress; and the one step of an
-    /// ingestion (which its start and failure events do not name).</summary>
+    /// ingestion run (which its start event, and a failure event of an older publisher, do not name).</summary>
     public const string RequestedStep = "requested", IngestionStep = "read sources";
+
+    /// <summary>The one step of a corpus's signals (the signals service's progress names it so).</summary>
+    public const string SignalsStep = "shards";
 
     public async Task ProgressedAsync(JobProgressed e, CancellationToken ct)
     {
@@ -73,6 +76,21 @@ public sealed class JobProjection(GatewayDbContext db, TimeProvider clock)
             .SetProperty(j => j.WaitingFor, (string?)null)
             .SetProperty(j => j.CorpusId, j => corpusId ?? j.CorpusId)
             .SetProperty(j => j.RequestId, (Guid?)null)
+            .SetProperty(j => j.UpdatedAt, at), ct);
+    }
+
+    /// <summary>A new ingestion run of a corpus: the jobs of <paramref name="service"/> on the corpus that follow its shards
+    /// as they come (signals, named by a configuration the gateway does not know) are under way again from
+    /// <paramref name="step"/>, unless they moved on after <paramref name="sentAt"/>.</summary>
+    public Task RestartedWithCorpusAsync(string service, Guid corpusId, string step, DateTime? sentAt, CancellationToken ct)
+    {
+        var at = At(sentAt);
+        return db.Jobs.Where(j => j.Service == service && j.CorpusId == corpusId && j.UpdatedAt <= at).ExecuteUpdateAsync(s => s
+            .SetProperty(j => j.State, JobStates.Running)
+            .SetProperty(j => j.Step, step)
+            .SetProperty(j => j.Done, 0)
+            .SetProperty(j => j.Total, 0)
+            .SetProperty(j => j.WaitingFor, (string?)null)
             .SetProperty(j => j.UpdatedAt, at), ct);
     }
 

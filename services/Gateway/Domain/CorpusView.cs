@@ -17,6 +17,9 @@ public sealed class CorpusView
     /// <summary>JSON object: language code → document count.</summary>
     public string LanguagesJson { get; set; } = "{}";
     public string? Error { get; set; }
+    /// <summary>The step that failed ("request", "read sources"; "send" when the gateway could not hand the submission
+    /// on), with <see cref="Error"/>.</summary>
+    public string? FailedStep { get; set; }
     /// <summary>The newest ingestion run (generation) of the corpus the gateway has seen an event of; events of an
     /// older run change nothing.</summary>
     public int Generation { get; set; }
@@ -26,6 +29,26 @@ public sealed class CorpusView
     public string? Fingerprint { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>The signals of one document shard of a corpus with one configuration, as the signals service last announced
+/// them: computed, or failed at a step with the reason.</summary>
+public sealed class CorpusSignalShardView
+{
+    public Guid CorpusId { get; set; }
+    public string Config { get; set; } = "";
+    public int Shard { get; set; }
+    public string State { get; set; } = SignalShardStates.Computed;
+    public int DocumentCount { get; set; }
+    public string? FailedStep { get; set; }
+    public string? Error { get; set; }
+    /// <summary>When the announcement was sent, by its sender's clock; an older one changes nothing.</summary>
+    public DateTime UpdatedAt { get; set; }
+}
+
+public static class SignalShardStates
+{
+    public const string Computed = "computed", Failed = "failed";
 }
 
 /// <summary>One document shard of a corpus that the gateway has seen announced.</summary>

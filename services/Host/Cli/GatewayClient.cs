@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Refinery.Contracts.Ingestion;
+using Refinery.Host.Embedded;
 
 namespace Refinery.Host.Cli;
 
@@ -75,7 +76,7 @@ public static class GatewayClient
                     return done;
                 case nameof(CorpusIngestionFailed):
                     var failed = JsonSerializer.Deserialize<CorpusIngestionFailed>(data, Json)!;
-                    throw new InvalidOperationException($"Ingestion of '{failed.Name}' failed: {failed.Reason}");
+                    throw IngestionFailures.Of(failed.Name, failed.Step, failed.Reason);
             }
         }
         throw new InvalidOperationException("The gateway closed the event stream before the corpus was ingested");
@@ -102,7 +103,8 @@ public static class GatewayClient
                     InvalidUtf8Replaced = corpus.GetProperty("invalidUtf8Replaced").GetInt64(),
                 };
             case "failed":
-                throw new InvalidOperationException($"Ingestion of '{corpus.GetProperty("name").GetString()}' failed: {corpus.GetProperty("error").GetString()}");
+                throw IngestionFailures.Of(corpus.GetProperty("name").GetString()!,
+                    corpus.TryGetProperty("failedStep", out var step) ? step.GetString() : null, corpus.GetProperty("error").GetString());
             default:
                 return null;
         }

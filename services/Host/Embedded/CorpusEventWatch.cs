@@ -29,7 +29,7 @@ public sealed class CorpusEventWatch : IAsyncDisposable
             {
                 if (c.Message.CorpusId != corpusId) return Task.CompletedTask;
                 onEvent(c.Message);
-                watch._done.TrySetException(new InvalidOperationException($"Ingestion of '{c.Message.Name}' failed: {c.Message.Reason}"));
+                watch._done.TrySetException(IngestionFailures.Of(c.Message.Name, c.Message.Step, c.Message.Reason));
                 return Task.CompletedTask;
             });
         });

@@ -21,7 +21,7 @@ public sealed class IngestionJobs(IngestionDbContext db, TimeProvider clock) : I
     /// Returns the corpus as it stands and whether a new run was queued.</summary>
     public async Task<(Corpus Corpus, bool Queued)> EnqueueAsync(IngestCorpus command, CancellationToken ct)
     {
-        var json = JsonSerializer.Serialize(command, Json);
+        var json = CommandJson(command);
         var now = clock.GetUtcNow().UtcDateTime;
         db.ChangeTracker.Clear(); // claims and renewals update rows behind the tracker's back
         var corpus = await db.Corpora.SingleOrDefaultAsync(c => c.Id == command.CorpusId, ct);
@@ -43,6 +43,9 @@ public sealed class IngestionJobs(IngestionDbContext db, TimeProvider clock) : I
         await db.SaveChangesAsync(ct);
         return (corpus, true);
     }
+
+    /// <summary>The command as the job row records it (a repeated command is the same job when this is the same).</summary>
+    public static string CommandJson(IngestCorpus command) => JsonSerializer.Serialize(command, Json);
 
     public async Task<ClaimedJob?> TryClaimAsync(string owner, TimeSpan lease, CancellationToken ct)
     {

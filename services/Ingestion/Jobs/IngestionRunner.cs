@@ -17,7 +17,7 @@ namespace Refinery.Ingestion.Jobs;
 public sealed class IngestionRunner(IngestionJobs jobs, CorpusIngestor ingestor, IngestionDbContext db, IPublishEndpoint publisher,
     IObjectStore store, ILogger<IngestionRunner> logger) : ILeasedJobRunner<ClaimedJob>
 {
-    /// <summary>The one step of an ingestion in its progress events.</summary>
+    /// <summary>The one step of an ingestion run, in its progress events and in its failure.</summary>
     public const string ReadSources = "read sources";
 
     public string Describe(ClaimedJob job) => $"corpus {job.Command.Name}";
@@ -81,7 +81,9 @@ public sealed class IngestionRunner(IngestionJobs jobs, CorpusIngestor ingestor,
         }, ct);
         await publisher.Publish(new CorpusIngestionFailed
         {
-            CorpusId = job.CorpusId, Name = job.Command.Name, Reason = reason, Generation = job.Generation,
+            // The worker gives up after the run failed on every claim and does not say where; a run has one step,
+            // reading the sources (shards are cut as it reads), so that is the step the event names.
+            CorpusId = job.CorpusId, Name = job.Command.Name, Step = ReadSources, Reason = reason, Generation = job.Generation,
         }, ct);
     }
 }

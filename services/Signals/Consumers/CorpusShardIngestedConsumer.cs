@@ -12,9 +12,10 @@ using Refinery.Storage;
 namespace Refinery.Signals.Consumers;
 
 /// <summary>Computes the signals of one document shard, or reuses them from an earlier run; records the shard and
-/// always publishes <see cref="Contracts.Signals.ShardSignalsComputed"/>, also on a rerun (DESIGN §7 rule 3).</summary>
-public sealed class CorpusShardIngestedConsumer(ShardSignalRunner runner, SignalShardCatalog catalog, IObjectStore store,
-    ILogger<CorpusShardIngestedConsumer> logger) : IConsumer<CorpusShardIngested>
+/// always publishes <see cref="Contracts.Signals.ShardSignalsComputed"/>, also on a rerun (DESIGN §7 rule 3), then the
+/// corpus's signals progress (<see cref="SignalsProgress"/>).</summary>
+public sealed class CorpusShardIngestedConsumer(ShardSignalRunner runner, SignalShardCatalog catalog, SignalsProgress progress,
+    IObjectStore store, ILogger<CorpusShardIngestedConsumer> logger) : IConsumer<CorpusShardIngested>
 {
     public async Task Consume(ConsumeContext<CorpusShardIngested> context)
     {
@@ -38,6 +39,7 @@ public sealed class CorpusShardIngestedConsumer(ShardSignalRunner runner, Signal
                 corpus, message.Shard, row.Documents, row.Quarantined, row.ElapsedMs);
         }
         await context.Publish(row.ToEvent(store.Bucket), ct);
+        await context.Publish(await progress.OfAsync(message, row.Config, ct), ct);
     }
 }
 

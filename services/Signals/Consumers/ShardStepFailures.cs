@@ -20,6 +20,7 @@ public sealed class ShardStepFailures(IOptions<SignalsOptions> options)
 
     private ShardSignalsFailed Of(CorpusShardIngested shard, FailedStep failed) => new()
     {
-        CorpusId = shard.CorpusId, Corpus = shard.Corpus, Shard = shard.Shard, Config = options.Value.Config, Reason = failed.Reason,
+        CorpusId = shard.CorpusId, Corpus = shard.Corpus, Shard = shard.Shard, Config = options.Value.Config, Step = failed.Step,
+        Reason = failed.Reason,
     };
 }

@@ -10,6 +10,10 @@ public sealed class SignalShardCatalog(SignalsDbContext db)
     public Task<SignalShard?> FindAsync(Guid corpusId, int shard, string config, CancellationToken ct) =>
         db.Shards.AsNoTracking().SingleOrDefaultAsync(s => s.CorpusId == corpusId && s.Shard == shard && s.Config == config, ct);
 
+    /// <summary>How many shards of the corpus below <paramref name="below"/> have signals of <paramref name="config"/>.</summary>
+    public Task<int> CountAsync(Guid corpusId, string config, int below, CancellationToken ct) =>
+        db.Shards.CountAsync(s => s.CorpusId == corpusId && s.Config == config && s.Shard < below, ct);
+
     /// <summary>Inserts the row, or overwrites the existing one. Two consumers that computed the same shard at once
     /// (a duplicated event) wrote the same deterministic object, so the last write winning is correct.</summary>
     public Task UpsertAsync(SignalShard row, CancellationToken ct) => db.UpsertAsync(row, c => UpdateAsync(row, c), ct);

@@ -7,6 +7,9 @@ public static class JobIds
     /// <summary>A corpus's ingestion: its name ("web").</summary>
     public static string Ingestion(string corpus) => corpus;
 
+    /// <summary>The signals of a corpus's shards with one configuration: "web/rpv2".</summary>
+    public static string Signals(string corpus, string config) => $"{corpus}/{config}";
+
     /// <summary>A dedup of a corpus with one configuration: "web/rpv2-0.8".</summary>
     public static string Dedup(string corpus, string config) => $"{corpus}/{config}";
 

@@ -9,5 +9,8 @@ public sealed record ShardSignalsFailed
     public required int Shard { get; init; }
     /// <summary>The configuration tag the output would have been named by (see <see cref="ShardSignalsComputed.Config"/>).</summary>
     public required string Config { get; init; }
+    /// <summary>The step that failed for good ("shard 3"). Empty from a publisher older than the field, whose one step
+    /// was the shard.</summary>
+    public string Step { get; init; } = "";
     public required string Reason { get; init; }
 }

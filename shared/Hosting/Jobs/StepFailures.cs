@@ -61,7 +61,7 @@ public sealed class StepFaultConsumer<TMessage, TFailures, TFailed>(StepDeclarat
     {
         var (fault, ct) = (context.Message, context.CancellationToken);
         if (!IsFrom(context.SourceAddress, declaration.Queue)) return;
-        var step = new FailedStep(declaration.Step(fault.Message), string.Join("; ", fault.Exceptions.Select(e => e.Message)));
+        var step = new FailedStep(declaration.Step(fault.Message), string.Join("; ", fault.Exceptions.Select(Describe)));
         if (await declaration.Failed(failures, fault.Message, step, ct) is not { } failed)
         {
             // Nothing to name: the step failed for want of its job.
@@ -71,6 +71,10 @@ public sealed class StepFaultConsumer<TMessage, TFailures, TFailed>(StepDeclarat
         logger.LogError("{Message} failed for good at {Step}: {Reason}", typeof(TMessage).Name, step.Step, step.Reason);
         await context.Publish(failed, ct);
     }
+
+    /// <summary>The exception's message followed by its inner exceptions': a wrapper's own rarely says why ("An error
+    /// occurred while saving the entity changes…" wraps "SQLite Error 19: 'the disk is full'").</summary>
+    private static string Describe(ExceptionInfo e) => e.InnerException is { } inner ? $"{e.Message} ({Describe(inner)})" : e.Message;
 
     /// <summary>A fault is published from the endpoint whose consumer gave up; its last path segment is the queue
     /// (rabbitmq://host/vhost/queue, loopback://localhost/queue).</summary>

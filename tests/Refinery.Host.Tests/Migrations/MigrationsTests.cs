@@ -257,6 +257,49 @@ public sealed class MigrationsTests
         });
     }
 
+    /// <summary>Gateway's AddCorpusFailedStepAndSignalShards: a corpus from before it (failed, without a step) keeps its row and
+    /// its reason with no step; the signal shard read model starts empty, and a shard failed after it reads back with its step
+    /// (one row per corpus, configuration and shard).</summary>
+    [Theory]
+    [InlineData(ServiceDatabases.Sqlite)]
+    [InlineData(ServiceDatabases.Postgres)]
+    public async Task Migrate_GatewayCorpusFromBeforeFailedSteps_KeepsItsError_WithNoStep_AndSignalShardsStartEmpty(string provider)
+    {
+        await using var databases = await ServiceDatabases.CreateAsync("gateway", provider);
+        await databases.WithContextAsync(async db =>
+        {
+            await OldBuildSchema.MigrateToFirstAsync(db);
+            await OldBuildSchema.AddOneRowPerTableAsync(db);
+            return 0;
+        });
+        var now = new DateTime(2026, 12, 7, 19, 0, 0, DateTimeKind.Utc);
+
+        var applied = await databases.Database.MigrateAsync(default);
+
+        Assert.EndsWith("_AddCorpusFailedStepAndSignalShards", applied[^1], StringComparison.Ordinal);
+        await databases.WithContextAsync(async db =>
+        {
+            var gateway = (Gateway.Data.GatewayDbContext)db;
+            var old = await gateway.Corpora.AsNoTracking().SingleAsync();
+            Assert.NotNull(old.Error);
+            Assert.Null(old.FailedStep);
+            Assert.Single(await gateway.Shards.ToListAsync());
+            Assert.Empty(await gateway.SignalShards.ToListAsync());
+            gateway.SignalShards.Add(new Gateway.Domain.CorpusSignalShardView
+            {
+                CorpusId = old.Id, Config = "rpv2", Shard = 2, State = "failed", FailedStep = "shard 2", Error = "corrupt zstd frame", UpdatedAt = now,
+            });
+            await db.SaveChangesAsync();
+            db.ChangeTracker.Clear();
+            var shard = await gateway.SignalShards.AsNoTracking().SingleAsync();
+            Assert.Equal(("failed", "shard 2", "corrupt zstd frame"), (shard.State, shard.FailedStep, shard.Error));
+            Assert.Equal(now, DateTime.SpecifyKind(shard.UpdatedAt, DateTimeKind.Utc));
+            gateway.SignalShards.Add(new Gateway.Domain.CorpusSignalShardView { CorpusId = old.Id, Config = "rpv2", Shard = 2, UpdatedAt = now });
+            await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+            return 0;
+        });
+    }
+
     /// <summary>Curation's and Dedup's AddJobWaits: their rows from the first migration stay, and the new job_waits table
     /// holds one row per awaited condition and request (a second of the same key is refused), its times read back as UTC.</summary>
     [Theory]

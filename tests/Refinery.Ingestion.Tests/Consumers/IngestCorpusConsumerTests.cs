@@ -27,7 +27,7 @@ public sealed class IngestCorpusConsumerTests : IAsyncLifetime
             .AddScoped<IngestionJobs>()
             .AddSingleton<JobSignal<ClaimedJob>>()
             .AddSingleton(TimeProvider.System)
-            .AddMassTransitTestHarness(x => x.AddConsumer<IngestCorpusConsumer, IngestCorpusConsumerDefinition>())
+            .AddMassTransitTestHarness(IngestionServiceExtensions.AddConsumers)
             .BuildServiceProvider(true);
         await using (var scope = _services.CreateAsyncScope())
             await scope.ServiceProvider.GetRequiredService<IngestionDbContext>().Database.MigrateAsync();
@@ -64,6 +64,15 @@ public sealed class IngestCorpusConsumerTests : IAsyncLifetime
         while ((seen = consumer.Consumed.Select<IngestCorpus>().Count()) < expected && DateTime.UtcNow < deadline)
             await Task.Delay(20);
         return seen;
+    }
+
+    /// <summary>The one CorpusIngestionFailed of the corpus, waited for at most 10 s by polling, as <see cref="ConsumedAsync"/>.</summary>
+    private async Task<CorpusIngestionFailed> FailedAsync(string name)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!_harness.Published.Select<CorpusIngestionFailed>().Any(m => m.Context.Message.Name == name) && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+        return Assert.Single(_harness.Published.Select<CorpusIngestionFailed>(), m => m.Context.Message.Name == name).Context.Message;
     }
 
     [Fact]
@@ -108,6 +117,43 @@ public sealed class IngestCorpusConsumerTests : IAsyncLifetime
         var fault = _harness.Published.Select<Fault<IngestCorpus>>().First().Context.Message;
         Assert.Contains(nameof(PermanentFailureException), fault.Exceptions[0].ExceptionType);
         Assert.Null(await CorpusAsync("../etc"));
+        // No corpus to fail: a name nobody could have submitted must not become a corpus in anybody's read model.
+        Assert.True(await _harness.GetConsumerHarness<StepFaultConsumer<IngestCorpus, IngestionStepFailures, CorpusIngestionFailed>>()
+            .Consumed.Any<Fault<IngestCorpus>>());
+        Assert.Empty(_harness.Published.Select<CorpusIngestionFailed>());
+    }
+
+    [Fact]
+    public async Task ACommandTheDatabaseRefuses_FailsForGood_AsCorpusIngestionFailed_AtStepRequest()
+    {
+        // A real refusal by the database (as a full disk or a broken constraint would refuse), not a stand-in consumer.
+        await using (var scope = _services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<IngestionDbContext>().Database.ExecuteSqlRawAsync(
+                "CREATE TRIGGER refuse_corpora BEFORE INSERT ON corpora BEGIN SELECT RAISE(ABORT, 'the disk is full'); END");
+
+        await _harness.Bus.Publish(Command("refused"));
+
+        var failed = await FailedAsync("refused");
+        Assert.Equal((IngestionStepFailures.RequestStep, CorpusNames.IdOf("refused"), 0), (failed.Step, failed.CorpusId, failed.Generation));
+        Assert.Contains("the disk is full", failed.Reason);
+        Assert.Null(await CorpusAsync("refused"));
+    }
+
+    [Fact]
+    public async Task ACommandRefusedAfterAnEarlierRun_FailsInThatRunsGeneration()
+    {
+        await _harness.Bus.Publish(Command("rerun", "raw/rerun/a.jsonl"));
+        await ConsumedAsync(1);
+        await using (var scope = _services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<IngestionDbContext>().Database.ExecuteSqlRawAsync(
+                "CREATE TRIGGER refuse_updates BEFORE UPDATE ON corpora BEGIN SELECT RAISE(ABORT, 'read-only replica'); END");
+
+        await _harness.Bus.Publish(Command("rerun", "raw/rerun/b.jsonl"));
+
+        var failed = await FailedAsync("rerun");
+        // The gateway ignores a failure of a run older than the newest it saw, so it must be of generation 1, not 0.
+        Assert.Equal((IngestionStepFailures.RequestStep, 1), (failed.Step, failed.Generation));
+        Assert.Contains("read-only replica", failed.Reason);
     }
 
     [Fact]

@@ -3,11 +3,13 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Refinery.Contracts.Ingestion;
+using Refinery.Contracts.Jobs;
 using Refinery.Contracts.Signals;
 using Refinery.Hosting.Bus;
 using Refinery.Quality.Formats;
 using Refinery.Signals.Data;
 using Refinery.Signals.Domain;
+using Refinery.Storage;
 using Refinery.TestSupport;
 
 namespace Refinery.Signals.Tests.Consumers;
@@ -53,6 +55,44 @@ public sealed class CorpusShardIngestedConsumerTests : IAsyncLifetime
         Assert.All(rows, r => Assert.NotNull(r.Signals.MinHash));
         var row = Assert.Single(await RowsAsync());
         Assert.Equal((computed.Signals.Sha256, 40, 0, shard.Documents.Sha256), (row.Sha256, row.Documents, row.Quarantined, row.DocumentsSha256));
+    }
+
+    [Fact]
+    public async Task ShardsOfARunStillIngesting_ReportTheirCountWithoutATotal_AsTheCorpussSignalsJob()
+    {
+        var first = await DocumentShards.PutAsync(_host.Store, "counted", 0, DocumentShards.EnglishDocuments(3));
+        var second = await DocumentShards.PutAsync(_host.Store, "counted", 1, DocumentShards.EnglishDocuments(4));
+
+        await _host.Harness.Bus.Publish(first);
+        Assert.Single(await PublishedAsync<JobProgressed>(1));
+        await _host.Harness.Bus.Publish(second);
+
+        var progress = await PublishedAsync<JobProgressed>(2);
+        Assert.All(progress, p => Assert.Equal((JobServices.Signals, "counted/rpv2", (Guid?)first.CorpusId, "shards", 0),
+            (p.Service, p.Job, p.CorpusId, p.Step, p.Total)));
+        Assert.Equal([1, 2], progress.Select(p => p.Done));
+    }
+
+    [Fact]
+    public async Task OnceTheRunHasEnded_ProgressCountsOutOfItsShards_AndAShardOfAnotherRunHasNoTotal()
+    {
+        var shards = new List<CorpusShardIngested>();
+        for (var i = 0; i < 2; i++)
+            shards.Add(await DocumentShards.PutAsync(_host.Store, "ended", i, DocumentShards.EnglishDocuments(2)) with { Generation = 3 });
+        await CorpusObjects.WriteIngestionAsync(_host.Store, new CorpusIngestionState
+        {
+            CorpusId = shards[0].CorpusId, Corpus = "ended", Generation = 3, Stage = CorpusIngestionState.Ingested, ShardCount = 2,
+        }, default);
+
+        await _host.Harness.Bus.Publish(shards[0]);
+        Assert.Single(await PublishedAsync<JobProgressed>(1));
+        await _host.Harness.Bus.Publish(shards[1]);
+        var progress = await PublishedAsync<JobProgressed>(2);
+        Assert.Equal([(1, 2), (2, 2)], progress.Select(p => (p.Done, p.Total)));
+
+        await _host.Harness.Bus.Publish(shards[1] with { Generation = 2 });   // a late shard of an earlier run
+        var late = (await PublishedAsync<JobProgressed>(3))[2];
+        Assert.Equal((2, 0), (late.Done, late.Total));
     }
 
     [Fact]
@@ -102,7 +142,7 @@ public sealed class CorpusShardIngestedConsumerTests : IAsyncLifetime
         Assert.Contains(nameof(PermanentFailureException), fault.Exceptions[0].ExceptionType);
         Assert.Contains("not the one announced", fault.Exceptions[0].Message);
         var failed = Assert.Single(await _host.PublishedAsync<ShardSignalsFailed>(1, faultsExpected: true));
-        Assert.Equal(("changed", stale.CorpusId, 0, "rpv2"), (failed.Corpus, failed.CorpusId, failed.Shard, failed.Config));
+        Assert.Equal(("changed", stale.CorpusId, 0, "rpv2", "shard 0"), (failed.Corpus, failed.CorpusId, failed.Shard, failed.Config, failed.Step));
         Assert.Contains("not the one announced", failed.Reason);
         Assert.Empty(await RowsAsync());
         Assert.Null(await _host.Store.StatAsync("signals/changed/00000.rpv2.parquet"));
@@ -166,7 +206,7 @@ public sealed class CorpusShardIngestedConsumerTests : IAsyncLifetime
         var fault = Assert.Single(await PublishedAsync<Fault<CorpusShardIngested>>(1));
         Assert.Contains("does not exist", fault.Exceptions[0].Message);
         var failed = Assert.Single(await _host.PublishedAsync<ShardSignalsFailed>(1, faultsExpected: true));
-        Assert.Equal(("ghost", 2), (failed.Corpus, failed.Shard));
+        Assert.Equal(("ghost", 2, "shard 2"), (failed.Corpus, failed.Shard, failed.Step));
         Assert.Contains("does not exist", failed.Reason);
         Assert.Single(_host.Harness.GetConsumerHarness<Refinery.Signals.Consumers.CorpusShardIngestedConsumer>().Consumed.Select<CorpusShardIngested>());
     }

@@ -54,6 +54,42 @@ namespace Refinery.Gateway.Data.Migrations.Postgres
                     b.ToTable("corpus_shards", "gateway");
                 });
 
+            modelBuilder.Entity("Refinery.Gateway.Domain.CorpusSignalShardView", b =>
+                {
+                    b.Property<Guid>("CorpusId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Config")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("Shard")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("DocumentCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("FailedStep")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("CorpusId", "Config", "Shard");
+
+                    b.ToTable("corpus_signal_shards", "gateway");
+                });
+
             modelBuilder.Entity("Refinery.Gateway.Domain.CorpusView", b =>
                 {
                     b.Property<Guid>("Id")
@@ -69,6 +105,10 @@ namespace Refinery.Gateway.Data.Migrations.Postgres
                     b.Property<string>("Error")
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("FailedStep")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
 
                     b.Property<string>("Fingerprint")
                         .HasMaxLength(64)

@@ -48,6 +48,42 @@ namespace Refinery.Gateway.Data.Migrations.Sqlite
                     b.ToTable("corpus_shards", (string)null);
                 });
 
+            modelBuilder.Entity("Refinery.Gateway.Domain.CorpusSignalShardView", b =>
+                {
+                    b.Property<Guid>("CorpusId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Config")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Shard")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DocumentCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FailedStep")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("CorpusId", "Config", "Shard");
+
+                    b.ToTable("corpus_signal_shards", (string)null);
+                });
+
             modelBuilder.Entity("Refinery.Gateway.Domain.CorpusView", b =>
                 {
                     b.Property<Guid>("Id")
@@ -62,6 +98,10 @@ namespace Refinery.Gateway.Data.Migrations.Sqlite
 
                     b.Property<string>("Error")
                         .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FailedStep")
+                        .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Fingerprint")
