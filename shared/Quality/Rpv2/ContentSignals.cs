@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Refinery.Text;
 using Refinery.Text.Hashing;
 using Refinery.Text.Unicode;
@@ -33,21 +34,25 @@ internal static class ContentSignals
         var list = BadWordList.For(entries);
         var text = doc.Normalized;
         var distinct = doc.DistinctWords;
+        var starts = CollectionsMarshal.AsSpan(doc.WordStarts);
+        var ends = CollectionsMarshal.AsSpan(doc.WordEnds);
+        var ids = CollectionsMarshal.AsSpan(doc.WordIds);
+        var first = CollectionsMarshal.AsSpan(doc.FirstOccurrence);
         Span<byte> kinds = distinct <= 4096 ? stackalloc byte[distinct] : new byte[distinct];
         for (var id = 0; id < distinct; id++)
         {
-            var at = doc.FirstOccurrence[id];
-            var word = text[doc.WordStarts[at]..doc.WordEnds[at]];
+            var at = first[id];
+            var word = text[starts[at]..ends[at]];
             kinds[id] = (byte)((list.Contains(word) ? 1 : 0) | (list.StartsMultiWordEntry(word) ? 2 : 0));
         }
         long count = 0;
-        for (var i = 0; i < doc.WordCount; i++)
+        for (var i = 0; i < ids.Length; i++)
         {
-            var kind = kinds[doc.WordIds[i]];
+            var kind = kinds[ids[i]];
             if ((kind & 1) != 0) count++;
             if ((kind & 2) == 0) continue;
             foreach (var n in list.MultiWordSizes)
-                if (i + n <= doc.WordCount && list.Contains(text[doc.WordStarts[i]..doc.WordEnds[i + n - 1]])) count++;
+                if (i + n <= ids.Length && list.Contains(text[starts[i]..ends[i + n - 1]])) count++;
         }
         return count;
     }
@@ -85,8 +90,9 @@ internal static class ContentSignals
         {
             var lookup = StopWordList.For(stopWords);
             var text = doc.Text.AsSpan();
-            for (var t = 0; t < doc.RawTokens.Count; t += 2)
-                if (lookup.Contains(text[doc.RawTokens[t]..doc.RawTokens[t + 1]])) count++;
+            var tokens = CollectionsMarshal.AsSpan(doc.RawTokens);
+            for (var t = 0; t < tokens.Length; t += 2)
+                if (lookup.Contains(text[tokens[t]..tokens[t + 1]])) count++;
         }
         return PyFloat.Round8((double)count / doc.RawTokenCount);
     }

@@ -111,14 +111,18 @@ internal sealed class DocumentAnalysis
 
     private void SplitWords(bool surrogates)
     {
-        WordStarts.Clear();
-        WordEnds.Clear();
-        WordLengths.Clear();
-        WordIds.Clear();
         _firstOccurrence.Clear();
-        TotalWordLength = 0;
         var text = _normalized.Span;
         _wordIds.Reset(text.Length / 6);
+        // Words are written through spans over lists sized for the most words the text can hold (one character and
+        // a space each), then trimmed: four List.Add calls per word, with their checks, cost more than the split.
+        var most = text.Length / 2 + 1;
+        var starts = Sized(WordStarts, most);
+        var ends = Sized(WordEnds, most);
+        var lengths = Sized(WordLengths, most);
+        var ids = Sized(WordIds, most);
+        var words = 0;
+        long total = 0;
         // Normalised text has single spaces between words and none at either end, so each word ends at the next
         // space (found vectorised) or at the end of the text.
         var start = 0;
@@ -129,15 +133,27 @@ internal sealed class DocumentAnalysis
             if (i > start)
             {
                 var id = _wordIds.GetOrAdd(text, start, i - start, out var added);
-                if (added) _firstOccurrence.Add(WordIds.Count);
+                if (added) _firstOccurrence.Add(words);
                 var length = surrogates ? PyUnicode.CodePointCount(text[start..i]) : i - start;
-                WordStarts.Add(start);
-                WordEnds.Add(i);
-                WordLengths.Add(length);
-                WordIds.Add(id);
-                TotalWordLength += length;
+                starts[words] = start;
+                ends[words] = i;
+                lengths[words] = length;
+                ids[words] = id;
+                words++;
+                total += length;
             }
             start = i + 1;
+        }
+        TotalWordLength = total;
+        CollectionsMarshal.SetCount(WordStarts, words);
+        CollectionsMarshal.SetCount(WordEnds, words);
+        CollectionsMarshal.SetCount(WordLengths, words);
+        CollectionsMarshal.SetCount(WordIds, words);
+
+        static Span<int> Sized(List<int> list, int count)
+        {
+            CollectionsMarshal.SetCount(list, count);
+            return CollectionsMarshal.AsSpan(list);
         }
     }
 }

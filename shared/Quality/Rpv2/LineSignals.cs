@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Refinery.Text;
 using Refinery.Text.Unicode;
 using static Refinery.Quality.Rpv2.Rpv2Catalog;
@@ -19,10 +20,12 @@ internal sealed class LineSignals
         var values = new double[Line.Count][];
         for (var s = 0; s < Line.Count; s++) values[s] = new double[lines];
         var text = doc.Text.AsSpan();
+        var starts = CollectionsMarshal.AsSpan(doc.LineStarts);
+        var bounds = CollectionsMarshal.AsSpan(doc.LineBounds);
         for (var l = 0; l < lines; l++)
         {
-            var line = text[doc.LineStarts[l]..doc.LineStarts[l + 1]];
-            var lineLength = doc.LineBounds[l + 1] - doc.LineBounds[l];
+            var line = text[starts[l]..starts[l + 1]];
+            var lineLength = bounds[l + 1] - bounds[l];
             values[Line.TerminalPunctuation][l] = EndsWithTerminalPunctuation(line) ? 1.0 : 0.0;
             values[Line.Bullet][l] = StartsWithBullet(line) ? 1.0 : 0.0;
             int words, javascript, numeric, length, upper;

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Refinery.Text;
 using Refinery.Text.Unicode;
 using static Refinery.Quality.Rpv2.Rpv2Catalog;
@@ -37,10 +38,11 @@ internal sealed class NaturalLanguageSignals
     private static int CountEllipsisLines(DocumentAnalysis doc)
     {
         var text = doc.Text.AsSpan();
+        var starts = CollectionsMarshal.AsSpan(doc.LineStarts);
         var count = 0;
-        for (var l = 0; l + 1 < doc.LineStarts.Count; l++)
+        for (var l = 0; l + 1 < starts.Length; l++)
         {
-            var line = PyStrings.RStrip(text[doc.LineStarts[l]..doc.LineStarts[l + 1]]);
+            var line = PyStrings.RStrip(text[starts[l]..starts[l + 1]]);
             if (line.EndsWith("...") || line.EndsWith("…")) count++;
         }
         return count;
@@ -65,7 +67,7 @@ internal sealed class NaturalLanguageSignals
         if (_counts.Length < distinct) _counts = new int[Math.Max(distinct, _counts.Length * 2)];
         var counts = _counts.AsSpan(0, distinct);
         counts.Clear();
-        foreach (var id in doc.WordIds) counts[id]++;
+        foreach (var id in CollectionsMarshal.AsSpan(doc.WordIds)) counts[id]++;
         double total = doc.WordCount, sum = 0;
         foreach (var c in counts) sum += -c / total * Math.Log(c / total);
         return sum;
