@@ -39,5 +39,6 @@ public static class TrainingServiceExtensions
     {
         x.AddConsumer<SubmitTrainingJobConsumer, SubmitTrainingJobConsumerDefinition>();
         x.AddConsumer<CancelTrainingJobConsumer, CancelTrainingJobConsumerDefinition>();
+        TrainingStepFailures.Add(x);
     }
 }

@@ -15,13 +15,13 @@ namespace Refinery.Training.Tests;
 /// in-memory test harness.</summary>
 public sealed class TrainingServiceTests
 {
-    private static Task<ServiceTestHost> StartAsync() =>
+    internal static Task<ServiceTestHost> StartAsync() =>
         ServiceTestHost.StartAsync("training", new Dictionary<string, string?>
         {
             ["Refinery:Training:JobPollInterval"] = "00:00:00.100",
         }, b => b.AddTrainingService(), TrainingServiceExtensions.AddConsumers);
 
-    private static SubmitTrainingJob Request(string version, int steps, Guid requestId) =>
+    internal static SubmitTrainingJob Request(string version, int steps, Guid requestId) =>
         InProcessTraining.Request([new TrainingStage { Dataset = "plays", Version = version, Tokens = InProcessTraining.StepsOf(steps) }],
             checkpointEvery: 4, progressEvery: 2) with { RequestId = requestId };
 
