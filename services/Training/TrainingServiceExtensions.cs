@@ -30,6 +30,7 @@ public static class TrainingServiceExtensions
             var o = sp.GetRequiredService<IOptions<TrainingOptions>>().Value;
             return new LeasedJobOptions(o.JobLease, o.JobPollInterval, o.MaxAttempts, o.MaxConcurrentJobs);
         });
+        builder.Services.AddJobWaitSweep<TrainingDbContext>(sp => sp.GetRequiredService<IOptions<TrainingOptions>>().Value.Waits);
         builder.AddRefineryConsumers(AddConsumers);
         return builder;
     }
@@ -40,5 +41,6 @@ public static class TrainingServiceExtensions
         x.AddConsumer<SubmitTrainingJobConsumer, SubmitTrainingJobConsumerDefinition>();
         x.AddConsumer<CancelTrainingJobConsumer, CancelTrainingJobConsumerDefinition>();
         TrainingStepFailures.Add(x);
+        TrainingWaits.Add(x);
     }
 }

@@ -20,6 +20,8 @@ public sealed class IngestionRunner(IngestionJobs jobs, CorpusIngestor ingestor,
     /// <summary>The one step of an ingestion in its progress events.</summary>
     public const string ReadSources = "read sources";
 
+    public string Step => ReadSources;
+
     public string Describe(ClaimedJob job) => $"corpus {job.Command.Name}";
 
     public async Task<bool> RunAsync(ClaimedJob job, CancellationToken ct)
@@ -72,8 +74,9 @@ public sealed class IngestionRunner(IngestionJobs jobs, CorpusIngestor ingestor,
         await publisher.Publish(IngestionJobs.ToEvent(corpus), ct);
     }
 
-    public async Task FailAsync(ClaimedJob job, string reason, CancellationToken ct)
+    public async Task FailAsync(ClaimedJob job, FailedStep failure, CancellationToken ct)
     {
+        var reason = failure.Reason;
         await jobs.FailAsync(job, reason, ct);
         await CorpusObjects.WriteIngestionAsync(store, new CorpusIngestionState
         {
