@@ -6,9 +6,11 @@ using Microsoft.Extensions.Options;
 using Refinery.Hosting.Bus;
 using Refinery.Hosting.Data;
 using Refinery.Hosting.Jobs;
+using Refinery.Hosting.Storage;
 using Refinery.Training.Consumers;
 using Refinery.Training.Data;
 using Refinery.Training.Data.Migrations;
+using Refinery.Training.Gc;
 using Refinery.Training.Jobs;
 using Refinery.Training.Options;
 
@@ -30,6 +32,8 @@ public static class TrainingServiceExtensions
             var o = sp.GetRequiredService<IOptions<TrainingOptions>>().Value;
             return new LeasedJobOptions(o.JobLease, o.JobPollInterval, o.MaxAttempts, o.MaxConcurrentJobs);
         });
+        builder.AddStorageSweep<TrainingSweepRule>();
+        builder.Services.AddJobWaitSweep<TrainingDbContext>(sp => sp.GetRequiredService<IOptions<TrainingOptions>>().Value.Waits);
         builder.AddRefineryConsumers(AddConsumers);
         return builder;
     }
@@ -39,5 +43,7 @@ public static class TrainingServiceExtensions
     {
         x.AddConsumer<SubmitTrainingJobConsumer, SubmitTrainingJobConsumerDefinition>();
         x.AddConsumer<CancelTrainingJobConsumer, CancelTrainingJobConsumerDefinition>();
+        TrainingStepFailures.Add(x);
+        TrainingWaits.Add(x);
     }
 }

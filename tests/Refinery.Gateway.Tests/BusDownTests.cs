@@ -80,4 +80,37 @@ public sealed class BusDownTests(BusDownGateway gateway) : IClassFixture<BusDown
 
         await AssertFailedAsync(problem);
     }
+
+    [Fact]
+    public async Task TrainingJob_Is503_AndItsStatusShowsFailedAtSend()
+    {
+        var problem = await PostAsync("/api/training/jobs", TrainingRequest("unsent-training"));
+
+        Assert.Equal(503, problem.GetProperty("status").GetInt32());
+        var job = await gateway.EventuallyAsync(problem.GetProperty("statusUrl").GetString()!, s => s.GetProperty("status").GetString() == "failed");
+        Assert.Equal("send", job.GetProperty("failure").GetProperty("step").GetString());
+        Assert.Contains("could not be sent", job.GetProperty("failure").GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task TrainingCancel_Is503_AndLeavesTheJobAsItWas()
+    {
+        // The gateway cancels only a job it saw: this one, whose submission could not be sent either.
+        var submitted = await PostAsync("/api/training/jobs", TrainingRequest("unsent-cancel"));
+        var status = submitted.GetProperty("statusUrl").GetString()!;
+        await gateway.EventuallyAsync(status, s => s.GetProperty("status").GetString() == "failed");
+
+        var problem = await PostAsync(status + "/cancel", new { });
+
+        Assert.Equal(503, problem.GetProperty("status").GetInt32());
+        Assert.Equal(status, problem.GetProperty("statusUrl").GetString());
+        var job = await gateway.EventuallyAsync(status, _ => true);
+        Assert.Equal(("failed", "send"), (job.GetProperty("status").GetString(), job.GetProperty("failure").GetProperty("step").GetString()));
+    }
+
+    /// <summary>A valid training request as a client writes it, distinct per model name (the job id is its hash).</summary>
+    private static object TrainingRequest(string modelName) => new
+    {
+        modelName, stages = new[] { new { dataset = "web", version = "0123456789ab", tokens = 100_000 } },
+    };
 }

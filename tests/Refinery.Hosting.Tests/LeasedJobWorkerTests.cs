@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
+using Refinery.Hosting.Bus;
 using Refinery.Hosting.Jobs;
 
 namespace Refinery.Hosting.Tests;
@@ -25,7 +26,7 @@ public sealed class LeasedJobWorkerTests
 
         await RunWorkerUntilAsync(table, runner, () => runner.Announced.Contains("long"));
 
-        Assert.Equal(1, await table.AttemptsAsync("long", default));
+        Assert.Equal(1, (await table.AttemptsAsync("long", default)).Count);
         Assert.Equal(["long"], runner.Started);
         Assert.Equal(["long"], runner.Announced);
         Assert.Empty(runner.Failed);
@@ -59,8 +60,51 @@ public sealed class LeasedJobWorkerTests
 
         await RunWorkerUntilAsync(table, runner, () => runner.Failed.ContainsKey("doomed"));
 
-        Assert.StartsWith("gave up after 3 attempts", runner.Failed["doomed"]);
+        Assert.Equal(new FailedStep("run", "gave up after 3 attempts (the process running it stopped each time)"), runner.Failed["doomed"]);
         Assert.Empty(runner.Started);
+    }
+
+    [Fact]
+    public async Task ARunThatThrows_RecordsItsStepAndError_WhichTheJobFailsWith_OnceOutOfAttempts()
+    {
+        var table = new JobTable();
+        table.Queue("flaky", attemptsSoFar: 2);
+        Runner runner = null!;
+        runner = new Runner(table, run: (_, _) =>
+        {
+            runner.Step = "write shard 3";
+            throw new IOException("the object store is away");
+        });
+
+        // The third claim runs and throws; its lease expires; the fourth claim is one too many.
+        await RunWorkerUntilAsync(table, runner, () => runner.Failed.ContainsKey("flaky"));
+
+        Assert.Equal(["flaky"], runner.Started);
+        Assert.Equal(new FailedStep("write shard 3", "the object store is away"), table.LastFailure("flaky"));
+        Assert.Equal(new FailedStep("write shard 3", "gave up after 3 attempts; the last failed with: the object store is away"), runner.Failed["flaky"]);
+    }
+
+    [Fact]
+    public async Task APermanentFailure_FailsTheJobAtOnce_OnItsFirstAttempt_NamingItsStep()
+    {
+        var table = new JobTable();
+        table.Queue("hopeless");
+        Runner runner = null!;
+        runner = new Runner(table, run: (_, _) =>
+        {
+            runner.Step = "read sources";
+            throw new PermanentFailureException("no source named web.jsonl");
+        });
+
+        await RunWorkerUntilAsync(table, runner, () => runner.Failed.ContainsKey("hopeless"));
+
+        Assert.Equal(new FailedStep("read sources", "no source named web.jsonl"), runner.Failed["hopeless"]);
+        Assert.Equal(["hopeless"], runner.Started);
+        Assert.Equal(1, (await table.AttemptsAsync("hopeless", default)).Count);
+        Assert.Equal("failed", table.State("hopeless"));
+        // Failed for good, it is not claimed again once a lease would have expired.
+        await Task.Delay(Lease * 2);
+        Assert.Equal(1, (await table.AttemptsAsync("hopeless", default)).Count);
     }
 
     [Fact]
@@ -118,31 +162,45 @@ public sealed class LeasedJobWorkerTests
         }
     }
 
-    /// <summary>Jobs by name: queued, owned (with attempts and renewals), or done.</summary>
+    /// <summary>Jobs by name: queued, owned (with attempts, renewals and a lease that expires), done or failed.</summary>
     private sealed class JobTable : ILeasedJobs<string>
     {
-        private readonly ConcurrentDictionary<string, (string State, int Attempts, string? Owner)> _jobs = new();
+        private readonly ConcurrentDictionary<string, (string State, int Attempts, string? Owner, DateTime LeaseUntil)> _jobs = new();
         private readonly ConcurrentDictionary<string, bool> _lost = new();
+        private readonly ConcurrentDictionary<string, FailedStep> _failures = new();
         public ConcurrentDictionary<string, int> Renewals { get; } = new();
 
-        public void Queue(string job, int attemptsSoFar = 0) => _jobs[job] = ("queued", attemptsSoFar, null);
+        public void Queue(string job, int attemptsSoFar = 0) => _jobs[job] = ("queued", attemptsSoFar, null, default);
         public void LoseLeaseOf(string job) => _lost[job] = true;
-        public void Record(string job) => _jobs[job] = ("done", _jobs[job].Attempts, null);
+        public void Record(string job, string state = "done") => _jobs[job] = (state, _jobs[job].Attempts, null, default);
         public string State(string job) => _jobs[job].State;
+        public FailedStep? LastFailure(string job) => _failures.GetValueOrDefault(job);
 
         public Task<string?> TryClaimAsync(string owner, TimeSpan lease, CancellationToken ct)
         {
+            var now = DateTime.UtcNow;
             foreach (var (job, row) in _jobs.OrderBy(j => j.Key, StringComparer.Ordinal))
-                if (row.State == "queued" && _jobs.TryUpdate(job, ("owned", row.Attempts + 1, owner), row)) return Task.FromResult<string?>(job);
+                if ((row.State == "queued" || (row.State == "owned" && row.LeaseUntil < now))
+                    && _jobs.TryUpdate(job, ("owned", row.Attempts + 1, owner, now + lease), row))
+                    return Task.FromResult<string?>(job);
             return Task.FromResult<string?>(null);
         }
 
-        public Task<int> AttemptsAsync(string job, CancellationToken ct) => Task.FromResult(_jobs[job].Attempts);
+        public Task<LeasedJobAttempts> AttemptsAsync(string job, CancellationToken ct) =>
+            Task.FromResult(new LeasedJobAttempts(_jobs[job].Attempts, LastFailure(job)));
+
+        public Task RecordFailureAsync(string job, FailedStep failure, CancellationToken ct)
+        {
+            _failures[job] = failure;
+            return Task.CompletedTask;
+        }
 
         public Task<bool> RenewAsync(string job, string owner, TimeSpan lease, CancellationToken ct)
         {
             Renewals.AddOrUpdate(job, 1, (_, n) => n + 1);
-            return Task.FromResult(!_lost.ContainsKey(job) && _jobs[job].Owner == owner);
+            var row = _jobs[job];
+            if (_lost.ContainsKey(job) || row.Owner != owner) return Task.FromResult(false);
+            return Task.FromResult(_jobs.TryUpdate(job, row with { LeaseUntil = DateTime.UtcNow + lease }, row));
         }
     }
 
@@ -154,7 +212,9 @@ public sealed class LeasedJobWorkerTests
         public ConcurrentBag<string> Started { get; } = [];
         public ConcurrentBag<string> Finished { get; } = [];
         public ConcurrentBag<string> Announced { get; } = [];
-        public ConcurrentDictionary<string, string> Failed { get; } = new();
+        public ConcurrentDictionary<string, FailedStep> Failed { get; } = new();
+
+        public string Step { get; set; } = "start";
 
         public string Describe(string job) => $"job {job}";
 
@@ -175,9 +235,10 @@ public sealed class LeasedJobWorkerTests
             return Task.CompletedTask;
         }
 
-        public Task FailAsync(string job, string reason, CancellationToken ct)
+        public Task FailAsync(string job, FailedStep failure, CancellationToken ct)
         {
-            Failed[job] = reason;
+            table.Record(job, "failed");
+            Failed[job] = failure;
             return Task.CompletedTask;
         }
     }

@@ -1,13 +1,17 @@
 using System.Text.Json;
 using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Refinery.Contracts;
 using Refinery.Contracts.Curation;
+using Refinery.Contracts.Jobs;
 using Refinery.Contracts.Training;
+using Refinery.Hosting.Jobs;
 using Refinery.Modeling.Folders;
 using Refinery.Modeling.Llama;
 using Refinery.Storage;
 using Refinery.Text.Tokenizers;
 using Refinery.TestSupport;
+using Refinery.Training.Data;
 
 namespace Refinery.Training.Tests;
 
@@ -15,13 +19,13 @@ namespace Refinery.Training.Tests;
 /// in-memory test harness.</summary>
 public sealed class TrainingServiceTests
 {
-    private static Task<ServiceTestHost> StartAsync() =>
-        ServiceTestHost.StartAsync("training", new Dictionary<string, string?>
+    internal static Task<ServiceTestHost> StartAsync(IDictionary<string, string?>? settings = null) =>
+        ServiceTestHost.StartAsync("training", new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Refinery:Training:JobPollInterval"] = "00:00:00.100",
         }, b => b.AddTrainingService(), TrainingServiceExtensions.AddConsumers);
 
-    private static SubmitTrainingJob Request(string version, int steps, Guid requestId) =>
+    internal static SubmitTrainingJob Request(string version, int steps, Guid requestId) =>
         InProcessTraining.Request([new TrainingStage { Dataset = "plays", Version = version, Tokens = InProcessTraining.StepsOf(steps) }],
             checkpointEvery: 4, progressEvery: 2) with { RequestId = requestId };
 
@@ -81,13 +85,19 @@ public sealed class TrainingServiceTests
         await host.SendAsync(CommandQueues.Uri(CommandQueues.SubmitTrainingJob), new SubmitTrainingJob { Stages = [], RequestId = bad });
         var missing = Guid.NewGuid();
         await host.SendAsync(CommandQueues.Uri(CommandQueues.SubmitTrainingJob), Request("0123456789ab", 2, missing));
+        // A version that never comes is waited for until the wait times out (the sweep a day later).
+        await host.PublishedAsync<JobProgressed>(1);
+        await host.QuiescentAsync();
+        await using (var scope = host.Services.CreateAsyncScope())
+            Assert.Equal(new JobWaitSweepResult(1, 0), await scope.ServiceProvider.GetRequiredService<JobWaitSweeper<TrainingDbContext>>()
+                .SweepAsync(DateTime.UtcNow.AddHours(25), default));
         var failed = await host.PublishedAsync<TrainingJobFailed>(2, faultsExpected: true);
         var refused = failed.Single(f => f.RequestId == bad);
         Assert.Equal(("", "request"), (refused.JobId, refused.Step));
         Assert.Contains("stages", refused.Reason);
         var absent = failed.Single(f => f.RequestId == missing);
         Assert.Equal("data", absent.Step);
-        Assert.Contains("plays@0123456789ab", absent.Reason);
+        Assert.Equal("waited for dataset version plays@0123456789ab for more than 24 h", absent.Reason);
     }
 
     [Fact]

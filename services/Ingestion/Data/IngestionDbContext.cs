@@ -22,6 +22,7 @@ public class IngestionDbContext(DbContextOptions options) : DbContext(options)
             e.HasIndex(c => c.Name).IsUnique();
             e.Property(c => c.Name).HasMaxLength(64);
             e.Property(c => c.Stage).HasMaxLength(16);
+            e.Property(c => c.LastFailedStep).HasMaxLength(64);
             e.HasIndex(c => new { c.Stage, c.UpdatedAt });
         });
         model.Entity<CorpusShard>(e =>

@@ -30,6 +30,9 @@ public sealed class Corpus
     public string LanguagesJson { get; set; } = "{}";
     public string RejectedByReasonJson { get; set; } = "{}";
     public string? Error { get; set; }
+    /// <summary>Where and why the last run of this generation threw (it is tried again): named if the job runs out of attempts.</summary>
+    public string? LastFailedStep { get; set; }
+    public string? LastError { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

@@ -37,6 +37,8 @@ public sealed class IngestionJobs(IngestionDbContext db, TimeProvider clock) : I
         corpus.Generation++;
         corpus.Attempts = 0;
         corpus.Error = null;
+        corpus.LastFailedStep = null;
+        corpus.LastError = null;
         corpus.LeaseOwner = null;
         corpus.LeaseUntil = null;
         corpus.UpdatedAt = now;
@@ -74,8 +76,18 @@ public sealed class IngestionJobs(IngestionDbContext db, TimeProvider clock) : I
         return null;
     }
 
-    public async Task<int> AttemptsAsync(ClaimedJob job, CancellationToken ct) =>
-        await db.Corpora.Where(c => c.Id == job.CorpusId).Select(c => c.Attempts).SingleAsync(ct);
+    public async Task<LeasedJobAttempts> AttemptsAsync(ClaimedJob job, CancellationToken ct)
+    {
+        var row = await db.Corpora.Where(c => c.Id == job.CorpusId).Select(c => new { c.Attempts, c.LastFailedStep, c.LastError }).SingleAsync(ct);
+        return new LeasedJobAttempts(row.Attempts, row.LastError is null ? null : new FailedStep(row.LastFailedStep ?? LeasedJobAttempts.RunStep, row.LastError));
+    }
+
+    public async Task RecordFailureAsync(ClaimedJob job, FailedStep failure, CancellationToken ct) =>
+        await db.Corpora.Where(c => c.Id == job.CorpusId && c.Generation == job.Generation)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.LastFailedStep, failure.Step)
+                .SetProperty(c => c.LastError, failure.Reason)
+                .SetProperty(c => c.UpdatedAt, clock.GetUtcNow().UtcDateTime), ct);
 
     /// <summary>Extends the lease; false when the job is no longer ours (requeued by a newer command).</summary>
     public async Task<bool> RenewAsync(ClaimedJob job, string owner, TimeSpan lease, CancellationToken ct)

@@ -20,6 +20,8 @@ public sealed class IngestionRunner(IngestionJobs jobs, CorpusIngestor ingestor,
     /// <summary>The one step of an ingestion run, in its progress events and in its failure.</summary>
     public const string ReadSources = "read sources";
 
+    public string Step => ReadSources;
+
     public string Describe(ClaimedJob job) => $"corpus {job.Command.Name}";
 
     public async Task<bool> RunAsync(ClaimedJob job, CancellationToken ct)
@@ -72,8 +74,9 @@ public sealed class IngestionRunner(IngestionJobs jobs, CorpusIngestor ingestor,
         await publisher.Publish(IngestionJobs.ToEvent(corpus), ct);
     }
 
-    public async Task FailAsync(ClaimedJob job, string reason, CancellationToken ct)
+    public async Task FailAsync(ClaimedJob job, FailedStep failure, CancellationToken ct)
     {
+        var reason = failure.Reason;
         await jobs.FailAsync(job, reason, ct);
         await CorpusObjects.WriteIngestionAsync(store, new CorpusIngestionState
         {
@@ -81,9 +84,10 @@ public sealed class IngestionRunner(IngestionJobs jobs, CorpusIngestor ingestor,
         }, ct);
         await publisher.Publish(new CorpusIngestionFailed
         {
-            // The worker gives up after the run failed on every claim and does not say where; a run has one step,
-            // reading the sources (shards are cut as it reads), so that is the step the event names.
-            CorpusId = job.CorpusId, Name = job.Command.Name, Step = ReadSources, Reason = reason, Generation = job.Generation,
+            // The step the worker recorded with the run's last error; a run has one, reading the sources (shards are
+            // cut as it reads), which is also what a failure that never reached the run is taken to be.
+            CorpusId = job.CorpusId, Name = job.Command.Name, Step = string.IsNullOrEmpty(failure.Step) ? ReadSources : failure.Step,
+            Reason = reason, Generation = job.Generation,
         }, ct);
     }
 }

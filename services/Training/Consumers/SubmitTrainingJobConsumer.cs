@@ -1,8 +1,11 @@
 using MassTransit;
 using Microsoft.Extensions.Logging;
+using Refinery.Contracts.Jobs;
 using Refinery.Contracts.Training;
 using Refinery.Hosting.Bus;
 using Refinery.Hosting.Jobs;
+using Refinery.Storage;
+using Refinery.Training.Data;
 using Refinery.Training.Domain;
 using Refinery.Training.Jobs;
 
@@ -10,9 +13,11 @@ namespace Refinery.Training.Consumers;
 
 /// <summary>Records the request as a queued job and returns at once; a worker trains. A request that fails the shared
 /// checks is answered with TrainingJobFailed at step "request"; the same request as a finished job announces that
-/// job's end again (DESIGN §7 rule 3), and as a failed or cancelled one runs it again (from its last checkpoint).</summary>
-public sealed class SubmitTrainingJobConsumer(TrainingJobs jobs, JobSignal<ClaimedTrainingJob> signal, ILogger<SubmitTrainingJobConsumer> logger)
-    : IConsumer<SubmitTrainingJob>
+/// job's end again (DESIGN §7 rule 3), and as a failed or cancelled one runs it again (from its last checkpoint). A
+/// request naming a dataset version not cut yet waits for it (<see cref="TrainingWaits"/>) before its job is recorded:
+/// a recorded job is claimable, and its run would fail at step "data" at once.</summary>
+public sealed class SubmitTrainingJobConsumer(TrainingJobs jobs, JobSignal<ClaimedTrainingJob> signal, IObjectStore store,
+    JobWaits<TrainingDbContext> waits, ILogger<SubmitTrainingJobConsumer> logger) : IConsumer<SubmitTrainingJob>
 {
     public async Task Consume(ConsumeContext<SubmitTrainingJob> context)
     {
@@ -26,6 +31,13 @@ public sealed class SubmitTrainingJobConsumer(TrainingJobs jobs, JobSignal<Claim
             return;
         }
         var id = TrainingRequests.JobId(request);
+        foreach (var stage in request.Stages)
+            if (!await TrainingWaits.IsCutAsync(store, stage.Dataset, stage.Version, ct))
+            {
+                await waits.WaitAsync(context, new JobName(JobServices.Training, JobIds.Training(id), RequestId: request.RequestId),
+                    TrainingWaits.ForVersion(store, stage.Dataset, stage.Version));
+                return;
+            }
         var (job, queued) = await jobs.EnqueueAsync(id, request, ct);
         if (queued)
         {

@@ -30,6 +30,9 @@ public sealed class TrainingJob
     public string? Checkpoint { get; set; }
     public string? FailedStep { get; set; }
     public string? Error { get; set; }
+    /// <summary>Where and why the last run of this submission threw (it is tried again): named if the job runs out of attempts.</summary>
+    public string? LastFailedStep { get; set; }
+    public string? LastError { get; set; }
     /// <summary>The completion event as JSON, announced again when the same request comes again.</summary>
     public string? ResultJson { get; set; }
     public DateTime CreatedAt { get; set; }

@@ -42,6 +42,8 @@ public sealed class TrainingJobs(TrainingDbContext db, TimeProvider clock) : ILe
         job.CancelRequested = false;
         job.FailedStep = null;
         job.Error = null;
+        job.LastFailedStep = null;
+        job.LastError = null;
         job.LeaseOwner = null;
         job.LeaseUntil = null;
         job.UpdatedAt = now;
@@ -75,8 +77,17 @@ public sealed class TrainingJobs(TrainingDbContext db, TimeProvider clock) : ILe
         return null;
     }
 
-    public async Task<int> AttemptsAsync(ClaimedTrainingJob job, CancellationToken ct) =>
-        await db.Jobs.Where(j => j.Id == job.Id).Select(j => j.Attempts).SingleAsync(ct);
+    public async Task<LeasedJobAttempts> AttemptsAsync(ClaimedTrainingJob job, CancellationToken ct)
+    {
+        var row = await db.Jobs.Where(j => j.Id == job.Id).Select(j => new { j.Attempts, j.LastFailedStep, j.LastError }).SingleAsync(ct);
+        return new LeasedJobAttempts(row.Attempts, row.LastError is null ? null : new FailedStep(row.LastFailedStep ?? LeasedJobAttempts.RunStep, row.LastError));
+    }
+
+    public async Task RecordFailureAsync(ClaimedTrainingJob job, FailedStep failure, CancellationToken ct) =>
+        await Current(job).ExecuteUpdateAsync(s => s
+            .SetProperty(j => j.LastFailedStep, failure.Step)
+            .SetProperty(j => j.LastError, failure.Reason)
+            .SetProperty(j => j.UpdatedAt, clock.GetUtcNow().UtcDateTime), ct);
 
     public async Task<bool> RenewAsync(ClaimedTrainingJob job, string owner, TimeSpan lease, CancellationToken ct)
     {

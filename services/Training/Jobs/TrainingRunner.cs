@@ -23,6 +23,13 @@ public sealed class TrainingRunner(TrainingJobs jobs, IObjectStore store, IPubli
     /// <summary>The one step of a training job in the generic progress events.</summary>
     public const string TrainStep = "train";
 
+    /// <summary>Steps of a run before and after its training steps ("step N"), as a failure names them.</summary>
+    public const string SetupStep = "setup", OutputsStep = "outputs";
+
+    private Func<string> _step = () => SetupStep;
+
+    public string Step => _step();
+
     public string Describe(ClaimedTrainingJob job) => $"training job {job.Id}";
 
     public async Task<bool> RunAsync(ClaimedTrainingJob job, CancellationToken ct)
@@ -44,6 +51,8 @@ public sealed class TrainingRunner(TrainingJobs jobs, IObjectStore store, IPubli
             var h = plan.Hyperparameters;
             TorchRuntime.SetThreads(h.Threads > 0 ? h.Threads : Environment.ProcessorCount);
             using var trainer = new Trainer(plan, prepared.Model, prepared.TrainStream, prepared.ValidationStream, options.Value.Device);
+            // The position is plain state, still readable when a failure has disposed the trainer.
+            _step = () => $"step {trainer.Position.Step + 1}";
             var checkpoints = new CheckpointStore(store, job.Id);
             var resumed = await checkpoints.RestoreLatestAsync(trainer, ct) ?? 0;
             await jobs.ProgressAsync(job, resumed, plan.TotalSteps, null, ct);
@@ -73,6 +82,7 @@ public sealed class TrainingRunner(TrainingJobs jobs, IObjectStore store, IPubli
                 return await jobs.FinishAsync(job, TrainingStatus.Cancelled, null, null, null, ct);
             }
 
+            _step = () => OutputsStep;
             var weights = await TrainingOutputs.WriteModelAsync(store, job.Id, trainer, plan.Tokenizer.Identity, ct);
             var log = await TrainingOutputs.WriteLogAsync(store, job.Id, trainer.Position.Curve, ct);
             var lineage = await TrainingOutputs.WriteLineageAsync(store, plan, prepared.BaseFolder, prepared.BaseWeightsSha256,
@@ -119,10 +129,10 @@ public sealed class TrainingRunner(TrainingJobs jobs, IObjectStore store, IPubli
         }
     }
 
-    public async Task FailAsync(ClaimedTrainingJob job, string reason, CancellationToken ct)
+    public async Task FailAsync(ClaimedTrainingJob job, FailedStep failure, CancellationToken ct)
     {
-        if (await jobs.FinishAsync(job, TrainingStatus.Failed, null, "run", reason, ct))
-            await publisher.Publish(new TrainingJobFailed { JobId = job.Id, Step = "run", Reason = reason, RequestId = job.RequestId }, ct);
+        if (await jobs.FinishAsync(job, TrainingStatus.Failed, null, failure.Step, failure.Reason, ct))
+            await publisher.Publish(new TrainingJobFailed { JobId = job.Id, Step = failure.Step, Reason = failure.Reason, RequestId = job.RequestId }, ct);
     }
 
     /// <summary>Publishes the job's figures and records its step and checkpoint.</summary>

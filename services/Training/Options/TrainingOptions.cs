@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Refinery.Hosting.Jobs;
 
 namespace Refinery.Training.Options;
 
@@ -21,4 +22,15 @@ public sealed class TrainingOptions
     /// <summary>Claims of one job by processes that each stopped before it ended, before it fails for good. Training
     /// resumes from checkpoints, so each claim makes progress; the limit catches a job that kills its process.</summary>
     [Range(1, 1000)] public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>How long a submitted job waits for a dataset version still being cut before it fails at step "data".</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")] public TimeSpan WaitTimeout { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>A waiting request is sent again after this long without its awaited event (in case the event was lost).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")] public TimeSpan WaitResendAfter { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How often waits are checked for a timeout or a resend.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")] public TimeSpan WaitSweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    public JobWaitOptions Waits => new(WaitTimeout, WaitResendAfter, WaitSweepInterval);
 }

@@ -20,6 +20,13 @@ public static class TrainingKeys
 
     public const string CheckpointManifest = "manifest.json";
 
+    /// <summary>The job and step of a file in a checkpoint's folder (<see cref="Checkpoint"/>); null for any other key.</summary>
+    public static (string Job, int Step)? CheckpointFileOf(string key) =>
+        key.StartsWith(AllPrefix, StringComparison.Ordinal) && key[AllPrefix.Length..].Split('/') is [var job, "checkpoints", var folder, { Length: > 0 }]
+        && folder.Length == 8 && folder.All(char.IsAsciiDigit)
+            ? (job, int.Parse(folder, System.Globalization.CultureInfo.InvariantCulture))
+            : null;
+
     /// <summary>One JSON line per reported step and validation.</summary>
     public static string Log(string job) => $"training/{job}/log.jsonl";
 

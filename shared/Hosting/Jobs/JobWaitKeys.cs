@@ -12,4 +12,7 @@ public static class JobWaitKeys
 
     /// <summary>The duplicate clusters of a corpus at a dedup configuration tag (released by <c>CorpusDeduplicated</c>).</summary>
     public static string Dedup(Guid corpusId, string config) => $"dedup:{corpusId:N}:{config}";
+
+    /// <summary>A dataset version, complete with its manifest (released by <c>DatasetVersionCreated</c>).</summary>
+    public static string Dataset(string dataset, string version) => $"dataset:{dataset}@{version}";
 }

@@ -1,13 +1,15 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Refinery.Hosting.Bus;
 
 namespace Refinery.Hosting.Jobs;
 
 /// <summary>Runs a service's leased jobs outside any message delivery (DESIGN §7 rule 4): claims one, renews its lease
-/// while it runs, and after <see cref="LeasedJobOptions.MaxAttempts"/> claims (each process that ran it stopped before
-/// it ended) fails it for good. A process that dies leaves an expiring lease; another process, or this one restarted,
-/// runs the job again.</summary>
+/// while it runs, and after <see cref="LeasedJobOptions.MaxAttempts"/> claims (each run threw, or its process stopped
+/// before it ended) fails it for good, naming the step and error of the last run that threw. A process that dies
+/// leaves an expiring lease; another process, or this one restarted, runs the job again. A run that throws
+/// <see cref="PermanentFailureException"/> fails its job at once: running it again would fail the same way.</summary>
 public sealed class LeasedJobWorker<TJob>(IServiceScopeFactory scopes, JobSignal<TJob> signal, LeasedJobOptions options,
     ILogger<LeasedJobWorker<TJob>> logger) : BackgroundService where TJob : class
 {
@@ -45,11 +47,10 @@ public sealed class LeasedJobWorker<TJob>(IServiceScopeFactory scopes, JobSignal
         var job = await jobs.TryClaimAsync(_owner, options.Lease, stop);
         if (job is null) return false;
         var runner = scope.ServiceProvider.GetRequiredService<ILeasedJobRunner<TJob>>();
-        if (await jobs.AttemptsAsync(job, stop) > options.MaxAttempts)
+        var attempts = await jobs.AttemptsAsync(job, stop);
+        if (attempts.Count > options.MaxAttempts)
         {
-            var reason = $"gave up after {options.MaxAttempts} attempts (the process running it stopped each time)";
-            await runner.FailAsync(job, reason, stop);
-            logger.LogError("{Job} failed: {Reason}", runner.Describe(job), reason);
+            await FailAsync(runner, job, GaveUp(attempts), stop);
             return true;
         }
 
@@ -57,6 +58,7 @@ public sealed class LeasedJobWorker<TJob>(IServiceScopeFactory scopes, JobSignal
         using var renewing = new CancellationTokenSource();
         var renewal = RenewLeaseAsync(job, options.Lease, run, renewing.Token);
         var recorded = false;
+        FailedStep? failure = null, permanent = null;
         try
         {
             recorded = await runner.RunAsync(job, run.Token);
@@ -65,11 +67,16 @@ public sealed class LeasedJobWorker<TJob>(IServiceScopeFactory scopes, JobSignal
         {
             logger.LogWarning("Lost the lease on {Job}; another run owns it now", runner.Describe(job));
         }
+        catch (PermanentFailureException ex) when (!stop.IsCancellationRequested)
+        {
+            permanent = new FailedStep(runner.Step, ex.Message);
+        }
         catch (Exception ex) when (!stop.IsCancellationRequested)
         {
             // Bad records never get here (they are quarantined): this is a failure of the whole run, such as the
             // object store being away. The lease is left to expire, so the job is tried again.
-            logger.LogError(ex, "{Job} failed; it will be tried again when its lease expires", runner.Describe(job));
+            logger.LogError(ex, "{Job} failed at {Step}; it will be tried again when its lease expires", runner.Describe(job), runner.Step);
+            failure = new FailedStep(runner.Step, ex.Message);
         }
         finally
         {
@@ -79,8 +86,22 @@ public sealed class LeasedJobWorker<TJob>(IServiceScopeFactory scopes, JobSignal
             await renewal;
         }
         if (recorded) await runner.AnnounceAsync(job, stop);
+        else if (permanent is not null) await FailAsync(runner, job, permanent, stop);
+        else if (failure is not null) await jobs.RecordFailureAsync(job, failure, stop);
         return true;
     }
+
+    private async Task FailAsync(ILeasedJobRunner<TJob> runner, TJob job, FailedStep failure, CancellationToken stop)
+    {
+        await runner.FailAsync(job, failure, stop);
+        logger.LogError("{Job} failed for good at {Step}: {Reason}", runner.Describe(job), failure.Step, failure.Reason);
+    }
+
+    /// <summary>The failure of a job out of attempts: the last error a run recorded, or, when none threw, that the
+    /// processes running it stopped.</summary>
+    private FailedStep GaveUp(LeasedJobAttempts attempts) => attempts.LastFailure is { } last
+        ? last with { Reason = $"gave up after {options.MaxAttempts} attempts; the last failed with: {last.Reason}" }
+        : new FailedStep(LeasedJobAttempts.RunStep, $"gave up after {options.MaxAttempts} attempts (the process running it stopped each time)");
 
     /// <summary>Renews the lease every third of it until <paramref name="done"/>; cancels <paramref name="run"/> when the
     /// lease turns out lost.</summary>

@@ -300,13 +300,15 @@ public sealed class MigrationsTests
         });
     }
 
-    /// <summary>Curation's and Dedup's AddJobWaits: their rows from the first migration stay, and the new job_waits table
+    /// <summary>Curation's and Dedup's AddJobWaits, and Training's AddLastRunFailureAndJobWaits: their rows from the first migration stay, and the new job_waits table
     /// holds one row per awaited condition and request (a second of the same key is refused), its times read back as UTC.</summary>
     [Theory]
     [InlineData("curation", ServiceDatabases.Sqlite)]
     [InlineData("curation", ServiceDatabases.Postgres)]
     [InlineData("dedup", ServiceDatabases.Sqlite)]
     [InlineData("dedup", ServiceDatabases.Postgres)]
+    [InlineData("training", ServiceDatabases.Sqlite)]
+    [InlineData("training", ServiceDatabases.Postgres)]
     public async Task Migrate_RowsFromTheFirstMigration_StayAndJobWaitsStartEmpty_OneRowPerWait(string target, string provider)
     {
         await using var databases = await ServiceDatabases.CreateAsync(target, provider);
@@ -319,7 +321,7 @@ public sealed class MigrationsTests
 
         var applied = await databases.Database.MigrateAsync(default);
 
-        Assert.Contains(applied, id => id.EndsWith("_AddJobWaits", StringComparison.Ordinal));
+        Assert.Contains(applied, id => id.EndsWith("JobWaits", StringComparison.Ordinal));
         var since = new DateTime(2026, 12, 7, 6, 30, 0, DateTimeKind.Utc);
         JobWaitRow Wait() => new()
         {
@@ -344,6 +346,59 @@ public sealed class MigrationsTests
         var stored = await databases.WithContextAsync(db => db.Set<JobWaitRow>().AsNoTracking().SingleAsync());
         Assert.Equal(since, DateTime.SpecifyKind(stored.Since, DateTimeKind.Utc)); // SQLite reads a time back without its kind
         Assert.Equal("signals (rpv2) of corpus web", stored.WaitingFor);
+    }
+
+    /// <summary>Ingestion's and Training's AddLastRunFailure…: a leased job's row from the first migration keeps its
+    /// values and has no last failure; a failure recorded after it reads back.</summary>
+    [Theory]
+    [InlineData("ingestion", ServiceDatabases.Sqlite)]
+    [InlineData("ingestion", ServiceDatabases.Postgres)]
+    [InlineData("training", ServiceDatabases.Sqlite)]
+    [InlineData("training", ServiceDatabases.Postgres)]
+    public async Task Migrate_LeasedJobRowsFromTheFirstMigration_StayWithNoLastFailure_AndOneRecordedAfterReadsBack(string target, string provider)
+    {
+        await using var databases = await ServiceDatabases.CreateAsync(target, provider);
+        var before = await databases.WithContextAsync(async db =>
+        {
+            await OldBuildSchema.MigrateToFirstAsync(db);
+            await OldBuildSchema.AddOneRowPerTableAsync(db);
+            // Only the columns the first migration has: today's entity has more.
+            if (db is Ingestion.Data.IngestionDbContext ingestion)
+            {
+                var corpus = await ingestion.Corpora.Select(c => new { c.Id, c.Attempts }).SingleAsync();
+                return (Id: corpus.Id.ToString(), corpus.Attempts);
+            }
+            var job = await ((Training.Data.TrainingDbContext)db).Jobs.Select(j => new { j.Id, j.Attempts }).SingleAsync();
+            return (job.Id, job.Attempts);
+        });
+
+        var applied = await databases.Database.MigrateAsync(default);
+
+        Assert.Contains(applied, id => id.Contains("_AddLastRunFailure", StringComparison.Ordinal));
+        await databases.WithContextAsync(async db =>
+        {
+            var after = await LeasedJobAsync(db);
+            Assert.Equal((before.Id, before.Attempts), (after.Id, after.Attempts));
+            Assert.Equal((null, null), (after.LastFailedStep, after.LastError));
+            if (db is Ingestion.Data.IngestionDbContext ingestion)
+                await ingestion.Corpora.ExecuteUpdateAsync(u => u.SetProperty(c => c.LastFailedStep, "read sources").SetProperty(c => c.LastError, "store away"));
+            else
+                await ((Training.Data.TrainingDbContext)db).Jobs.ExecuteUpdateAsync(u => u.SetProperty(j => j.LastFailedStep, "step 41").SetProperty(j => j.LastError, "store away"));
+            return 0;
+        });
+        var recorded = await databases.WithContextAsync(LeasedJobAsync);
+        Assert.Equal((target == "ingestion" ? "read sources" : "step 41", "store away"), (recorded.LastFailedStep, recorded.LastError));
+    }
+
+    private static async Task<(string Id, int Attempts, string? LastFailedStep, string? LastError)> LeasedJobAsync(DbContext db)
+    {
+        if (db is Ingestion.Data.IngestionDbContext ingestion)
+        {
+            var corpus = await ingestion.Corpora.AsNoTracking().SingleAsync();
+            return (corpus.Id.ToString(), corpus.Attempts, corpus.LastFailedStep, corpus.LastError);
+        }
+        var job = await ((Training.Data.TrainingDbContext)db).Jobs.AsNoTracking().SingleAsync();
+        return (job.Id, job.Attempts, job.LastFailedStep, job.LastError);
     }
 
     /// <summary>Every row of an entity's table, read through the model.</summary>

@@ -61,7 +61,7 @@ public sealed class IngestionJobsTests : IDisposable
         var job = await jobs.TryClaimAsync("live-worker", TimeSpan.FromMinutes(1), default);
 
         Assert.NotNull(job);
-        Assert.Equal(2, await jobs.AttemptsAsync(job, default));
+        Assert.Equal(2, (await jobs.AttemptsAsync(job, default)).Count);
         Assert.False(await jobs.RenewAsync(job, "dead-worker", TimeSpan.FromMinutes(1), default));
         Assert.True(await jobs.RenewAsync(job, "live-worker", TimeSpan.FromMinutes(1), default));
         await db.DisposeAsync();

@@ -55,6 +55,13 @@ namespace Refinery.Ingestion.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("LastError")
+                        .HasColumnType("text");
+
+                    b.Property<string>("LastFailedStep")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("LeaseOwner")
                         .HasColumnType("text");
 

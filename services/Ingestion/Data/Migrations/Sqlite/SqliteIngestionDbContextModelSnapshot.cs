@@ -49,6 +49,13 @@ namespace Refinery.Ingestion.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("LastError")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastFailedStep")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("LeaseOwner")
                         .HasColumnType("TEXT");
 

@@ -17,6 +17,46 @@ namespace Refinery.Training.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Refinery.Hosting.Jobs.JobWaitRow", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BodySha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MessageType")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Since")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Token")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WaitingFor")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key", "BodySha256");
+
+                    b.HasIndex("Since");
+
+                    b.ToTable("job_waits", (string)null);
+                });
+
             modelBuilder.Entity("Refinery.Training.Domain.TrainingJob", b =>
                 {
                     b.Property<string>("Id")
@@ -45,6 +85,13 @@ namespace Refinery.Training.Data.Migrations.Sqlite
 
                     b.Property<int>("Generation")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastFailedStep")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("LeaseOwner")
                         .HasColumnType("TEXT");
