@@ -58,7 +58,7 @@ public sealed record DatasetVersionData(string Dataset, string Version, string M
             List<TokenFileRef> Under(string folder) =>
                 files.Where(f => f.Path.StartsWith(folder, StringComparison.Ordinal)).OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
             return new DatasetVersionData(dataset, version, key, Convert.ToHexStringLower(SHA256.HashData(bytes)), tokenizer,
-                Under("tokens/"), Under("validation/"));
+                Under(DatasetKeys.TokensFolder), Under(DatasetKeys.ValidationFolder));
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
