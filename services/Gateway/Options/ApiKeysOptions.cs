@@ -7,7 +7,8 @@ namespace Refinery.Gateway.Options;
 public sealed class ApiKeyEntry
 {
     public string Key { get; set; } = "";
-    public string Role { get; set; } = "";
+    /// <summary>Null when the entry names none: the validator refuses it rather than guess a role.</summary>
+    public ApiKeyRole? Role { get; set; }
 }
 
 /// <summary>The configured keys (section Refinery:ApiKeys, a list of { Key, Role }).</summary>
@@ -29,7 +30,7 @@ internal sealed class ApiKeysOptionsValidator : IValidateOptions<ApiKeysOptions>
             var entry = options.Keys[i];
             if (string.IsNullOrWhiteSpace(entry.Key))
                 failures.Add($"{ApiKeysOptions.SectionName}:{i}:Key is empty");
-            if (!ApiKeyRoles.IsKnown(entry.Role))
+            if (entry.Role is not { } role || !Enum.IsDefined(role))
                 failures.Add($"{ApiKeysOptions.SectionName}:{i}:Role must be one of {string.Join(", ", ApiKeyRoles.All)}");
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
