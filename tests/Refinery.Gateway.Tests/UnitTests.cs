@@ -108,19 +108,19 @@ public sealed class ApiKeyRingTests
     [Fact]
     public void Roles_AreBoundFromTheirNames_AndAnUnknownOneIsRefusedNamingItsSetting()
     {
-        // As the gateway binds them (GatewayServiceExtensions).
         static ApiKeysOptions Bind(string role)
         {
             var options = new ApiKeysOptions();
-            new ConfigurationBuilder()
+            options.Bind(new ConfigurationBuilder()
                 .AddInMemoryCollection(new Dictionary<string, string?> { ["Refinery:ApiKeys:0:Key"] = "k", ["Refinery:ApiKeys:0:Role"] = role })
-                .Build().GetSection(ApiKeysOptions.SectionName).Bind(options.Keys);
+                .Build().GetSection(ApiKeysOptions.SectionName));
             return options;
         }
 
         Assert.Equal(ApiKeyRole.Writer, Assert.Single(Bind("Writer").Keys).Role);
         Assert.Equal(["reader", "writer", "admin"], ApiKeyRoles.All);
-        // The binder leaves a name that is no role unset, and the validator refuses a key without one.
+        // A name that is no role leaves the key without one (not the key dropped), and the validator refuses it.
+        Assert.Null(Assert.Single(Bind("1").Keys).Role);
         var unknown = Bind("superuser");
         Assert.Null(Assert.Single(unknown.Keys).Role);
         var result = new ApiKeysOptionsValidator().Validate(null, unknown);
