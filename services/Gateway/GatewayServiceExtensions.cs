@@ -39,7 +39,7 @@ public static class GatewayServiceExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddOptions<ApiKeysOptions>()
-            .Configure(o => builder.Configuration.GetSection(ApiKeysOptions.SectionName).Bind(o.Keys))
+            .Configure(o => o.Bind(builder.Configuration.GetSection(ApiKeysOptions.SectionName)))
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ApiKeysOptions>, ApiKeysOptionsValidator>();
         builder.Services.AddSingleton<ApiKeyRing>();

@@ -166,7 +166,7 @@ public sealed class DatasetVersionTests
         // Every record was rejected: the ingestion ended with no shards.
         await Storage.CorpusObjects.WriteIngestionAsync(host.Store, new CorpusIngestionState
         {
-            CorpusId = CorpusNames.IdOf("nothing-here"), Corpus = "nothing-here", Generation = 1, Stage = CorpusIngestionState.Ingested,
+            CorpusId = CorpusNames.IdOf("nothing-here"), Corpus = "nothing-here", Generation = 1, Stage = CorpusIngestionStage.Ingested,
         }, CancellationToken.None);
 
         await host.SendAsync(CommandQueues.Uri(CommandQueues.CreateDatasetVersion),

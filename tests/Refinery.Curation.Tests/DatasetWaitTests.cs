@@ -122,7 +122,7 @@ public sealed class DatasetWaitTests
         await CorpusShards.PutAsync(host.Store, Corpus, (await CorpusShards.ReadAsync("golden", "signals_dev_docs.jsonl.gz")).Take(400).ToList(), shards: 1);
         await Storage.CorpusObjects.WriteIngestionAsync(host.Store, new CorpusIngestionState
         {
-            CorpusId = CorpusId, Corpus = Corpus, Generation = 1, Stage = CorpusIngestionState.Ingesting,
+            CorpusId = CorpusId, Corpus = Corpus, Generation = 1, Stage = CorpusIngestionStage.Ingesting,
         }, CancellationToken.None);
         var request = new CreateDatasetVersion { Dataset = "whole", Corpora = [Corpus], Recipe = "none", Tokenizer = TokenizerKind.Bytes };
 
@@ -136,7 +136,7 @@ public sealed class DatasetWaitTests
         await PutCorpusAsync(host.Store);
         await Storage.CorpusObjects.WriteIngestionAsync(host.Store, new CorpusIngestionState
         {
-            CorpusId = CorpusId, Corpus = Corpus, Generation = 1, Stage = CorpusIngestionState.Ingested, ShardCount = 3,
+            CorpusId = CorpusId, Corpus = Corpus, Generation = 1, Stage = CorpusIngestionStage.Ingested, ShardCount = 3,
         }, CancellationToken.None);
         await host.Harness.Bus.Publish(new CorpusIngested
         {

@@ -117,10 +117,10 @@ public sealed class DedupWaitTests
         Assert.Empty(host.Harness.Published.Select<CorpusDeduplicationFailed>());
         Assert.Equal(1, await WaitRowsAsync(host));
     }
-    private static Task MarkIngestionAsync(Storage.IObjectStore store, string stage, string? error = null) =>
+    private static Task MarkIngestionAsync(Storage.IObjectStore store, CorpusIngestionStage stage, string? error = null) =>
         Storage.CorpusObjects.WriteIngestionAsync(store, new CorpusIngestionState
         {
-            CorpusId = CorpusId, Corpus = Corpus, Generation = 1, Stage = stage, ShardCount = stage == CorpusIngestionState.Ingested ? 3 : 0, Error = error,
+            CorpusId = CorpusId, Corpus = Corpus, Generation = 1, Stage = stage, ShardCount = stage == CorpusIngestionStage.Ingested ? 3 : 0, Error = error,
         }, CancellationToken.None);
 
     [Fact]
@@ -129,7 +129,7 @@ public sealed class DedupWaitTests
         await using var host = await DedupTestHost.StartAsync(partitions: 2);
         // Every shard so far has its signals: only the ingestion's word says more shards are coming.
         await CorpusShards.PutAsync(host.Store, Corpus, await CorpusShards.ReadAsync("golden", "signals_dev_docs.jsonl.gz"), shards: 3);
-        await MarkIngestionAsync(host.Store, CorpusIngestionState.Ingesting);
+        await MarkIngestionAsync(host.Store, CorpusIngestionStage.Ingesting);
 
         await host.SendAsync(CommandQueues.Uri(CommandQueues.DeduplicateCorpus), new DeduplicateCorpus { Corpus = Corpus, Threshold = 0.8 });
 
@@ -138,7 +138,7 @@ public sealed class DedupWaitTests
         await host.QuiescentAsync();
         Assert.Empty(host.Harness.Sent.Select<LinkDedupPartition>());
 
-        await MarkIngestionAsync(host.Store, CorpusIngestionState.Ingested);
+        await MarkIngestionAsync(host.Store, CorpusIngestionStage.Ingested);
         await host.Harness.Bus.Publish(new CorpusIngested
         {
             CorpusId = CorpusId, Name = Corpus, ShardCount = 3, Read = 1390, Accepted = 1390, Rejected = 0, InvalidUtf8Replaced = 0, Generation = 1,
@@ -168,7 +168,7 @@ public sealed class DedupWaitTests
     {
         await using var host = await DedupTestHost.StartAsync(partitions: 2);
         await CorpusShards.PutAsync(host.Store, Corpus, await CorpusShards.ReadAsync("golden", "signals_dev_docs.jsonl.gz"), shards: 3);
-        await MarkIngestionAsync(host.Store, CorpusIngestionState.Failed, "the object store was away");
+        await MarkIngestionAsync(host.Store, CorpusIngestionStage.Failed, "the object store was away");
 
         await host.SendAsync(CommandQueues.Uri(CommandQueues.DeduplicateCorpus), new DeduplicateCorpus { Corpus = Corpus, Threshold = 0.8 });
 

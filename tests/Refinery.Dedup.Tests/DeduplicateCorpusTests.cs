@@ -93,7 +93,7 @@ public sealed class DeduplicateCorpusTests
         // Every record was rejected: the ingestion ended with no shards.
         await Storage.CorpusObjects.WriteIngestionAsync(host.Store, new CorpusIngestionState
         {
-            CorpusId = CorpusNames.IdOf("nothing-here"), Corpus = "nothing-here", Generation = 1, Stage = CorpusIngestionState.Ingested,
+            CorpusId = CorpusNames.IdOf("nothing-here"), Corpus = "nothing-here", Generation = 1, Stage = CorpusIngestionStage.Ingested,
         }, CancellationToken.None);
 
         await host.SendAsync(CommandQueues.Uri(CommandQueues.DeduplicateCorpus), new DeduplicateCorpus { Corpus = "nothing-here", Threshold = 0.8 });
@@ -137,7 +137,7 @@ public sealed class DeduplicateCorpusTests
         await PutGoldenShardsAsync(host.Store);
 
         await host.SendAsync(CommandQueues.Uri(CommandQueues.DeduplicateCorpus),
-            new DeduplicateCorpus { Corpus = Corpus, Threshold = 0.8, Keep = "max:rps_doc_wordcount" });
+            new DeduplicateCorpus { Corpus = Corpus, Threshold = 0.8, Keep = new KeepPolicy(KeepKind.Max, "rps_doc_wordcount") });
 
         var fault = Assert.Single(await host.PublishedAsync<Fault<DeduplicateCorpus>>(1));
         Assert.Contains("'rps_doc_wordcount' is not a document-level RPv2 signal", fault.Exceptions[0].Message);

@@ -173,7 +173,7 @@ public sealed class ExactDedupServiceTests
         await using var host = await DedupTestHost.StartAsync(partitions: 2);
         await CorpusShards.PutAsync(host.Store, "dedup-dev", documents, shards: 2);
 
-        var done = await DeduplicateAsync(host, new DeduplicateCorpus { Corpus = "dedup-dev", Threshold = 0.7, Keep = keep });
+        var done = await DeduplicateAsync(host, new DeduplicateCorpus { Corpus = "dedup-dev", Threshold = 0.7, Keep = KeepPolicy.Parse(keep) });
 
         var computer = new Rpv2SignalComputer(Rpv2Resources.Empty);
         var wordCount = Rpv2Catalog.DocumentSignals.Single(s => s.Name == "rps_doc_word_count").Index;

@@ -33,7 +33,7 @@ public sealed class TrainingProcessKilledTests
         var version = await ByteTokenVersions.WriteAsync(s3, "plays", documents);
         var request = new SubmitTrainingJob
         {
-            Model = new ModelSpec { Preset = ModelPresets.Tiny, Layers = 1, Hidden = 32, Heads = 2, KeyValueHeads = 1, Intermediate = 64, Context = 32 },
+            Model = new ModelSpec { Preset = ModelPreset.Tiny, Layers = 1, Hidden = 32, Heads = 2, KeyValueHeads = 1, Intermediate = 64, Context = 32 },
             Stages = [new TrainingStage { Dataset = "plays", Version = version, Tokens = 1000 * 4 * 32 }],
             Hyperparameters = new TrainingHyperparameters { MicroBatch = 4, Threads = 1, Seed = 5 },
             Intervals = new TrainingIntervals { ProgressEverySteps = 10, EvaluateEverySteps = 100, EvaluationTokens = 2048, CheckpointEverySteps = 40 },

@@ -117,7 +117,7 @@ public sealed class DedupApiTests(KeyedGateway gateway) : IClassFixture<KeyedGat
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (!gateway.Sent.Dedup.Any(c => c.Corpus == "mail-spam") && DateTime.UtcNow < deadline) await Task.Delay(20);
         var command = Assert.Single(gateway.Sent.Dedup, c => c.Corpus == "mail-spam");
-        Assert.Equal((ExactMode.Bloom, 0.01, "max:rps_doc_word_count"), (command.Exact, command.FalsePositiveRate, command.Keep));
+        Assert.Equal((ExactMode.Bloom, 0.01, new KeepPolicy(KeepKind.Max, "rps_doc_word_count")), (command.Exact, command.FalsePositiveRate, command.Keep));
     }
 
     [Theory]
@@ -125,6 +125,9 @@ public sealed class DedupApiTests(KeyedGateway gateway) : IClassFixture<KeyedGat
     [InlineData("exact", "{\"exact\":\"Set\"}", "'Set' is not one of set, bloom, none")]
     [InlineData("exact", "{\"exact\":0}", "a JSON number is not one of set, bloom, none")]
     [InlineData("exactKey", "{\"exactKey\":\"text\"}", "'text' is not one of normalized, raw, url")]
+    [InlineData("keep", "{\"keep\":\"best\"}", "'best' is not first, longest, max:SIGNAL or min:SIGNAL")]
+    [InlineData("keep", "{\"keep\":\"max:Bad Name\"}", "'max:Bad Name' is not first, longest, max:SIGNAL or min:SIGNAL")]
+    [InlineData("keep", "{\"keep\":\"longest:x\"}", "'longest:x' is not first, longest, max:SIGNAL or min:SIGNAL")]
     public async Task Post_WithAnUnknownOptionValue_Is400_NamingTheFieldAndItsValues(string field, string json, string message)
     {
         using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
@@ -146,7 +149,17 @@ public sealed class DedupApiTests(KeyedGateway gateway) : IClassFixture<KeyedGat
         Assert.Contains("set,bloom,none", enums);
         Assert.Contains("normalized,raw,url", enums);
         Assert.Contains("gpt2,bytes", enums);
+        // The keep policy is one string on the wire, not the kind and signal it is in code.
+        Assert.Contains("^(first|longest|(max|min):[a-z][a-z0-9_]*)$", PatternsIn(document));
     }
+
+    private static IEnumerable<string> PatternsIn(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => element.EnumerateObject().SelectMany(p =>
+            p.Name == "pattern" && p.Value.ValueKind == JsonValueKind.String ? [p.Value.GetString()!] : PatternsIn(p.Value)),
+        JsonValueKind.Array => element.EnumerateArray().SelectMany(PatternsIn),
+        _ => [],
+    };
 
     private static IEnumerable<JsonElement> EnumsIn(JsonElement element) => element.ValueKind switch
     {

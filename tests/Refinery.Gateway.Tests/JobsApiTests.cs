@@ -49,6 +49,8 @@ public sealed class JobsApiTests(KeyedGateway gateway) : IClassFixture<KeyedGate
     [Theory]
     [InlineData("service=search", "service")]
     [InlineData("state=paused", "state")]
+    [InlineData("state=Running", "state")]
+    [InlineData("service=1", "service")]
     [InlineData("limit=0", "limit")]
     public async Task Jobs_WithABadFilter_Is400_NamingIt(string query, string field)
     {

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Refinery.Contracts;
+using Refinery.Contracts.Curation;
 using Refinery.Contracts.Training;
 
 namespace Refinery.Gateway.Tests;
@@ -16,7 +17,7 @@ public sealed class TrainingApiTests(KeyedGateway gateway) : IClassFixture<Keyed
     {
         Kind = TrainingKind.Pretrain,
         ModelName = "tiny-web",
-        Model = new ModelSpec { Preset = ModelPresets.Tiny, Layers = 3 },
+        Model = new ModelSpec { Preset = ModelPreset.Tiny, Layers = 3 },
         Stages =
         [
             new TrainingStage { Dataset = "web", Version = "0123456789ab", Tokens = 200_000 },
@@ -349,7 +350,7 @@ internal static class TrainingEvents
         JobId = jobId, Kind = TrainingKind.Pretrain, ModelFolder = TrainingKeys.Model(jobId),
         Weights = new ObjectRef { Bucket = "refinery", Key = TrainingKeys.Model(jobId) + "model.safetensors", Sha256 = new string('b', 64), Length = 1000 },
         Lineage = new ObjectRef { Bucket = "refinery", Key = TrainingKeys.Lineage(jobId), Sha256 = new string('c', 64), Length = 100 },
-        Steps = 100, Tokens = 100 * 4096, Parameters = 123_456, Tokenizer = "bytes", FinalLoss = 3.0, ValidationLoss = 3.1,
+        Steps = 100, Tokens = 100 * 4096, Parameters = 123_456, Tokenizer = TokenizerKind.Bytes, FinalLoss = 3.0, ValidationLoss = 3.1,
         ValidationBitsPerByte = 1.2, Seconds = 42,
     };
 }

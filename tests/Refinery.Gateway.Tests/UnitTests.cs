@@ -1,7 +1,9 @@
 using MassTransit;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Refinery.Contracts;
 using Refinery.Contracts.Ingestion;
+using Refinery.Contracts.Jobs;
 using Refinery.Gateway.Auth;
 using Refinery.Gateway.Consumers;
 using Refinery.Gateway.Domain;
@@ -60,7 +62,7 @@ public sealed class UploadFileNamesTests
 
 public sealed class ApiKeyRingTests
 {
-    private static ApiKeyRing Ring(params (string Key, string Role)[] keys)
+    private static ApiKeyRing Ring(params (string Key, ApiKeyRole Role)[] keys)
     {
         var options = new ApiKeysOptions();
         options.Keys.AddRange(keys.Select(k => new ApiKeyEntry { Key = k.Key, Role = k.Role }));
@@ -69,10 +71,10 @@ public sealed class ApiKeyRingTests
 
     [Fact]
     public void RoleOf_ConfiguredKey_IsItsRole() =>
-        Assert.Equal("writer", Ring(("r-key", "reader"), ("w-key", "Writer")).RoleOf("w-key"));
+        Assert.Equal("writer", Ring(("r-key", ApiKeyRole.Reader), ("w-key", ApiKeyRole.Writer)).RoleOf("w-key"));
 
     [Fact]
-    public void RoleOf_UnknownKey_IsNull() => Assert.Null(Ring(("r-key", "reader")).RoleOf("r-key2"));
+    public void RoleOf_UnknownKey_IsNull() => Assert.Null(Ring(("r-key", ApiKeyRole.Reader)).RoleOf("r-key2"));
 
     [Fact]
     public void Fingerprint_DoesNotContainTheKey()
@@ -91,16 +93,39 @@ public sealed class ApiKeyRingTests
     }
 
     [Fact]
-    public void Validator_RefusesUnknownRole_WithoutEchoingTheKey()
+    public void Validator_RefusesAKeyWithoutARole_WithoutEchoingTheKey()
     {
         var options = new ApiKeysOptions();
-        options.Keys.Add(new ApiKeyEntry { Key = "hush-hush", Role = "superuser" });
+        options.Keys.Add(new ApiKeyEntry { Key = "hush-hush" });
 
         var result = new ApiKeysOptionsValidator().Validate(null, options);
 
         Assert.True(result.Failed);
         Assert.DoesNotContain("hush-hush", result.FailureMessage);
-        Assert.Contains("Refinery:ApiKeys:0:Role", result.FailureMessage);
+        Assert.Contains("Refinery:ApiKeys:0:Role must be one of reader, writer, admin", result.FailureMessage);
+    }
+
+    [Fact]
+    public void Roles_AreBoundFromTheirNames_AndAnUnknownOneIsRefusedNamingItsSetting()
+    {
+        static ApiKeysOptions Bind(string role)
+        {
+            var options = new ApiKeysOptions();
+            options.Bind(new ConfigurationBuilder()
+                .AddInMemoryCollection(new Dictionary<string, string?> { ["Refinery:ApiKeys:0:Key"] = "k", ["Refinery:ApiKeys:0:Role"] = role })
+                .Build().GetSection(ApiKeysOptions.SectionName));
+            return options;
+        }
+
+        Assert.Equal(ApiKeyRole.Writer, Assert.Single(Bind("Writer").Keys).Role);
+        Assert.Equal(["reader", "writer", "admin"], ApiKeyRoles.All);
+        // A name that is no role leaves the key without one (not the key dropped), and the validator refuses it.
+        Assert.Null(Assert.Single(Bind("1").Keys).Role);
+        var unknown = Bind("superuser");
+        Assert.Null(Assert.Single(unknown.Keys).Role);
+        var result = new ApiKeysOptionsValidator().Validate(null, unknown);
+        Assert.True(result.Failed);
+        Assert.Contains("Refinery:ApiKeys:0:Role must be one of reader, writer, admin", result.FailureMessage);
     }
 }
 
@@ -181,4 +206,20 @@ public sealed class EndpointNameTests
     [Fact]
     public void IngestCorpus_GoesToTheIngestionQueue() =>
         Assert.Equal(new Uri("queue:ingestion-ingest-corpus"), CommandQueues.Uri(CommandQueues.IngestCorpus));
+}
+
+public sealed class QueryFilterNamesTests
+{
+    // The filters' enums read the names the read model's columns hold; a member renamed on one side only would make a
+    // filter that matches nothing.
+    [Fact]
+    public void EveryFilterName_IsAStoredName()
+    {
+        Assert.Equal([JobStates.Running, JobStates.Waiting, JobStates.Done, JobStates.Failed, JobStates.Cancelled],
+            Refinery.Contracts.Options.OptionValues<JobState>.Names);
+        Assert.Equal([JobServices.Ingestion, JobServices.Signals, JobServices.Dedup, JobServices.Curation, JobServices.Training],
+            Refinery.Contracts.Options.OptionValues<JobService>.Names);
+        Assert.Equal([TrainingJobStatuses.Submitted, TrainingJobStatuses.Running, TrainingJobStatuses.Completed, TrainingJobStatuses.Failed,
+            TrainingJobStatuses.Cancelled], Refinery.Contracts.Options.OptionValues<TrainingJobState>.Names);
+    }
 }

@@ -105,7 +105,7 @@ public sealed class NameRulesTests
         var request = new Refinery.Contracts.Dedup.DeduplicateCorpus
         {
             Corpus = "web", Threshold = 0.8, SignalsConfig = new string('s', 32), Exact = Refinery.Contracts.Dedup.ExactMode.Bloom,
-            FalsePositiveRate = double.Epsilon, ExactKey = Refinery.Contracts.Dedup.ExactKeyKind.Url, Verify = true, Keep = "max:" + new string('k', 64),
+            FalsePositiveRate = double.Epsilon, ExactKey = Refinery.Contracts.Dedup.ExactKeyKind.Url, Verify = true, Keep = Refinery.Contracts.Dedup.KeepPolicy.Parse("max:" + new string('k', 64)),
         };
         Assert.Contains("more than 128", Refinery.Contracts.Dedup.DedupRequests.Problems(request)["keep"]);
     }
@@ -118,5 +118,5 @@ public sealed class NameRulesTests
     [InlineData("mix:rps", false)]
     [InlineData("max:Rps", false)]
     public void DedupKeep_SignalIsParsedWithoutARegex(string keep, bool isSignal) =>
-        Assert.Equal(isSignal, Refinery.Contracts.Dedup.DedupRequests.SignalOf(keep) is not null);
+        Assert.Equal(isSignal, Refinery.Contracts.Dedup.KeepPolicy.TryParse(keep, out var policy) && policy.Signal is not null);
 }

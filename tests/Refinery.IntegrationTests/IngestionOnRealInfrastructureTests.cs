@@ -65,7 +65,7 @@ public sealed class IngestionOnRealInfrastructureTests
         Assert.Equal(["docs/cc/00000.jsonl.zst", "docs/cc/00001.jsonl.zst", "docs/cc/00002.jsonl.zst"], keys.Select(k => k.Key));
         // The ingestion's word that these shards are the whole corpus, written before CorpusIngested.
         var state = await CorpusObjects.IngestionAsync(s3, "cc", default);
-        Assert.Equal((CorpusIngestionState.Ingested, 3, done.Generation), (state!.Stage, state.ShardCount, state.Generation));
+        Assert.Equal((CorpusIngestionStage.Ingested, 3, done.Generation), (state!.Stage, state.ShardCount, state.Generation));
         Assert.Equal(shardEvents.OrderBy(s => s.Shard).Select(s => s.Documents.Sha256),
             await Task.WhenAll(keys.Select(async k => (await s3.StatAsync(k.Key))!.Sha256)));
 

@@ -26,7 +26,7 @@ public sealed class StepFailuresOnRealInfrastructureTests
         // Its ingestion ended with every record rejected: no shards, and no event will bring any.
         await CorpusObjects.WriteIngestionAsync(platform.Services.GetRequiredService<IObjectStore>(), new CorpusIngestionState
         {
-            CorpusId = CorpusNames.IdOf(request.Corpus), Corpus = request.Corpus, Generation = 1, Stage = CorpusIngestionState.Ingested,
+            CorpusId = CorpusNames.IdOf(request.Corpus), Corpus = request.Corpus, Generation = 1, Stage = CorpusIngestionStage.Ingested,
         }, default);
         await using (var scope = platform.Services.CreateAsyncScope())
             await scope.ServiceProvider.GetRequiredService<DedupProjection>().RequestedAsync(request, default);

@@ -25,7 +25,7 @@ internal sealed class InProcessTraining : IDisposable
     public FileSystemObjectStore Store { get; }
 
     /// <summary>A model small enough to take a step in milliseconds.</summary>
-    public static ModelSpec Micro => new() { Preset = ModelPresets.Tiny, Layers = 1, Hidden = 32, Heads = 2, KeyValueHeads = 1, Intermediate = 64, Context = 32 };
+    public static ModelSpec Micro => new() { Preset = ModelPreset.Tiny, Layers = 1, Hidden = 32, Heads = 2, KeyValueHeads = 1, Intermediate = 64, Context = 32 };
 
     public static SubmitTrainingJob Request(IReadOnlyList<TrainingStage> stages, int checkpointEvery = 1000, int progressEvery = 1,
         int evaluateEvery = 0, double learningRate = 3e-3) => new()

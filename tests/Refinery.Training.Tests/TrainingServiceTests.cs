@@ -41,7 +41,7 @@ public sealed class TrainingServiceTests
         var id = TrainingRequests.JobId(request);
         Assert.Equal(id, completed.JobId);
         Assert.Equal(request.RequestId, completed.RequestId);
-        Assert.Equal((6, 6 * 4 * 32L, "bytes"), (completed.Steps, completed.Tokens, completed.Tokenizer));
+        Assert.Equal((6, 6 * 4 * 32L, TokenizerKind.Bytes), (completed.Steps, completed.Tokens, completed.Tokenizer));
         Assert.Equal(TrainingKeys.Model(id), completed.ModelFolder);
         var started = (await host.PublishedAsync<TrainingJobStarted>(1))[0];
         Assert.Equal((0, 6), (started.ResumedFromStep, started.TotalSteps));

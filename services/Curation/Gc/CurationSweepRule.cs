@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Refinery.Contracts.Curation;
 using Refinery.Curation.Data;
 using Refinery.Curation.Domain;
 using Refinery.Hosting.Storage;
@@ -14,17 +15,15 @@ namespace Refinery.Curation.Gc;
 /// </summary>
 public sealed class CurationSweepRule(CurationDbContext db) : IStorageSweepRule
 {
-    private const string Root = "datasets/";
-
     public string Service => "curation";
 
-    public IReadOnlyList<string> Prefixes { get; } = [Root];
+    public IReadOnlyList<string> Prefixes { get; } = [DatasetKeys.AllPrefix];
 
     public async Task<IReadOnlySet<string>> ReleasedAsync(IReadOnlyCollection<string> keys, CancellationToken ct)
     {
         var ranks = new List<(string Key, string Dataset, string Version)>();
         foreach (var key in keys)
-            if (RankFile(key) is { } owner) ranks.Add((key, owner.Dataset, owner.Version));
+            if (DatasetKeys.RanksOf(key) is { } owner) ranks.Add((key, owner.Dataset, owner.Version));
         var released = new HashSet<string>(StringComparer.Ordinal);
         if (ranks.Count == 0) return released;
 
@@ -39,11 +38,4 @@ public sealed class CurationSweepRule(CurationDbContext db) : IStorageSweepRule
             if (done.Contains((dataset, version))) released.Add(key);
         return released;
     }
-
-    /// <summary>The version of a ranking file <c>datasets/{name}/{version}/ranks/{round}.{quantile}/{part}.f64</c>.</summary>
-    private static (string Dataset, string Version)? RankFile(string key) =>
-        key.StartsWith(Root, StringComparison.Ordinal) && key[Root.Length..].Split('/') is [var dataset, var version, "ranks", _, var file]
-        && file.EndsWith(".f64", StringComparison.Ordinal)
-            ? (dataset, version)
-            : null;
 }

@@ -127,7 +127,7 @@ public sealed class MixtureBuilder(IObjectStore store)
                 if (!PartCurator.InValidation(document.GetProperty("id").GetString()!, fraction))
                     spool.AddDocument(Encoding.UTF8.GetBytes(document.GetRawText()));
             var buffer = new byte[(1 << 16) * tokenBytes];
-            foreach (var file in manifest.Files.Where(f => f.Path.StartsWith("tokens/", StringComparison.Ordinal)).OrderBy(f => f.Path, StringComparer.Ordinal))
+            foreach (var file in manifest.Files.Where(f => f.Path.StartsWith(DatasetKeys.TokensFolder, StringComparison.Ordinal)).OrderBy(f => f.Path, StringComparer.Ordinal))
             {
                 await using var raw = await store.OpenReadAsync(manifest.Prefix + file.Path, ct);
                 int read;
@@ -158,7 +158,7 @@ public sealed class MixtureBuilder(IObjectStore store)
     {
         await using var all = TemporaryFile();
         long documents = 0, tokens = 0;
-        foreach (var file in manifest.Files.Where(f => f.Path.StartsWith("validation/", StringComparison.Ordinal)).OrderBy(f => f.Path, StringComparer.Ordinal))
+        foreach (var file in manifest.Files.Where(f => f.Path.StartsWith(DatasetKeys.ValidationFolder, StringComparison.Ordinal)).OrderBy(f => f.Path, StringComparer.Ordinal))
         {
             await using (var raw = await store.OpenReadAsync(manifest.Prefix + file.Path, ct)) await raw.CopyToAsync(all, ct);
             documents += file.Documents;

@@ -172,7 +172,7 @@ public static class VersionDocuments
         md.AppendLine();
         md.AppendLine("## Distribution");
         md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"Stored under `datasets/{job.Dataset}/{job.Version}/`; every file is listed with its sha256 and size in `manifest.json`. *Licence and terms?*");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Stored under `{DatasetKeys.Root(job.Dataset, job.Version)}`; every file is listed with its sha256 and size in `{DatasetKeys.Manifest}`. *Licence and terms?*");
         md.AppendLine();
         md.AppendLine("## Maintenance");
         md.AppendLine();

@@ -29,7 +29,7 @@ public static class VersionReader
     public static async IAsyncEnumerable<JsonElement> DocumentsAsync(IObjectStore store, ManifestReader.VerifiedManifest manifest,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
-        foreach (var file in manifest.Files.Where(f => f.Path.StartsWith("documents/", StringComparison.Ordinal)).OrderBy(f => f.Path, StringComparer.Ordinal))
+        foreach (var file in manifest.Files.Where(f => f.Path.StartsWith(DatasetKeys.DocumentsFolder, StringComparison.Ordinal)).OrderBy(f => f.Path, StringComparer.Ordinal))
         {
             await using var raw = await store.OpenReadAsync(manifest.Prefix + file.Path, ct);
             await using var zstd = new DecompressionStream(raw);

@@ -28,8 +28,8 @@ public sealed class DeduplicateCorpusConsumer(IObjectStore store, DedupCatalog c
         var (message, ct) = (context.Message, context.CancellationToken);
         if (DedupRequests.Problems(message) is { Count: > 0 } problems)
             throw new PermanentFailureException(string.Join("; ", problems.Select(p => $"{p.Key}: {p.Value}")));
-        if (DedupRequests.SignalOf(message.Keep) is { } keep && KeepValues.IndexOf(keep.Signal) is null)
-            throw new PermanentFailureException($"keep: '{keep.Signal}' is not a document-level RPv2 signal");
+        if (message.Keep.Signal is { } signal && KeepValues.IndexOf(signal) is null)
+            throw new PermanentFailureException($"keep: '{signal}' is not a document-level RPv2 signal");
 
         var config = DedupOutputs.Config(message);
         var name = new JobName(JobServices.Dedup, JobIds.Dedup(message.Corpus, config), CorpusNames.IdOf(message.Corpus));

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Refinery.Contracts.Dedup;
 using Refinery.Dedup.Domain;
 using Refinery.Hosting.Data;
 using Refinery.Hosting.Jobs;
@@ -26,7 +27,8 @@ public class DedupDbContext(DbContextOptions options) : DbContext(options)
             e.Property(j => j.Config).HasMaxLength(128);
             e.Property(j => j.Exact).HasOptionValueConversion().HasMaxLength(8);
             e.Property(j => j.ExactKey).HasOptionValueConversion().HasMaxLength(16);
-            e.Property(j => j.Keep).HasMaxLength(80);
+            // The policy's text form ("max:SIGNAL"), what the column held when it was a string: no migration.
+            e.Property(j => j.Keep).HasConversion(keep => keep.ToString(), text => KeepPolicy.Parse(text)).HasMaxLength(80);
             e.Property(j => j.Status).HasMaxLength(16);
             e.Property(j => j.ClustersSha256).HasMaxLength(64);
         });

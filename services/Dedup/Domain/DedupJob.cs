@@ -17,7 +17,7 @@ public sealed class DedupJob
     public double FalsePositiveRate { get; set; }
     public ExactKeyKind ExactKey { get; set; } = ExactKeyKind.Normalized;
     /// <summary>"first", "longest", "max:SIGNAL" or "min:SIGNAL".</summary>
-    public string Keep { get; set; } = "first";
+    public KeepPolicy Keep { get; set; } = KeepPolicy.First;
     /// <summary>Candidate pairs are linked only when their true Jaccard reaches the threshold.</summary>
     public bool Verify { get; set; }
     public int Partitions { get; set; }

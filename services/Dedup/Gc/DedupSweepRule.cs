@@ -1,5 +1,5 @@
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Refinery.Contracts.Dedup;
 using Refinery.Dedup.Data;
 using Refinery.Dedup.Domain;
 using Refinery.Hosting.Storage;
@@ -19,22 +19,19 @@ namespace Refinery.Dedup.Gc;
 /// </summary>
 public sealed class DedupSweepRule(DedupDbContext db) : IStorageSweepRule
 {
-    private const string Root = "dedup/";
-    private const string IndexRoot = "dedup/index/";
-
     public string Service => "dedup";
 
-    public IReadOnlyList<string> Prefixes { get; } = [Root];
+    public IReadOnlyList<string> Prefixes { get; } = [DedupKeys.AllPrefix];
 
     public async Task<IReadOnlySet<string>> ReleasedAsync(IReadOnlyCollection<string> keys, CancellationToken ct)
     {
         var released = new HashSet<string>(StringComparer.Ordinal);
-        var index = new List<(string Key, IndexVersion Version)>();
+        var index = new List<(string Key, DedupIndexObject Object)>();
         var jobFiles = new List<(string Key, string Corpus, string Config)>();
         foreach (var key in keys)
         {
-            if (IndexVersion.Parse(key) is { } version) index.Add((key, version));
-            else if (JobFile(key) is { } owner) jobFiles.Add((key, owner.Corpus, owner.Config));
+            if (DedupKeys.IndexObjectOf(key) is { } indexed) index.Add((key, indexed));
+            else if (DedupKeys.JobFileOf(key) is { } owner) jobFiles.Add((key, owner.Corpus, owner.Config));
         }
 
         if (index.Count > 0)
@@ -42,11 +39,11 @@ public sealed class DedupSweepRule(DedupDbContext db) : IStorageSweepRule
             var current = await db.IndexPartitions.AsNoTracking()
                 .Select(p => new { p.Kind, p.Partition, p.Version, p.Key })
                 .ToDictionaryAsync(p => (p.Kind, p.Partition), ct);
-            foreach (var (key, version) in index)
+            foreach (var (key, indexed) in index)
             {
                 // No row yet: the partition's first version is being recorded.
-                if (!current.TryGetValue((version.Kind, version.Partition), out var row)) continue;
-                if (version.Number < row.Version || (version.Number == row.Version && key != row.Key)) released.Add(key);
+                if (!current.TryGetValue((indexed.Kind, indexed.Partition), out var row)) continue;
+                if (indexed.Version < row.Version || (indexed.Version == row.Version && key != row.Key)) released.Add(key);
             }
         }
 
@@ -68,35 +65,5 @@ public sealed class DedupSweepRule(DedupDbContext db) : IStorageSweepRule
                 if (!working.Contains((corpus, config)) && !named.Contains(key)) released.Add(key);
         }
         return released;
-    }
-
-    /// <summary>The corpus and configuration of a job file <c>dedup/{corpus}/{config}/{clusters.parquet | edges/… | keys/… | shingles/…}</c>.</summary>
-    private static (string Corpus, string Config)? JobFile(string key)
-    {
-        if (!key.StartsWith(Root, StringComparison.Ordinal)) return null;
-        var parts = key[Root.Length..].Split('/');
-        var known = parts switch
-        {
-            [_, _, "clusters.parquet"] => true,
-            [_, _, "edges" or "keys" or "shingles", var file] => file.EndsWith(".bin", StringComparison.Ordinal),
-            _ => false,
-        };
-        return known ? (parts[0], parts[1]) : null;
-    }
-
-    /// <summary>An exact-index object key as <see cref="DedupKeys.IndexPartition"/> writes it.</summary>
-    private sealed record IndexVersion(string Kind, int Partition, long Number)
-    {
-        public static IndexVersion? Parse(string key)
-        {
-            if (!key.StartsWith(IndexRoot, StringComparison.Ordinal)) return null;
-            if (key[IndexRoot.Length..].Split('/') is not [var kind, var partition, var file]) return null;
-            if (partition.Length != 2 || !int.TryParse(partition, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var p)) return null;
-            // {version:D10}-{guid:N}.bin
-            if (file.Length != 10 + 1 + 32 + 4 || file[10] != '-' || !file.EndsWith(".bin", StringComparison.Ordinal)) return null;
-            if (!long.TryParse(file.AsSpan(0, 10), NumberStyles.None, CultureInfo.InvariantCulture, out var version)) return null;
-            if (!Guid.TryParseExact(file.AsSpan(11, 32), "N", out _)) return null;
-            return new IndexVersion(kind, p, version);
-        }
     }
 }

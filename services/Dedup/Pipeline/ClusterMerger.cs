@@ -57,8 +57,8 @@ public sealed class ClusterMerger(IObjectStore store)
                 if (earlierByKey.TryGetValue(texts![i].Key, out var e)) earlier[i] = e;
         }
 
-        var rule = KeepRule.Parse(job.Keep) ?? throw new PermanentFailureException($"dedup job {job.Id}: keep '{job.Keep}' is no keep rule");
-        var values = rule.ReadsSignal ? await KeepValues.ReadAsync(store, JobShards.Of(job), rule.Signal!, ct) : null;
+        var rule = new KeepRule(job.Keep);
+        var values = rule.ReadsSignal ? await KeepValues.ReadAsync(store, JobShards.Of(job), job.Keep.Signal!, ct) : null;
         var chosen = rule.Choose(components, i => copies[i] || earlier[i] is not null, rule.ReadsLengths ? texts!.Select(t => t.Length).ToArray() : null, values);
 
         var (labels, counts) = ClusterLabels.Of(components, exact ? i => texts![i].Key : null, copies, earlier, chosen);

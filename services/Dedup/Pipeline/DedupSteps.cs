@@ -17,7 +17,7 @@ namespace Refinery.Dedup.Pipeline;
 public sealed class DedupSteps(DedupCatalog catalog)
 {
     public static bool NeedsTexts(DedupJob job) =>
-        job.Exact != ExactMode.None || job.Keep == DedupRequests.KeepLongest || job.Verify;
+        job.Exact != ExactMode.None || job.Keep.Kind == KeepKind.Longest || job.Verify;
 
     public Task ContinueAsync(ConsumeContext context, DedupJob job, StepCaller caller, CancellationToken ct) =>
         JobStages.ContinueAsync(context, NameOf(job), Stages(job), caller, context.IsRepeat(), ct);

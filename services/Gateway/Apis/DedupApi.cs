@@ -15,7 +15,7 @@ using Refinery.Storage;
 namespace Refinery.Gateway.Apis;
 
 /// <summary>The request body of POST /api/corpora/{name}/dedup.</summary>
-public sealed record DedupRequest(double? Threshold, string? SignalsConfig, ExactMode? Exact = null, string? Keep = null,
+public sealed record DedupRequest(double? Threshold, string? SignalsConfig, ExactMode? Exact = null, KeepPolicy? Keep = null,
     double? FalsePositiveRate = null, bool? Verify = null, ExactKeyKind? ExactKey = null);
 
 /// <summary>What a dedup request started: where the clusters will be, the URL to poll and which event announces them.</summary>

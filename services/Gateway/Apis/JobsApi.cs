@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Refinery.Contracts.Jobs;
 using Refinery.Gateway.Data;
 using Refinery.Gateway.Domain;
 using Refinery.Gateway.Options;
@@ -29,9 +28,6 @@ public static class JobsApi
 {
     public const int DefaultLimit = 50, MaxLimit = 500;
 
-    private static readonly string[] Services =
-        [JobServices.Ingestion, JobServices.Signals, JobServices.Dedup, JobServices.Curation, JobServices.Training];
-
     public static ApiGroup MapJobsApi(this IEndpointRouteBuilder app, GatewayOptions options)
     {
         var api = app.MapApiGroup("/api/jobs", "Jobs", options);
@@ -48,10 +44,12 @@ public static class JobsApi
         JobProjection jobs, CancellationToken ct)
     {
         var problems = new Dictionary<string, string[]>();
-        if (service is not null && !Services.Contains(service)) problems["service"] = [$"one of {string.Join(", ", Services)}"];
-        if (state is not null && !JobStates.All.Contains(state)) problems["state"] = [$"one of {string.Join(", ", JobStates.All)}"];
+        var (serviceFilter, serviceProblem) = QueryOptions.Parse<JobService>(service);
+        var (stateFilter, stateProblem) = QueryOptions.Parse<JobState>(state);
+        if (serviceProblem is not null) problems["service"] = [serviceProblem];
+        if (stateProblem is not null) problems["state"] = [stateProblem];
         if (limit is < 1 or > MaxLimit) problems["limit"] = [$"from 1 to {MaxLimit}"];
         if (problems.Count > 0) return TypedResults.ValidationProblem(problems);
-        return TypedResults.Ok((await jobs.ListAsync(service, state, limit ?? DefaultLimit, ct)).Select(JobStatus.Of).ToArray());
+        return TypedResults.Ok((await jobs.ListAsync(serviceFilter, stateFilter, limit ?? DefaultLimit, ct)).Select(JobStatus.Of).ToArray());
     }
 }

@@ -106,11 +106,12 @@ public static class TrainingApi
     {
         var errors = new ValidationErrors();
         var (take, skip) = (limit ?? DefaultLimit, offset ?? 0);
-        if (status is not null && !TrainingJobStatuses.All.Contains(status)) errors.Add("status", $"one of {string.Join(", ", TrainingJobStatuses.All)}");
+        var (statusFilter, statusProblem) = QueryOptions.Parse<TrainingJobState>(status);
+        if (statusProblem is not null) errors.Add("status", statusProblem);
         if (take is < 1 or > MaxLimit) errors.Add("limit", $"from 1 to {MaxLimit}");
         if (skip < 0) errors.Add("offset", "must not be negative");
         if (errors.Any) return TypedResults.ValidationProblem(errors.ToDictionary());
-        var (total, page) = await projection.ListAsync(status, take, skip, ct);
+        var (total, page) = await projection.ListAsync(statusFilter, take, skip, ct);
         return TypedResults.Ok(new TrainingJobPage(page.Select(j => TrainingJobStatus.Of(j, store.Bucket)).ToArray(), total, take, skip));
     }
 

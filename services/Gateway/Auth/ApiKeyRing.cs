@@ -13,8 +13,8 @@ public sealed class ApiKeyRing
 
     public ApiKeyRing(IOptions<ApiKeysOptions> options) =>
         _keys = options.Value.Keys
-            .Where(k => !string.IsNullOrEmpty(k.Key))
-            .Select(k => (Digest(k.Key), k.Role.ToLowerInvariant()))
+            .Where(k => !string.IsNullOrEmpty(k.Key) && k.Role is not null)
+            .Select(k => (Digest(k.Key), ApiKeyRoles.NameOf(k.Role!.Value)))
             .ToArray();
 
     public bool IsEmpty => _keys.Length == 0;

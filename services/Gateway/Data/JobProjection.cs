@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query;
 using Refinery.Contracts.Jobs;
+using Refinery.Contracts.Options;
 using Refinery.Gateway.Domain;
 using Refinery.Hosting.Data;
 
@@ -152,11 +153,19 @@ public sealed class JobProjection(GatewayDbContext db, TimeProvider clock)
     }
 
     /// <summary>Jobs newest first, of one service and in one state when given.</summary>
-    public Task<List<JobView>> ListAsync(string? service, string? state, int limit, CancellationToken ct)
+    public Task<List<JobView>> ListAsync(JobService? service, JobState? state, int limit, CancellationToken ct)
     {
         var jobs = db.Jobs.AsNoTracking();
-        if (service is not null) jobs = jobs.Where(j => j.Service == service);
-        if (state is not null) jobs = jobs.Where(j => j.State == state);
+        if (service is { } s)
+        {
+            var name = OptionValues<JobService>.NameOf(s);
+            jobs = jobs.Where(j => j.Service == name);
+        }
+        if (state is { } st)
+        {
+            var name = OptionValues<JobState>.NameOf(st);
+            jobs = jobs.Where(j => j.State == name);
+        }
         return jobs.OrderByDescending(j => j.UpdatedAt).ThenBy(j => j.Service).ThenBy(j => j.Job).Take(limit).ToListAsync(ct);
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Refinery.Contracts.Curation;
 using Refinery.Contracts.Options;
 using Refinery.Contracts.Training;
 using Refinery.Gateway.Domain;
@@ -144,7 +145,7 @@ public sealed class TrainingProjection(GatewayDbContext db, TimeProvider clock)
             ValidationLoss = Finite(e.ValidationLoss), ValidationBitsPerByte = Finite(e.ValidationBitsPerByte), ValidationStep = e.Steps,
             ModelFolder = Truncate(e.ModelFolder, MaxKeyLength), WeightsKey = Truncate(e.Weights.Key, MaxKeyLength), WeightsSha256 = e.Weights.Sha256,
             WeightsLength = e.Weights.Length, LineageKey = Truncate(e.Lineage.Key, MaxKeyLength), LineageSha256 = e.Lineage.Sha256,
-            LineageLength = e.Lineage.Length, Tokenizer = e.Tokenizer, FinalLoss = Finite(e.FinalLoss), Seconds = Finite(e.Seconds),
+            LineageLength = e.Lineage.Length, Tokenizer = OptionValues<TokenizerKind>.NameOf(e.Tokenizer), FinalLoss = Finite(e.FinalLoss), Seconds = Finite(e.Seconds),
             EndedAt = at, CreatedAt = now, UpdatedAt = now,
         };
         return db.UpsertAsync(row, c => db.TrainingJobs.Where(j => j.JobId == e.JobId).ExecuteUpdateAsync(s => s
@@ -240,10 +241,14 @@ public sealed class TrainingProjection(GatewayDbContext db, TimeProvider clock)
     }
 
     /// <summary>Jobs newest first (by when this gateway first heard of them), of one status when given.</summary>
-    public async Task<(int Total, List<TrainingJobView> Page)> ListAsync(string? status, int limit, int offset, CancellationToken ct)
+    public async Task<(int Total, List<TrainingJobView> Page)> ListAsync(TrainingJobState? status, int limit, int offset, CancellationToken ct)
     {
         var jobs = db.TrainingJobs.AsNoTracking();
-        if (status is not null) jobs = jobs.Where(j => j.Status == status);
+        if (status is { } s)
+        {
+            var name = OptionValues<TrainingJobState>.NameOf(s);
+            jobs = jobs.Where(j => j.Status == name);
+        }
         var total = await jobs.CountAsync(ct);
         return (total, await jobs.OrderByDescending(j => j.CreatedAt).ThenBy(j => j.JobId).Skip(offset).Take(limit).ToListAsync(ct));
     }

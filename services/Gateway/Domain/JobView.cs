@@ -25,6 +25,11 @@ public sealed class JobView
 public static class JobStates
 {
     public const string Running = "running", Waiting = "waiting", Done = "done", Failed = "failed", Cancelled = "cancelled";
-
-    public static readonly IReadOnlyList<string> All = [Running, Waiting, Done, Failed, Cancelled];
 }
+
+/// <summary>A job's state as a filter of <c>GET /api/jobs</c> names it: the names of <see cref="JobStates"/>.</summary>
+public enum JobState { Running, Waiting, Done, Failed, Cancelled }
+
+/// <summary>The services whose jobs the gateway lists, by their <see cref="Contracts.Jobs.JobServices"/> names. Signals
+/// has no job record of its own: the gateway keeps one per corpus and configuration from its per-shard progress.</summary>
+public enum JobService { Ingestion, Signals, Dedup, Curation, Training }

@@ -85,7 +85,9 @@ public static class TrainingJobStatuses
 {
     public const string Submitted = "submitted", Running = "running", Completed = "completed", Failed = "failed", Cancelled = "cancelled";
 
-    public static readonly IReadOnlyList<string> All = [Submitted, Running, Completed, Failed, Cancelled];
-
     public static bool IsEnded(string status) => status is Completed or Failed or Cancelled;
 }
+
+/// <summary>A training job's status as the filter of <c>GET /api/training/jobs</c> names it: the names of
+/// <see cref="TrainingJobStatuses"/>.</summary>
+public enum TrainingJobState { Submitted, Running, Completed, Failed, Cancelled }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Refinery.Contracts.Ingestion;
+using Refinery.Contracts.Signals;
 using Refinery.Ingestion.Pipeline;
 using Refinery.Quality.Formats;
 using Refinery.Quality.Resources;
@@ -95,7 +96,7 @@ internal static class SignalsServicePath
     /// <summary>Removes what the cases left under the corpus's keys (document and signal shards, quarantine records).</summary>
     public static async Task CleanUpAsync(IObjectStore store, string corpus, CancellationToken ct)
     {
-        foreach (var prefix in new[] { $"docs/{corpus}/", $"signals/{corpus}/" })
+        foreach (var prefix in new[] { IngestionKeys.DocsPrefix(corpus), SignalsKeys.Prefix(corpus), IngestionKeys.QuarantinePrefix(corpus) })
         {
             var keys = new List<string>();
             await foreach (var o in store.ListAsync(prefix, ct)) keys.Add(o.Key);

@@ -27,7 +27,7 @@ public static class TrainBenchmark
 
     public static LlamaConfig ReferenceConfig()
     {
-        var p = ModelPresets.All[ModelPresets.Reference];
+        var p = ModelPresets.All[ModelPreset.Reference];
         return new LlamaConfig
         {
             VocabSize = Vocabulary, HiddenSize = p.Hidden, IntermediateSize = p.Intermediate, NumHiddenLayers = p.Layers,

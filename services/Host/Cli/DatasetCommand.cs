@@ -244,7 +244,7 @@ public static class DatasetCommand
             {
                 dataset = created.Dataset, version = created.Version, documents = created.Documents, kept = created.KeptDocuments,
                 tokens = created.Tokens, validation_tokens = created.ValidationTokens, rules = counts.GetProperty("rules"),
-                manifest = Where(created.Manifest.Key), datasheet = Where(manifest.Prefix + "datasheet.md"),
+                manifest = Where(created.Manifest.Key), datasheet = Where(manifest.Prefix + DatasetKeys.Datasheet),
             }));
             return;
         }
@@ -254,6 +254,6 @@ public static class DatasetCommand
             Console.WriteLine($"  {rule.GetProperty("name").GetString(),-28} {rule.GetProperty("removed_documents").GetInt64(),10:N0} documents" +
                               (rule.GetProperty("level").GetString() == "line" ? $", {rule.GetProperty("removed_lines").GetInt64():N0} lines" : ""));
         Console.WriteLine($"manifest:  {Where(created.Manifest.Key)}");
-        Console.WriteLine($"datasheet: {Where(manifest.Prefix + "datasheet.md")}");
+        Console.WriteLine($"datasheet: {Where(manifest.Prefix + DatasetKeys.Datasheet)}");
     }
 }

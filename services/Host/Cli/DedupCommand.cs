@@ -35,11 +35,8 @@ public static class DedupCommand
         var exactKey = OptionValueOption.Create("--exact-key", defaults.ExactKey,
             "What --exact and --index compare: normalized (the RPv2-normalised text), raw (the text byte for byte) or url (documents without a URL are never exact duplicates)");
         var index = new Option<string?>("--index") { Description = "Folder of a persistent exact index: documents whose normalised text an earlier run's input had are marked (never kept), and this input's texts are added" };
-        var keep = new Option<string>("--keep")
-        {
-            DefaultValueFactory = _ => defaults.Keep,
-            Description = "Which member of a cluster to keep: first (input order), longest, max:SIGNAL or min:SIGNAL (a document signal read from --signals)",
-        };
+        var keep = KeepPolicyOption.Create("--keep", defaults.Keep,
+            "Which member of a cluster to keep: first (input order), longest, max:SIGNAL or min:SIGNAL (a document signal read from --signals)");
         var signals = new Option<string[]>("--signals") { Description = "Signal files for --keep max:/min: (as `refinery signals` writes them, or RPv2's .signals.json.gz)", AllowMultipleArgumentsPerToken = true };
         var hash = new Option<string>("--hash") { DefaultValueFactory = _ => "sha1", Description = "Shingle hash: sha1 (RPv2-compatible signatures) or xxhash3 (faster, not RPv2-compatible)" };
         hash.AcceptOnlyFromAmong("sha1", "xxhash3");
@@ -68,10 +65,10 @@ public static class DedupCommand
                 return await CommonOptions.FailAsync($"--bands {b} × --rows {r} must be at least 1 × 1 and at most --perms ({result.GetValue(perms)})");
             if (result.GetValue(threads) < 1) return await CommonOptions.FailAsync("--threads must be at least 1");
             if (result.GetValue(fpRate) is <= 0 or >= 1) return await CommonOptions.FailAsync("--fp-rate must be in (0, 1)");
-            var keepValue = result.GetValue(keep)!;
-            var keepRule = KeepRule.Parse(keepValue);
-            if (keepRule is null || (keepRule.Signal is { } keepSignal && Quality.Rpv2.Rpv2Catalog.Find(keepSignal) is null && !Quality.Models.ModelSignalSet.SignalNames.Contains(keepSignal)))
-                return await CommonOptions.FailAsync($"--keep {keepValue}: expected first, longest, max:SIGNAL or min:SIGNAL with a known signal name");
+            var keepValue = result.GetValue(keep);
+            var keepRule = new KeepRule(keepValue);
+            if (keepValue.Signal is { } keepSignal && Quality.Rpv2.Rpv2Catalog.Find(keepSignal) is null && !Quality.Models.ModelSignalSet.SignalNames.Contains(keepSignal))
+                return await CommonOptions.FailAsync($"--keep {keepValue}: '{keepSignal}' is no known signal name");
             if (result.GetValue(minhash))
             {
                 if (result.GetValue(exact) || result.GetValue(verify) || result.GetValue(index) is not null || keepRule.ReadsLengths)

@@ -22,7 +22,7 @@ public sealed class TrainOptions
     public Option<string?> FromJob { get; } = new("--from-job") { Description = "Start from the model of this finished training job" };
     public Option<string?> FromFolder { get; } = new("--from-folder") { Description = "Start from this Hugging Face-layout Llama folder in the object store (a key prefix ending in '/')" };
 
-    public Option<string?> Preset { get; } = new("--preset") { Description = $"A model size: {string.Join(", ", ModelPresets.All.Keys)} (default {new ModelSpec().Preset})" };
+    public Option<ModelPreset> Preset { get; } = OptionValueOption.Create("--preset", new ModelSpec().Preset, "A model size");
     public Option<int?> Layers { get; } = new("--layers") { Description = "Transformer layers (over the preset)" };
     public Option<int?> Hidden { get; } = new("--hidden") { Description = "Hidden width (over the preset)" };
     public Option<int?> Heads { get; } = new("--heads") { Description = "Attention heads (over the preset)" };
@@ -105,7 +105,9 @@ public sealed class TrainOptions
     /// for a pretrain job, the base model's for the others).</summary>
     private ModelSpec? Model(ParseResult result)
     {
-        var (preset, layers, hidden, heads, kvHeads, intermediate, context, tie, theta) = (result.GetValue(Preset), result.GetValue(Layers),
+        // The preset counts as given only when named: its default alone asks for no model of its own.
+        var preset = result.GetResult(Preset) is { Implicit: false } ? result.GetValue(Preset) : (ModelPreset?)null;
+        var (layers, hidden, heads, kvHeads, intermediate, context, tie, theta) = (result.GetValue(Layers),
             result.GetValue(Hidden), result.GetValue(Heads), result.GetValue(KeyValueHeads), result.GetValue(Intermediate), result.GetValue(Context),
             result.GetValue(TieEmbeddings), result.GetValue(RopeTheta));
         if (preset is null && layers is null && hidden is null && heads is null && kvHeads is null && intermediate is null && context is null

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Parquet;
 using Parquet.Schema;
+using Refinery.Contracts.Curation;
 using Refinery.Curation.Pipeline;
 using Refinery.Quality.Formats;
 using Refinery.Quality.Rpv2;
@@ -47,10 +48,10 @@ public static class DatasetExport
         var (files, total, held) = format switch
         {
             "jsonl" => await JsonlAsync(directory, documents, Held, ct),
-            "parquet" => await ParquetAsync(directory, documents, Held, Documents(manifest, "validation/"), Documents(manifest, "tokens/"), ct),
+            "parquet" => await ParquetAsync(directory, documents, Held, Documents(manifest, DatasetKeys.ValidationFolder), Documents(manifest, DatasetKeys.TokensFolder), ct),
             _ => await Rpv2Async(directory, documents, Held, new Rpv2SignalComputer(await resources(ct)), ct),
         };
-        foreach (var name in new[] { "manifest.json", "datasheet.md" })
+        foreach (var name in new[] { DatasetKeys.Manifest, DatasetKeys.Datasheet })
         {
             await using var source = await store.OpenReadAsync(manifest.Prefix + name, ct);
             await using var target = File.Create(Path.Combine(directory, name));

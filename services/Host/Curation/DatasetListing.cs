@@ -19,8 +19,7 @@ public static class DatasetListing
         var entries = new List<Entry>();
         await foreach (var info in store.ListAsync(dataset is null ? DatasetKeys.AllPrefix : DatasetKeys.Prefix(dataset), ct))
         {
-            // datasets/{name}/{version}/manifest.json, and nothing deeper (a part's folder holds no manifest).
-            if (info.Key.Split('/') is not ["datasets", var name, var version, DatasetKeys.Manifest]) continue;
+            if (DatasetKeys.ManifestOf(info.Key) is not (var name, var version)) continue;
             await using var stream = await store.OpenReadAsync(info.Key, ct);
             using var manifest = await JsonDocument.ParseAsync(stream, cancellationToken: ct);
             var root = manifest.RootElement;
@@ -31,7 +30,7 @@ public static class DatasetListing
                 mixture ? "(mixture)" : root.GetProperty("recipe").GetProperty("name").GetString()!,
                 counts?.GetProperty("documents_in").GetInt64(),
                 counts?.GetProperty("documents_out").GetInt64() ?? root.GetProperty("files").EnumerateArray()
-                    .Where(f => f.GetProperty("path").GetString()!.StartsWith("documents/", StringComparison.Ordinal)).Sum(f => f.GetProperty("documents").GetInt64()),
+                    .Where(f => f.GetProperty("path").GetString()!.StartsWith(DatasetKeys.DocumentsFolder, StringComparison.Ordinal)).Sum(f => f.GetProperty("documents").GetInt64()),
                 tokens.GetProperty("train").GetInt64(), tokens.GetProperty("validation").GetInt64(), mixture));
         }
         return entries.OrderBy(e => e.Created, StringComparer.Ordinal).ThenBy(e => e.Dataset, StringComparer.Ordinal).ToList();

@@ -74,7 +74,7 @@ public static class OfflineDedup
             if (entries[i].ExactKey == ExactKeys.None) earlier[i] = null;
 
         var keep = settings.Keep ?? KeepRule.First;
-        var signal = keep.ReadsSignal ? await SignalValues.ReadAsync(settings.SignalFiles ?? [], keep.Signal!, ct) : null;
+        var signal = keep.ReadsSignal ? await SignalValues.ReadAsync(settings.SignalFiles ?? [], keep.Policy.Signal!, ct) : null;
         var counts = await WriteAsync(entries, components, copies, earlier, keep, signal, settings, output, ct);
         // Only after the output is written: a run killed before this point leaves the index as it was.
         var added = index?.Add(entries.Where(e => e.ExactKey != ExactKeys.None).Select(e => (e.ExactKey, e.IdInt)).ToList(), source) ?? 0;

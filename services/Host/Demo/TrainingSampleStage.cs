@@ -32,7 +32,7 @@ public sealed class TrainingSampleStage : IDemoStage
             var request = new SubmitTrainingJob
             {
                 ModelName = $"demo-{version.Dataset}",
-                Model = new ModelSpec { Preset = ModelPresets.Tiny },
+                Model = new ModelSpec { Preset = ModelPreset.Tiny },
                 Stages = [new TrainingStage { Dataset = version.Dataset, Version = version.Version, Tokens = TokenBudget }],
                 // One thread: a model this small runs faster on one core than split over two (OpenMP overhead), and the
                 // result does not depend on the machine's load.

@@ -35,7 +35,7 @@ public sealed class IngestionRunner(IngestionJobs jobs, CorpusIngestor ingestor,
         // Before the first shard: a reader listing the shards from now on waits for the end of the run.
         await CorpusObjects.WriteIngestionAsync(store, new CorpusIngestionState
         {
-            CorpusId = command.CorpusId, Corpus = command.Name, Generation = job.Generation, Stage = CorpusIngestionState.Ingesting,
+            CorpusId = command.CorpusId, Corpus = command.Name, Generation = job.Generation, Stage = CorpusIngestionStage.Ingesting,
         }, ct);
         // Shards are numbered from 0 as they are cut, so a shard's number + 1 is the count so far; the total is known only
         // at the end (shards are cut by document count as the sources are read), so it stays 0.
@@ -68,7 +68,7 @@ public sealed class IngestionRunner(IngestionJobs jobs, CorpusIngestor ingestor,
         // The shards are complete before the event says so, so a reader the event sends again finds them complete.
         await CorpusObjects.WriteIngestionAsync(store, new CorpusIngestionState
         {
-            CorpusId = corpus.Id, Corpus = corpus.Name, Generation = corpus.Generation, Stage = CorpusIngestionState.Ingested,
+            CorpusId = corpus.Id, Corpus = corpus.Name, Generation = corpus.Generation, Stage = CorpusIngestionStage.Ingested,
             ShardCount = corpus.ShardCount,
         }, ct);
         await publisher.Publish(IngestionJobs.ToEvent(corpus), ct);
@@ -80,7 +80,7 @@ public sealed class IngestionRunner(IngestionJobs jobs, CorpusIngestor ingestor,
         await jobs.FailAsync(job, reason, ct);
         await CorpusObjects.WriteIngestionAsync(store, new CorpusIngestionState
         {
-            CorpusId = job.CorpusId, Corpus = job.Command.Name, Generation = job.Generation, Stage = CorpusIngestionState.Failed, Error = reason,
+            CorpusId = job.CorpusId, Corpus = job.Command.Name, Generation = job.Generation, Stage = CorpusIngestionStage.Failed, Error = reason,
         }, ct);
         await publisher.Publish(new CorpusIngestionFailed
         {

@@ -30,7 +30,7 @@ public sealed class SignalsProgress(SignalShardCatalog catalog, IObjectStore sto
         try
         {
             var state = await CorpusObjects.IngestionAsync(store, shard.Corpus, ct);
-            return state is { Stage: CorpusIngestionState.Ingested } && state.Generation == shard.Generation ? state.ShardCount : 0;
+            return state is { Stage: CorpusIngestionStage.Ingested } && state.Generation == shard.Generation ? state.ShardCount : 0;
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Refinery.Contracts.Models;
 using Refinery.Quality.Models;
 using Refinery.Signals.Options;
 using Refinery.Storage;
@@ -26,7 +27,7 @@ public sealed class SignalModels(IObjectStore store, IOptions<SignalsOptions> op
                 var models = await SignalModelRepository.LoadLatestAsync(store, ct);
                 if (models.Count == 0)
                     logger.LogWarning("Refinery:Signals:Models is on but {Prefix} holds no models; model signals will be null",
-                        SignalModelRepository.Prefix);
+                        ModelKeys.SignalsPrefix);
                 foreach (var m in models)
                     logger.LogInformation("Loaded signal model {Kind} {Name} ({Language}) {Version}",
                         m.Header.Kind, m.Header.Name, m.Header.Language, m.Header.Version);

@@ -1,14 +1,17 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Refinery.Contracts.Curation;
+using Refinery.Contracts.Options;
 using Refinery.Storage;
 using Refinery.Text.Tokenizers;
 
 namespace Refinery.Training.Data;
 
 /// <summary>The tokenizer a dataset version was cut with, as its manifest names it, and the width of its stored ids.</summary>
-public sealed record DataTokenizer(string Name, int VocabularySize, int EndOfText, int TokenBytes)
+public sealed record DataTokenizer(TokenizerKind Kind, int VocabularySize, int EndOfText, int TokenBytes)
 {
+    public string Name => OptionValues<TokenizerKind>.NameOf(Kind);
+
     public TokenizerIdentity Identity => new(Name, VocabularySize, EndOfText);
 
     public override string ToString() => $"{Name} ({VocabularySize} ids)";
@@ -48,7 +51,7 @@ public sealed record DatasetVersionData(string Dataset, string Version, string M
             using var document = JsonDocument.Parse(bytes);
             var root = document.RootElement;
             var t = root.GetProperty("tokenizer");
-            var tokenizer = new DataTokenizer(t.GetProperty("name").GetString()!, t.GetProperty("vocabulary_size").GetInt32(),
+            var tokenizer = new DataTokenizer(OptionValues<TokenizerKind>.Parse(t.GetProperty("name").GetString()!), t.GetProperty("vocabulary_size").GetInt32(),
                 t.GetProperty("end_of_text").GetInt32(), t.GetProperty("token_bytes").GetInt32());
             var files = root.GetProperty("files").EnumerateArray().Select(f => new TokenFileRef(f.GetProperty("path").GetString()!,
                 f.GetProperty("sha256").GetString()!, f.GetProperty("bytes").GetInt64(), f.GetProperty("tokens").GetInt64())).ToList();
@@ -58,7 +61,7 @@ public sealed record DatasetVersionData(string Dataset, string Version, string M
             List<TokenFileRef> Under(string folder) =>
                 files.Where(f => f.Path.StartsWith(folder, StringComparison.Ordinal)).OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
             return new DatasetVersionData(dataset, version, key, Convert.ToHexStringLower(SHA256.HashData(bytes)), tokenizer,
-                Under("tokens/"), Under("validation/"));
+                Under(DatasetKeys.TokensFolder), Under(DatasetKeys.ValidationFolder));
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {

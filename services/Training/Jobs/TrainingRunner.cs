@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Refinery.Contracts.Jobs;
+using Refinery.Contracts.Options;
 using Refinery.Contracts.Training;
 using Refinery.Hosting.Jobs;
 using Refinery.Modeling.Runtime;
@@ -50,7 +51,8 @@ public sealed class TrainingRunner(TrainingJobs jobs, IObjectStore store, IPubli
             var plan = prepared.Plan;
             var h = plan.Hyperparameters;
             TorchRuntime.SetThreads(h.Threads > 0 ? h.Threads : Environment.ProcessorCount);
-            using var trainer = new Trainer(plan, prepared.Model, prepared.TrainStream, prepared.ValidationStream, options.Value.Device);
+            using var trainer = new Trainer(plan, prepared.Model, prepared.TrainStream, prepared.ValidationStream,
+                OptionValues<TrainingDevice>.NameOf(options.Value.Device));
             // The position is plain state, still readable when a failure has disposed the trainer.
             _step = () => $"step {trainer.Position.Step + 1}";
             var checkpoints = new CheckpointStore(store, job.Id);
@@ -93,7 +95,7 @@ public sealed class TrainingRunner(TrainingJobs jobs, IObjectStore store, IPubli
             {
                 JobId = job.Id, Kind = job.Request.Kind, ModelName = job.Request.ModelName, ModelFolder = TrainingKeys.Model(job.Id),
                 Weights = weights, Lineage = lineage, Log = log, Steps = plan.TotalSteps, Tokens = plan.TotalTokens, Parameters = prepared.Parameters,
-                Tokenizer = plan.Tokenizer.Name, FinalLoss = final.Loss, ValidationLoss = final.ValidationLoss!.Value,
+                Tokenizer = plan.Tokenizer.Kind, FinalLoss = final.Loss, ValidationLoss = final.ValidationLoss!.Value,
                 ValidationBitsPerByte = final.ValidationBitsPerByte!.Value, Seconds = (DateTimeOffset.UtcNow - started).TotalSeconds,
             };
             logger.LogInformation("Training job {Job} completed: loss {Loss:F4}, validation {Validation:F4} nats/token ({Bpb:F4} bits/byte)",

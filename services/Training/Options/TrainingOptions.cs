@@ -12,8 +12,7 @@ public sealed class TrainingOptions
     /// for machines with cores to spare; more jobs at once come from more `training` processes.</summary>
     [Range(1, 64)] public int MaxConcurrentJobs { get; set; } = 1;
 
-    /// <summary>"cpu", or "cuda" with a CUDA build of libtorch (none is served here: documented, not tested).</summary>
-    [RegularExpression("^(cpu|cuda)$")] public string Device { get; set; } = "cpu";
+    [EnumDataType(typeof(TrainingDevice))] public TrainingDevice Device { get; set; } = TrainingDevice.Cpu;
 
     /// <summary>How long a claimed job stays owned by a process that stops renewing it (it died).</summary>
     [Range(typeof(TimeSpan), "00:00:02", "01:00:00")] public TimeSpan JobLease { get; set; } = TimeSpan.FromSeconds(60);

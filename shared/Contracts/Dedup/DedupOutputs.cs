@@ -27,7 +27,7 @@ public static class DedupOutputs
         else if (request.Exact != ExactMode.Set) tag += $"-{OptionValues<ExactMode>.NameOf(request.Exact)}";
         if (request.Exact != ExactMode.None && request.ExactKey != ExactKeyKind.Normalized) tag += $"-{OptionValues<ExactKeyKind>.NameOf(request.ExactKey)}";
         if (request.Verify) tag += "-verify";
-        if (request.Keep != DedupRequests.KeepFirst) tag += $"-keep-{request.Keep.Replace(':', '-')}";
+        if (request.Keep.Kind != KeepKind.First) tag += $"-keep-{request.Keep.ToString().Replace(':', '-')}";
         return tag;
     }
 

@@ -22,7 +22,7 @@ public sealed record DeduplicateCorpus
     public double FalsePositiveRate { get; init; } = 0.001;
     /// <summary>Which member of a cluster is kept: "first" (in shard order), "longest", or "max:SIGNAL" / "min:SIGNAL"
     /// for a document-level signal of the signal shards.</summary>
-    public string Keep { get; init; } = DedupRequests.KeepFirst;
+    public KeepPolicy Keep { get; init; } = KeepPolicy.First;
     /// <summary>Link an LSH candidate pair only when the true Jaccard similarity of the two documents' shingle sets
     /// reaches the threshold, so chains of weak candidates cannot build one giant false cluster.</summary>
     public bool Verify { get; init; }

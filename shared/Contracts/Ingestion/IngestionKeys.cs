@@ -47,11 +47,14 @@ public static class IngestionKeys
     /// <summary>A document shard: <c>docs/{corpus}/{shard:D5}.jsonl.zst</c>.</summary>
     public static string Shard(string corpus, int shard) => $"docs/{corpus}/{shard:D5}{DocumentSuffix}";
 
+    /// <summary>Everything a corpus's ingestion and signals set aside: <c>quarantine/{corpus}/</c>.</summary>
+    public static string QuarantinePrefix(string corpus) => $"quarantine/{corpus}/";
+
     /// <summary>Rejected records of one source. The source's name is flattened so every source's file sits directly in
     /// the corpus's quarantine folder (and other services' subfolders cannot collide with it), and flattened one-to-one
     /// ('~' becomes "~7e", '/' becomes "~2f"), so two sources never share a file: "qa_b/c" and "qa/b_c" stay apart.</summary>
     public static string Quarantine(string corpus, string source) =>
-        $"quarantine/{corpus}/{source.Replace("~", "~7e", StringComparison.Ordinal).Replace("/", "~2f", StringComparison.Ordinal)}.jsonl";
+        $"{QuarantinePrefix(corpus)}{source.Replace("~", "~7e", StringComparison.Ordinal).Replace("/", "~2f", StringComparison.Ordinal)}.jsonl";
 
     /// <summary>The source's name inside the corpus: its key without the raw prefix.</summary>
     public static string SourceName(string corpus, string key) =>

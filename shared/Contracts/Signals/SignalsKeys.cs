@@ -1,3 +1,5 @@
+using Refinery.Contracts.Ingestion;
+
 namespace Refinery.Contracts.Signals;
 
 /// <summary>Object keys of the signals service's area (DESIGN §6), defined once for the producer and every reader:
@@ -13,5 +15,6 @@ public static class SignalsKeys
     public static string Signals(string corpus, int shard, string config) => $"signals/{corpus}/{shard:D5}{Suffix(config)}";
 
     /// <summary>Ingestion's source names never contain '/', so this folder cannot collide with its quarantine files.</summary>
-    public static string Quarantine(string corpus, int shard, string config) => $"quarantine/{corpus}/signals/{shard:D5}.{config}.jsonl";
+    public static string Quarantine(string corpus, int shard, string config) =>
+        $"{IngestionKeys.QuarantinePrefix(corpus)}signals/{shard:D5}.{config}.jsonl";
 }

@@ -35,7 +35,7 @@ public sealed record BaseModelRef
 /// vocabulary comes from the data's tokenizer.</summary>
 public sealed record ModelSpec
 {
-    public string Preset { get; init; } = ModelPresets.Tiny;
+    public ModelPreset Preset { get; init; } = ModelPreset.Tiny;
     public int? Layers { get; init; }
     public int? Hidden { get; init; }
     public int? Heads { get; init; }

@@ -1,3 +1,5 @@
+using Refinery.Contracts.Curation;
+
 namespace Refinery.Contracts.Training;
 
 /// <summary>Event: a process took up a training job (first run, or resumed from a checkpoint after its previous process
@@ -58,7 +60,7 @@ public sealed record TrainingJobCompleted
     public required long Tokens { get; init; }
     public required long Parameters { get; init; }
     /// <summary>The tokenizer the model reads ("gpt2", "bytes").</summary>
-    public required string Tokenizer { get; init; }
+    public required TokenizerKind Tokenizer { get; init; }
     public required double FinalLoss { get; init; }
     public required double ValidationLoss { get; init; }
     public required double ValidationBitsPerByte { get; init; }

@@ -65,9 +65,10 @@ public static class TrainingRequests
 
     private static void ModelProblems(ModelSpec model, Dictionary<string, string> problems)
     {
-        if (model.Preset is null || !ModelPresets.All.ContainsKey(model.Preset))
+        // A value the JSON convention could not read never gets here; one set in code out of range does.
+        if (!ModelPresets.All.ContainsKey(model.Preset))
         {
-            problems["model.preset"] = $"must be one of {string.Join(", ", ModelPresets.All.Keys)}";
+            problems["model.preset"] = $"must be {OptionValues<ModelPreset>.Expected}";
             return;
         }
         var p = ModelPresets.Resolve(model);

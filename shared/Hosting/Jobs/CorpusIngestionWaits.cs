@@ -32,8 +32,8 @@ public static class CorpusIngestionWaits
     public static async Task<bool> MustWaitAsync(IObjectStore store, string corpus, CancellationToken ct) =>
         await CorpusObjects.IngestionAsync(store, corpus, ct) switch
         {
-            { Stage: CorpusIngestionState.Ingesting } => true,
-            { Stage: CorpusIngestionState.Failed } failed =>
+            { Stage: CorpusIngestionStage.Ingesting } => true,
+            { Stage: CorpusIngestionStage.Failed } failed =>
                 throw new PermanentFailureException($"the ingestion of corpus '{corpus}' failed: {failed.Error}"),
             null => !await HasShardsAsync(store, corpus, ct),
             _ => false,

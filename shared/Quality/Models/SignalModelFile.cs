@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Refinery.Contracts.Models;
 
 namespace Refinery.Quality.Models;
 
@@ -14,7 +15,7 @@ namespace Refinery.Quality.Models;
 /// </summary>
 public static class SignalModelFile
 {
-    public const string Extension = ".rfsm";
+    public const string Extension = ModelKeys.SignalModelExtension;
     private const ushort ContainerVersion = 1;
     private static ReadOnlySpan<byte> Magic => "RFSM"u8;
 

@@ -1,16 +1,14 @@
 using Refinery.Contracts;
+using Refinery.Contracts.Models;
 using Refinery.Storage;
 
 namespace Refinery.Quality.Models;
 
-/// <summary>Where model files live: <c>models/signals/{name}/{version}/{kind}.{language}.rfsm</c>, in the object store
-/// or, for offline CLI use, under a local folder with the same relative layout.</summary>
+/// <summary>Where model files live: <see cref="ModelKeys.SignalModel"/> in the object store or, for offline CLI use,
+/// under a local folder with the same relative layout.</summary>
 public static class SignalModelRepository
 {
-    public const string Prefix = "models/signals/";
-
-    public static string Key(ModelHeader header) =>
-        $"{Prefix}{header.Name}/{header.Version}/{header.Kind}.{header.Language}{SignalModelFile.Extension}";
+    public static string Key(ModelHeader header) => ModelKeys.SignalModel(header.Name, header.Version, header.Kind, header.Language);
 
     public static async Task<ObjectRef> SaveAsync(IObjectStore store, SignalModel model, CancellationToken ct = default)
     {
@@ -26,11 +24,11 @@ public static class SignalModelRepository
         return SignalModelFile.FromBytes(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
     }
 
-    /// <summary>The newest version of every (kind, name, language) under <see cref="Prefix"/>.</summary>
+    /// <summary>The newest version of every (kind, name, language) under <see cref="ModelKeys.SignalsPrefix"/>.</summary>
     public static async Task<IReadOnlyList<SignalModel>> LoadLatestAsync(IObjectStore store, CancellationToken ct = default)
     {
         var models = new List<SignalModel>();
-        await foreach (var info in store.ListAsync(Prefix, ct))
+        await foreach (var info in store.ListAsync(ModelKeys.SignalsPrefix, ct))
             if (info.Key.EndsWith(SignalModelFile.Extension, StringComparison.Ordinal))
                 models.Add(await LoadAsync(store, info.Key, ct));
         return Latest(models);

@@ -37,6 +37,28 @@ public sealed class OptionValueOptionTests
         Assert.Equal((defaults.Exact, defaults.ExactKey), (left.GetValue<ExactMode>("--exact-mode"), left.GetValue<ExactKeyKind>("--exact-key")));
     }
 
+    [Theory]
+    [InlineData("longest", KeepKind.Longest, null)]
+    [InlineData("max:rps_doc_word_count", KeepKind.Max, "rps_doc_word_count")]
+    public void Dedup_Keep_BindsFromItsText(string keep, KeepKind kind, string? signal)
+    {
+        var parsed = DedupCommand.Create().Parse(["in.jsonl", "-o", "out.jsonl", "--threshold", "0.8", "--keep", keep]);
+
+        Assert.Empty(parsed.Errors);
+        Assert.Equal(new KeepPolicy(kind, signal), parsed.GetValue<KeepPolicy>("--keep"));
+    }
+
+    [Fact]
+    public void Dedup_UnknownKeep_IsAnErrorSayingWhatIsAllowed_AndNoKeepIsTheContractsDefault()
+    {
+        var command = DedupCommand.Create();
+        var bad = command.Parse(["in.jsonl", "-o", "out.jsonl", "--threshold", "0.8", "--keep", "max:"]);
+        var left = command.Parse(["in.jsonl", "-o", "out.jsonl", "--threshold", "0.8"]);
+
+        Assert.Equal("--keep 'max:' is not first, longest, max:SIGNAL or min:SIGNAL", Assert.Single(bad.Errors).Message);
+        Assert.Equal(new DeduplicateCorpus { Corpus = "c", Threshold = 0.8 }.Keep, left.GetValue<KeepPolicy>("--keep"));
+    }
+
     [Fact]
     public void DatasetCreate_UnknownTokenizer_IsAnErrorListingTheTokenizers()
     {

@@ -30,7 +30,7 @@ public sealed class TrainCommandTests
         Assert.Null(error);
         var expected = new SubmitTrainingJob
         {
-            Kind = TrainingKind.Pretrain, ModelName = "small-web", Model = new ModelSpec { Preset = "small", Layers = 3 },
+            Kind = TrainingKind.Pretrain, ModelName = "small-web", Model = new ModelSpec { Preset = ModelPreset.Small, Layers = 3 },
             Stages =
             [
                 new TrainingStage { Dataset = "web", Version = "0123456789ab", Tokens = 200_000 },
@@ -46,6 +46,19 @@ public sealed class TrainCommandTests
         Assert.Equal(expected.Stages, request!.Stages);
         Assert.Equal(expected with { Stages = request.Stages }, request);
         Assert.Equal(TrainingRequests.JobId(expected), TrainingRequests.JobId(request));
+    }
+
+    [Fact]
+    public void APresetAlone_AsksForThatModel_AndAnUnknownOneIsAnErrorListingThePresets()
+    {
+        var (request, error) = Build("--data", "web@0123456789ab:1000", "--preset", "reference");
+        var command = new System.CommandLine.Command("train");
+        foreach (var option in new TrainOptions().All) command.Options.Add(option);
+        var unknown = command.Parse(["--data", "web@0123456789ab:1000", "--preset", "huge"]);
+
+        Assert.Null(error);
+        Assert.Equal(new ModelSpec { Preset = ModelPreset.Reference }, request!.Model);
+        Assert.Equal("--preset 'huge' is not one of tiny, small, reference", Assert.Single(unknown.Errors).Message);
     }
 
     [Fact]

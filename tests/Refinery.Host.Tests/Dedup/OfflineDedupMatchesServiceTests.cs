@@ -28,14 +28,14 @@ public sealed class OfflineDedupMatchesServiceTests : IDisposable
             b => b.AddDedupService(), DedupServiceExtensions.AddConsumers);
         await CorpusShards.PutAsync(host.Store, "dev", documents, shards: 3);
 
-        await host.SendAsync(CommandQueues.Uri(CommandQueues.DeduplicateCorpus), new DeduplicateCorpus { Corpus = "dev", Threshold = 0.8, Keep = keep });
+        await host.SendAsync(CommandQueues.Uri(CommandQueues.DeduplicateCorpus), new DeduplicateCorpus { Corpus = "dev", Threshold = 0.8, Keep = KeepPolicy.Parse(keep) });
         var done = Assert.Single(await host.PublishedAsync<CorpusDeduplicated>(1));
         var service = (await CorpusShards.ClustersAsync(host.Store, done.Clusters))
             .Select(r => (r.Id, r.ClusterId, r.Kind, r.Keep)).OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
 
         var output = Path.Combine(_dir, "clusters.jsonl");
         var summary = await OfflineDedup.RunAsync(new OfflineDedup.Settings([SharedData.Path(DevDocuments)], output, 0.8, Exact: true,
-            Keep: KeepRule.Parse(keep), WorkDir: _dir), _ => { }, CancellationToken.None);
+            Keep: new KeepRule(KeepPolicy.Parse(keep)), WorkDir: _dir), _ => { }, CancellationToken.None);
         var offline = File.ReadLines(output).Select(line => JsonDocument.Parse(line).RootElement)
             .Select(r => (r.GetProperty("id").GetString()!, r.GetProperty("cluster_id").GetUInt64(), r.GetProperty("kind").GetString()!,
                 r.GetProperty("keep").GetBoolean()))

@@ -72,15 +72,18 @@ public static class OldBuildSchema
 
     private static string Qualified(string? schema, string table) => schema is null ? $"\"{table}\"" : $"\"{schema}\".\"{table}\"";
 
-    /// <summary>For a column the model reads through a value conversion (an option enum kept as its name), a value the
-    /// conversion accepts, as a real row holds: the first of the enum's values, as the model writes it.</summary>
+    /// <summary>For a column the model reads through a value conversion (an option enum kept as its name, a dedup keep
+    /// policy as its text), a value the conversion accepts, as a real row holds: the first of the enum's values, or the
+    /// value type's default, as the model writes it.</summary>
     private static object? ConvertedSample(DbContext db, AddColumnOperation column)
     {
         var property = db.Model.GetEntityTypes().Where(e => e.GetTableName() == column.Table)
             .SelectMany(e => e.GetProperties()).FirstOrDefault(p => p.GetColumnName() == column.Name);
         if (property?.GetValueConverter() is not { } converter) return null;
         var type = Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType;
-        return type.IsEnum ? converter.ConvertToProvider(Enum.GetValues(type).GetValue(0)) : null;
+        return type.IsEnum ? converter.ConvertToProvider(Enum.GetValues(type).GetValue(0))
+            : type.IsValueType ? converter.ConvertToProvider(Activator.CreateInstance(type))
+            : null;
     }
 
     private static object Sample(AddColumnOperation column, bool postgres)

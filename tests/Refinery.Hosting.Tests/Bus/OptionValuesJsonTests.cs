@@ -25,6 +25,52 @@ public sealed class OptionValuesJsonTests
         Assert.Equal(["jsonl", "parquet", "warc", "wet", "text"], OptionValues<SourceFormat>.Names);
         Assert.Equal(["pretrain", "continue", "finetune"], OptionValues<TrainingKind>.Names);
         Assert.Equal(["cosine", "linear", "constant"], OptionValues<LearningRateSchedule>.Names);
+        Assert.Equal(["first", "longest", "max", "min"], OptionValues<KeepKind>.Names);
+        Assert.Equal(["tiny", "small", "reference"], OptionValues<ModelPreset>.Names);
+        Assert.Equal(["ingesting", "ingested", "failed"], OptionValues<CorpusIngestionStage>.Names);
+    }
+
+    [Theory]
+    [InlineData("first", KeepKind.First, null)]
+    [InlineData("longest", KeepKind.Longest, null)]
+    [InlineData("max:rps_doc_word_count", KeepKind.Max, "rps_doc_word_count")]
+    [InlineData("min:ccnet_perplexity", KeepKind.Min, "ccnet_perplexity")]
+    public void OldKeepString_ReadsAsItsPolicy_AndWritesTheSameString(string keep, KeepKind kind, string? signal)
+    {
+        var old = $$"""{"corpus":"web","threshold":0.8,"keep":"{{keep}}"}""";
+
+        var message = JsonSerializer.Deserialize<DeduplicateCorpus>(old, Bus)!;
+
+        Assert.Equal(new KeepPolicy(kind, signal), message.Keep);
+        Assert.Equal(keep, JsonDocument.Parse(JsonSerializer.Serialize(message, Bus)).RootElement.GetProperty("keep").GetString());
+    }
+
+    [Theory]
+    [InlineData("\"best\"", "'best' is not first, longest, max:SIGNAL or min:SIGNAL")]
+    [InlineData("\"max:\"", "'max:' is not first, longest, max:SIGNAL or min:SIGNAL")]
+    [InlineData("\"first:rps\"", "'first:rps' is not first, longest, max:SIGNAL or min:SIGNAL")]
+    [InlineData("null", "a JSON null is not first, longest, max:SIGNAL or min:SIGNAL")]
+    public void UnknownKeep_FailsSayingWhatIsAllowed(string value, string message)
+    {
+        var json = $$"""{"corpus":"web","threshold":0.8,"keep":{{value}}}""";
+
+        var error = Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<DeduplicateCorpus>(json, Bus));
+
+        Assert.Equal(message, error.Message);
+        Assert.Equal("$.keep", error.Path);
+    }
+
+    [Fact]
+    public void OldIngestionStateObject_ReadsItsStage()
+    {
+        // As ingestion writes ingestion/{corpus}.json (web defaults), before the stage was an enum.
+        const string old = """{"corpusId":"0d8f2c56-8a0e-4d8b-a4a5-4a7a3a1f0c11","corpus":"web","generation":2,"stage":"ingested","shardCount":3}""";
+        var web = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+
+        var state = JsonSerializer.Deserialize<CorpusIngestionState>(old, web)!;
+
+        Assert.Equal((CorpusIngestionStage.Ingested, 3), (state.Stage, state.ShardCount));
+        Assert.Equal("ingested", JsonDocument.Parse(JsonSerializer.Serialize(state, web)).RootElement.GetProperty("stage").GetString());
     }
 
     [Fact]

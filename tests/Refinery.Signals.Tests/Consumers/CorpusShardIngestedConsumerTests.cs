@@ -81,7 +81,7 @@ public sealed class CorpusShardIngestedConsumerTests : IAsyncLifetime
             shards.Add(await DocumentShards.PutAsync(_host.Store, "ended", i, DocumentShards.EnglishDocuments(2)) with { Generation = 3 });
         await CorpusObjects.WriteIngestionAsync(_host.Store, new CorpusIngestionState
         {
-            CorpusId = shards[0].CorpusId, Corpus = "ended", Generation = 3, Stage = CorpusIngestionState.Ingested, ShardCount = 2,
+            CorpusId = shards[0].CorpusId, Corpus = "ended", Generation = 3, Stage = CorpusIngestionStage.Ingested, ShardCount = 2,
         }, default);
 
         await _host.Harness.Bus.Publish(shards[0]);
