@@ -204,7 +204,9 @@ public static class Sha1Multi
     private static void Round(ref Vector256<uint> a, ref Vector256<uint> b, ref Vector256<uint> c, ref Vector256<uint> d,
         ref Vector256<uint> e, Vector256<uint> f, Vector256<uint> k, Vector256<uint> word)
     {
-        var temp = Rotl5(a) + f + e + k + word;
+        // Summed so that only Rotl5(a) and one addition wait for the previous round: f reads b, which was ready a
+        // round earlier, and e, k and the word are older still. Left to right, a round waited for four additions.
+        var temp = Rotl5(a) + (f + (e + k + word));
         e = d;
         d = c;
         c = Rotl30(b);
@@ -235,5 +237,5 @@ public static class Sha1Multi
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<uint> Majority(Vector256<uint> b, Vector256<uint> c, Vector256<uint> d) =>
-        Avx512F.VL.IsSupported ? Avx512F.VL.TernaryLogic(b, c, d, 0xE8) : (b & c) | ((b | c) & d);
+        Avx512F.VL.IsSupported ? Avx512F.VL.TernaryLogic(b, c, d, 0xE8) : (b & (c | d)) | (c & d); // two steps after b
 }
