@@ -1,4 +1,7 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Refinery.Text.Unicode;
 
 namespace Refinery.Text;
@@ -31,6 +34,44 @@ public sealed class Rpv2Normalizer
         }
     }
 
+    /// <summary>The same word byte ranges as <see cref="WordBounds(ReadOnlySpan{byte}, List{int}, List{int})"/>, into
+    /// the caller's arrays (each at least <see cref="MaxWords"/> long), found a vector of bytes at a time: only the
+    /// spaces are visited, not every byte. Returns the number of words.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static int WordBounds(ReadOnlySpan<byte> utf8, Span<int> starts, Span<int> ends)
+    {
+        var most = MaxWords(utf8.Length);
+        if (starts.Length < most || ends.Length < most) throw new ArgumentException($"room for {most} words is needed");
+        int count = 0, start = 0, i = 0;
+        ref var bytes = ref MemoryMarshal.GetReference(utf8);
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var space = Vector256.Create((byte)' ');
+            for (; i + Vector256<byte>.Count <= utf8.Length; i += Vector256<byte>.Count)
+            {
+                var spaces = Vector256.Equals(Vector256.LoadUnsafe(ref bytes, (nuint)i), space).ExtractMostSignificantBits();
+                while (spaces != 0)
+                {
+                    var at = i + BitOperations.TrailingZeroCount(spaces);
+                    spaces &= spaces - 1;
+                    if (at > start) { starts[count] = start; ends[count] = at; count++; }
+                    start = at + 1;
+                }
+            }
+        }
+        for (; i < utf8.Length; i++)
+        {
+            if (utf8[i] != (byte)' ') continue;
+            if (i > start) { starts[count] = start; ends[count] = i; count++; }
+            start = i + 1;
+        }
+        if (utf8.Length > start) { starts[count] = start; ends[count] = utf8.Length; count++; }
+        return count;
+    }
+
+    /// <summary>The most words a text of <paramref name="bytes"/> bytes can hold (one byte each, one space between).</summary>
+    public static int MaxWords(int bytes) => (bytes + 1) / 2;
+
     // Optimised from the first call (no tier-0 code, no PGO instrumentation): a one-shot `refinery dedup` or
     // `refinery signals` spends its whole run in this loop, and tiering cost it about a tenth of its CPU.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -53,29 +94,43 @@ public sealed class Rpv2Normalizer
         }
 
         _output.Clear();
-        var pendingSpace = false;
         var nonAscii = false;
-        var asciiMap = AsciiMap;
         // ASCII (nearly all web text) never grows, so a run of it is written straight into the reserved array with a
         // local index; only a non-ASCII character goes through the buffer's checked appends, then the run resumes.
-        var output = _output.Reserve(source.Length + 1);
+        // The ASCII step has no branch but the ASCII test: a space is written at o and kept (o advances) only when a
+        // kept character follows whitespace, and the character itself is written at o and kept only when it is not
+        // punctuation or whitespace. Word boundaries come every few characters at random, so branching on them cost a
+        // misprediction a word. Writing up to two characters past o is why one more than the text's length is reserved.
+        var pending = 0; // 1 when whitespace was seen since the last written character, and something was written
+        var started = 0; // 1 once something was written (leading whitespace writes nothing)
+        ref var kinds = ref MemoryMarshal.GetArrayDataReference(AsciiKind);
+        ref var lower = ref MemoryMarshal.GetArrayDataReference(AsciiLower);
+        var output = _output.Reserve(source.Length + 2);
+        ref var out0 = ref MemoryMarshal.GetArrayDataReference(output);
         var o = 0;
         for (var i = 0; i < source.Length; i++)
         {
             int c = source[i];
             if (c < 0x80)
             {
-                var mapped = asciiMap[c];
-                if (mapped == Drop) continue;
-                if (mapped == Space) { pendingSpace = o > 0; continue; }
-                if (pendingSpace) { output[o++] = ' '; pendingSpace = false; }
-                output[o++] = mapped;
+                int kind = Unsafe.Add(ref kinds, c);
+                var keep = kind >> 1;
+                Unsafe.Add(ref out0, o) = ' ';
+                o += pending & keep;
+                Unsafe.Add(ref out0, o) = Unsafe.Add(ref lower, c);
+                o += keep;
+                pending = (pending | (kind & started)) & (keep ^ 1);
+                started |= keep;
                 continue;
             }
             _output.SetLength(o);
+            var pendingSpace = pending != 0;
             // Canonical ordering is needed only once a non-ASCII character is written (not for a non-ASCII space).
             nonAscii |= AppendNonAscii(source, ref i, ref pendingSpace);
-            output = _output.Reserve(source.Length - i + 1);
+            pending = pendingSpace ? 1 : 0;
+            started = _output.Length > 0 ? 1 : 0;
+            output = _output.Reserve(source.Length - i + 2);
+            out0 = ref MemoryMarshal.GetArrayDataReference(output);
             o = _output.Length;
         }
         _output.SetLength(o);
@@ -113,17 +168,25 @@ public sealed class Rpv2Normalizer
         return true;
     }
 
-    // Markers outside ASCII, so no ASCII character (NUL and U+0001 included) is mistaken for one.
-    private const char Drop = '\uFFFF', Space = '\uFFFE';
+    /// <summary>What each ASCII character is: <see cref="Dropped"/> (punctuation), <see cref="Whitespace"/>, or
+    /// <see cref="Kept"/> (as its lowercase form, <see cref="AsciiLower"/>). Kept is 2 and whitespace 1, so the
+    /// normalising loop reads "kept" and "whitespace" off the bits without a branch.</summary>
+    private const byte Dropped = 0, Whitespace = 1, Kept = 2;
 
-    /// <summary>What each ASCII character becomes: dropped (punctuation), whitespace, or its lowercase form.</summary>
-    private static readonly char[] AsciiMap = BuildAsciiMap();
+    private static readonly byte[] AsciiKind = BuildAsciiKind();
+    private static readonly char[] AsciiLower = BuildAsciiLower();
 
-    private static char[] BuildAsciiMap()
+    private static byte[] BuildAsciiKind()
     {
-        var map = new char[128];
-        for (var c = 0; c < 128; c++)
-            map[c] = IsAsciiPunctuation(c) ? Drop : PyUnicode.IsSpace(c) ? Space : (char)(c is >= 'A' and <= 'Z' ? c + 32 : c);
-        return map;
+        var kinds = new byte[128];
+        for (var c = 0; c < 128; c++) kinds[c] = IsAsciiPunctuation(c) ? Dropped : PyUnicode.IsSpace(c) ? Whitespace : Kept;
+        return kinds;
+    }
+
+    private static char[] BuildAsciiLower()
+    {
+        var lower = new char[128];
+        for (var c = 0; c < 128; c++) lower[c] = (char)(c is >= 'A' and <= 'Z' ? c + 32 : c);
+        return lower;
     }
 }

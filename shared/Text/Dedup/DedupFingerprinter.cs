@@ -14,7 +14,7 @@ public sealed class DedupFingerprinter(MinHashPermutations permutations, int ngr
 {
     private readonly Rpv2Normalizer _normalizer = new();
     private readonly MinHasher _minHasher = new(permutations, ngram, hash);
-    private readonly List<int> _starts = [], _ends = [];
+    private int[] _starts = new int[1024], _ends = new int[1024];
     private byte[] _utf8 = new byte[4096];
 
     public int NGram => _minHasher.NGram;
@@ -27,11 +27,8 @@ public sealed class DedupFingerprinter(MinHashPermutations permutations, int ngr
     public ShingleSet Shingles(string text)
     {
         var utf8 = NormalizedUtf8(text);
-        _starts.Clear();
-        _ends.Clear();
-        Rpv2Normalizer.WordBounds(utf8, _starts, _ends);
-        return ShingleSet.Create(utf8, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_starts),
-            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_ends), NGram);
+        var words = WordBounds(utf8);
+        return ShingleSet.Create(utf8, _starts.AsSpan(0, words), _ends.AsSpan(0, words), NGram);
     }
 
     public Fingerprint Compute(string text, bool withShingles)
@@ -47,15 +44,25 @@ public sealed class DedupFingerprinter(MinHashPermutations permutations, int ngr
     public bool TryCompute(string text, Span<uint> signature, bool withShingles, out UInt128 normalizedKey, out ShingleSet? shingles)
     {
         var utf8 = NormalizedUtf8(text);
-        _starts.Clear();
-        _ends.Clear();
-        Rpv2Normalizer.WordBounds(utf8, _starts, _ends);
-        var starts = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_starts);
-        var ends = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_ends);
+        var words = WordBounds(utf8);
+        var starts = _starts.AsSpan(0, words);
+        var ends = _ends.AsSpan(0, words);
         var hasSignature = _minHasher.TryCompute(utf8, starts, ends, signature);
         shingles = withShingles && hasSignature ? ShingleSet.Create(utf8, starts, ends, NGram) : null;
         normalizedKey = XxHash128.HashToUInt128(utf8);
         return hasSignature;
+    }
+
+    /// <summary>The words of <paramref name="utf8"/> into the reused start and end arrays; returns their number.</summary>
+    private int WordBounds(ReadOnlySpan<byte> utf8)
+    {
+        var most = Rpv2Normalizer.MaxWords(utf8.Length);
+        if (_starts.Length < most)
+        {
+            _starts = new int[Math.Max(most, 2 * _starts.Length)];
+            _ends = new int[_starts.Length];
+        }
+        return Rpv2Normalizer.WordBounds(utf8, _starts, _ends);
     }
 
     private ReadOnlySpan<byte> NormalizedUtf8(string text)

@@ -36,18 +36,20 @@ public static class Sha1Multi
                 for (var lane = 0; lane < Lanes; lane++)
                 {
                     var m = i + Math.Min(lane, real - 1);
-                    group[lane] = new Lane(bytes + starts[m], ends[m] - starts[m]);
+                    group[lane] = new Lane(bytes + starts[m], ends[m] - starts[m], data.Length - starts[m]);
                 }
                 HashGroup(group, digests);
                 for (var lane = 0; lane < real; lane++) output[i + lane] = digests[lane];
             }
     }
 
-    /// <summary>One lane's message: where it starts and how long it is.</summary>
-    private readonly unsafe struct Lane(byte* start, int length)
+    /// <summary>One lane's message: where it starts, how long it is, and how many bytes from its start may be read
+    /// (its message and whatever follows it in the caller's data).</summary>
+    private readonly unsafe struct Lane(byte* start, int length, int readable)
     {
         public readonly byte* Start = start;
         public readonly int Length = length;
+        public readonly int Readable = readable;
         public int Blocks => (Length + 9 + 63) / 64;
     }
 
@@ -90,7 +92,8 @@ public static class Sha1Multi
                 else
                 {
                     var block = scratch + 64 * lane;
-                    FillTail(new ReadOnlySpan<byte>(start, length), k, blocks, new Span<byte>(block, 64));
+                    if (64 * k + 64 <= lanes[lane].Readable) FillTailFromData(start + 64 * k, length - 64 * k, k == blocks - 1, length, block);
+                    else FillTail(new ReadOnlySpan<byte>(start, length), k, blocks, new Span<byte>(block, 64));
                     rows[lane] = (uint*)block;
                 }
             }
@@ -131,6 +134,25 @@ public static class Sha1Multi
         columns[7] = Swap(Avx2.Permute2x128(u3, u7, 0x31), bigEndian);
 
         static Vector256<uint> Swap(Vector256<uint> x, Vector256<byte> order) => Avx2.Shuffle(x.AsByte(), order).AsUInt32();
+    }
+
+    /// <summary><see cref="FillTail"/> for a block that may be read whole from the data (what follows the message there
+    /// is masked off): two vector loads, masks and stores instead of a byte copy and a clear per tail.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void FillTailFromData(byte* at, int remaining, bool last, int length, byte* block)
+    {
+        var index0 = Vector256.Create((byte)0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+            16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31);
+        var index1 = index0 + Vector256.Create((byte)32);
+        // remaining is below 64 here; when it is negative the block holds none of the message and no 0x80 either.
+        var kept = Vector256.Create((byte)Math.Max(remaining, 0));
+        var marker = Vector256.Create((byte)(remaining >= 0 ? remaining : 0xFF));
+        var high = Vector256.Create((byte)0x80);
+        var low = (Vector256.Load(at) & Vector256.LessThan(index0, kept)) | (Vector256.Equals(index0, marker) & high);
+        var top = (Vector256.Load(at + 32) & Vector256.LessThan(index1, kept)) | (Vector256.Equals(index1, marker) & high);
+        low.Store(block);
+        top.Store(block + 32);
+        if (last) *(ulong*)(block + 56) = BinaryPrimitives.ReverseEndianness((ulong)length * 8);
     }
 
     /// <summary>A block past the message's full blocks: its remaining bytes, 0x80, zeros, and the bit length.</summary>
@@ -182,7 +204,9 @@ public static class Sha1Multi
     private static void Round(ref Vector256<uint> a, ref Vector256<uint> b, ref Vector256<uint> c, ref Vector256<uint> d,
         ref Vector256<uint> e, Vector256<uint> f, Vector256<uint> k, Vector256<uint> word)
     {
-        var temp = Rotl5(a) + f + e + k + word;
+        // Summed so that only Rotl5(a) and one addition wait for the previous round: f reads b, which was ready a
+        // round earlier, and e, k and the word are older still. Left to right, a round waited for four additions.
+        var temp = Rotl5(a) + (f + (e + k + word));
         e = d;
         d = c;
         c = Rotl30(b);
@@ -213,5 +237,5 @@ public static class Sha1Multi
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<uint> Majority(Vector256<uint> b, Vector256<uint> c, Vector256<uint> d) =>
-        Avx512F.VL.IsSupported ? Avx512F.VL.TernaryLogic(b, c, d, 0xE8) : (b & c) | ((b | c) & d);
+        Avx512F.VL.IsSupported ? Avx512F.VL.TernaryLogic(b, c, d, 0xE8) : (b & (c | d)) | (c & d); // two steps after b
 }

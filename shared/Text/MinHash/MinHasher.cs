@@ -21,7 +21,7 @@ public sealed class MinHasher
         NGram = ngram;
         Hash = hash;
         _aLow = permutations.A.Select(a => a & 0xFFFF_FFFF).ToArray();
-        _aHigh = permutations.A.Select(a => a >> 32).ToArray();
+        _aHigh = permutations.A.Select(a => a >> 32 << 32).ToArray(); // the high half kept in place: see Permute
     }
 
     public int NGram { get; }
@@ -96,7 +96,7 @@ public sealed class MinHasher
                 var m3 = m0;
                 for (var i = 0; i < hashes.Length; i++)
                 {
-                    var h64 = Vector256.Create((ulong)h[i]);
+                    var h64 = Vector256.Create(h[i]).AsUInt64();
                     m0 = Min(m0, Permute(h64, a0, l0, u0, b0));
                     m1 = Min(m1, Permute(h64, a1, l1, u1, b1));
                     m2 = Min(m2, Permute(h64, a2, l2, u2, b2));
@@ -112,13 +112,15 @@ public sealed class MinHasher
                 Vector256<ulong> aj = Avx.LoadVector256(a + 4 * j), lj = Avx.LoadVector256(aLow + 4 * j),
                     uj = Avx.LoadVector256(aHigh + 4 * j), bj = Avx.LoadVector256(b + 4 * j);
                 var m = Vector256.Create((ulong)uint.MaxValue);
-                for (var i = 0; i < hashes.Length; i++) m = Min(m, Permute(Vector256.Create((ulong)h[i]), aj, lj, uj, bj));
+                for (var i = 0; i < hashes.Length; i++) m = Min(m, Permute(Vector256.Create(h[i]).AsUInt64(), aj, lj, uj, bj));
                 Store(m, signature, 4 * j);
             }
         }
     }
 
-    /// <summary>(h·a + b) mod (2^61−1) for four permutations; of the result only the low 32 bits are meaningful.</summary>
+    /// <summary>(h·a + b) mod (2^61−1) for four permutations; of the result only the low 32 bits are meaningful.
+    /// <paramref name="h64"/> holds h in both halves of each lane, <paramref name="aLow"/> the low half of a and
+    /// <paramref name="aHigh"/> the high half of a in place (its low half zero).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<ulong> Permute(Vector256<ulong> h64, Vector256<ulong> a, Vector256<ulong> aLow, Vector256<ulong> aHigh,
         Vector256<ulong> b)
@@ -126,13 +128,15 @@ public sealed class MinHasher
         Vector256<ulong> x;
         if (Avx512DQ.VL.IsSupported)
         {
-            x = Avx512DQ.VL.MultiplyLow(h64, a) + b;
+            x = Avx512DQ.VL.MultiplyLow(h64 & Vector256.Create((ulong)uint.MaxValue), a) + b;
         }
         else
         {
-            // h·a mod 2^64 from two 32×32→64 products, since AVX2 has no 64-bit multiply.
+            // h·a mod 2^64 = h·a_low + (h·a_high mod 2^32)·2^32, since AVX2 has no 64-bit multiply: the first is a
+            // 32×32→64 product of the low halves; the second a 32-bit multiply of every half, which with a_high in
+            // the high half and zero in the low one lands already shifted.
             var hv = h64.AsUInt32();
-            x = Avx2.Multiply(hv, aLow.AsUInt32()) + Avx2.ShiftLeftLogical(Avx2.Multiply(hv, aHigh.AsUInt32()), 32) + b;
+            x = Avx2.Multiply(hv, aLow.AsUInt32()) + Avx2.MultiplyLow(hv, aHigh.AsUInt32()).AsUInt64() + b;
         }
         // x mod (2^61−1): fold the top 3 bits down once, then subtract the prime if still above it.
         var prime = Vector256.Create(MinHashPermutations.MersennePrime);

@@ -88,7 +88,14 @@ public static class PyCaseAndNfd
     {
         for (var i = 0; i < text.Length; i++)
         {
-            if (text[i] < 0x300) continue; // no character below U+0300 has a non-zero combining class
+            if (text[i] < 0x300)
+            {
+                // No character below U+0300 has a non-zero combining class, and they are most of a text: skip them
+                // a vector at a time.
+                var next = text[i..].IndexOfAnyExceptInRange('\0', '\u02FF');
+                if (next < 0) return;
+                i += next;
+            }
             var start = i;
             var c = PyUnicode.CodePointAt(text, ref i);
             if (PyUnicode.CombiningClass(c) == 0) continue;

@@ -12,6 +12,7 @@ public sealed class LshTests
     [InlineData(0.7, 14, 9)]
     public void OptimalBandsAndRows_For128Permutations_AreRpv2s(double threshold, int bands, int rows)
     {
+        Assert.Equal((bands, rows), LshParameters.Search(threshold, 128)); // the search itself, not the table it spares
         Assert.Equal((bands, rows), LshParameters.Optimal(threshold, 128));
         Assert.Contains(MinHashBands.RpV2, l => l.Threshold == threshold && l.Bands == bands && l.Rows == rows);
     }
