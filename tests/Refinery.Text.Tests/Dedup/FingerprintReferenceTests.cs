@@ -131,7 +131,7 @@ public sealed class FingerprintReferenceTests
         }
         if (word.Length > 0) words.Add(word.ToString());
         var joined = string.Join(' ', words);
-        var decomposed = new CharBuffer(joined.Length);
+        var decomposed = new GrowableBuffer<char>(joined.Length);
         for (var i = 0; i < joined.Length; i++) PyCaseAndNfd.AppendDecomposed(PyUnicode.CodePointAt(joined, ref i), ref decomposed);
         var points = new List<int>();
         var span = decomposed.Span;
