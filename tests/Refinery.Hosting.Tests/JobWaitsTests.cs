@@ -106,6 +106,37 @@ public sealed class JobWaitsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SweepsOfSeveralProcessesAtOnce_FailAnExpiredWaitOnce()
+    {
+        await Ask("g");
+        var row = await Until(async () => (await RowsAsync()).SingleOrDefault());
+
+        // Every process of a service sweeps the one database: they all read the expired row before any deletes it.
+        var sweeps = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => SweepAsync(row.Since + TimeSpan.FromHours(25)))));
+
+        Assert.Equal(1, sweeps.Sum(s => s.Expired));
+        await Until(() => Harness.Published.Select<AnswerFailed>().FirstOrDefault());
+        await NoRowsAsync();
+        Assert.Single(Harness.Published.Select<AnswerFailed>());
+    }
+
+    [Fact]
+    public async Task SweepsOfSeveralProcessesAtOnce_SendAStaleWaitAgainOnce()
+    {
+        await Ask("h");
+        var row = await Until(async () => (await RowsAsync()).SingleOrDefault());
+
+        // Just past the resend age of this recording, not of the one the resent request makes a moment later.
+        var now = row.RecordedAt + TimeSpan.FromMinutes(15) + TimeSpan.FromMilliseconds(1);
+        var sweeps = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => SweepAsync(now))));
+
+        Assert.Equal(1, sweeps.Sum(s => s.Resent));
+        await Until(async () => (await RowsAsync()).SingleOrDefault(r => r.Token != row.Token));
+        await Until(() => Harness.Consumed.Select<AskForAnswer>().Count() >= 2 ? "again" : null);
+        Assert.Equal(2, Harness.Sent.Select<AskForAnswer>().Count());
+    }
+
+    [Fact]
     public async Task AFailedInput_FailsItsWaiters_AndOnlyThem()
     {
         await Ask("d");

@@ -17,8 +17,8 @@ public sealed record JobWaitSettings<TDbContext>(JobWaitOptions Options) where T
 /// <summary>What one sweep did.</summary>
 public sealed record JobWaitSweepResult(int Expired, int Resent);
 
-/// <summary>One sweep of a service's waits (scoped). Every process hosting the service sweeps; two sweeps of one row
-/// may both send it again or both fail it, which the idempotent requests and their failed events tolerate.</summary>
+/// <summary>One sweep of a service's waits (scoped). Every process hosting the service sweeps; of sweeps reading one
+/// row at once, only the one that claims it sends it again or fails it, and only that one counts it.</summary>
 public sealed class JobWaitSweeper<TDbContext>(TDbContext db, JobWaiters<TDbContext> waiters, IBus bus,
     JobWaitSettings<TDbContext> settings, ILogger<JobWaitSweeper<TDbContext>> logger) where TDbContext : DbContext
 {
@@ -27,21 +27,25 @@ public sealed class JobWaitSweeper<TDbContext>(TDbContext db, JobWaiters<TDbCont
         var options = settings.Options;
         var expiredBefore = now - options.Timeout;
         var expired = await db.Set<JobWaitRow>().AsNoTracking().Where(w => w.Since <= expiredBefore).ToListAsync(ct);
+        var failed = 0;
         foreach (var row in expired)
         {
             var reason = $"waited for {row.WaitingFor} for more than {Describe(options.Timeout)}";
-            logger.LogWarning("A waiting request fails: {Reason}", reason);
-            await JobWaitRelease.FailAsync(db, waiters, bus, row, reason, ct);
+            if (!await JobWaitRelease.FailAsync(db, waiters, bus, row, reason, ct)) continue;
+            logger.LogWarning("A waiting request failed: {Reason}", reason);
+            failed++;
         }
 
         var staleBefore = now - options.ResendAfter;
         var stale = await db.Set<JobWaitRow>().AsNoTracking().Where(w => w.RecordedAt <= staleBefore && w.Since > expiredBefore).ToListAsync(ct);
+        var resent = 0;
         foreach (var row in stale)
         {
-            logger.LogInformation("Sending again a request that waits for {WaitingFor} since {Since}", row.WaitingFor, row.Since);
-            await JobWaitRelease.SendAgainAsync(db, waiters, bus, row, ct);
+            if (!await JobWaitRelease.SendAgainAsync(db, waiters, bus, row, ct)) continue;
+            logger.LogInformation("Sent again a request that waits for {WaitingFor} since {Since}", row.WaitingFor, row.Since);
+            resent++;
         }
-        return new JobWaitSweepResult(expired.Count, stale.Count);
+        return new JobWaitSweepResult(failed, resent);
     }
 
     private static string Describe(TimeSpan span) => span.TotalHours >= 1 ? $"{span.TotalHours:0.##} h"

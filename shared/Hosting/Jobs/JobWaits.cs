@@ -58,24 +58,31 @@ internal static class JobWaitRelease
     /// <summary>Carries the time of the first wait on a request sent again, so that a timeout counts the whole wait.</summary>
     public const string SinceHeader = "Refinery-Waiting-Since";
 
-    /// <summary>Sends the request first and deletes its row after, so a crash in between sends it twice (the requests
-    /// are idempotent) rather than never; the delete is by token, so a row the resent request recorded since stays.</summary>
-    public static async Task SendAgainAsync(DbContext db, IJobWaiterRegistry waiters, ISendEndpointProvider sender, JobWaitRow row,
-        CancellationToken ct)
-    {
-        await waiters.Of(row.MessageType).SendAsync(sender, row, ct);
-        await DeleteAsync(db, row, ct);
-    }
+    /// <summary>Sends the request again in place of its row; a row the resent request records since stays. False when
+    /// another process (a sweep, a releasing event) took the row first and sends it instead.</summary>
+    public static Task<bool> SendAgainAsync(DbContext db, IJobWaiterRegistry waiters, ISendEndpointProvider sender, JobWaitRow row,
+        CancellationToken ct) =>
+        TakeAsync(db, row, () => waiters.Of(row.MessageType).SendAsync(sender, row, ct), ct);
 
-    public static async Task FailAsync(DbContext db, IJobWaiterRegistry waiters, IPublishEndpoint publisher, JobWaitRow row, string reason,
-        CancellationToken ct)
-    {
-        await waiters.Of(row.MessageType).FailAsync(publisher, row, reason, ct);
-        await DeleteAsync(db, row, ct);
-    }
+    /// <summary>Publishes the request's failure in place of its row; false when another process took the row first.</summary>
+    public static Task<bool> FailAsync(DbContext db, IJobWaiterRegistry waiters, IPublishEndpoint publisher, JobWaitRow row, string reason,
+        CancellationToken ct) =>
+        TakeAsync(db, row, () => waiters.Of(row.MessageType).FailAsync(publisher, row, reason, ct), ct);
 
-    private static Task<int> DeleteAsync(DbContext db, JobWaitRow row, CancellationToken ct) =>
-        db.Set<JobWaitRow>().Where(w => w.Key == row.Key && w.BodySha256 == row.BodySha256 && w.Token == row.Token).ExecuteDeleteAsync(ct);
+    /// <summary>Every process of a service sweeps the same rows and receives the same releasing events, so several may
+    /// read one row at once. Each deletes the row as it read it (by token) in a transaction and acts before committing:
+    /// the others' deletes wait for that commit and then find nothing, so one acts; a process that dies or fails before
+    /// its commit leaves the row for the next sweep (acting twice then, never not at all).</summary>
+    private static async Task<bool> TakeAsync(DbContext db, JobWaitRow row, Func<Task> act, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var taken = await db.Set<JobWaitRow>().Where(w => w.Key == row.Key && w.BodySha256 == row.BodySha256 && w.Token == row.Token)
+            .ExecuteDeleteAsync(ct);
+        if (taken == 0) return false;
+        await act();
+        await transaction.CommitAsync(ct);
+        return true;
+    }
 
     public static string Sha256(string messageType, string body) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(messageType + "\n" + body)));
