@@ -208,14 +208,36 @@ public sealed class S3BucketLifecycleTests(S3StoreFixture fixture) : IClassFixtu
         }
     }
 
+    /// <summary>An HTTP listener on a port nobody holds: the system names a free one, and a port taken between that
+    /// and the listener's start (other tests and servers share the machine) is passed over for another.</summary>
+    private static (System.Net.HttpListener Listener, int Port) ListenOnAFreePort()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            probe.Start();
+            var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            var listener = new System.Net.HttpListener();
+            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            try
+            {
+                listener.Start();
+                return (listener, port);
+            }
+            catch (System.Net.HttpListenerException) when (attempt < 10)
+            {
+                listener.Close();
+            }
+        }
+    }
+
     [Fact]
     public async Task Credentials_the_server_refuses_for_lifecycle_do_not_stop_EnsureBucket()
     {
         // An endpoint answering every lifecycle request with 403, as S3 does for credentials without that permission.
-        using var listener = new System.Net.HttpListener();
-        var port = Random.Shared.Next(20000, 60000);
-        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        listener.Start();
+        var (listener, port) = ListenOnAFreePort();
+        using var _ = listener;
         var serve = Task.Run(async () =>
         {
             while (listener.IsListening)
