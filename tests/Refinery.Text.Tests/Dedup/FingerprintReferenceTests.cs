@@ -22,6 +22,25 @@ public sealed class FingerprintReferenceTests
         Assert.True(differing.Count == 0, $"{differing.Count} of {Texts.Count} texts differ; first: {differing.FirstOrDefault()?[..Math.Min(200, differing[0].Length)]}");
     }
 
+    [Fact]
+    public void VectorBlocks_EqualTheOneCharacterStep_OnDenseWhitespaceAndPunctuation()
+    {
+        // Every block boundary case: runs of each ASCII whitespace and punctuation character at every offset, leading
+        // and trailing runs, capitals, control characters, and non-ASCII characters that send a block to the scalar path.
+        const string alphabet = "aZ9 \t\n\r\v\f\x1C\x1F.,'!-_~\x01\x7FéΣ\u00A0";
+        var random = new Random(15);
+        var texts = Enumerable.Range(0, 4000).Select(n =>
+        {
+            var chars = new char[random.Next(0, 90)];
+            for (var i = 0; i < chars.Length; i++)
+                chars[i] = random.Next(4) == 0 ? alphabet[random.Next(alphabet.Length)] : alphabet[random.Next(3)];
+            return new string(chars);
+        }).Concat(Texts.Take(500));
+        var (vector, scalar) = (new Rpv2Normalizer(), new Rpv2Normalizer(vectorized: false));
+        foreach (var text in texts)
+            Assert.Equal(scalar.Run(text).ToString(), vector.Run(text).ToString());
+    }
+
     [Theory]
     [InlineData("   ")]
     [InlineData("\u00A0lead and trail\u3000")]
