@@ -227,25 +227,25 @@ internal static class DocumentLineScanner
         }
     }
 
+    /// <summary>Four hex digits, either case. Unrolled: ensure_ascii files escape every non-ASCII character this way.</summary>
     private static bool TryHex4(ReadOnlySpan<byte> line, int at, out char unit)
     {
         unit = '\0';
         if (at + 4 > line.Length) return false;
-        var value = 0;
-        foreach (var b in line.Slice(at, 4))
-        {
-            var digit = b switch
-            {
-                >= (byte)'0' and <= (byte)'9' => b - '0',
-                >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
-                >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
-                _ => -1,
-            };
-            if (digit < 0) return false;
-            value = value << 4 | digit;
-        }
+        var digits = line.Slice(at, 4);
+        // An invalid digit is -1, which makes the whole value negative.
+        var value = HexDigit(digits[0]) << 12 | HexDigit(digits[1]) << 8 | HexDigit(digits[2]) << 4 | HexDigit(digits[3]);
+        if (value < 0) return false;
         unit = (char)value;
         return true;
+    }
+
+    private static int HexDigit(byte b)
+    {
+        var digit = b - '0';
+        if ((uint)digit <= 9) return digit;
+        var letter = (b | 0x20) - 'a';
+        return (uint)letter <= 5 ? letter + 10 : -1;
     }
 
     /// <summary>An object or array in a field: the reader skips it (with its own checks), starting at its first byte.</summary>
