@@ -9,11 +9,17 @@ namespace Refinery.Quality.Formats;
 /// (<c>language_score</c> or <c>lang_score</c>). Other fields are skipped unread.</summary>
 public readonly record struct DocumentLine(string? Id, string? Text, string? Url, string? Language, double? LanguageScore)
 {
-    private static readonly JsonReaderOptions Options = new() { MaxDepth = 256 };
+    internal const int MaxDepth = 256;
+    private static readonly JsonReaderOptions Options = new() { MaxDepth = MaxDepth };
 
     /// <summary>Parses one line of UTF-8. Invalid UTF-8 is replaced by U+FFFD, as a decoding reader would.
     /// Throws <see cref="JsonException"/> for malformed JSON and <see cref="InvalidDataException"/> when the line is not an object.</summary>
+    /// <remarks>Most lines take <see cref="DocumentLineScanner"/>'s fast path; it hands every other line to the reader.</remarks>
     public static DocumentLine Parse(ReadOnlySpan<byte> utf8) =>
+        DocumentLineScanner.TryParse(utf8, out var line) ? line : ParseWithReader(utf8);
+
+    /// <summary>The reference parse with Utf8JsonReader, which decides every line the fast path declines.</summary>
+    internal static DocumentLine ParseWithReader(ReadOnlySpan<byte> utf8) =>
         Utf8.IsValid(utf8) ? ParseValid(utf8) : ParseValid(Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(utf8)));
 
     private static DocumentLine ParseValid(ReadOnlySpan<byte> utf8)
