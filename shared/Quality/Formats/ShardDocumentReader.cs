@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Refinery.Quality.Compression;
 using Refinery.Quality.Rpv2;
-using ZstdSharp;
 
 namespace Refinery.Quality.Formats;
 
@@ -19,7 +19,7 @@ public static class ShardDocumentReader
     public static async IAsyncEnumerable<IReadOnlyList<ShardLine>> ReadBatchesAsync(Stream compressed, int batchSize,
         [EnumeratorCancellation] CancellationToken ct)
     {
-        await using var zstd = new DecompressionStream(compressed, leaveOpen: true);
+        await using var zstd = ZstdDecompression.Open(compressed, leaveOpen: true);
         using var lines = new Utf8Lines(zstd, MaxLineBytes);
         var batch = new List<ShardLine>(batchSize);
         while (await lines.MoveNextAsync(ct).ConfigureAwait(false))

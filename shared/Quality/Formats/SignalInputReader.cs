@@ -1,8 +1,8 @@
 using System.IO.Compression;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Refinery.Quality.Compression;
 using Refinery.Quality.Rpv2;
-using ZstdSharp;
 
 namespace Refinery.Quality.Formats;
 
@@ -62,7 +62,7 @@ public static class SignalInputReader
         while (read < head.Length && await file.ReadAsync(head.AsMemory(read), ct) is var n and > 0) read += n;
         file.Seek(0, SeekOrigin.Begin);
         if (read >= 2 && head[0] == 0x1F && head[1] == 0x8B) return new GZipStream(file, CompressionMode.Decompress, leaveOpen: true);
-        if (read == 4 && head[0] == 0x28 && head[1] == 0xB5 && head[2] == 0x2F && head[3] == 0xFD) return new DecompressionStream(file, leaveOpen: true);
+        if (read == 4 && head[0] == 0x28 && head[1] == 0xB5 && head[2] == 0x2F && head[3] == 0xFD) return ZstdDecompression.Open(file, leaveOpen: true);
         return new NonClosingStream(file);
     }
 
