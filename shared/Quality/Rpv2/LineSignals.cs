@@ -90,35 +90,57 @@ internal sealed class LineSignals
     /// character that is not punctuation, and only the digits are numeric. Also counts the upper-case characters, which
     /// in ASCII are the capital letters. <see cref="NormalizedStatistics"/> and <see cref="CountUpper"/> are the
     /// references a test compares this with.</summary>
+    /// <remarks>One pass with one table lookup per character: every line of nearly every document comes here, and the
+    /// separate whitespace, punctuation, digit and capital tests cost more than the rest of the line signals.</remarks>
     internal static (int Words, int Javascript, int Numeric, int Length) AsciiLineStatistics(ReadOnlySpan<char> line, out int upper)
     {
-        int words = 0, javascript = 0, numeric = 0, kept = 0;
-        upper = 0;
-        var i = 0;
-        while (i < line.Length)
+        var classes = AsciiClasses;
+        int words = 0, javascript = 0, numeric = 0, kept = 0, capitals = 0;
+        int tokenKept = 0, matched = 0;
+        var matches = true;
+        for (var i = 0; i <= line.Length; i++)
         {
-            while (i < line.Length && PyUnicode.IsSpace(line[i])) i++;
-            if (i == line.Length) break;
-            // One whitespace-separated token: count what survives punctuation removal and compare it to "javascript".
-            int tokenKept = 0, matched = 0;
-            var matches = true;
-            for (; i < line.Length && !PyUnicode.IsSpace(line[i]); i++)
+            var kind = i < line.Length ? classes[line[i] & 0x7F] : Space;
+            if ((kind & Space) != 0)
             {
-                var c = line[i];
-                if ((uint)(c - 'A') < 26) upper++;
-                if (Rpv2Normalizer.IsAsciiPunctuation(c)) continue;
-                tokenKept++;
-                if (char.IsAsciiDigit(c)) numeric++;
-                var lower = (char)(c | 0x20);
-                if (matches && matched < Javascript.Length && char.IsAsciiLetter(c) && lower == Javascript[matched]) matched++;
+                // The end of a whitespace-separated token (or of a run of whitespace, which kept nothing).
+                if (tokenKept > 0)
+                {
+                    words++;
+                    kept += tokenKept;
+                    if (matches && matched == Javascript.Length) javascript++;
+                }
+                tokenKept = matched = 0;
+                matches = true;
+                continue;
+            }
+            capitals += (kind & Capital) >> 3;
+            if ((kind & Punctuation) != 0) continue;
+            tokenKept++;
+            numeric += (kind & Digit) >> 2;
+            // Only an ASCII letter ORed with 0x20 gives a lower-case letter, so this compares case-insensitively.
+            if (matches)
+            {
+                if (matched < Javascript.Length && (line[i] | 0x20) == Javascript[matched]) matched++;
                 else matches = false;
             }
-            if (tokenKept == 0) continue;
-            words++;
-            kept += tokenKept;
-            if (matches && matched == Javascript.Length) javascript++;
         }
+        upper = capitals;
         return (words, javascript, numeric, words == 0 ? 0 : kept + words - 1);
+    }
+
+    private const byte Space = 1, Punctuation = 2, Digit = 4, Capital = 8;
+
+    /// <summary>Per ASCII character: Python whitespace, punctuation the normaliser deletes, digit, capital letter.</summary>
+    private static readonly byte[] AsciiClasses = BuildAsciiClasses();
+
+    private static byte[] BuildAsciiClasses()
+    {
+        var classes = new byte[128];
+        for (var c = 0; c < 128; c++)
+            classes[c] = (byte)((PyUnicode.IsSpace(c) ? Space : 0) | (Rpv2Normalizer.IsAsciiPunctuation(c) ? Punctuation : 0)
+                | (char.IsAsciiDigit((char)c) ? Digit : 0) | (char.IsAsciiLetterUpper((char)c) ? Capital : 0));
+        return classes;
     }
 
     private const string Javascript = "javascript";
