@@ -26,6 +26,12 @@ public sealed class JsonLineBuffer(int capacity = 1 << 14)
 
     public void AppendInt(long value)
     {
+        // Most integers written are single digits (word counts of short lines, javascript counts): one byte.
+        if ((ulong)value < 10)
+        {
+            _bytes.Append((byte)('0' + value));
+            return;
+        }
         Utf8Formatter.TryFormat(value, _bytes.Reserve(20).AsSpan(Length), out var written);
         _bytes.SetLength(Length + written);
     }
