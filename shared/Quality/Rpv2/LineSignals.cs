@@ -33,7 +33,7 @@ internal sealed class LineSignals
             {
                 (words, javascript, numeric, length) = AsciiLineStatistics(line, out upper);
             }
-            else
+            else if (!MixedLineStatistics(line, out words, out javascript, out numeric, out length, out upper))
             {
                 (words, javascript, numeric, length) = NormalizedStatistics(line);
                 upper = CountUpper(line);
@@ -127,6 +127,97 @@ internal sealed class LineSignals
         }
         upper = capitals;
         return (words, javascript, numeric, words == 0 ? 0 : kept + words - 1);
+    }
+
+    /// <summary>The same statistics for a line with non-ASCII characters, when every one of them is a BMP character
+    /// whose part of the normalised line does not depend on its neighbours (see <see cref="CharacterPage"/>); false,
+    /// with nothing computed, for any other line (a surrogate, say), which then takes <see cref="NormalizedStatistics"/>.
+    /// Curly quotes, dashes, no-break spaces and accented letters are most of web text's non-ASCII, and normalising each
+    /// such line on its own cost more than the ASCII lines' statistics.</summary>
+    internal static bool MixedLineStatistics(ReadOnlySpan<char> line, out int words, out int javascript, out int numeric,
+        out int length, out int upper)
+    {
+        words = javascript = numeric = length = upper = 0;
+        int kept = 0, tokenKept = 0, matched = 0, tokenNumeric = 0, capitals = 0;
+        var matches = true;
+        for (var i = 0; i <= line.Length; i++)
+        {
+            var c = i < line.Length ? line[i] : ' ';
+            var entry = (CharacterPages[c >> 8] ?? CharacterPage(c >> 8))[c & 0xFF];
+            if ((entry & NotLocal) != 0) return false;
+            if ((entry & Whitespace) != 0)
+            {
+                if (tokenKept > 0)
+                {
+                    words++;
+                    kept += tokenKept;
+                    numeric += tokenNumeric;
+                    if (matches && matched == Javascript.Length) javascript++;
+                }
+                tokenKept = matched = tokenNumeric = 0;
+                matches = true;
+                continue;
+            }
+            capitals += (entry & Uppercase) >> 13;
+            var characters = entry & KeptMask;
+            if (characters == 0) continue;
+            tokenKept += characters;
+            tokenNumeric += (entry >> NumericShift) & KeptMask;
+            if (matches)
+            {
+                // A non-ASCII character always leaves a non-ASCII code point here (others are not local), so only an
+                // ASCII letter can continue "javascript".
+                if (matched < Javascript.Length && c < 128 && (c | 0x20) == Javascript[matched]) matched++;
+                else matches = false;
+            }
+        }
+        length = words == 0 ? 0 : kept + words - 1;
+        upper = capitals;
+        return true;
+    }
+
+    /// <summary>Per BMP character, built a page of 256 at a time on first use: whether it is whitespace to the
+    /// normaliser, how many code points it leaves in the normalised text (0 for deleted punctuation) and how many of
+    /// those are numeric, and whether it is upper case in the raw line; or <see cref="NotLocal"/>.</summary>
+    private static readonly ushort[]?[] CharacterPages = new ushort[256][];
+    private const int KeptMask = 0xF, NumericShift = 4, Uppercase = 1 << 13, Whitespace = 1 << 14, NotLocal = 1 << 15;
+
+    /// <summary>Each character is normalised between two letters, "a" + c + "a", by the normaliser itself. str.lower()
+    /// and NFD map each code point on its own (Final_Sigma picks σ or ς, one code point either way, and canonical
+    /// reordering moves marks without changing what is counted), so what the character leaves between the letters is
+    /// what it leaves in any word. A character is not local when that is not the case or cannot be told from this:
+    /// a surrogate, one leaving a space, one leaving only ASCII (it could spell "javascript"; one leaving a non-ASCII
+    /// code point too, as é leaves e and U+0301, cannot), or more than 15 code points.</summary>
+    private static ushort[] CharacterPage(int page)
+    {
+        var normalizer = new Rpv2Normalizer();
+        var entries = new ushort[256];
+        Span<char> probe = ['a', 'a', 'a'];
+        for (var k = 0; k < 256; k++)
+        {
+            var c = (char)(page * 256 + k);
+            probe[1] = c;
+            entries[k] = char.IsSurrogate(c) ? (ushort)NotLocal : Classify(c, normalizer.Run(probe));
+        }
+        Volatile.Write(ref CharacterPages[page], entries);
+        return entries;
+
+        static ushort Classify(char c, ReadOnlySpan<char> normalized)
+        {
+            if (normalized.SequenceEqual("a a")) return Whitespace;
+            if (normalized.Length < 2 || normalized[0] != 'a' || normalized[^1] != 'a') return NotLocal;
+            var middle = normalized[1..^1];
+            if (middle.Contains(' ')) return NotLocal;
+            if (c >= 128 && System.Text.Ascii.IsValid(middle)) return NotLocal;
+            int kept = 0, numeric = 0;
+            for (var i = 0; i < middle.Length; i++)
+            {
+                kept++;
+                if (PyUnicode.IsNumeric(PyUnicode.CodePointAt(middle, ref i))) numeric++;
+            }
+            if (kept > KeptMask) return NotLocal;
+            return (ushort)(kept | (numeric << NumericShift) | (PyUnicode.IsUpper(c) ? Uppercase : 0));
+        }
     }
 
     private const byte Space = 1, Punctuation = 2, Digit = 4, Capital = 8;
