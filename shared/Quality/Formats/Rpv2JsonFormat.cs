@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Text;
 using Refinery.Quality.Models;
 using Refinery.Quality.Rpv2;
@@ -46,7 +45,6 @@ public static class Rpv2JsonFormat
             return;
         }
         line.Append("}, \"minhash\": {"u8);
-        Span<byte> band = stackalloc byte[4 * 128];
         for (var k = 0; k < MinHashBands.RpV2.Count; k++)
         {
             var layout = MinHashBands.RpV2[k];
@@ -58,10 +56,8 @@ public static class Rpv2JsonFormat
             {
                 if (b > 0) line.Append(", "u8);
                 // MinHashBands.Band's bytes: the band's values big-endian, concatenated.
-                var values = signals.MinHash.AsSpan(b * layout.Rows, layout.Rows);
-                for (var r = 0; r < values.Length; r++) BinaryPrimitives.WriteUInt32BigEndian(band[(4 * r)..], values[r]);
                 line.Append((byte)'"');
-                line.AppendHex(band[..(4 * values.Length)]);
+                line.AppendHexBigEndian(signals.MinHash.AsSpan(b * layout.Rows, layout.Rows));
                 line.Append((byte)'"');
             }
             line.Append((byte)']');
