@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Refinery.Text;
 using Refinery.Text.Hashing;
@@ -136,12 +137,14 @@ internal static class ContentSignals
         }
 
         /// <summary>False only when <paramref name="word"/> (not empty) is no entry.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public bool MayContain(ReadOnlySpan<char> word)
         {
             var bit = Bit(word);
             return (_bits[bit >> 6] & (1UL << bit)) != 0;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static int Bit(ReadOnlySpan<char> word) =>
             (int)(((uint)word.Length * 0x9E3779B1u ^ word[0] * 0x85EBCA6Bu ^ word[^1] * 0xC2B2AE35u) * 0x27D4EB2Fu >> 16);
     }

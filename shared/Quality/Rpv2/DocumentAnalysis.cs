@@ -1,7 +1,4 @@
-using System.Numerics;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using System.Text;
 using Refinery.Text;
 using Refinery.Text.Hashing;
@@ -140,68 +137,43 @@ internal sealed class DocumentAnalysis
         // Words are written through spans over lists sized for the most words the text can hold (one character and
         // a space each), then trimmed: four List.Add calls per word, with their checks, cost more than the split.
         var most = text.Length / 2 + 1;
-        var output = new WordSpans(Sized(WordStarts, most), Sized(WordEnds, most), Sized(WordLengths, most), Sized(WordIds, most));
+        var starts = Sized(WordStarts, most);
+        var ends = Sized(WordEnds, most);
+        var lengths = Sized(WordLengths, most);
+        var ids = Sized(WordIds, most);
+        var words = 0;
+        long total = 0;
         // Normalised text has single spaces between words and none at either end, so each word ends at the next
-        // space or at the end of the text. Spaces are found sixteen characters at a time as a bit mask, one bit per
-        // space: a search call per word costs more than the word's few characters.
+        // space (found vectorised) or at the end of the text.
         var start = 0;
-        var i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        while (start < text.Length)
         {
-            ref var first = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
-            var spaces = Vector256.Create((ushort)' ');
-            for (; i + Vector256<ushort>.Count <= text.Length; i += Vector256<ushort>.Count)
+            var space = text[start..].IndexOf(' ');
+            var i = space < 0 ? text.Length : start + space;
+            if (i > start)
             {
-                var mask = Vector256.Equals(Vector256.LoadUnsafe(ref first, (nuint)i), spaces).ExtractMostSignificantBits();
-                while (mask != 0)
-                {
-                    var space = i + BitOperations.TrailingZeroCount(mask);
-                    mask &= mask - 1;
-                    AddWord(text, start, space, surrogates, ref output);
-                    start = space + 1;
-                }
+                var id = _wordIds.GetOrAdd(text, start, i - start, out var added);
+                if (added) _firstOccurrence.Add(words);
+                var length = surrogates ? PyUnicode.CodePointCount(text[start..i]) : i - start;
+                starts[words] = start;
+                ends[words] = i;
+                lengths[words] = length;
+                ids[words] = id;
+                words++;
+                total += length;
             }
-        }
-        for (; i < text.Length; i++)
-        {
-            if (text[i] != ' ') continue;
-            AddWord(text, start, i, surrogates, ref output);
             start = i + 1;
         }
-        AddWord(text, start, text.Length, surrogates, ref output);
-        TotalWordLength = output.Total;
-        CollectionsMarshal.SetCount(WordStarts, output.Count);
-        CollectionsMarshal.SetCount(WordEnds, output.Count);
-        CollectionsMarshal.SetCount(WordLengths, output.Count);
-        CollectionsMarshal.SetCount(WordIds, output.Count);
+        TotalWordLength = total;
+        CollectionsMarshal.SetCount(WordStarts, words);
+        CollectionsMarshal.SetCount(WordEnds, words);
+        CollectionsMarshal.SetCount(WordLengths, words);
+        CollectionsMarshal.SetCount(WordIds, words);
 
         static Span<int> Sized(List<int> list, int count)
         {
             CollectionsMarshal.SetCount(list, count);
             return CollectionsMarshal.AsSpan(list);
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void AddWord(ReadOnlySpan<char> text, int start, int end, bool surrogates, ref WordSpans output)
-    {
-        if (end <= start) return;
-        var id = _wordIds.GetOrAdd(text, start, end - start, out var added);
-        if (added) _firstOccurrence.Add(output.Count);
-        var length = surrogates ? PyUnicode.CodePointCount(text[start..end]) : end - start;
-        var at = output.Count++;
-        output.Starts[at] = start;
-        output.Ends[at] = end;
-        output.Lengths[at] = length;
-        output.Ids[at] = id;
-        output.Total += length;
-    }
-
-    /// <summary>The word lists being written, as spans, and how far.</summary>
-    private ref struct WordSpans(Span<int> starts, Span<int> ends, Span<int> lengths, Span<int> ids)
-    {
-        public readonly Span<int> Starts = starts, Ends = ends, Lengths = lengths, Ids = ids;
-        public int Count;
-        public long Total;
     }
 }
