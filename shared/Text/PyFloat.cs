@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Numerics;
 
@@ -67,6 +68,7 @@ public static class PyFloat
         if (x == 0 && !double.IsNegative(x)) return Copy("0.0"u8, destination);
         if (x == 1) return Copy("1.0"u8, destination);
         var magnitude = Math.Abs(x);
+        if (magnitude is >= 1e-4 and < EightDecimalsBelow && TryEightDecimals(x, destination, out var eight)) return eight;
         if (magnitude is >= 1e-4 and < 1e15 && x.TryFormat(destination, out var written, "R", CultureInfo.InvariantCulture)
             && destination[..written].IndexOfAny((byte)'E', (byte)'e') < 0)
         {
@@ -85,6 +87,48 @@ public static class PyFloat
             bytes.CopyTo(to);
             return bytes.Length;
         }
+    }
+
+    /// <summary>Below this, x·1e8 is an exact integer whenever x is the double nearest some k/1e8.</summary>
+    private const double EightDecimalsBelow = 1e7;
+
+    /// <summary>Most signal values are <see cref="Round8"/> results: the double nearest to k/1e8 for an integer k. For
+    /// those, with |x| ≥ 1e-4, the shortest text that reads back as x is k/1e8 written with its trailing zeros dropped:
+    /// another text with at most 8 decimals is another multiple of 1e-8, which reads back as another double (they are
+    /// far more than an ulp apart here), and one with a digit past the 8th decimal has more significant digits. So
+    /// the digits come from integer arithmetic, not from a general shortest-digits search. False for other values.</summary>
+    private static bool TryEightDecimals(double x, Span<byte> destination, out int written)
+    {
+        var magnitude = Math.Abs(x);
+        var k = Math.Round(magnitude * Scale);
+        written = 0;
+        // Division of two exact integers is correctly rounded: equality means x is the double nearest k/1e8.
+        if (k / Scale != magnitude) return false;
+        var units = (long)k;
+        var whole = units / 100_000_000;
+        var fraction = units - whole * 100_000_000;
+        if (x < 0) destination[written++] = (byte)'-';
+        Utf8Formatter.TryFormat(whole, destination[written..], out var wholeDigits);
+        written += wholeDigits;
+        destination[written++] = (byte)'.';
+        if (fraction == 0)
+        {
+            destination[written++] = (byte)'0';
+            return true;
+        }
+        var digits = 8;
+        while (fraction % 10 == 0)
+        {
+            fraction /= 10;
+            digits--;
+        }
+        for (var d = digits - 1; d >= 0; d--)
+        {
+            destination[written + d] = (byte)('0' + fraction % 10);
+            fraction /= 10;
+        }
+        written += digits;
+        return true;
     }
 
     /// <summary>Python's repr(float): the shortest round-trip digits, positional for 1e-4 ≤ |x| &lt; 1e16, else

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Runtime.CompilerServices;
 using Refinery.Text;
@@ -26,6 +27,12 @@ public sealed class JsonLineBuffer(int capacity = 1 << 14)
 
     public void AppendInt(long value)
     {
+        // Most integers written are single digits (word counts of short lines, javascript counts): one byte.
+        if ((ulong)value < 10)
+        {
+            _bytes.Append((byte)('0' + value));
+            return;
+        }
         Utf8Formatter.TryFormat(value, _bytes.Reserve(20).AsSpan(Length), out var written);
         _bytes.SetLength(Length + written);
     }
@@ -86,10 +93,39 @@ public sealed class JsonLineBuffer(int capacity = 1 << 14)
         var at = Length;
         foreach (var b in value)
         {
-            bytes[at++] = (byte)Hex[b >> 4];
-            bytes[at++] = (byte)Hex[b & 0xF];
+            BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(at), HexPairs[b]);
+            at += 2;
         }
         _bytes.SetLength(at);
+    }
+
+    /// <summary>Each value's four bytes, most significant first, as lower-case hex: eight characters a value.</summary>
+    public void AppendHexBigEndian(ReadOnlySpan<uint> values)
+    {
+        var bytes = _bytes.Reserve(8 * values.Length);
+        var at = Length;
+        var pairs = HexPairs;
+        foreach (var v in values)
+        {
+            var to = bytes.AsSpan(at, 8);
+            BinaryPrimitives.WriteUInt16LittleEndian(to, pairs[v >> 24]);
+            BinaryPrimitives.WriteUInt16LittleEndian(to[2..], pairs[(v >> 16) & 0xFF]);
+            BinaryPrimitives.WriteUInt16LittleEndian(to[4..], pairs[(v >> 8) & 0xFF]);
+            BinaryPrimitives.WriteUInt16LittleEndian(to[6..], pairs[v & 0xFF]);
+            at += 8;
+        }
+        _bytes.SetLength(at);
+    }
+
+    /// <summary>Per byte, its two hex digits as one little-endian 16-bit store (the first digit in the low byte): one
+    /// lookup and one store a byte, for the 512 MinHash bytes of every record.</summary>
+    private static readonly ushort[] HexPairs = BuildHexPairs();
+
+    private static ushort[] BuildHexPairs()
+    {
+        var pairs = new ushort[256];
+        for (var b = 0; b < 256; b++) pairs[b] = (ushort)(Hex[b >> 4] | (Hex[b & 0xF] << 8));
+        return pairs;
     }
 
     /// <summary>The line as a string (it is ASCII).</summary>

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Text;
 using Refinery.Quality.Models;
 using Refinery.Quality.Rpv2;
@@ -17,6 +16,7 @@ public static class Rpv2JsonFormat
     private static readonly byte[][] MinHashKeys = [.. MinHashBands.RpV2.Select(l => Key(l.ColumnName))];
 
     [ThreadStatic] private static JsonLineBuffer? _scratch;
+    [ThreadStatic] private static LineSpans? _lineSpans;
 
     /// <summary>Writes the record, without a trailing newline, as ASCII bytes appended to <paramref name="line"/>.
     /// The model-based signals, when computed, follow the 29 document signals in <see cref="ModelSignalSet.SignalNames"/>
@@ -36,14 +36,15 @@ public static class Rpv2JsonFormat
             DocumentSpan(line, DocumentKeys[definition.Index], signals.Length, signals.Document[definition.Index], definition.Type, ref first);
         for (var m = 0; m < (signals.ModelSignals?.Length ?? 0); m++)
             DocumentSpan(line, ModelKeys[m], signals.Length, signals.ModelSignals![m], SignalValueType.Float, ref first);
-        foreach (var definition in Rpv2Catalog.LineSignals) LineSignal(line, signals, definition, ref first);
+        var spans = _lineSpans ??= new LineSpans();
+        spans.Write(signals.LineBounds);
+        foreach (var definition in Rpv2Catalog.LineSignals) LineSignal(line, signals, spans, definition, ref first);
         if (release is not null)
         {
             line.Append("}}"u8);
             return;
         }
         line.Append("}, \"minhash\": {"u8);
-        Span<byte> band = stackalloc byte[4 * 128];
         for (var k = 0; k < MinHashBands.RpV2.Count; k++)
         {
             var layout = MinHashBands.RpV2[k];
@@ -55,10 +56,8 @@ public static class Rpv2JsonFormat
             {
                 if (b > 0) line.Append(", "u8);
                 // MinHashBands.Band's bytes: the band's values big-endian, concatenated.
-                var values = signals.MinHash.AsSpan(b * layout.Rows, layout.Rows);
-                for (var r = 0; r < values.Length; r++) BinaryPrimitives.WriteUInt32BigEndian(band[(4 * r)..], values[r]);
                 line.Append((byte)'"');
-                line.AppendHex(band[..(4 * values.Length)]);
+                line.AppendHexBigEndian(signals.MinHash.AsSpan(b * layout.Rows, layout.Rows));
                 line.Append((byte)'"');
             }
             line.Append((byte)']');
@@ -101,7 +100,7 @@ public static class Rpv2JsonFormat
         line.Append("]]"u8);
     }
 
-    private static void LineSignal(JsonLineBuffer line, DocumentSignals signals, SignalDefinition definition, ref bool first)
+    private static void LineSignal(JsonLineBuffer line, DocumentSignals signals, LineSpans spans, SignalDefinition definition, ref bool first)
     {
         if (!first) line.Append(", "u8);
         first = false;
@@ -112,20 +111,47 @@ public static class Rpv2JsonFormat
             return;
         }
         var values = signals.Lines[definition.Index];
-        var bounds = signals.LineBounds;
+        var text = spans.Text;
+        var ends = spans.Ends;
         line.Append((byte)'[');
+        var from = 0;
         for (var l = 0; l < signals.LineCount; l++)
         {
-            if (l > 0) line.Append(", "u8);
-            line.Append((byte)'[');
-            line.AppendInt(bounds[l]);
-            line.Append(", "u8);
-            line.AppendInt(bounds[l + 1]);
-            line.Append(", "u8);
+            line.Append(text[from..ends[l]]);
+            from = ends[l];
             Value(line, values[l], definition.Type);
             line.Append((byte)']');
         }
         line.Append((byte)']');
+    }
+
+    /// <summary>The start of every line's span, "[start, end, " (after ", " from the second line on), written once per
+    /// document: each of the six line signals repeats them, and formatting the bounds cost more than copying them.</summary>
+    private sealed class LineSpans
+    {
+        private readonly JsonLineBuffer _text = new(1 << 12);
+        private int[] _ends = new int[256];
+
+        public ReadOnlySpan<byte> Text => _text.Span;
+
+        /// <summary>Where line l's opening ends in <see cref="Text"/>.</summary>
+        public int[] Ends => _ends;
+
+        public void Write(int[] bounds)
+        {
+            var lines = bounds.Length - 1;
+            if (_ends.Length < lines) _ends = new int[Math.Max(lines, 2 * _ends.Length)];
+            _text.Clear();
+            for (var l = 0; l < lines; l++)
+            {
+                _text.Append(l == 0 ? "["u8 : ", ["u8);
+                _text.AppendInt(bounds[l]);
+                _text.Append(", "u8);
+                _text.AppendInt(bounds[l + 1]);
+                _text.Append(", "u8);
+                _ends[l] = _text.Length;
+            }
+        }
     }
 
     /// <summary>The key as json.dumps writes it, with the ": " after it.</summary>

@@ -55,14 +55,14 @@ internal sealed class DocumentAnalysis
     {
         Text = text;
         HasSurrogates = text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0;
-        Length = HasSurrogates ? PyUnicode.CodePointCount(text) : text.Length;
+        Length = HasSurrogates ? text.Length - SurrogatePairs(text) : text.Length;
         SplitLines();
         RawTokens.Clear();
         (UpperTokens, AsciiLetterTokens) = Rpv2.RawTokens.Tokenize(text, RawTokens);
         _normalized.Clear();
         _normalized.Append(_normalizer.Run(text));
         var surrogates = _normalized.Span.IndexOfAnyInRange('\uD800', '\uDFFF') >= 0;
-        NormalizedLength = surrogates ? PyUnicode.CodePointCount(_normalized.Span) : _normalized.Length;
+        NormalizedLength = surrogates ? _normalized.Length - SurrogatePairs(_normalized.Span) : _normalized.Length;
         SplitWords(surrogates);
     }
 
@@ -102,10 +102,30 @@ internal sealed class DocumentAnalysis
         {
             var newline = text[start..].IndexOf('\n');
             var end = newline < 0 ? text.Length : start + newline + 1;
-            codePoints += HasSurrogates ? PyUnicode.CodePointCount(text[start..end]) : end - start;
+            codePoints += end - start - (HasSurrogates ? SurrogatePairs(text[start..end]) : 0);
             LineStarts.Add(end);
             LineBounds.Add(codePoints);
             start = end;
+        }
+    }
+
+    /// <summary>The surrogate pairs <see cref="PyUnicode.CodePointCount"/> finds (a high surrogate followed by a low
+    /// one), counted by jumping from one high surrogate to the next: texts with emoji have few of them, and a scan of
+    /// every character cost more than the code-point count was worth.</summary>
+    internal static int SurrogatePairs(ReadOnlySpan<char> text)
+    {
+        var pairs = 0;
+        var i = 0;
+        while (true)
+        {
+            var found = text[i..].IndexOfAnyInRange('\uD800', '\uDBFF');
+            if (found < 0) return pairs;
+            i += found + 1;
+            if (i < text.Length && char.IsLowSurrogate(text[i]))
+            {
+                pairs++;
+                i++;
+            }
         }
     }
 

@@ -15,10 +15,15 @@ internal sealed class RepetitionSignals
     private const int Unique = -1;
     private readonly LongIdTable _ids = new();
     private int[] _current = new int[256], _next = new int[256];
-    private int[] _counts = new int[256], _nextCounts = new int[256];
+    /// <summary>Counts by id + 1: <see cref="Unique"/> reads the count 0 kept at index 0, so testing whether a gram
+    /// repeats needs no branch of its own (the test is made for every gram at every level, at random).</summary>
+    private int[] _counts = new int[257], _nextCounts = new int[257];
     private int[] _firstAt = new int[256];
+    /// <summary>The positions whose n-gram may repeat, in order: only those are looked up.</summary>
+    private int[] _candidates = new int[256];
+    /// <summary>Characters in the words before each position, so any run of words is one subtraction.</summary>
+    private long[] _charsBefore = new long[257];
     private int _distinct;
-    private bool[] _marked = new bool[256];
 
     public void Compute(DocumentAnalysis doc, double[] values)
     {
@@ -30,6 +35,13 @@ internal sealed class RepetitionSignals
         if (words.Length < 2) return;
 
         EnsureCapacity(words.Length, doc.DistinctWords);
+        long chars = 0;
+        for (var i = 0; i < lengths.Length; i++)
+        {
+            _charsBefore[i] = chars;
+            chars += lengths[i];
+        }
+        _charsBefore[lengths.Length] = chars;
         CountWords(words, doc.DistinctWords);
         var anyRepeated = true;
         for (var n = 2; n <= MaxN && words.Length >= n; n++)
@@ -38,8 +50,8 @@ internal sealed class RepetitionSignals
             if (!anyRepeated && n > 4) break;
             var grams = words.Length - n + 1;
             anyRepeated = NextLevel(words, n, grams);
-            if (n <= 4) values[Doc.TopFirst + n - 2] = TopGramFraction(lengths, n, total);
-            if (n >= 5) values[DupeIndex(n)] = anyRepeated ? DuplicateFraction(lengths, n, grams, total) : 0.0;
+            if (n <= 4) values[Doc.TopFirst + n - 2] = TopGramFraction(n, total);
+            if (n >= 5) values[DupeIndex(n)] = anyRepeated ? DuplicateFraction(n, grams, total) : 0.0;
             (_current, _next) = (_next, _current);
             (_counts, _nextCounts) = (_nextCounts, _counts);
         }
@@ -51,9 +63,9 @@ internal sealed class RepetitionSignals
     private void CountWords(ReadOnlySpan<int> words, int distinct)
     {
         words.CopyTo(_current);
-        var counts = _counts.AsSpan(0, distinct);
+        var counts = _counts.AsSpan(0, distinct + 1);
         counts.Clear();
-        foreach (var id in words) counts[id]++;
+        foreach (var id in words) counts[id + 1]++;
     }
 
     /// <summary>Gives every repeated n-gram an id in order of first occurrence (into _next) and counts them; says
@@ -63,68 +75,67 @@ internal sealed class RepetitionSignals
     {
         var current = _current.AsSpan(0, grams + 1);
         var next = _next.AsSpan(0, grams);
+        var counts = _counts;
+        var positions = _candidates;
+        // Every position is written and only the possible ones kept, without a branch on the outcome.
         var candidates = 0;
         for (var i = 0; i < grams; i++)
         {
-            var prefix = current[i];
-            var suffix = current[i + 1];
-            var possible = prefix != Unique && suffix != Unique && _counts[prefix] > 1 && _counts[suffix] > 1;
-            next[i] = possible ? 0 : Unique;
-            if (possible) candidates++;
+            var possible = (counts[current[i] + 1] > 1) & (counts[current[i + 1] + 1] > 1);
+            positions[candidates] = i;
+            candidates += possible ? 1 : 0;
         }
+        next.Fill(Unique);
         _distinct = 0;
-        if (candidates < 2)
-        {
-            next.Fill(Unique);
-            return false;
-        }
+        if (candidates < 2) return false;
         _ids.Clear(candidates);
-        var repeated = false;
-        for (var i = 0; i < grams; i++)
+        var nextCounts = _nextCounts.AsSpan(0, candidates + 1);
+        nextCounts.Clear();
+        var firstAt = _firstAt;
+        foreach (var i in positions.AsSpan(0, candidates))
         {
-            if (next[i] == Unique) continue;
             var key = ((long)current[i] << 32) | (uint)words[i + n - 1];
-            var id = _ids.GetOrAdd(key, out var added);
-            if (added)
-            {
-                _nextCounts[id] = 1;
-                _firstAt[id] = i;
-                _distinct++;
-            }
-            else
-            {
-                _nextCounts[id]++;
-                repeated = true;
-            }
+            // A new n-gram takes the next id, so its position is written there first; when the n-gram is known, the
+            // next new one overwrites it.
+            firstAt[_ids.Count] = i;
+            var id = _ids.GetOrAdd(key, out _);
+            nextCounts[id + 1]++;
             next[i] = id;
         }
-        return repeated;
+        _distinct = _ids.Count;
+        return _distinct < candidates;
     }
 
     /// <summary>Counter.most_common(1): the highest count, ties to the n-gram seen first (the lowest id).</summary>
-    private double TopGramFraction(ReadOnlySpan<int> lengths, int n, long total)
+    private double TopGramFraction(int n, long total)
     {
         if (_distinct == 0) return 0.0;
+        var counts = _nextCounts.AsSpan(1, _distinct);
         var best = 0;
-        for (var id = 1; id < _distinct; id++)
-            if (_nextCounts[id] > _nextCounts[best]) best = id;
-        var count = _nextCounts[best];
+        for (var id = 1; id < counts.Length; id++)
+            if (counts[id] > counts[best]) best = id;
+        var count = counts[best];
         if (count <= 1) return 0.0;
-        long chars = 0;
-        for (var k = 0; k < n; k++) chars += lengths[_firstAt[best] + k];
+        var at = _firstAt[best];
+        var chars = _charsBefore[at + n] - _charsBefore[at];
         return PyFloat.Round8((double)(chars * count) / total);
     }
 
-    /// <summary>Characters of every word covered by any occurrence of a repeated n-gram, the first one included.</summary>
-    private double DuplicateFraction(ReadOnlySpan<int> lengths, int n, int grams, long total)
+    /// <summary>Characters of every word covered by any occurrence of a repeated n-gram, the first one included:
+    /// the union of the occurrences' word ranges, which start in increasing order.</summary>
+    private double DuplicateFraction(int n, int grams, long total)
     {
-        var marked = _marked.AsSpan(0, lengths.Length);
-        marked.Clear();
-        for (var i = 0; i < grams; i++)
-            if (_next[i] != Unique && _nextCounts[_next[i]] > 1) marked.Slice(i, n).Fill(true);
+        var counts = _nextCounts;
+        var next = _next.AsSpan(0, grams);
         long chars = 0;
-        for (var i = 0; i < marked.Length; i++)
-            if (marked[i]) chars += lengths[i];
+        var coveredTo = 0;
+        for (var i = 0; i < next.Length; i++)
+        {
+            if (counts[next[i] + 1] <= 1) continue;
+            var from = Math.Max(i, coveredTo);
+            coveredTo = i + n;
+            chars += _charsBefore[coveredTo] - _charsBefore[from];
+        }
         return PyFloat.Round8((double)chars / total);
     }
 
@@ -135,9 +146,10 @@ internal sealed class RepetitionSignals
         var size = Math.Max(needed, _current.Length * 2);
         _current = new int[size];
         _next = new int[size];
-        _counts = new int[size];
-        _nextCounts = new int[size];
+        _counts = new int[size + 1];
+        _nextCounts = new int[size + 1];
         _firstAt = new int[size];
-        _marked = new bool[size];
+        _candidates = new int[size];
+        _charsBefore = new long[size + 1];
     }
 }

@@ -51,7 +51,10 @@ public sealed class SpanIdTable
                 added = true;
                 return Count - 1;
             }
-            if (_hashes[slot] == hash && _lengths[slot] == length && text.Slice(_starts[slot], length).SequenceEqual(piece))
+            // Up to four units the hash is a bijection of the piece (see Hash), so equal hashes and lengths are equal
+            // pieces: short words, the most frequent ones, skip the comparison call.
+            if (_hashes[slot] == hash && _lengths[slot] == length
+                && (length <= ExactHashLength || text.Slice(_starts[slot], length).SequenceEqual(piece)))
             {
                 added = false;
                 return id - 1;
@@ -60,8 +63,14 @@ public sealed class SpanIdTable
         }
     }
 
+    /// <summary>Pieces this short hash without collisions among pieces of the same length.</summary>
+    private const int ExactHashLength = 4;
+
     /// <summary>Four UTF-16 units per multiply (a word is a handful of them), then a final multiply so the high bits,
-    /// which pick the slot, depend on every unit. Equal pieces hash equally; collisions only cost a comparison.</summary>
+    /// which pick the slot, depend on every unit. Equal pieces hash equally; collisions only cost a comparison.
+    /// Every step is invertible (xor with a value the other operand does not depend on, multiplication by an odd
+    /// constant, h ^ (h &gt;&gt; 32)), and a piece of at most four units enters as a single 64-bit value, so for a given
+    /// length such pieces never collide.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Hash(ReadOnlySpan<char> piece)
     {

@@ -26,6 +26,30 @@ public sealed class IdTableTests
     }
 
     [Fact]
+    public void LongIdTable_ClearedManyTimesAtMixedSizes_ForgetsEveryEarlierKey()
+    {
+        // Clearing only raises a base over the stamps written: keys of earlier rounds, in slots of a larger or
+        // smaller table than this round's, must all read as absent.
+        var table = new LongIdTable();
+        var random = new Random(7);
+        for (var round = 0; round < 300; round++)
+        {
+            var keys = random.Next(0, 4) == 0 ? random.Next(2000, 6000) : random.Next(1, 600);
+            table.Clear(random.Next(2) == 0 ? keys : 1);
+            var reference = new Dictionary<long, int>();
+            for (var i = 0; i < keys; i++)
+            {
+                long key = random.Next(0, keys);
+                var id = table.GetOrAdd(key, out var added);
+                Assert.Equal(!reference.ContainsKey(key), added);
+                if (added) reference[key] = reference.Count;
+                Assert.Equal(reference[key], id);
+            }
+            Assert.Equal(reference.Count, table.Count);
+        }
+    }
+
+    [Fact]
     public void SpanIdTable_EqualPiecesShareAnId_DifferentPiecesNever()
     {
         var words = Enumerable.Range(0, 5000).Select(i => "w" + (i * 7919 % 1301)).ToArray();
@@ -41,6 +65,31 @@ public sealed class IdTableTests
             if (added) reference[word] = reference.Count;
             Assert.Equal(reference[word], id);
             offset += word.Length + 1;
+        }
+    }
+
+    [Fact]
+    public void SpanIdTable_ShortPiecesOfAnyUnits_GetExactIds()
+    {
+        // Pieces of up to four units are matched on their hash alone: any two distinct ones must still differ.
+        var random = new Random(11);
+        var text = new string(Enumerable.Range(0, 200_000)
+            .Select(i => (char)(i % 3 == 0 ? random.Next(0, 65536) : random.Next('a', 'd'))).ToArray());
+        var table = new SpanIdTable();
+        for (var round = 0; round < 4; round++)
+        {
+            table.Reset(16);
+            var reference = new Dictionary<string, int>();
+            for (var k = 0; k < 40_000; k++)
+            {
+                var length = random.Next(1, 6);
+                var start = random.Next(0, text.Length - length);
+                var piece = text.Substring(start, length);
+                var id = table.GetOrAdd(text, start, length, out var added);
+                Assert.Equal(!reference.ContainsKey(piece), added);
+                if (added) reference[piece] = reference.Count;
+                Assert.Equal(reference[piece], id);
+            }
         }
     }
 }
