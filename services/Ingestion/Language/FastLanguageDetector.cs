@@ -47,7 +47,10 @@ public sealed class FastLanguageDetector : ILanguageDetector
     /// <summary>Bytes of the loaded model (matrix and hash tables).</summary>
     public long ModelBytes => _model.Bytes;
 
-    public LanguageGuess Detect(string text)
+    public LanguageGuess Detect(string text) => Detect(text.AsSpan());
+
+    /// <summary><see cref="Detect(string)"/> of a span, such as a document's head, without copying it.</summary>
+    public LanguageGuess Detect(ReadOnlySpan<char> text)
     {
         var scratch = _scratch ??= new Scratch();
         var cleaned = Clean(text, scratch, out var traits);
@@ -212,9 +215,9 @@ public sealed class FastLanguageDetector : ILanguageDetector
     /// <summary>Lingua's CleanUpInputText: trim, lower-case (invariant), drop punctuation and digits, then fold
     /// each whitespace run into one space. Also gives the <see cref="CharInfo"/> kinds of the kept chars, or-ed,
     /// and <see cref="LatinWord"/>.</summary>
-    private static ReadOnlySpan<char> Clean(string text, Scratch scratch, out byte traits)
+    private static ReadOnlySpan<char> Clean(ReadOnlySpan<char> text, Scratch scratch, out byte traits)
     {
-        ReadOnlySpan<char> trimmed = text.AsSpan().Trim();
+        var trimmed = text.Trim();
         if (trimmed.ContainsAnyInRange('\uD800', '\uDFFF'))
         {
             // A surrogate pair lower-cases as one code point: leave those texts to the runtime's string casing
