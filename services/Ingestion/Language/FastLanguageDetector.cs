@@ -47,7 +47,10 @@ public sealed class FastLanguageDetector : ILanguageDetector
     /// <summary>Bytes of the loaded model (matrix and hash tables).</summary>
     public long ModelBytes => _model.Bytes;
 
-    public LanguageGuess Detect(string text)
+    public LanguageGuess Detect(string text) => Detect(text.AsSpan());
+
+    /// <summary><see cref="Detect(string)"/> of a span, such as a document's head, without copying it.</summary>
+    public LanguageGuess Detect(ReadOnlySpan<char> text)
     {
         var scratch = _scratch ??= new Scratch();
         var cleaned = Clean(text, scratch, out var traits);
@@ -62,10 +65,10 @@ public sealed class FastLanguageDetector : ILanguageDetector
         }
         else
         {
-            var words = SplitWords(cleaned, scratch);
-            var decided = _rules.Decide(cleaned, words);
+            var words = SplitWords(cleaned, scratch, out var wordKinds);
+            var decided = _rules.Decide(cleaned, words, wordKinds);
             if (decided != LinguaRules.None) return new LanguageGuess(_codes[decided], 1.0);
-            _rules.Filter(cleaned, words, allowed);
+            _rules.Filter(cleaned, words, wordKinds, allowed);
         }
 
         var candidates = 0;
@@ -212,9 +215,9 @@ public sealed class FastLanguageDetector : ILanguageDetector
     /// <summary>Lingua's CleanUpInputText: trim, lower-case (invariant), drop punctuation and digits, then fold
     /// each whitespace run into one space. Also gives the <see cref="CharInfo"/> kinds of the kept chars, or-ed,
     /// and <see cref="LatinWord"/>.</summary>
-    private static ReadOnlySpan<char> Clean(string text, Scratch scratch, out byte traits)
+    private static ReadOnlySpan<char> Clean(ReadOnlySpan<char> text, Scratch scratch, out byte traits)
     {
-        ReadOnlySpan<char> trimmed = text.AsSpan().Trim();
+        var trimmed = text.Trim();
         if (trimmed.ContainsAnyInRange('\uD800', '\uDFFF'))
         {
             // A surrogate pair lower-cases as one code point: leave those texts to the runtime's string casing
@@ -250,28 +253,54 @@ public sealed class FastLanguageDetector : ILanguageDetector
         return output[..length];
     }
 
-    /// <summary>Lingua's SplitTextIntoWords: words end at spaces, and each CJK-script char is a word of its own.</summary>
-    private static ReadOnlySpan<Range> SplitWords(ReadOnlySpan<char> text, Scratch scratch)
+    /// <summary>Lingua's SplitTextIntoWords: words end at spaces, and each CJK-script char is a word of its own.
+    /// Also gives each word's <see cref="LinguaRules.WordKind"/>, so the rules can pass over the words (most of
+    /// them) that no rule can act on without looking at their chars again.</summary>
+    private static ReadOnlySpan<Range> SplitWords(ReadOnlySpan<char> text, Scratch scratch, out ReadOnlySpan<byte> wordKinds)
     {
         var words = scratch.Words(text.Length);
+        var kinds = scratch.WordKinds(text.Length);
         var count = 0;
         var start = 0;
+        byte special = 0, latin = CharInfo.LatinLetter;
         for (var i = 0; i < text.Length; i++)
         {
             var ch = text[i];
+            var kind = CharInfo.Kind(ch);
             if (ch == ' ')
             {
-                if (start != i) words[count++] = start..i;
+                if (start != i)
+                {
+                    kinds[count] = LinguaRules.KindOf(special, latin);
+                    words[count++] = start..i;
+                }
+                (special, latin) = (0, CharInfo.LatinLetter);
                 start = i + 1;
             }
-            else if ((CharInfo.Kind(ch) & CharInfo.Logogram) != 0)
+            else if ((kind & CharInfo.Logogram) != 0)
             {
-                if (start != i) words[count++] = start..i;
+                if (start != i)
+                {
+                    kinds[count] = LinguaRules.KindOf(special, latin);
+                    words[count++] = start..i;
+                }
+                kinds[count] = LinguaRules.KindOf(kind, kind);
                 words[count++] = i..(i + 1);
+                (special, latin) = (0, CharInfo.LatinLetter);
                 start = i + 1;
+            }
+            else
+            {
+                special |= kind;
+                latin &= kind;
             }
         }
-        if (start != text.Length) words[count++] = start..text.Length;
+        if (start != text.Length)
+        {
+            kinds[count] = LinguaRules.KindOf(special, latin);
+            words[count++] = start..text.Length;
+        }
+        wordKinds = kinds[..count];
         return words[..count];
     }
 
@@ -280,6 +309,7 @@ public sealed class FastLanguageDetector : ILanguageDetector
     {
         private char[] _lower = [], _cleaned = [];
         private Range[] _words = [];
+        private byte[] _wordKinds = [];
         private int[] _found = [];
         private ulong[] _keys = [];
         private ulong[] _met = [];
@@ -290,6 +320,7 @@ public sealed class FastLanguageDetector : ILanguageDetector
         public Span<char> Lower(int length) => Grow(ref _lower, length);
         public Span<char> Cleaned(int length) => Grow(ref _cleaned, length);
         public Span<Range> Words(int length) => Grow(ref _words, length);
+        public Span<byte> WordKinds(int length) => Grow(ref _wordKinds, length);
         public Span<int> Found(int length) => Grow(ref _found, length);
         public Span<ulong> Keys(int length) => Grow(ref _keys, length);
 

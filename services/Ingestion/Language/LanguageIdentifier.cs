@@ -42,9 +42,11 @@ public sealed class LanguageIdentifier
 
     public LanguageGuess Identify(string text)
     {
-        var sample = text.Length > _sampleChars ? text[.._sampleChars] : text;
-        if (string.IsNullOrWhiteSpace(sample)) return LanguageGuess.Unknown;
-        var guess = Detector.Detect(sample);
+        var sample = text.AsSpan(0, Math.Min(text.Length, _sampleChars));
+        if (sample.IsWhiteSpace()) return LanguageGuess.Unknown;
+        // The fast detector reads the head in place; Lingua takes a string.
+        var guess = Detector is FastLanguageDetector fast ? fast.Detect(sample)
+            : Detector.Detect(sample.Length == text.Length ? text : sample.ToString());
         return guess.Score > 0 ? guess with { Score = Math.Round(guess.Score, 4) } : LanguageGuess.Unknown;
     }
 

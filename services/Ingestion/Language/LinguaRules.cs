@@ -14,6 +14,15 @@ internal sealed class LinguaRules
 {
     public const int None = -1;
 
+    /// <summary>Flags of a word (<see cref="KindOf"/>): some char of it is <see cref="CharInfo.Special"/> (without
+    /// one, no char of the word votes or is named by a rule), and every char is a Latin letter (so its script is
+    /// Latin, whole).</summary>
+    public const byte SpecialWord = 1, LatinWord = 2;
+
+    /// <summary>A word's flags from the <see cref="CharInfo"/> kinds of its chars, or-ed and and-ed.</summary>
+    public static byte KindOf(byte anyKind, byte everyKind) =>
+        (byte)(((anyKind & CharInfo.Special) != 0 ? SpecialWord : 0) | ((everyKind & CharInfo.LatinLetter) != 0 ? LatinWord : 0));
+
     private readonly int _columns;
     private readonly int _chineseSlot, _japaneseSlot;      // columns when configured, else two slots past them
     private readonly int[] _oneLanguageScriptColumn;      // by script: the configured language only it writes, or -1
@@ -62,16 +71,23 @@ internal sealed class LinguaRules
 
     /// <summary>Lingua's DetectLanguageWithRules: each word votes for the one configured language its characters
     /// point to (or for none); a language with a clear plurality of votes wins unless most words voted for none.</summary>
-    public int Decide(ReadOnlySpan<char> text, ReadOnlySpan<Range> words)
+    public int Decide(ReadOnlySpan<char> text, ReadOnlySpan<Range> words, ReadOnlySpan<byte> wordKinds)
     {
         Span<int> total = stackalloc int[_columns + 3]; // the last counts words that voted for none
         Span<int> word = stackalloc int[_columns + 2];
         total.Clear();
         var unknown = 0;
-        foreach (var range in words)
+        for (var w = 0; w < words.Length; w++)
         {
+            // Chars that are not Special (Latin letters no rule names, Common and Inherited chars) count for no
+            // language below, so such a word votes for none.
+            if ((wordKinds[w] & SpecialWord) == 0)
+            {
+                unknown++;
+                continue;
+            }
             word.Clear();
-            foreach (var ch in text[range])
+            foreach (var ch in text[words[w]])
             {
                 var script = CharInfo.Script(ch);
                 var column = _oneLanguageScriptColumn[script];
@@ -99,20 +115,26 @@ internal sealed class LinguaRules
 
     /// <summary>Lingua's FilterLanguagesByRules: the languages that write the script most of the text's letters are
     /// in, narrowed to those at least half the words' shared characters point to. Writes the allowed columns.</summary>
-    public void Filter(ReadOnlySpan<char> text, ReadOnlySpan<Range> words, Span<bool> allowed)
+    public void Filter(ReadOnlySpan<char> text, ReadOnlySpan<Range> words, ReadOnlySpan<byte> wordKinds, Span<bool> allowed)
     {
         Span<int> scriptChars = stackalloc int[_scriptColumns.Length];
         Span<int> firstSeen = stackalloc int[_scriptColumns.Length];
         scriptChars.Clear();
         var seen = 0;
-        foreach (var range in words)
+        for (var w = 0; w < words.Length; w++)
         {
-            var chars = text[range];
-            var script = CharInfo.Script(chars[0]);
+            var chars = text[words[w]];
+            int script;
+            if ((wordKinds[w] & LatinWord) != 0) script = (int)UnicodeScript.Latin;   // all Latin letters: whole
+            else
+            {
+                script = CharInfo.Script(chars[0]);
+                if (!LinguaFacts.IsAlphabet(script)) continue;
+                var whole = true;
+                foreach (var ch in chars) whole &= CharInfo.Script(ch) == script;
+                if (!whole) continue;
+            }
             if (!LinguaFacts.IsAlphabet(script)) continue;
-            var whole = true;
-            foreach (var ch in chars) whole &= CharInfo.Script(ch) == script;
-            if (!whole) continue;
             if (scriptChars[script] == 0) firstSeen[script] = seen++;
             scriptChars[script] += chars.Length;
         }
@@ -141,12 +163,15 @@ internal sealed class LinguaRules
         Span<int> lastWord = stackalloc int[CharInfo.RuleCount];
         lastWord.Fill(-1);
         for (var w = 0; w < words.Length; w++)
+        {
+            if ((wordKinds[w] & SpecialWord) == 0) continue;   // only Special chars are named by a rule
             foreach (var ch in text[words[w]])
                 if (CharInfo.Rule(ch) is var rule and > 0 && _mappingEntry[rule] >= 0 && lastWord[rule] != w)
                 {
                     lastWord[rule] = w;
                     entryVotes[_mappingEntry[rule]]++;
                 }
+        }
         Span<int> votes = stackalloc int[_columns];
         votes.Clear();
         for (var e = 0; e < entryVotes.Length; e++)
@@ -272,6 +297,7 @@ internal static class CharInfo
     }
 
     /// <summary>The char lower-cased (invariant, as Lingua's clean-up does) and the lower-case char's kind.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static (char Lower, byte Kind) Lower(char ch)
     {
         var folded = Lowered[ch];

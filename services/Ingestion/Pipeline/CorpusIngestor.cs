@@ -22,9 +22,15 @@ public sealed class CorpusIngestor(
     IOptions<IngestionOptions> options,
     ILogger<CorpusIngestor> logger)
 {
-    // Language identification is the costly step; documents are identified in parallel in batches of this size
-    // and written in their original order.
-    private const int BatchSize = 256;
+    // Language identification is the costly step; documents are identified in batches (in parallel for Lingua)
+    // and written in their original order. The fast detector is bound by memory: its model (tens of MB) stays in
+    // the CPU's caches through a batch, and reading the next batch pushes it out again, so large batches cost less
+    // (bench ingest, fast detector: 4,096 documents a batch took ~6 % less CPU than 256). A batch also ends at
+    // BatchChars of text, so a run of huge documents cannot hold much memory. Without language identification
+    // batches stay small: documents held longer outlive the young GC generation and cost copying.
+    private const int BatchSize = 4096;
+    private const int BatchSizeWithoutLanguage = 256;
+    private const long BatchChars = 16L << 20;
 
     public async Task<IngestionSummary> RunAsync(IngestCorpus command, Func<ShardWritten, Task> onShard, CancellationToken ct)
     {
@@ -55,7 +61,9 @@ public sealed class CorpusIngestor(
         var name = IngestionKeys.SourceName(command.Name, source.Key);
         long accepted = 0, rejected = 0, invalidUtf8 = 0;
         await using var quarantine = new QuarantineWriter(name);
-        var batch = new List<RawDocument>(BatchSize);
+        var batchSize = command.Settings.DetectLanguage ? BatchSize : BatchSizeWithoutLanguage;
+        var batch = new List<RawDocument>(batchSize);
+        long batchChars = 0;
 
         async Task FlushAsync()
         {
@@ -65,6 +73,7 @@ public sealed class CorpusIngestor(
                 summary.CountLanguage(doc.Lang);
             }
             batch.Clear();
+            batchChars = 0;
         }
 
         try
@@ -85,7 +94,8 @@ public sealed class CorpusIngestor(
                 IngestionMetrics.Accepted.Inc();
                 invalidUtf8 += doc.InvalidUtf8;
                 batch.Add(doc);
-                if (batch.Count == BatchSize) await FlushAsync();
+                batchChars += doc.Text.Length;
+                if (batch.Count == batchSize || batchChars >= BatchChars) await FlushAsync();
             }
         }
         catch (ObjectNotFoundException)
