@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using Refinery.Storage;
+using Refinery.Text.Compression;
 using ZstdSharp;
 
 namespace Refinery.Ingestion.Readers;
@@ -48,7 +49,7 @@ public static class SourceOpener
         Stream decompressed = compression switch
         {
             SourceCompression.Gzip => GzipTruncationGuard.Decompress(raw),
-            SourceCompression.Zstd => new DecompressionStream(raw, leaveOpen: false),
+            SourceCompression.Zstd => ZstdDecompression.Open(raw, leaveOpen: false),
             _ => raw,
         };
         var codec = compression switch

@@ -1,8 +1,8 @@
 using System.IO.Compression;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Refinery.Quality.Compression;
 using Refinery.Quality.Rpv2;
+using Refinery.Text.Compression;
 
 namespace Refinery.Quality.Formats;
 

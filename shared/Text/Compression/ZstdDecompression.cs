@@ -1,6 +1,6 @@
 using ZstdSharp;
 
-namespace Refinery.Quality.Compression;
+namespace Refinery.Text.Compression;
 
 /// <summary>Opens a zstd stream for reading: through the system's libzstd when it can be loaded, otherwise through
 /// ZstdSharp (the managed port). The native decoder reads the bench corpus about twice as fast, and its code is not

@@ -1,4 +1,4 @@
-namespace Refinery.Quality.Compression;
+namespace Refinery.Text.Compression;
 
 /// <summary>A read-only stream of the decompressed bytes of a zstd stream (one or more frames), decoded by libzstd.
 /// Input that ends inside a frame, or that is not zstd, fails with an <see cref="InvalidDataException"/> naming the

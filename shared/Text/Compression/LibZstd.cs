@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Refinery.Quality.Compression;
+namespace Refinery.Text.Compression;
 
 /// <summary>The few functions of the system's libzstd that streaming decompression needs, bound at first use by
 /// name, so a machine without the library (or with `REFINERY_ZSTD=managed`) simply falls back to the managed port.</summary>

@@ -1,9 +1,9 @@
-using Refinery.Quality.Compression;
+using Refinery.Text.Compression;
 using Refinery.TestSupport;
 using Xunit;
 using ZstdSharp;
 
-namespace Refinery.Quality.Tests.Compression;
+namespace Refinery.Text.Tests.Compression;
 
 /// <summary>The libzstd decoder gives exactly ZstdSharp's bytes on real data, across frames and tiny reads, and fails
 /// on truncated or foreign input with a reason, never returning a short stream as if it were whole.</summary>
