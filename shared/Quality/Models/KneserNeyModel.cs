@@ -121,6 +121,7 @@ public sealed class KneserNeyModel : SignalModel
         var sum = 0.0;
         for (var i = 1; i < sequence.Length; i++)
         {
+            if (i + PrefetchAhead < sequence.Length) Prefetch(sequence, i + PrefetchAhead);
             var (before, now) = (i % 2 == 0 ? Half : 0, i % 2 == 0 ? 0 : Half);
             known.Slice(now, Half).Clear();
             var word = sequence[i];
@@ -144,6 +145,21 @@ public sealed class KneserNeyModel : SignalModel
             sum += Math.Log10(p);
         }
         return sum;
+    }
+
+    // Positions ahead whose n-grams are fetched into cache while this one walks: each walk waits on misses in large
+    // tables, and the keys of later positions are known before any value is.
+    private const int PrefetchAhead = 4;
+
+    private void Prefetch(ReadOnlySpan<int> sequence, int j)
+    {
+        if (Order < 2 || !_hasWordBackoff[sequence[j - 1]]) return; // that walk stops at the unigram
+        UInt128 key = (uint)sequence[j];
+        for (var k = 2; k <= Order && k <= j + 1; k++)
+        {
+            key |= (UInt128)(uint)sequence[j - k + 1] << (NGramKey.Bits * (k - 1));
+            _tables[k].Prefetch(key);
+        }
     }
 
     /// <summary>CCNet's per-line score: Σ log10 p over the tokens and &lt;/s&gt;, and the token count + 1.</summary>
@@ -191,6 +207,7 @@ public sealed class KneserNeyModel : SignalModel
             sequence[n++] = BeginId;
             for (; t < tokens.Count && tokens.Start(t) < lineEnd; t++)
             {
+                if (t + PrefetchAhead < tokens.Count) _idsByHash?.Prefetch(hashes[t + PrefetchAhead]);
                 var token = text[tokens.Start(t)..tokens.End(t)];
                 sequence[n++] = _idsByHash is not null ? _idsByHash.Id(token, hashes[t], UnknownId)
                     : _idsBySpan.TryGetValue(token, out var id) ? id : UnknownId;
@@ -233,19 +250,26 @@ public sealed class KneserNeyModel : SignalModel
         var unigramBackoff = reader.ReadDouble();
         var head = reader.ReadDouble();
         var tail = reader.ReadDouble();
-        // The file lists every order's discounted entries, then every order's backoff entries; a table holds both.
-        var discounted = new (UInt128[] Keys, float[] Values)[order + 1];
-        for (var k = 1; k <= order; k++) discounted[k] = ReadTable(reader, k);
+        // The file lists every order's discounted entries, then every order's backoff entries, and a table holds
+        // both: the counts are read first (skipping the records), so each table is sized once and filled in place.
+        var payload = reader.BaseStream;
+        var recordsStart = payload.Position;
+        var sizes = new long[order + 1];
+        for (var pass = 0; pass < 2; pass++)
+            for (var k = 1; k <= order - pass; k++)
+            {
+                var count = reader.ReadInt32();
+                if (count < 0) throw new InvalidDataException("Invalid n-gram table size");
+                sizes[k] += count;
+                payload.Seek((long)count * (k * 3 + sizeof(float)), SeekOrigin.Current);
+            }
+        payload.Position = recordsStart;
         var tables = new KneserNeyTable[order + 1];
         tables[0] = new KneserNeyTable(0);
         for (var k = 1; k <= order; k++)
-        {
-            var backoff = k < order ? ReadTable(reader, k) : ([], []);
-            tables[k] = new KneserNeyTable(discounted[k].Keys.Length + backoff.Keys.Length);
-            for (var i = 0; i < discounted[k].Keys.Length; i++) tables[k].SetDiscounted(discounted[k].Keys[i], discounted[k].Values[i]);
-            discounted[k] = default; // let the order's records go before the next order's are read
-            for (var i = 0; i < backoff.Keys.Length; i++) tables[k].SetBackoff(backoff.Keys[i], backoff.Values[i]);
-        }
+            tables[k] = new KneserNeyTable((int)Math.Min(sizes[k], int.MaxValue / 4));
+        for (var k = 1; k <= order; k++) ReadTable(reader, tables[k], k, backoff: false);
+        for (var k = 1; k < order; k++) ReadTable(reader, tables[k], k, backoff: true);
         return new KneserNeyModel(header, order, vocabulary, unigramBackoff, tables, head, tail);
     }
 
@@ -263,11 +287,10 @@ public sealed class KneserNeyModel : SignalModel
 
     // Reads a table's records in chunks and decodes them from the span: a model's millions of n-grams load in a
     // fraction of the time that a BinaryReader call per key byte took.
-    private static (UInt128[] Keys, float[] Values) ReadTable(BinaryReader reader, int order)
+    private static void ReadTable(BinaryReader reader, KneserNeyTable table, int order, bool backoff)
     {
         var count = reader.ReadInt32();
         if (count < 0) throw new InvalidDataException("Invalid n-gram table size");
-        var (keys, values) = (new UInt128[count], new float[count]);
         var keyBytes = order * 3;
         var record = keyBytes + sizeof(float);
         const int ChunkRecords = 1 << 16;
@@ -279,11 +302,12 @@ public sealed class KneserNeyModel : SignalModel
             for (var r = 0; r < n; r++)
             {
                 var at = r * record;
-                keys[done + r] = NGramKey.Read(bytes.AsSpan(at, keyBytes));
-                values[done + r] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(at + keyBytes));
+                var key = NGramKey.Read(bytes.AsSpan(at, keyBytes));
+                var value = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(at + keyBytes));
+                if (backoff) table.SetBackoff(key, value);
+                else table.SetDiscounted(key, value);
             }
             done += n;
         }
-        return (keys, values);
     }
 }

@@ -56,6 +56,9 @@ internal sealed class KneserNeyTable
         return IsPresent(discounted) ? discounted : 0f;
     }
 
+    /// <summary>Asks the CPU to fetch <paramref name="key"/>'s slot, for a <see cref="Lookup"/> a little later.</summary>
+    public void Prefetch(UInt128 key) => _table.Prefetch(Split(key));
+
     public float DiscountedOrZero(UInt128 key) => Lookup(key, out _, out _);
 
     public bool TryGetBackoff(UInt128 key, out float backoff)

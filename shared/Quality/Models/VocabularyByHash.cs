@@ -37,6 +37,9 @@ internal sealed class VocabularyByHash
         return !Slot.IsFree(slot) && token.SequenceEqual(_words[slot.Id]) ? slot.Id : unknown;
     }
 
+    /// <summary>Asks the CPU to fetch the slot of a token with hash <paramref name="hash"/>, for an <see cref="Id"/> soon after.</summary>
+    public void Prefetch(ulong hash) => _table.Prefetch(hash);
+
     private struct Slot : IOpenAddressSlot<Slot, ulong>
     {
         public ulong Hash;
