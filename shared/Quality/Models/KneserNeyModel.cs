@@ -22,11 +22,12 @@ public sealed class KneserNeyModel : SignalModel
     private readonly string[] _vocabulary;
     private readonly Dictionary<string, int> _ids;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _idsBySpan; // no string per token
+    private readonly VocabularyByHash? _idsByHash; // by the hashes a document's tokens already have
     private readonly double _unigramBackoff;
-    // _discounted[k]: k-gram key → (c'(h w) − D) / c'(h ·); _backoff[k]: history of k words → γ(h). Stored as
-    // float, as KenLM does: it halves memory and file size, and moves a perplexity by far less than its 0.1 rounding.
-    private readonly NGramTable[] _discounted;
-    private readonly NGramTable[] _backoff;
+    // _tables[k]: k-gram key → (c'(h w) − D) / c'(h ·) and, when the k-gram is a history, γ(h); one table per order
+    // (see KneserNeyTable). Stored as float, as KenLM does: it halves memory and file size, and moves a perplexity by
+    // far less than its 0.1 rounding.
+    private readonly KneserNeyTable[] _tables;
     // The order-1 entries again as arrays indexed by word id, for the two lookups every token makes.
     private readonly float[] _unigramDiscounted;
     private readonly float[] _wordBackoff;
@@ -35,13 +36,14 @@ public sealed class KneserNeyModel : SignalModel
 
     internal KneserNeyModel(ModelHeader header, int order, string[] vocabulary, double unigramBackoff,
         Dictionary<UInt128, float>[] discounted, Dictionary<UInt128, float>[] backoff, double headCutoff, double tailCutoff)
-        : this(header, order, vocabulary, unigramBackoff, [.. discounted.Select(t => new NGramTable(t))],
-            [.. backoff.Select(t => new NGramTable(t))], headCutoff, tailCutoff)
+        : this(header, order, vocabulary, unigramBackoff,
+            [new KneserNeyTable(0), .. Enumerable.Range(1, order).Select(k => new KneserNeyTable(discounted[k], k < order ? backoff[k] : null))],
+            headCutoff, tailCutoff)
     {
     }
 
     private KneserNeyModel(ModelHeader header, int order, string[] vocabulary, double unigramBackoff,
-        NGramTable[] discounted, NGramTable[] backoff, double headCutoff, double tailCutoff)
+        KneserNeyTable[] tables, double headCutoff, double tailCutoff)
         : base(header)
     {
         Order = order;
@@ -49,15 +51,15 @@ public sealed class KneserNeyModel : SignalModel
         _ids = new Dictionary<string, int>(vocabulary.Length, StringComparer.Ordinal);
         for (var i = 0; i < vocabulary.Length; i++) _ids[vocabulary[i]] = i;
         _idsBySpan = _ids.GetAlternateLookup<ReadOnlySpan<char>>();
+        _idsByHash = VocabularyByHash.TryCreate(vocabulary);
         _unigramBackoff = unigramBackoff;
-        _discounted = discounted;
-        _backoff = backoff;
+        _tables = tables;
         _uniform = 1.0 / (vocabulary.Length - 1); // uniform over every predictable type (all but <s>)
         (_unigramDiscounted, _wordBackoff, _hasWordBackoff) = (new float[vocabulary.Length], new float[vocabulary.Length], new bool[vocabulary.Length]);
         for (var id = 0; id < vocabulary.Length; id++)
         {
-            _unigramDiscounted[id] = discounted[1].GetValueOrDefault((uint)id);
-            if (order > 1) _hasWordBackoff[id] = backoff[1].TryGetValue((uint)id, out _wordBackoff[id]);
+            _unigramDiscounted[id] = tables[1].DiscountedOrZero((uint)id);
+            if (order > 1) _hasWordBackoff[id] = tables[1].TryGetBackoff((uint)id, out _wordBackoff[id]);
         }
         HeadCutoff = headCutoff;
         TailCutoff = tailCutoff;
@@ -75,7 +77,7 @@ public sealed class KneserNeyModel : SignalModel
     public double TailCutoff { get; }
 
     internal KneserNeyModel WithCutoffs(ModelHeader header, double head, double tail) =>
-        new(header, Order, _vocabulary, _unigramBackoff, _discounted, _backoff, head, tail);
+        new(header, Order, _vocabulary, _unigramBackoff, _tables, head, tail);
 
     /// <summary>p(word | history) with normalised tokens; unknown tokens are the &lt;unk&gt; class.</summary>
     public double Probability(IReadOnlyList<string> history, string word)
@@ -95,14 +97,69 @@ public sealed class KneserNeyModel : SignalModel
         var p = _unigramDiscounted[word] + _unigramBackoff * _uniform;
         if (Order < 2 || i < 1 || !_hasWordBackoff[sequence[i - 1]]) return p; // longer histories were never seen either
         UInt128 history = (uint)sequence[i - 1];
-        p = _discounted[2].GetValueOrDefault(NGramKey.Append(history, word)) + _wordBackoff[sequence[i - 1]] * p;
+        p = _tables[2].DiscountedOrZero(NGramKey.Append(history, word)) + _wordBackoff[sequence[i - 1]] * p;
         for (var k = 2; k < Order && k <= i; k++)
         {
             history |= (UInt128)(uint)sequence[i - k] << (NGramKey.Bits * (k - 1));
-            if (!_backoff[k].TryGetValue(history, out var gamma)) break;
-            p = _discounted[k + 1].GetValueOrDefault(NGramKey.Append(history, word)) + gamma * p;
+            if (!_tables[k].TryGetBackoff(history, out var gamma)) break;
+            p = _tables[k + 1].DiscountedOrZero(NGramKey.Append(history, word)) + gamma * p;
         }
         return p;
+    }
+
+    /// <summary>Σ log10 p(sequence[i] | sequence[..i]) for i ≥ 1: <see cref="Probability(ReadOnlySpan{int},int)"/>'s
+    /// values added in the same order, but each position's walk keeps the γ of the n-grams it looked up, which are
+    /// the next position's histories, so a history is looked up again only when the previous walk stopped short of it.</summary>
+    internal double Log10Sum(ReadOnlySpan<int> sequence)
+    {
+        // Two halves, the previous position's and this one's, swapped by parity: gammas[h + k] is the γ of the k-gram
+        // ending at that position, known[h + k] 0 when it was not looked up, 1 when found, −1 when absent.
+        const int Half = NGramKey.MaxOrder + 1;
+        Span<float> gammas = stackalloc float[2 * Half];
+        Span<sbyte> known = stackalloc sbyte[2 * Half];
+        known.Clear();
+        var sum = 0.0;
+        for (var i = 1; i < sequence.Length; i++)
+        {
+            if (i + PrefetchAhead < sequence.Length) Prefetch(sequence, i + PrefetchAhead);
+            var (before, now) = (i % 2 == 0 ? Half : 0, i % 2 == 0 ? 0 : Half);
+            known.Slice(now, Half).Clear();
+            var word = sequence[i];
+            var previous = sequence[i - 1];
+            var p = _unigramDiscounted[word] + _unigramBackoff * _uniform;
+            if (Order >= 2 && _hasWordBackoff[previous])
+            {
+                UInt128 history = (uint)previous;
+                p = _tables[2].Lookup(NGramKey.Append(history, word), out gammas[now + 2], out var has) + _wordBackoff[previous] * p;
+                known[now + 2] = has ? (sbyte)1 : (sbyte)-1;
+                for (var k = 2; k < Order && k <= i; k++)
+                {
+                    history |= (UInt128)(uint)sequence[i - k] << (NGramKey.Bits * (k - 1));
+                    if (known[before + k] == 0)
+                        known[before + k] = _tables[k].TryGetBackoff(history, out gammas[before + k]) ? (sbyte)1 : (sbyte)-1;
+                    if (known[before + k] < 0) break;
+                    p = _tables[k + 1].Lookup(NGramKey.Append(history, word), out gammas[now + k + 1], out has) + gammas[before + k] * p;
+                    known[now + k + 1] = has ? (sbyte)1 : (sbyte)-1;
+                }
+            }
+            sum += Math.Log10(p);
+        }
+        return sum;
+    }
+
+    // Positions ahead whose n-grams are fetched into cache while this one walks: each walk waits on misses in large
+    // tables, and the keys of later positions are known before any value is.
+    private const int PrefetchAhead = 4;
+
+    private void Prefetch(ReadOnlySpan<int> sequence, int j)
+    {
+        if (Order < 2 || !_hasWordBackoff[sequence[j - 1]]) return; // that walk stops at the unigram
+        UInt128 key = (uint)sequence[j];
+        for (var k = 2; k <= Order && k <= j + 1; k++)
+        {
+            key |= (UInt128)(uint)sequence[j - k + 1] << (NGramKey.Bits * (k - 1));
+            _tables[k].Prefetch(key);
+        }
     }
 
     /// <summary>CCNet's per-line score: Σ log10 p over the tokens and &lt;/s&gt;, and the token count + 1.</summary>
@@ -138,6 +195,7 @@ public sealed class KneserNeyModel : SignalModel
     {
         var text = document.NormalisedText;
         var tokens = document.Normalised;
+        var hashes = tokens.Features; // the first Count are the tokens' own hashes
         var sequence = document.Sequence(tokens.Count + 2);
         var (logSum, length) = (0.0, 0);
         var (t, lineStart) = (0, 0);
@@ -148,11 +206,14 @@ public sealed class KneserNeyModel : SignalModel
             var n = 0;
             sequence[n++] = BeginId;
             for (; t < tokens.Count && tokens.Start(t) < lineEnd; t++)
-                sequence[n++] = _idsBySpan.TryGetValue(text[tokens.Start(t)..tokens.End(t)], out var id) ? id : UnknownId;
+            {
+                if (t + PrefetchAhead < tokens.Count) _idsByHash?.Prefetch(hashes[t + PrefetchAhead]);
+                var token = text[tokens.Start(t)..tokens.End(t)];
+                sequence[n++] = _idsByHash is not null ? _idsByHash.Id(token, hashes[t], UnknownId)
+                    : _idsBySpan.TryGetValue(token, out var id) ? id : UnknownId;
+            }
             sequence[n++] = EndId;
-            var lineLog = 0.0; // summed per line first, as ScoreLine does, so the totals round the same way
-            for (var i = 1; i < n; i++) lineLog += Math.Log10(Probability(sequence.AsSpan(0, n), i));
-            logSum += lineLog;
+            logSum += Log10Sum(sequence.AsSpan(0, n)); // summed per line first, as ScoreLine does, so the totals round the same way
             length += n - 1;
             if (newline < 0) break;
             lineStart = lineEnd + 1;
@@ -175,8 +236,8 @@ public sealed class KneserNeyModel : SignalModel
         writer.Write(_unigramBackoff);
         writer.Write(HeadCutoff);
         writer.Write(TailCutoff);
-        for (var k = 1; k <= Order; k++) WriteTable(writer, _discounted[k], k);
-        for (var k = 1; k < Order; k++) WriteTable(writer, _backoff[k], k);
+        for (var k = 1; k <= Order; k++) WriteTable(writer, _tables[k].Sorted(backoff: false), k);
+        for (var k = 1; k < Order; k++) WriteTable(writer, _tables[k].Sorted(backoff: true), k);
     }
 
     internal static KneserNeyModel ReadPayload(ModelHeader header, BinaryReader reader)
@@ -189,18 +250,33 @@ public sealed class KneserNeyModel : SignalModel
         var unigramBackoff = reader.ReadDouble();
         var head = reader.ReadDouble();
         var tail = reader.ReadDouble();
-        var discounted = new NGramTable[order + 1];
-        var backoff = new NGramTable[order];
-        discounted[0] = backoff[0] = new NGramTable(0);
-        for (var k = 1; k <= order; k++) discounted[k] = ReadTable(reader, k);
-        for (var k = 1; k < order; k++) backoff[k] = ReadTable(reader, k);
-        return new KneserNeyModel(header, order, vocabulary, unigramBackoff, discounted, backoff, head, tail);
+        // The file lists every order's discounted entries, then every order's backoff entries, and a table holds
+        // both: the counts are read first (skipping the records), so each table is sized once and filled in place.
+        var payload = reader.BaseStream;
+        var recordsStart = payload.Position;
+        var sizes = new long[order + 1];
+        for (var pass = 0; pass < 2; pass++)
+            for (var k = 1; k <= order - pass; k++)
+            {
+                var count = reader.ReadInt32();
+                if (count < 0) throw new InvalidDataException("Invalid n-gram table size");
+                sizes[k] += count;
+                payload.Seek((long)count * (k * 3 + sizeof(float)), SeekOrigin.Current);
+            }
+        payload.Position = recordsStart;
+        var tables = new KneserNeyTable[order + 1];
+        tables[0] = new KneserNeyTable(0);
+        for (var k = 1; k <= order; k++)
+            tables[k] = new KneserNeyTable((int)Math.Min(sizes[k], int.MaxValue / 4));
+        for (var k = 1; k <= order; k++) ReadTable(reader, tables[k], k, backoff: false);
+        for (var k = 1; k < order; k++) ReadTable(reader, tables[k], k, backoff: true);
+        return new KneserNeyModel(header, order, vocabulary, unigramBackoff, tables, head, tail);
     }
 
     // Sorted by key so the bytes do not depend on the table's layout.
-    private static void WriteTable(BinaryWriter writer, NGramTable table, int order)
+    private static void WriteTable(BinaryWriter writer, (UInt128[] Keys, float[] Values) sorted, int order)
     {
-        var (keys, values) = table.Sorted();
+        var (keys, values) = sorted;
         writer.Write(keys.Length);
         for (var i = 0; i < keys.Length; i++)
         {
@@ -211,11 +287,10 @@ public sealed class KneserNeyModel : SignalModel
 
     // Reads a table's records in chunks and decodes them from the span: a model's millions of n-grams load in a
     // fraction of the time that a BinaryReader call per key byte took.
-    private static NGramTable ReadTable(BinaryReader reader, int order)
+    private static void ReadTable(BinaryReader reader, KneserNeyTable table, int order, bool backoff)
     {
         var count = reader.ReadInt32();
         if (count < 0) throw new InvalidDataException("Invalid n-gram table size");
-        var table = new NGramTable(count);
         var keyBytes = order * 3;
         var record = keyBytes + sizeof(float);
         const int ChunkRecords = 1 << 16;
@@ -227,10 +302,12 @@ public sealed class KneserNeyModel : SignalModel
             for (var r = 0; r < n; r++)
             {
                 var at = r * record;
-                table.Set(NGramKey.Read(bytes.AsSpan(at, keyBytes)), BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(at + keyBytes)));
+                var key = NGramKey.Read(bytes.AsSpan(at, keyBytes));
+                var value = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(at + keyBytes));
+                if (backoff) table.SetBackoff(key, value);
+                else table.SetDiscounted(key, value);
             }
             done += n;
         }
-        return table;
     }
 }
