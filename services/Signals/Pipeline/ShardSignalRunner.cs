@@ -95,8 +95,9 @@ public sealed class ShardSignalRunner(
                     }
                 }
             }
-            catch (ZstdException ex)
+            catch (Exception ex) when (ex is ZstdException or InvalidDataException)
             {
+                // ZstdSharp throws the first, the system's libzstd decoder (Refinery.Text.Compression) the second.
                 throw new PermanentFailureException($"documents shard {shard.Documents.Key} is not valid zstd: {ex.Message}", ex);
             }
             await VerifyAsync(documents, shard, ct);

@@ -196,6 +196,21 @@ public sealed class CorpusShardIngestedConsumerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ADocumentsShardThatIsNotZstd_FaultsWithoutRetry_NamingIt()
+    {
+        var documents = await _host.Store.PutAsync("docs/plain/00000.jsonl.zst",
+            new MemoryStream(System.Text.Encoding.UTF8.GetBytes(DocumentShards.Line("a", "plain text, never compressed") + "\n")));
+        await _host.Harness.Bus.Publish(DocumentShards.Announce("plain", 0, documents, 1));
+
+        var fault = Assert.Single(await PublishedAsync<Fault<CorpusShardIngested>>(1));
+        Assert.Contains(nameof(PermanentFailureException), fault.Exceptions[0].ExceptionType);
+        Assert.Contains("docs/plain/00000.jsonl.zst is not valid zstd", fault.Exceptions[0].Message);
+        var failed = Assert.Single(await _host.PublishedAsync<ShardSignalsFailed>(1, faultsExpected: true));
+        Assert.Equal(("plain", 0, "shard 0"), (failed.Corpus, failed.Shard, failed.Step));
+        Assert.Empty(await RowsAsync());
+    }
+
+    [Fact]
     public async Task AMissingDocumentsShard_FaultsWithoutRetry()
     {
         var shard = DocumentShards.Announce("ghost", 2,
