@@ -8,7 +8,7 @@ using Refinery.Ingestion.Language;
 using Refinery.Ingestion.Options;
 using Refinery.Ingestion.Pipeline;
 using Refinery.Storage;
-using ZstdSharp;
+using Refinery.Text.Compression;
 
 namespace Refinery.Host.Bench;
 
@@ -165,12 +165,12 @@ public static class IngestBenchmark
         return documents;
     }
 
-    /// <summary>The floor: decompress and find line ends, nothing else.</summary>
+    /// <summary>The floor: decompress (with the decoder the readers use) and find line ends, nothing else.</summary>
     private static async Task<long> DecompressAndSplitAsync(string input, CancellationToken ct)
     {
         await using var file = File.OpenRead(input);
         await using Stream decompressed = input.EndsWith(".zst", StringComparison.Ordinal)
-            ? new DecompressionStream(file)
+            ? ZstdDecompression.Open(file, leaveOpen: false)
             : new GZipStream(file, CompressionMode.Decompress);
         var buffer = new byte[1 << 20];
         long lines = 0;
