@@ -1,3 +1,4 @@
+using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Refinery.Host.Targets;
@@ -22,6 +23,9 @@ public sealed class PlatformProcess : IAsyncDisposable
         var dataDir = Path.Combine(Path.GetTempPath(), "refinery-it-" + Guid.NewGuid().ToString("N"));
         var app = RefineryApp.Build(TargetCatalog.Parse(targets), [], backends.Configuration(dataDir));
         await app.StartAsync();
+        // The host starts the bus's receive endpoints in the background, and RabbitMQ drops a message published before
+        // a service's queue is bound to its exchange: tests publish only once every endpoint is ready.
+        await app.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromMinutes(1));
         return new PlatformProcess(app, dataDir);
     }
 
